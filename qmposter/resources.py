@@ -1,0 +1,19 @@
+"""Where the bundled slogans/, templates/ and fonts/ live.
+
+In a checkout (or an editable install) they sit at the top of the repository, where
+people edit them; a wheel carries copies under qmposter/data/ (see pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled_dir(name: str) -> Path:
+    """Return the bundled data folder `name` ("slogans", "templates" or "fonts")."""
+    installed = _PACKAGE_DIR / "data" / name
+    if installed.is_dir():
+        return installed
+    return _PACKAGE_DIR.parent / name
