@@ -1,12 +1,10 @@
-"""The `qmposter` command line: parse options, call the library, print.
+"""The root `qmposter` click group and the error handling every command shares.
 
 Messages are in Simplified Chinese. Exit codes: 0 success, 2 bad input
 (a QmposterError or a usage error), 1 only for bugs.
 """
 
 from __future__ import annotations
-
-import sys
 
 import click
 
@@ -16,7 +14,7 @@ from qmposter.errors import QmposterError
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class _Group(click.Group):
+class QmGroup(click.Group):
     """A click group that turns QmposterError into a Chinese message and exit code 2."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
@@ -27,21 +25,12 @@ class _Group(click.Group):
             ctx.exit(2)
 
 
-@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=QmGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", "-V", prog_name="qmposter", message="%(prog)s %(version)s")
 def cli() -> None:
     """qmposter：把“质量月”活动通知变成整套宣传品（口号库、海报、横幅、图片、传单、短信）。"""
 
 
-@cli.group(cls=_Group)
+@cli.group(cls=QmGroup)
 def slogans() -> None:
     """宣传口号库：解析通知、导入、列出、查看变体。"""
-
-
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="qmposter")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

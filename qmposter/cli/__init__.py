@@ -1,0 +1,16 @@
+"""The `qmposter` command line: click commands only, one module per command family.
+
+Each module below registers its commands on the root group in `base`; importing
+them here is what makes them part of the CLI.
+"""
+
+from __future__ import annotations
+
+from qmposter.cli.base import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="qmposter")
