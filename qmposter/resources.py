@@ -12,7 +12,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def bundled_dir(name: str) -> Path:
-    """Return the bundled data folder `name` ("slogans", "templates" or "fonts")."""
+    """Return the bundled data folder `name` ("slogans", "templates", "fonts" or "campaigns")."""
     installed = _PACKAGE_DIR / "data" / name
     if installed.is_dir():
         return installed
