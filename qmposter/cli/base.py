@@ -9,7 +9,10 @@ from __future__ import annotations
 import click
 
 from qmposter import __version__
+from qmposter.cli import i18n
 from qmposter.errors import QmposterError
+
+i18n.install()
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
