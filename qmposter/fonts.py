@@ -1,0 +1,480 @@
+"""Bundled and user fonts, with metrics read from the font files by fontTools.
+
+Layout needs exact metrics (advances, vertical advances, the ideographic em box)
+from the font itself, never Pillow's rendered bounding boxes, so the PNG and the
+PDF place every glyph at the same point. Fonts are read lazily: loading reads only
+head/hhea/OS2/cmap/hmtx/vmtx/BASE; GSUB and glyf are touched on first use.
+
+The ideographic em box (where a CJK glyph's 1 em square sits relative to the
+baseline) comes from, in order: the BASE table's 'ideo' (bottom) and 'idtp' (top,
+else bottom + 1 em) baselines; the OS/2 typo ascender/descender when they span
+exactly 1 em (the CJK convention, e.g. 880/-120); a 1-em box centred on the ink of
+the reference ideographs 中国永; and last [typo descender, typo descender + 1 em].
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import struct
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qmposter.errors import FontError, MissingGlyphsError
+from qmposter.resources import bundled_dir
+
+MANIFEST_NAME = "fonts.toml"
+ROLES = ("heiti", "songti", "kaiti", "fangsong", "display")
+ROLE_NAMES_ZH = {"heiti": "黑体", "songti": "宋体", "kaiti": "楷体", "fangsong": "仿宋", "display": "标题字体"}
+VERTICAL_FORM_RANGES = ((0xFE10, 0xFE19), (0xFE30, 0xFE4F))
+_REFERENCE_IDEOGRAPHS = "中国永"
+_CONVERT_HINT = (
+    "reportlab 只能嵌入 TrueType 轮廓（glyf）字体。请用 FontForge 打开后“生成字体”为 TrueType (.ttf)，"
+    "或用 fontTools 把三次曲线转为二次曲线（cu2qu / otf2ttf）后再用。"
+)
+
+
+@dataclass(frozen=True)
+class FontInfo:
+    """One row of fonts/fonts.toml: what a bundled font is and where it came from."""
+
+    id: str
+    family: str
+    family_zh: str
+    weight: int
+    role: str
+    file: str
+    licence: str
+    source: str
+    sha256: str
+    style: str = "Regular"
+    licence_file: str = ""
+    glyphs: int = 0
+    chars: int = 0
+    hanzi: int = 0
+
+    @property
+    def name_zh(self) -> str:
+        """Human name for lists and messages, e.g. 思源黑体 Black."""
+        return f"{self.family_zh} {self.style}"
+
+
+@dataclass(frozen=True, eq=False)
+class FontFace:
+    """A loaded font: metrics in em (fractions of 1 em), y up, from the font's own tables."""
+
+    id: str
+    path: Path
+    name: str
+    units_per_em: int
+    ascender: float
+    descender: float
+    ideo_top: float
+    ideo_bottom: float
+    info: FontInfo | None = None
+    _cmap: dict[int, str] = field(default_factory=dict, repr=False)
+    _hmtx: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _vmtx: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    _lazy: dict[str, object] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def char_count(self) -> int:
+        """How many code points the font maps."""
+        return len(self._cmap)
+
+    def codepoints(self) -> frozenset[int]:
+        """Every code point the font maps (its cmap)."""
+        return frozenset(self._cmap)
+
+    def has(self, ch: str) -> bool:
+        """True when the font maps the character (whitespace counts only if mapped)."""
+        return len(ch) == 1 and ord(ch) in self._cmap
+
+    def missing(self, text: str) -> list[str]:
+        """Distinct characters of `text` the font cannot draw, in order; whitespace ignored."""
+        seen: dict[str, None] = {}
+        for ch in text:
+            if not ch.isspace() and ord(ch) not in self._cmap:
+                seen.setdefault(ch, None)
+        return list(seen)
+
+    def require(self, text: str, *, label: str = "") -> None:
+        """Raise MissingGlyphsError naming the characters, the font and `label` if any is missing."""
+        lacking = self.missing(text)
+        if lacking:
+            raise missing_glyphs_error(lacking, self, label)
+
+    def advance(self, ch: str) -> float:
+        """Horizontal advance in em (hmtx)."""
+        return self._hmtx[self._glyph(ch)][0] / self.units_per_em
+
+    def vertical_advance(self, ch: str) -> float:
+        """Vertical advance in em (vmtx); 1.0 when the font has no vertical metrics."""
+        glyph = self._glyph(ch)
+        if self._vmtx is None:
+            return 1.0
+        return self._vmtx[glyph][0] / self.units_per_em
+
+    def top_side_bearing(self, ch: str) -> float | None:
+        """vmtx top side bearing in em (distance from the vertical origin to the ink top), or None."""
+        glyph = self._glyph(ch)
+        if self._vmtx is None:
+            return None
+        return self._vmtx[glyph][1] / self.units_per_em
+
+    def vertical_form(self, ch: str) -> str | None:
+        """The character's vertical presentation form (e.g. ， -> U+FE10) if GSUB 'vert' reaches a
+        glyph that the cmap maps from U+FE10..FE19 / U+FE30..FE4F; None otherwise."""
+        if not self.has(ch):
+            return None
+        return self._vertical_forms().get(ch)
+
+    def vertical_forms(self) -> dict[str, str]:
+        """All horizontal -> vertical presentation-form pairs this font supports."""
+        return dict(self._vertical_forms())
+
+    def ink_bounds(self, ch: str) -> tuple[float, float, float, float]:
+        """Glyph outline bounds (xMin, yMin, xMax, yMax) in em, y up; (0, 0, 0, 0) for a blank glyph."""
+        glyph = self._glyph(ch)
+        with self._lock:
+            bounds = self._glyph_bounds(glyph)
+        if bounds is None:
+            return (0.0, 0.0, 0.0, 0.0)
+        upem = self.units_per_em
+        return (bounds[0] / upem, bounds[1] / upem, bounds[2] / upem, bounds[3] / upem)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _glyph(self, ch: str) -> str:
+        glyph = self._cmap.get(ord(ch)) if len(ch) == 1 else None
+        if glyph is None:
+            raise missing_glyphs_error([ch], self, "")
+        return glyph
+
+    def _ttfont(self):  # -> fontTools.ttLib.TTFont, opened lazily and kept
+        font = self._lazy.get("ttfont")
+        if font is None:
+            from fontTools.ttLib import TTFont
+
+            font = TTFont(str(self.path), lazy=True)
+            self._lazy["ttfont"] = font
+        return font
+
+    def _glyph_bounds(self, glyph: str) -> tuple[float, float, float, float] | None:
+        from fontTools.pens.boundsPen import BoundsPen
+
+        glyph_set = self._lazy.get("glyphset")
+        if glyph_set is None:
+            glyph_set = self._ttfont().getGlyphSet()
+            self._lazy["glyphset"] = glyph_set
+        pen = BoundsPen(glyph_set)
+        glyph_set[glyph].draw(pen)  # type: ignore[index]
+        return pen.bounds
+
+    def _vertical_forms(self) -> dict[str, str]:
+        with self._lock:
+            forms = self._lazy.get("vertical_forms")
+            if forms is None:
+                forms = _vertical_form_map(self._ttfont(), self._cmap)
+                self._lazy["vertical_forms"] = forms
+        return forms  # type: ignore[return-value]
+
+
+def missing_glyphs_error(chars: list[str], face: FontFace, label: str) -> MissingGlyphsError:
+    """The Chinese error for characters a font lacks: what, which font, where, how to fix."""
+    shown = "、".join(f"“{c}”(U+{ord(c):04X})" for c in chars[:20])
+    more = f" 等 {len(chars)} 个字符" if len(chars) > 20 else ""
+    where = f"（{label}）" if label else ""
+    return MissingGlyphsError(
+        f"字体“{face.name}”缺少字符 {shown}{more}{where}，印出来会是空白方框。",
+        hint="换用含这些字的字体（qmposter fonts check 文字 可查各字体的覆盖），"
+        "或改写文字；也可用 --font 指定你有授权的字体文件路径。",
+    )
+
+
+# -- manifest ------------------------------------------------------------------------------
+
+
+def fonts_dir() -> Path:
+    """The bundled fonts/ folder."""
+    return bundled_dir("fonts")
+
+
+@functools.cache
+def _manifest() -> tuple[FontInfo, ...]:
+    path = fonts_dir() / MANIFEST_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise FontError(
+            f"找不到字体清单 {path}。", hint="在源码目录运行 python scripts/build_fonts.py 重新生成 fonts/。"
+        ) from error
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise FontError(f"字体清单 {path} 无法读取：{error}。") from error
+    rows = data.get("font", [])
+    known = set(FontInfo.__dataclass_fields__)
+    try:
+        return tuple(FontInfo(**{k: v for k, v in row.items() if k in known}) for row in rows)
+    except TypeError as error:
+        raise FontError(f"字体清单 {path} 的条目缺少字段：{error}。") from error
+
+
+def bundled_fonts() -> list[FontInfo]:
+    """The bundled fonts, in manifest order."""
+    return list(_manifest())
+
+
+def bundled_info(font_id: str) -> FontInfo | None:
+    """The manifest row of a bundled font id, or None."""
+    return next((info for info in _manifest() if info.id == font_id), None)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file (streamed)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_bundled() -> list[str]:
+    """Problems with the bundled files (missing, checksum or licence), as Chinese lines; [] when all good."""
+    problems = []
+    base = fonts_dir()
+    for info in _manifest():
+        path = base / info.file
+        if not path.is_file():
+            problems.append(f"{info.id}：缺少字体文件 {path}")
+        elif sha256_file(path) != info.sha256:
+            problems.append(f"{info.id}：{info.file} 的 SHA-256 与清单不符（文件被改动或损坏）")
+        if info.licence_file and not (base / info.licence_file).is_file():
+            problems.append(f"{info.id}：缺少许可证文件 {base / info.licence_file}")
+    return problems
+
+
+# -- loading -------------------------------------------------------------------------------
+
+
+def load_font(ref: str | Path) -> FontFace:
+    """Load a bundled font by id, or a user TrueType font by path; cached per process."""
+    if isinstance(ref, Path) or _looks_like_path(ref):
+        return _load_path(str(Path(ref).expanduser().resolve()))
+    if bundled_info(ref) is not None:
+        return _load_bundled(ref)
+    known = "、".join(info.id for info in _manifest())
+    raise FontError(f"没有名为“{ref}”的内置字体。", hint=f"可用的内置字体：{known}；也可给出 .ttf 文件的路径。")
+
+
+def _looks_like_path(ref: str) -> bool:
+    return "/" in ref or "\\" in ref or Path(ref).suffix.lower() in {".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"}
+
+
+@functools.cache
+def _load_bundled(font_id: str) -> FontFace:
+    info = bundled_info(font_id)
+    assert info is not None
+    path = fonts_dir() / info.file
+    if not path.is_file():
+        raise FontError(
+            f"内置字体“{font_id}”的文件 {path} 不存在。", hint="运行 python scripts/build_fonts.py 重新生成 fonts/。"
+        )
+    return _read_face(path, font_id, f"{info.name_zh}", info)
+
+
+@functools.cache
+def _load_path(path_str: str) -> FontFace:
+    path = Path(path_str)
+    if not path.is_file():
+        raise FontError(f"字体文件 {path} 不存在。", hint="检查路径是否写对。")
+    return _read_face(path, path_str, None, None)
+
+
+def _open_checked(path: Path):  # -> TTFont
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as error:
+        raise FontError(f"无法读取字体文件 {path}：{error.strerror}。") from error
+    if magic == b"ttcf":
+        raise FontError(
+            f"{path} 是字体集合（.ttc），不能直接使用。",
+            hint="用 fontTools 拆出其中一款：python -c \"from fontTools.ttLib import TTCollection; "
+            "[f.save(f'part{i}.ttf') for i, f in enumerate(TTCollection('文件.ttc'))]\"",
+        )
+    if magic in (b"wOFF", b"wOF2"):
+        raise FontError(f"{path} 是网页字体（WOFF），不能用于印刷。", hint="请使用 .ttf 原始字体文件。")
+    try:
+        font = TTFont(str(path), lazy=True)
+        tags = set(font.keys())
+    except (TTLibError, OSError, ValueError, AssertionError, struct.error) as error:
+        raise FontError(f"{path} 不是可读的字体文件（{error}）。", hint="请给出 TrueType 字体文件（.ttf）。") from error
+    if "glyf" not in tags:
+        kind = "CFF/PostScript" if ({"CFF ", "CFF2"} & tags) else "非 TrueType"
+        raise FontError(f"{path} 是 {kind} 轮廓字体，不能嵌入 PDF。", hint=_CONVERT_HINT)
+    lacking = {"head", "hhea", "hmtx", "maxp", "cmap", "OS/2", "loca"} - tags
+    if lacking:
+        raise FontError(f"{path} 缺少必需的字体表 {', '.join(sorted(lacking))}，文件可能已损坏。")
+    if (font["OS/2"].fsType & 0x000F) == 0x0002:
+        raise FontError(
+            f"{path} 的授权标记为“禁止嵌入”（OS/2 fsType），不能嵌入 PDF 交付印刷。",
+            hint="请向字体厂商确认授权，或改用可嵌入的字体。",
+        )
+    return font
+
+
+def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None) -> FontFace:
+    font = _open_checked(path)
+    try:
+        upem = font["head"].unitsPerEm
+        cmap = font.getBestCmap()
+        if not cmap:
+            raise FontError(f"{path} 没有 Unicode 字符映射表（cmap），无法按文字取字形。")
+        hmtx = dict(font["hmtx"].metrics)
+        vmtx = dict(font["vmtx"].metrics) if "vmtx" in font else None
+        hhea, os2 = font["hhea"], font["OS/2"]
+        bottom, top = _ideographic_box(font, cmap, upem)
+        display = name or _family_name(font) or path.name
+    except FontError:
+        raise
+    except Exception as error:  # a corrupt table: report it as the user's file problem
+        raise FontError(f"{path} 的字体表无法解析（{error}），文件可能已损坏。") from error
+    ascender, descender = hhea.ascent, hhea.descent
+    if ascender == 0 and descender == 0:
+        ascender, descender = os2.sTypoAscender, os2.sTypoDescender
+    face = FontFace(
+        id=font_id,
+        path=path,
+        name=display,
+        units_per_em=upem,
+        ascender=ascender / upem,
+        descender=descender / upem,
+        ideo_top=top / upem,
+        ideo_bottom=bottom / upem,
+        info=info,
+        _cmap=dict(cmap),
+        _hmtx=hmtx,
+        _vmtx=vmtx,
+    )
+    face._lazy["ttfont"] = font
+    return face
+
+
+def _family_name(font) -> str | None:
+    name = font["name"]
+    full = name.getDebugName(4) or name.getDebugName(1)
+    return str(full) if full else None
+
+
+def _ideographic_box(font, cmap: dict[int, str], upem: int) -> tuple[float, float]:
+    """(bottom, top) of the ideographic em box in font units; see the module docstring."""
+    if "BASE" in font:
+        box = _base_ideo(font["BASE"].table, upem)
+        if box is not None:
+            return box
+    os2 = font["OS/2"]
+    if os2.sTypoAscender - os2.sTypoDescender == upem:
+        return float(os2.sTypoDescender), float(os2.sTypoAscender)
+    ink = _reference_ink(font, cmap)
+    if ink is not None:
+        middle = (ink[0] + ink[1]) / 2
+        return middle - upem / 2, middle + upem / 2
+    return float(os2.sTypoDescender), float(os2.sTypoDescender + upem)
+
+
+def _base_ideo(base, upem: int) -> tuple[float, float] | None:
+    axis = getattr(base, "HorizAxis", None)
+    if axis is None or axis.BaseTagList is None:
+        return None
+    tags = list(axis.BaseTagList.BaselineTag)
+    if "ideo" not in tags:
+        return None
+    records = {rec.BaseScriptTag: rec for rec in axis.BaseScriptList.BaseScriptRecord}
+    for script in ("hani", "DFLT", *records):
+        rec = records.get(script)
+        values = rec.BaseScript.BaseValues if rec is not None else None
+        if values is None:
+            continue
+        coords = [c.Coordinate for c in values.BaseCoord]
+        bottom = float(coords[tags.index("ideo")])
+        top = float(coords[tags.index("idtp")]) if "idtp" in tags else bottom + upem
+        return bottom, top
+    return None
+
+
+def _reference_ink(font, cmap: dict[int, str]) -> tuple[float, float] | None:
+    """Vertical ink extent (yMin, yMax) of 中国永, in font units, or None if the font lacks them."""
+    from fontTools.pens.boundsPen import BoundsPen
+
+    glyph_set = font.getGlyphSet()
+    lows, highs = [], []
+    for ch in _REFERENCE_IDEOGRAPHS:
+        glyph = cmap.get(ord(ch))
+        if glyph is None:
+            return None
+        pen = BoundsPen(glyph_set)
+        glyph_set[glyph].draw(pen)
+        if pen.bounds is None:
+            return None
+        lows.append(pen.bounds[1])
+        highs.append(pen.bounds[3])
+    return min(lows), max(highs)
+
+
+def _vertical_form_map(font, cmap: dict[int, str]) -> dict[str, str]:
+    """char -> vertical presentation form char, via single substitutions of GSUB 'vert'."""
+    if "GSUB" not in font:
+        return {}
+    gsub = font["GSUB"].table
+    if gsub.FeatureList is None or gsub.LookupList is None:
+        return {}
+    indices = sorted(
+        {i for rec in gsub.FeatureList.FeatureRecord if rec.FeatureTag == "vert" for i in rec.Feature.LookupListIndex}
+    )
+    substitution: dict[str, str] = {}
+    for index in indices:
+        lookup = gsub.LookupList.Lookup[index]
+        for sub in lookup.SubTable:
+            table = sub.ExtSubTable if lookup.LookupType == 7 else sub
+            for src, dst in getattr(table, "mapping", {}).items():
+                substitution.setdefault(src, dst)
+    presentation: dict[str, int] = {}
+    for low, high in VERTICAL_FORM_RANGES:
+        for cp in range(low, high + 1):
+            if cp in cmap:
+                presentation.setdefault(cmap[cp], cp)
+    forms = {}
+    for cp, glyph in sorted(cmap.items()):
+        if _is_vertical_form(cp):
+            continue
+        target = substitution.get(glyph)
+        if target is not None and target in presentation:
+            forms[chr(cp)] = chr(presentation[target])
+    return forms
+
+
+def _is_vertical_form(cp: int) -> bool:
+    return any(low <= cp <= high for low, high in VERTICAL_FORM_RANGES)
+
+
+# -- choosing ------------------------------------------------------------------------------
+
+
+def font_for_role(role: str, weight: int | None = None) -> FontFace:
+    """The bundled font of `role` whose weight is nearest `weight` (400 if None; ties go heavier)."""
+    if role not in ROLES:
+        raise FontError(f"未知的字体类别“{role}”。", hint=f"可用类别：{'、'.join(ROLES)}。")
+    candidates = [info for info in _manifest() if info.role == role]
+    if not candidates:
+        raise FontError(
+            f"没有内置的{ROLE_NAMES_ZH[role]}字体。",
+            hint="请用字体文件路径指定一款你有授权的 TrueType 字体（如开源的朱雀仿宋）。",
+        )
+    wanted = 400 if weight is None else weight
+    best = min(candidates, key=lambda info: (abs(info.weight - wanted), -info.weight))
+    return load_font(best.id)
