@@ -203,10 +203,17 @@ def test_exactly_seventy_fits_one_part() -> None:
 
 def test_platform_length_cap() -> None:
     options = make_options(SIG)
-    batch = compose_messages([Line("huge", "质" * 495)], options)  # 6 + 495 = 501 > 500
-    assert batch.messages == ()
-    assert batch.skipped[0].length == 501
+    batch = compose_messages([Line("huge", "质" * 495), Line("cap", "质" * 494)], options)
+    # 6 + 495 = 501 > 500 is left out; 6 + 494 = 500 = 7 × 67 + 31 goes, in 8 parts
+    assert [(m.id, m.length, m.parts) for m in batch.messages] == [("cap", 500, 8)]
+    assert (batch.skipped[0].id, batch.skipped[0].length) == ("huge", 501)
     assert "500" in batch.skipped[0].reason
+
+
+def test_nothing_fits_is_an_error() -> None:
+    with pytest.raises(InputError, match="口号 long-1") as caught:
+        compose_messages([Line("long-1", "质" * 65)], make_options(SIG, max_parts=1))
+    assert "没有一条短信放得下" in str(caught.value)
 
 
 def test_overhead_that_leaves_no_room_is_an_error() -> None:

@@ -247,7 +247,10 @@ def compose_text(slogan: str, options: SmsOptions) -> str:
 
 
 def compose_messages(slogans: Sequence[Slogan], options: SmsOptions) -> SmsBatch:
-    """One message per slogan; those over the part or length limit go to `skipped`."""
+    """One message per slogan; those over the part or length limit go to `skipped`.
+
+    Raises InputError when no slogan is selected or none fits: there would be nothing to send.
+    """
     if not slogans:
         raise InputError("没有选中任何口号，无法生成短信。", hint="请检查活动文件的 [slogans] 选择或 --year。")
     _check_overhead(options)
@@ -262,6 +265,12 @@ def compose_messages(slogans: Sequence[Slogan], options: SmsOptions) -> SmsBatch
             skipped.append(Skipped(entry.id, text, length, parts, reason))
         else:
             messages.append(Message(entry.id, entry.text, text, length, parts))
+    if not messages:
+        listed = "\n".join(s.message for s in skipped[:10])
+        raise InputError(
+            f"没有一条短信放得下，什么也没有写出：\n{listed}",
+            hint="请缩短签名或退订语，去掉热线/活动名称行，或放宽条数上限。",
+        )
     return SmsBatch(tuple(messages), tuple(skipped))
 
 
