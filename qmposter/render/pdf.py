@@ -1,0 +1,272 @@
+"""PDF backend: Pages → a vector, print-ready PDF with reportlab's canvas.
+
+- Fonts are embedded as TrueType subsets with a ToUnicode map (reportlab TTFont), so
+  the text can be searched and copied; each glyph is set with its own text matrix at
+  exactly the position the layout gave (rotation through the matrix too).
+- With bleed: the MediaBox holds trim + bleed (+ a slug for crop marks), TrimBox and
+  BleedBox are set, content is clipped to the bleed, and crop marks are drawn in the
+  registration colour (Separation /All) outside the bleed.
+- Optional CMYK: `Color.cmyk` where the template gave one, else a naive conversion;
+  large pure-black fills become rich black (C50 M50 Y50 K100); text and QR stay K only.
+- Deterministic: reportlab's invariant mode (fixed date and ID), fixed resource names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.lib.colors import CMYKColor, CMYKColorSep
+from reportlab.lib.colors import Color as RLColor
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from qmposter import __version__
+from qmposter.errors import FontError, InputError
+from qmposter.layout.page import Color, Fill, GlyphRun, Line, LinearGradient, Page, Picture, QRCode
+from qmposter.render._common import MM, font_path, gradient_stops, naive_cmyk, qr_runs
+
+SLUG = 10 * MM  # room outside the bleed for crop marks
+MARK_GAP = 2 * MM  # marks start this far outside the bleed (3 mm from trim when there is no bleed)
+MARK_LENGTH = 6 * MM
+MARK_WIDTH = 0.25  # pt, the usual hairline for crop marks
+RICH_BLACK = (0.5, 0.5, 0.5, 1.0)
+RICH_BLACK_MIN_SIDE = 10 * MM  # fills narrower than this stay K-only (misregistration shows on thin shapes)
+REGISTRATION = CMYKColorSep(1, 1, 1, 1, spotName="All")
+
+_font_lock = threading.Lock()
+_registered: dict[str, str] = {}
+
+
+def render_pdf(pages: Sequence[Page], *, cmyk: bool = False, include_bleed: bool = True) -> bytes:
+    """Draw `pages` into one PDF document and return its bytes (byte-identical for equal input)."""
+    if not pages:
+        raise InputError("没有可输出的页面：PDF 至少需要一页。")
+    buf = io.BytesIO()
+    canvas = Canvas(buf, invariant=1, pageCompression=1, lang="zh-CN")
+    _set_meta(canvas, pages[0])
+    for page in pages:
+        _Page(canvas, page, cmyk=cmyk, include_bleed=include_bleed).draw()
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def page_boxes(page: Page, include_bleed: bool = True) -> dict[str, tuple[float, float, float, float]]:
+    """MediaBox, BleedBox and TrimBox (PDF user space, points) of `page` as render_pdf writes them."""
+    bleed = page.bleed if include_bleed else 0.0
+    margin = bleed + (SLUG if (page.crop_marks and include_bleed) else 0.0)
+    w, h = page.width, page.height
+    return {
+        "MediaBox": (0.0, 0.0, w + 2 * margin, h + 2 * margin),
+        "BleedBox": (margin - bleed, margin - bleed, margin + w + bleed, margin + h + bleed),
+        "TrimBox": (margin, margin, margin + w, margin + h),
+    }
+
+
+def _set_meta(canvas: Canvas, page: Page) -> None:
+    meta = page.meta
+    canvas.setTitle(meta.title)
+    canvas.setAuthor(meta.author)
+    canvas.setSubject(meta.subject)
+    canvas.setKeywords(", ".join(meta.keywords))
+    canvas.setCreator(f"qmposter {__version__}")
+
+
+def register_font(path: Path) -> str:
+    """Register a TrueType file with reportlab once per process; return its stable name."""
+    key = str(path)
+    with _font_lock:
+        name = _registered.get(key)
+        if name is None:
+            name = "qm-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+            try:
+                pdfmetrics.registerFont(TTFont(name, key))
+            except (TTFError, OSError) as exc:
+                raise FontError(
+                    f"字体 {path} 无法嵌入 PDF：{exc}。请使用 TrueType 轮廓（glyf）的 .ttf 字体，"
+                    "CFF 轮廓的 .otf/.ttc 不能嵌入。"
+                ) from exc
+            _registered[key] = name
+    return name
+
+
+class _Page:
+    """Paints one Page onto the canvas; y is flipped from the display list's top-left origin."""
+
+    def __init__(self, canvas: Canvas, page: Page, *, cmyk: bool, include_bleed: bool) -> None:
+        self.c = canvas
+        self.page = page
+        self.cmyk = cmyk
+        self.boxes = page_boxes(page, include_bleed)
+        self.origin = self.boxes["TrimBox"][0]
+        self.marks = page.crop_marks and include_bleed
+
+    # coordinates: display list (points from the trim's top-left, y down) → PDF user space
+    def X(self, x: float) -> float:
+        return self.origin + x
+
+    def Y(self, y: float) -> float:
+        return self.origin + self.page.height - y
+
+    def draw(self) -> None:
+        c = self.c
+        media = self.boxes["MediaBox"]
+        c.setPageSize(media[2:])
+        c.setTrimBox(self.boxes["TrimBox"])
+        c.setBleedBox(self.boxes["BleedBox"])
+        c.saveState()
+        bx0, by0, bx1, by1 = self.boxes["BleedBox"]
+        clip = c.beginPath()
+        clip.rect(bx0, by0, bx1 - bx0, by1 - by0)
+        c.clipPath(clip, stroke=0, fill=0)
+        for item in self.page.items:
+            self.item(item)
+        c.restoreState()
+        if self.marks:
+            self.crop_marks()
+
+    def item(self, item: object) -> None:
+        if isinstance(item, Fill):
+            self.fill(item)
+        elif isinstance(item, Line):
+            self.line(item)
+        elif isinstance(item, GlyphRun):
+            self.glyphs(item)
+        elif isinstance(item, QRCode):
+            self.qr(item)
+        elif isinstance(item, Picture):
+            self.picture(item)
+        else:
+            raise TypeError(f"unknown display-list item {type(item).__name__}")
+
+    # -- colours -------------------------------------------------------------------
+    def color(self, color: Color, *, rich: bool = False) -> RLColor:
+        if not self.cmyk:
+            return RLColor(color.r / 255, color.g / 255, color.b / 255)
+        cmyk = naive_cmyk(color)
+        if rich and cmyk == (0.0, 0.0, 0.0, 1.0):
+            cmyk = RICH_BLACK
+        return CMYKColor(*cmyk)
+
+    # -- items -----------------------------------------------------------------------
+    def fill(self, item: Fill) -> None:
+        if item.width <= 0 or item.height <= 0:
+            return
+        x, y = self.X(item.x), self.Y(item.y + item.height)
+        c = self.c
+        if isinstance(item.paint, LinearGradient):
+            self.gradient(item.paint, x, y, item.width, item.height)
+            return
+        rich = min(item.width, item.height) >= RICH_BLACK_MIN_SIDE
+        c.setFillColor(self.color(item.paint, rich=rich))
+        c.rect(x, y, item.width, item.height, stroke=0, fill=1)
+
+    def gradient(self, paint: LinearGradient, x: float, y: float, w: float, h: float) -> None:
+        stops = gradient_stops(paint)
+        c = self.c
+        c.saveState()
+        p = c.beginPath()
+        p.rect(x, y, w, h)
+        c.clipPath(p, stroke=0, fill=0)
+        c.linearGradient(
+            self.X(paint.x0),
+            self.Y(paint.y0),
+            self.X(paint.x1),
+            self.Y(paint.y1),
+            [self.color(col) for _, col in stops],
+            [t for t, _ in stops],
+            extend=True,
+        )
+        c.restoreState()
+
+    def line(self, item: Line) -> None:
+        c = self.c
+        c.saveState()
+        c.setStrokeColor(self.color(item.color))
+        c.setLineWidth(item.width)
+        c.setLineCap(0)
+        c.line(self.X(item.x0), self.Y(item.y0), self.X(item.x1), self.Y(item.y1))
+        c.restoreState()
+
+    def glyphs(self, run: GlyphRun) -> None:
+        """One text object per run; each glyph gets its own text matrix (origin + rotation)."""
+        if not run.glyphs:
+            return
+        name = register_font(font_path(run.font_id))
+        c = self.c
+        c.saveState()
+        c.setFillColor(self.color(run.color))
+        text = c.beginText()
+        text.setFont(name, run.size)
+        for glyph in run.glyphs:
+            if not glyph.char:
+                continue
+            angle = math.radians(glyph.rotate)
+            cos, sin = _clean(math.cos(angle)), _clean(math.sin(angle))
+            # clockwise on the page (y up in PDF): x axis → (cos, -sin), y axis → (sin, cos)
+            text.setTextTransform(cos, -sin, sin, cos, self.X(glyph.x), self.Y(glyph.y))
+            text.textOut(glyph.char)
+        c.drawText(text)
+        c.restoreState()
+
+    def qr(self, item: QRCode) -> None:
+        """Light square, then all dark runs as one path: no stroke, no hairline seams."""
+        c = self.c
+        n = len(item.modules)
+        m = item.size / n
+        c.saveState()
+        c.setFillColor(self.color(item.light))
+        c.rect(self.X(item.x), self.Y(item.y + item.size), item.size, item.size, stroke=0, fill=1)
+        c.setFillColor(self.color(item.dark))
+        path = c.beginPath()
+        for r, col, length in qr_runs(item):
+            path.rect(self.X(item.x + col * m), self.Y(item.y + (r + 1) * m), length * m, m)
+        c.drawPath(path, stroke=0, fill=1)
+        c.restoreState()
+
+    def picture(self, item: Picture) -> None:
+        path = Path(item.path)
+        if not path.is_file():
+            raise InputError(f"找不到图片 {path}：请检查模板中的图片路径。")
+        c = self.c
+        c.saveState()
+        if item.opacity < 1:
+            c.setFillAlpha(max(0.0, item.opacity))
+        try:
+            c.drawImage(
+                str(path), self.X(item.x), self.Y(item.y + item.height), item.width, item.height, mask="auto"
+            )
+        except OSError as exc:
+            raise InputError(f"无法读取图片 {path}：{exc}。请确认它是 PNG 或 JPEG。") from exc
+        c.restoreState()
+
+    def crop_marks(self) -> None:
+        """Eight hairlines at the trim corners, starting outside the bleed, in registration colour."""
+        c = self.c
+        tx0, ty0, tx1, ty1 = self.boxes["TrimBox"]
+        start = self.page.bleed + MARK_GAP if self.page.bleed > 0 else 3 * MM
+        end = start + MARK_LENGTH
+        segments = []
+        for x in (tx0, tx1):
+            segments.append((x, ty0 - start, x, ty0 - end))
+            segments.append((x, ty1 + start, x, ty1 + end))
+        for y in (ty0, ty1):
+            segments.append((tx0 - start, y, tx0 - end, y))
+            segments.append((tx1 + start, y, tx1 + end, y))
+        c.saveState()
+        c.setStrokeColor(REGISTRATION)
+        c.setLineWidth(MARK_WIDTH)
+        c.lines(segments)
+        c.restoreState()
+
+
+def _clean(v: float) -> float:
+    """Snap cos/sin of multiples of 90° to exact 0/±1 so matrices print as integers."""
+    r = round(v)
+    return float(r) if abs(v - r) < 1e-12 else v

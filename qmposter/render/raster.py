@@ -1,0 +1,269 @@
+"""Raster backend: a Page → an sRGB Pillow image at any dpi, and PNG/JPEG bytes.
+
+Only draws: every glyph goes exactly where the layout put it (its origin on the
+baseline, anchor "ls"), so the PNG preview matches the PDF. QR module edges are
+snapped to whole pixels so a code scans even at 72 dpi. A monochrome page (LED
+bitmaps) is drawn without anti-aliasing and thresholded to pure black and white.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps, PngImagePlugin
+
+from qmposter.errors import InputError
+from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Line, LinearGradient, Page, Picture, QRCode
+from qmposter.render._common import font_path, gradient_color, gradient_stops, qr_runs
+
+JPEG_QUALITY = 92
+MONO_THRESHOLD = 128  # a pixel whose brightest channel reaches this is "lit"
+_RAMP = 4096  # gradient resolution along its axis, in samples
+
+
+def pixel_size(page: Page, dpi: float, include_bleed: bool = False) -> tuple[int, int]:
+    """Image size in pixels: round(points / 72 × dpi), bleed on both sides when asked."""
+    extra = 2 * page.bleed if include_bleed else 0.0
+    return _round((page.width + extra) * dpi / 72), _round((page.height + extra) * dpi / 72)
+
+
+def render_image(page: Page, dpi: float, *, include_bleed: bool = False) -> Image.Image:
+    """Draw `page` into a new RGB image at `dpi` (trim area, or trim + bleed)."""
+    if dpi <= 0:
+        raise InputError(f"分辨率 {dpi} dpi 无效：请给出大于 0 的 dpi。")
+    size = pixel_size(page, dpi, include_bleed)
+    off = page.bleed if include_bleed else 0.0
+    canvas = _Canvas(Image.new("RGB", size, (255, 255, 255)), dpi / 72, off, page.monochrome)
+    for item in page.items:
+        canvas.draw(item)
+    image = canvas.image
+    if page.monochrome:
+        image = threshold(image)
+    return image
+
+
+def threshold(image: Image.Image) -> Image.Image:
+    """Pure black/white RGB: lit where the brightest channel ≥ MONO_THRESHOLD (red LEDs count)."""
+    brightest = _max_channel(*image.convert("RGB").split())
+    mask = brightest.point(lambda v: 255 if v >= MONO_THRESHOLD else 0, mode="L")
+    return Image.merge("RGB", (mask, mask, mask))
+
+
+def encode_png(image: Image.Image, dpi: float, *, one_bit: bool = False) -> bytes:
+    """PNG bytes: fixed compression, dpi (pHYs) and an sRGB chunk, no timestamp."""
+    info = PngImagePlugin.PngInfo()
+    info.add(b"sRGB", b"\x00")  # perceptual rendering intent: the pixels are sRGB
+    out = io.BytesIO()
+    img = image.convert("1", dither=Image.Dither.NONE) if one_bit else image
+    img.save(out, "PNG", dpi=(dpi, dpi), pnginfo=info, optimize=False, compress_level=6)
+    return out.getvalue()
+
+
+def encode_jpeg(image: Image.Image, dpi: float) -> bytes:
+    """Baseline RGB JPEG, quality 92, 4:4:4 so red text keeps sharp edges, dpi in JFIF."""
+    out = io.BytesIO()
+    image.convert("RGB").save(
+        out, "JPEG", quality=JPEG_QUALITY, subsampling=0, dpi=(round(dpi), round(dpi)), optimize=False
+    )
+    return out.getvalue()
+
+
+def _round(v: float) -> int:
+    """Round half up (Python's round() is banker's rounding, which would make edges wobble)."""
+    return math.floor(v + 0.5)
+
+
+def _max_channel(r: Image.Image, g: Image.Image, b: Image.Image) -> Image.Image:
+    from PIL import ImageChops
+
+    return ImageChops.lighter(ImageChops.lighter(r, g), b)
+
+
+@lru_cache(maxsize=64)
+def _font(path: str, size_px: float) -> ImageFont.FreeTypeFont:
+    """One FreeType face per (file, pixel size); BASIC layout: single glyphs need no shaping."""
+    return ImageFont.truetype(path, size_px, layout_engine=ImageFont.Layout.BASIC)
+
+
+class _Canvas:
+    """Maps page points to pixels and paints each kind of item."""
+
+    def __init__(self, image: Image.Image, scale: float, offset: float, mono: bool) -> None:
+        self.image = image
+        self.scale = scale
+        self.offset = offset
+        self.mono = mono
+        self.draw_ctx = ImageDraw.Draw(image)
+        self.draw_ctx.fontmode = "1" if mono else "L"
+        self._painters: dict[type, Callable] = {
+            Fill: self.fill,
+            Line: self.line,
+            GlyphRun: self.glyphs,
+            QRCode: self.qr,
+            Picture: self.picture,
+        }
+
+    def px(self, v: float) -> float:
+        """A page coordinate (points, trim origin) in pixels."""
+        return (v + self.offset) * self.scale
+
+    def ipx(self, v: float) -> int:
+        return _round(self.px(v))
+
+    def draw(self, item: object) -> None:
+        painter = self._painters.get(type(item))
+        if painter is None:
+            raise TypeError(f"unknown display-list item {type(item).__name__}")
+        painter(item)
+
+    # -- fills and lines -------------------------------------------------------------
+    def fill(self, item: Fill) -> None:
+        box = (self.ipx(item.x), self.ipx(item.y), self.ipx(item.x + item.width), self.ipx(item.y + item.height))
+        if box[2] <= box[0] or box[3] <= box[1]:
+            return
+        if isinstance(item.paint, Color):
+            self.image.paste(_rgb(item.paint), box)
+        else:
+            self.image.paste(self._gradient(item.paint, box), box[:2])
+
+    def _gradient(self, paint: LinearGradient, box: tuple[int, int, int, int]) -> Image.Image:
+        """Axial gradient over `box`: a 1-px colour ramp stretched by an affine map (no numpy)."""
+        stops = gradient_stops(paint)
+        x0, y0, x1, y1 = self.px(paint.x0), self.px(paint.y0), self.px(paint.x1), self.px(paint.y1)
+        dx, dy = x1 - x0, y1 - y0
+        length2 = dx * dx + dy * dy
+        w, h = box[2] - box[0], box[3] - box[1]
+        if length2 == 0:
+            return Image.new("RGB", (w, h), _rgb_tuple(gradient_color(stops, 1.0)))
+        # t at pixel centre (i, j) of the box, affine in i and j; sample the ramp at t*_RAMP.
+        a = dx / length2
+        b = dy / length2
+        c = ((box[0] - x0) * dx + (box[1] - y0) * dy) / length2  # t at the box's top-left corner
+        corners = [c, c + a * w, c + b * h, c + a * w + b * h]
+        t_lo, t_hi = min(corners), max(corners)
+        if t_hi - t_lo < 1e-9:
+            return Image.new("RGB", (w, h), _rgb_tuple(gradient_color(stops, t_lo)))
+        pad = 2
+        n = _RAMP
+        ramp = Image.new("RGB", (n + 2 * pad, 1))
+        ramp.putdata(
+            [
+                _rgb_tuple(gradient_color(stops, t_lo + (k - pad + 0.5) / n * (t_hi - t_lo)))
+                for k in range(n + 2 * pad)
+            ]
+        )
+        span = t_hi - t_lo
+        # Pillow samples the source at output pixel centres (i + 0.5, j + 0.5).
+        coeffs = (a * n / span, b * n / span, (c - t_lo) * n / span + pad, 0, 0, 0.5)
+        return ramp.transform((w, h), Image.Transform.AFFINE, coeffs, resample=Image.Resampling.NEAREST)
+
+    def line(self, item: Line) -> None:
+        """A stroked segment with butt caps, drawn as its outline polygon."""
+        x0, y0, x1, y1 = self.px(item.x0), self.px(item.y0), self.px(item.x1), self.px(item.y1)
+        half = max(item.width * self.scale, 1.0) / 2
+        if x0 == x1 or y0 == y1:  # axis-aligned: a snapped rectangle, as crisp as the fills
+            hx, hy = (half, 0.0) if x0 == x1 else (0.0, half)
+            left, top = _round(min(x0, x1) - hx), _round(min(y0, y1) - hy)
+            right, bottom = _round(max(x0, x1) + hx), _round(max(y0, y1) + hy)
+            self.image.paste(_rgb(item.color), (left, top, max(right, left + 1), max(bottom, top + 1)))
+            return
+        length = math.hypot(x1 - x0, y1 - y0)
+        nx, ny = -(y1 - y0) / length * half, (x1 - x0) / length * half
+        poly = [(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)]
+        self.draw_ctx.polygon(poly, fill=_rgb(item.color))
+
+    # -- text ------------------------------------------------------------------------
+    def glyphs(self, run: GlyphRun) -> None:
+        font = _font(str(font_path(run.font_id)), round(run.size * self.scale * 64) / 64)
+        color = _rgb(run.color)
+        for glyph in run.glyphs:
+            if glyph.char.isspace() or not glyph.char:
+                continue
+            if glyph.rotate % 360 == 0:
+                self.draw_ctx.text((self.px(glyph.x), self.px(glyph.y)), glyph.char, fill=color, font=font, anchor="ls")
+            else:
+                self._rotated_glyph(glyph, font, color)
+
+    def _rotated_glyph(self, glyph: Glyph, font: ImageFont.FreeTypeFont, color: tuple[int, int, int]) -> None:
+        """Render the glyph on a transparent square layer, rotate it about its origin, composite."""
+        gx, gy = self.px(glyph.x), self.px(glyph.y)
+        radius = math.ceil(font.size * 2) + 2
+        side = 2 * radius + 1
+        mask = Image.new("L", (side, side), 0)
+        draw = ImageDraw.Draw(mask)
+        draw.fontmode = "1" if self.mono else "L"
+        fx, fy = gx - math.floor(gx), gy - math.floor(gy)
+        draw.text((radius + fx, radius + fy), glyph.char, fill=255, font=font, anchor="ls")
+        resample = Image.Resampling.NEAREST if self.mono else Image.Resampling.BICUBIC
+        # Pillow turns counter-clockwise; Glyph.rotate is clockwise (y down), about the origin.
+        mask = mask.rotate(-glyph.rotate, resample=resample, center=(radius + fx, radius + fy))
+        self.image.paste(color, (math.floor(gx) - radius, math.floor(gy) - radius), mask)
+
+    # -- QR codes --------------------------------------------------------------------
+    def qr(self, item: QRCode) -> None:
+        """Light square, then dark runs; every module edge on a whole pixel, no anti-aliasing."""
+        n = len(item.modules)
+        left, top = self.ipx(item.x), self.ipx(item.y)
+        right, bottom = self.ipx(item.x + item.size), self.ipx(item.y + item.size)
+        xs = [left + _round(k * (right - left) / n) for k in range(n + 1)]
+        ys = [top + _round(k * (bottom - top) / n) for k in range(n + 1)]
+        self.image.paste(_rgb(item.light), (left, top, right, bottom))
+        dark = _rgb(item.dark)
+        for r, c, length in qr_runs(item):
+            self.image.paste(dark, (xs[c], ys[r], xs[c + length], ys[r + 1]))
+
+    # -- pictures --------------------------------------------------------------------
+    def picture(self, item: Picture) -> None:
+        box = (self.ipx(item.x), self.ipx(item.y), self.ipx(item.x + item.width), self.ipx(item.y + item.height))
+        w, h = box[2] - box[0], box[3] - box[1]
+        if w <= 0 or h <= 0:
+            return
+        src = load_picture(Path(item.path))
+        resample = Image.Resampling.NEAREST if self.mono else Image.Resampling.LANCZOS
+        scaled = src.resize((w, h), resample=resample)
+        alpha = scaled.getchannel("A")
+        if item.opacity < 1:
+            alpha = alpha.point(lambda v: _round(v * max(0.0, item.opacity)))
+        self.image.paste(scaled.convert("RGB"), box[:2], alpha)
+
+
+@lru_cache(maxsize=16)
+def load_picture(path: Path) -> Image.Image:
+    """An image file as RGBA in sRGB (EXIF rotation applied, embedded ICC profile converted)."""
+    try:
+        with Image.open(path) as im:
+            im.load()
+            img = ImageOps.exif_transpose(im)
+            icc = im.info.get("icc_profile")
+    except (OSError, SyntaxError) as exc:
+        raise InputError(f"无法读取图片 {path}：{exc}。请确认文件存在且是 PNG 或 JPEG。") from exc
+    if icc:
+        img = _to_srgb(img, icc)
+    return img.convert("RGBA")
+
+
+def _to_srgb(img: Image.Image, icc: bytes) -> Image.Image:
+    """Convert an image with an embedded profile to sRGB; leave it as is if lcms is absent."""
+    try:
+        from PIL import ImageCms
+    except ImportError:  # pragma: no cover - Pillow built without lcms
+        return img
+    try:
+        src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        mode = "RGBA" if "A" in img.getbands() else "RGB"
+        base = img.convert(mode) if img.mode not in ("RGB", "RGBA") and img.mode != "CMYK" else img
+        return ImageCms.profileToProfile(base, src, ImageCms.createProfile("sRGB"), outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return img
+
+
+def _rgb(c: Color) -> tuple[int, int, int]:
+    return (c.r, c.g, c.b)
+
+
+def _rgb_tuple(v: tuple[float, float, float]) -> tuple[int, int, int]:
+    return (_round(v[0]), _round(v[1]), _round(v[2]))
