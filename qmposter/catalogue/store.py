@@ -1,0 +1,455 @@
+"""Read and write the catalogue files people edit: slogans/<year>-<region>.toml and variants.toml.
+
+Writing uses tomlkit and never rewrites a file a person may have edited: re-importing
+the same notice leaves its file byte-identical, a different notice for the same file
+is refused unless asked to replace it, and every write is atomic (temp file + rename).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import tempfile
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+import tomlkit.exceptions
+
+from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
+from qmposter.errors import CatalogueError, InputError
+
+VARIANTS_FILE = "variants.toml"
+NATIONAL_SLUG = "national"
+_REGION_SUFFIXES = (
+    "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "自治州", "省", "市", "地区", "盟",
+)
+_SOURCE_KEYS = ("title", "year", "scope", "region", "doc_number", "issuers", "date", "theme", "guiding_idea")
+
+
+# --- file names -----------------------------------------------------------------------------
+
+
+@cache
+def region_table() -> dict[str, str]:
+    """Region name → ASCII slug, from the editable qmposter/catalogue/regions.toml."""
+    with (Path(__file__).with_name("regions.toml")).open("rb") as handle:
+        return dict(tomllib.load(handle)["regions"])
+
+
+def _short_region(region: str) -> str:
+    name = "".join(region.split())
+    for suffix in _REGION_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def region_slug(region: str | None, scope: str | None) -> str:
+    """ASCII name of a region for file names: pinyin from the table, else a reversible fallback.
+
+    National notices are "national". A region the table lacks becomes "u" followed by the
+    hex code points of its characters (苏州 → u82cf5dde); ASCII letters and digits are kept.
+    """
+    if scope == "national" or not region:
+        if scope == "national":
+            return NATIONAL_SLUG
+        raise CatalogueError(
+            "无法确定这份通知的地区，不知道口号库文件该叫什么名字。",
+            hint="检查通知标题是否写明“全国”“全省”“全市”及地区名，例如“关于开展2010年全省“质量月”活动的通知”。",
+        )
+    table = region_table()
+    short = _short_region(region)
+    for name in (region, short):
+        if name in table:
+            return table[name]
+    return "u" + "".join(ch.lower() if ch.isascii() and ch.isalnum() else f"{ord(ch):x}" for ch in short)
+
+
+def source_stem(notice: Notice) -> str:
+    """File stem for a notice: "<year>-<region slug>", e.g. 2010-jiangsu."""
+    if notice.year is None:
+        raise CatalogueError(
+            "无法确定这份通知的年份，不知道口号库文件该叫什么名字。",
+            hint="检查通知标题或落款日期是否写明年份，例如“关于开展2010年……的通知”。",
+        )
+    return f"{notice.year}-{region_slug(notice.region, notice.scope)}"
+
+
+# --- writing a source file ------------------------------------------------------------------
+
+
+def _header(notice: Notice, file_name: str) -> list[str]:
+    title = notice.title or f"{notice.year}年“质量月”活动通知"
+    return [
+        f"质量月宣传口号库：{title}",
+        f"由 `qmposter slogans import` 从通知原文 {file_name} 生成。",
+        "",
+        "可以手工编辑这个文件：改正或增删 [[slogan]] 口号、修改 [source] 和 [[activity]]、随处加 # 注释。",
+        "  [[slogan]] 的 text 是规范写法（加载时会再规范化一次）；original 是通知上的原样，只在两者不同时出现。",
+        "  口号按通知上的顺序排列：别名 2010-05 就是 2010 年口号表第 5 条。调整顺序会改变别名，不会改变口号 ID。",
+        "  没有的字段（如没有文号、日期）直接省略。",
+        "再次导入同一份通知（[source] 中的 sha256 相同）时本文件保持原样，您的修改和注释都会保留。",
+        "跨年份的措辞变体由程序自动分组，人工调整写在同目录的 variants.toml 中。",
+    ]
+
+
+def _source_table(notice: Notice, file_name: str, sha256: str) -> tomlkit.items.Table:
+    table = tomlkit.table()
+    for key in _SOURCE_KEYS:
+        value = getattr(notice, key)
+        if key == "issuers":
+            issuers = tomlkit.array()
+            issuers.extend(value)
+            if len(value) > 1:
+                issuers.multiline(True)
+            table.add(key, issuers)
+        elif value is not None:
+            table.add(key, value)
+    table.add("file", file_name)
+    table.add("sha256", sha256)
+    return table
+
+
+def _activity_tables(activities: tuple[Activity, ...]) -> tomlkit.items.AoT:
+    aot = tomlkit.aot()
+    for activity in activities:
+        table = tomlkit.table()
+        if activity.group is not None:
+            table.add("group", activity.group)
+        table.add("title", activity.title)
+        table.add("text", activity.text)
+        aot.append(table)
+    return aot
+
+
+def _slogan_tables(slogans: tuple[NoticeSlogan, ...]) -> tomlkit.items.AoT:
+    aot = tomlkit.aot()
+    for slogan in slogans:
+        table = tomlkit.table()
+        table.add("text", slogan.text)
+        if slogan.original is not None and slogan.original != slogan.text:
+            table.add("original", slogan.original)
+        aot.append(table)
+    return aot
+
+
+def source_document(notice: Notice, file_name: str, sha256: str) -> str:
+    """The TOML text of a freshly imported notice (deterministic for the same inputs)."""
+    doc = tomlkit.document()
+    for line in _header(notice, file_name):
+        doc.add(tomlkit.comment(line) if line else tomlkit.nl())
+    doc.add(tomlkit.nl())
+    doc.add("source", _source_table(notice, file_name, sha256))
+    if notice.activities:
+        doc.add(tomlkit.nl())
+        doc.add(tomlkit.comment(f"通知安排的活动（{len(notice.activities)} 项），group 是所属的大标题。"))
+        doc.add("activity", _activity_tables(notice.activities))
+    doc.add(tomlkit.nl())
+    doc.add(tomlkit.comment(f"宣传口号（{len(notice.slogans)} 条），按通知上的顺序。"))
+    if notice.slogans:
+        doc.add("slogan", _slogan_tables(notice.slogans))
+    text = tomlkit.dumps(doc)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write UTF-8 text via a temp file in the same folder and os.replace: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp_name, 0o666 & ~umask)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceRecord:
+    """One slogans/<stem>.toml as stored: [source] fields, activities and slogans in order."""
+
+    stem: str
+    path: Path
+    fields: dict[str, Any]
+    activities: tuple[Activity, ...]
+    slogans: tuple[NoticeSlogan, ...]
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file into plain Python values; Chinese error naming file and line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CatalogueError(f"无法读取口号库文件 {path}：{error.strerror or error}。") from error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CatalogueError(
+            f"口号库文件 {path} 不是 UTF-8 编码。", hint="用文本编辑器另存为 UTF-8 编码后再试。"
+        ) from error
+    try:
+        return tomlkit.parse(text).unwrap()
+    except tomlkit.exceptions.ParseError as error:
+        raise CatalogueError(
+            f"口号库文件 {path} 第 {error.line} 行第 {error.col} 列 TOML 格式有误（{error}）。",
+            hint="检查引号是否成对、键名后是否有“=”、[[slogan]] 等表头是否拼写正确。",
+        ) from error
+
+
+def _bad(path: Path, what: str, hint: str | None = None) -> CatalogueError:
+    return CatalogueError(f"口号库文件 {path}：{what}", hint=hint)
+
+
+def _optional_str(path: Path, table: dict[str, Any], key: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is not None and not isinstance(value, str):
+        raise _bad(path, f"{where}的 {key} 应当是用引号括起来的文字。")
+    return value
+
+
+def _read_activities(path: Path, items: Any) -> tuple[Activity, ...]:
+    if not isinstance(items, list):
+        raise _bad(path, "activity 应当写成 [[activity]] 表。")
+    activities = []
+    for number, item in enumerate(items, start=1):
+        where = f"第 {number} 个 [[activity]] "
+        if not isinstance(item, dict):
+            raise _bad(path, f"{where}格式有误。")
+        activities.append(
+            Activity(
+                group=_optional_str(path, item, "group", where),
+                title=_optional_str(path, item, "title", where) or "",
+                text=_optional_str(path, item, "text", where) or "",
+            )
+        )
+    return tuple(activities)
+
+
+def _read_slogans(path: Path, items: Any) -> tuple[NoticeSlogan, ...]:
+    from qmposter.text import canonical
+
+    if not isinstance(items, list):
+        raise _bad(path, "slogan 应当写成 [[slogan]] 表。", hint='每条口号写成：\n[[slogan]]\ntext = "……"')
+    slogans = []
+    for number, item in enumerate(items, start=1):
+        where = f"第 {number} 个 [[slogan]] "
+        if not isinstance(item, dict):
+            raise _bad(path, f"{where}格式有误。")
+        text = _optional_str(path, item, "text", where)
+        if not text or not canonical(text):
+            raise _bad(path, f"{where}缺少口号文字 text。", hint='写成 text = "口号文字"，或删去这一条。')
+        original = _optional_str(path, item, "original", where)
+        slogans.append(NoticeSlogan(text=canonical(text), original=original))
+    return tuple(slogans)
+
+
+def read_source_file(path: Path) -> SourceRecord:
+    """Read and check one catalogue source file (slogan texts re-canonicalized)."""
+    data = _load_toml(path)
+    fields = data.get("source")
+    if not isinstance(fields, dict):
+        raise _bad(path, "缺少 [source] 表。", hint="每个口号库文件开头应有 [source] 表，至少写明 year = 年份。")
+    year = fields.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999:
+        raise _bad(path, "[source] 中的 year 应当是四位数的年份，例如 year = 2010。")
+    issuers = fields.get("issuers", [])
+    if not isinstance(issuers, list) or not all(isinstance(i, str) for i in issuers):
+        raise _bad(path, '[source] 中的 issuers 应当是文字列表，例如 issuers = ["某某局", "某某委"]。')
+    for key in ("title", "scope", "region", "doc_number", "date", "theme", "guiding_idea", "file", "sha256"):
+        _optional_str(path, fields, key, "[source] ")
+    return SourceRecord(
+        stem=path.stem,
+        path=path,
+        fields=fields,
+        activities=_read_activities(path, data.get("activity", [])),
+        slogans=_read_slogans(path, data.get("slogan", [])),
+    )
+
+
+def source_files(directory: Path) -> list[Path]:
+    """The source files of a catalogue folder, sorted by name (variants.toml excluded)."""
+    return sorted(p for p in directory.glob("*.toml") if p.name != VARIANTS_FILE and not p.name.startswith("."))
+
+
+def check_catalogue_dir(directory: Path) -> None:
+    """Refuse a catalogue folder that does not exist, in Chinese."""
+    if not directory.exists():
+        raise CatalogueError(
+            f"口号库文件夹 {directory} 不存在。",
+            hint="用 --catalogue 指定口号库文件夹，或先用 qmposter slogans import 通知.txt 导入通知。",
+        )
+    if not directory.is_dir():
+        raise CatalogueError(f"{directory} 不是文件夹。", hint="--catalogue 应当指向存放口号 .toml 文件的文件夹。")
+
+
+# --- variants.toml --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class RawJoin:
+    refs: tuple[str, ...]
+    current: str | None
+    where: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RawSplit:
+    refs: tuple[str, ...]
+    where: str
+
+
+def read_variants_file(path: Path) -> tuple[list[RawJoin], list[RawSplit]]:
+    """The [[join]] and [[split]] decisions of variants.toml (refs not yet resolved)."""
+    if not path.exists():
+        return [], []
+    data = _load_toml(path)
+    unknown = sorted(set(data) - {"join", "split"})
+    if unknown:
+        raise _bad(path, f"不认识的表 {', '.join(unknown)}。", hint="variants.toml 只能有 [[join]] 和 [[split]]。")
+    joins = [RawJoin(refs, item.get("current"), where) for refs, item, where in _groups(path, data, "join")]
+    splits = [RawSplit(refs, where) for refs, _item, where in _groups(path, data, "split")]
+    return joins, splits
+
+
+def _groups(path: Path, data: dict[str, Any], key: str) -> list[tuple[tuple[str, ...], dict[str, Any], str]]:
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        raise _bad(path, f"{key} 应当写成 [[{key}]] 表。")
+    result = []
+    for number, item in enumerate(items, start=1):
+        where = f"{path} 第 {number} 个 [[{key}]]"
+        refs = item.get("ids") if isinstance(item, dict) else None
+        if not isinstance(refs, list) or len(refs) < 2 or not all(isinstance(r, str) for r in refs):
+            raise CatalogueError(
+                f"{where}：ids 应当列出至少两条口号。",
+                hint='例如 ids = ["s1a2b3c4d", "2010-05"]（ID、别名或口号原文）。',
+            )
+        current = item.get("current")
+        if current is not None and (key != "join" or not isinstance(current, str)):
+            raise CatalogueError(f"{where}：current 只能用在 [[join]] 中，且写成一条口号的 ID 或别名。")
+        result.append((tuple(refs), item, where))
+    return result
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportPlan:
+    """What importing one notice will do: action is "write", "unchanged" or "replace"."""
+
+    notice_path: Path
+    target: Path
+    action: str
+    reason: str
+    text: str
+    notice: Notice
+
+
+def _comparable_data(text_or_data: str | dict[str, Any]) -> dict[str, Any]:
+    data = tomllib.loads(text_or_data) if isinstance(text_or_data, str) else dict(text_or_data)
+    source = {k: v for k, v in data.get("source", {}).items() if k not in ("file", "sha256")}
+    return {**data, "source": source}
+
+
+def _existing_import(directory: Path, sha256: str) -> Path | None:
+    """A catalogue file already imported from these exact bytes (perhaps renamed by a person)."""
+    for path in source_files(directory):
+        try:
+            with path.open("rb") as handle:
+                if tomllib.load(handle).get("source", {}).get("sha256") == sha256:
+                    return path
+        except (OSError, tomllib.TOMLDecodeError, AttributeError):
+            continue
+    return None
+
+
+def plan_import(notice_path: Path, notice: Notice, directory: Path, *, replace: bool = False) -> ImportPlan:
+    """Decide what importing `notice` (read from `notice_path`) into `directory` should do."""
+    sha256 = hashlib.sha256(notice_path.read_bytes()).hexdigest()
+    target = directory / f"{source_stem(notice)}.toml"
+    text = source_document(notice, notice_path.name, sha256)
+
+    def plan(action: str, reason: str, where: Path = target) -> ImportPlan:
+        return ImportPlan(notice_path, where, action, reason, text, notice)
+
+    earlier = _existing_import(directory, sha256) if directory.is_dir() else None
+    if earlier is not None:
+        return plan("unchanged", "同一份通知已导入过（sha256 相同），文件保持原样", earlier)
+    if not target.exists():
+        return plan("write", "新文件")
+    existing = _load_toml(target)
+    if _comparable_data(existing) == _comparable_data(text):
+        return plan("unchanged", "内容与已有文件相同（同一份通知的另一种编码或文件名），文件保持原样")
+    old_sha = str(existing.get("source", {}).get("sha256", "无"))[:12]
+    if replace:
+        return plan("replace", f"按 --replace 用新通知替换（原 sha256 {old_sha}…，文件中的手工修改不保留）")
+    raise CatalogueError(
+        f"{target} 已存在，但来自另一份通知（已有文件的 sha256 {old_sha}…，"
+        f"{notice_path.name} 的 sha256 {sha256[:12]}…）。为免覆盖已有内容和手工修改，本次没有写入任何文件。",
+        hint=f"如果确实要用 {notice_path.name} 替换它，加 --replace（该文件中的手工修改会丢失）；"
+        f"如果这是同年同地区的另一份通知，先把 {target.name} 改名再导入。",
+    )
+
+
+def check_notice_path(path: Path) -> None:
+    """A clear Chinese error for a notice path that cannot be read at all."""
+    if not path.exists():
+        raise InputError(f"找不到通知文件 {path}。", hint="检查文件名和路径是否正确。")
+    if not path.is_file():
+        raise InputError(f"{path} 不是文件。", hint="请给出通知的 .txt 文件。")
+
+
+def _same_content(a: str, b: str) -> bool:
+    return _comparable_data(a) == _comparable_data(b)
+
+
+def import_notices(
+    paths: list[Path], directory: Path, *, replace: bool = False, dry_run: bool = False
+) -> list[ImportPlan]:
+    """Import notices into a catalogue folder: plan every file first, then write (unless dry_run).
+
+    Any conflict raises CatalogueError before anything is written, so a failed import
+    leaves the catalogue exactly as it was.
+    """
+    from qmposter.catalogue.notice import parse_notice_file
+
+    if directory.exists() and not directory.is_dir():
+        raise CatalogueError(f"{directory} 不是文件夹。", hint="--catalogue 应当指向存放口号 .toml 文件的文件夹。")
+    plans: list[ImportPlan] = []
+    planned: dict[Path, ImportPlan] = {}
+    for path in paths:
+        check_notice_path(path)
+        plan = plan_import(path, parse_notice_file(path), directory, replace=replace)
+        earlier = planned.get(plan.target)
+        if earlier is not None:
+            if not _same_content(earlier.text, plan.text):
+                raise CatalogueError(
+                    f"{earlier.notice_path.name} 和 {path.name} 是同年同地区的两份不同通知，"
+                    f"都要写入 {plan.target}。本次没有写入任何文件。",
+                    hint="分两次导入，并在两次之间把第一次生成的文件改名。",
+                )
+            plan = dataclasses.replace(
+                plan, action="unchanged", reason=f"内容与本次导入的 {earlier.notice_path.name} 相同"
+            )
+        elif plan.action in ("write", "replace"):
+            planned[plan.target] = plan
+        plans.append(plan)
+    if not dry_run:
+        for plan in plans:
+            if plan.action in ("write", "replace"):
+                atomic_write(plan.target, plan.text)
+    return plans
