@@ -1,0 +1,225 @@
+"""campaign.toml → Campaign: this year's facts that go on every product.
+
+A campaign names the year, theme, issuing bodies (落款), hotline, QR URL, which slogans
+and templates to use and where to write. The bundled campaigns/default.toml is the
+newest notice in the catalogue, so `qmposter build` works with no arguments.
+
+The hotline is a per-year fact, not a constant: the quality complaint line was 12365
+(质监) until 2019 and 12315 (市场监管) from 2020 on. When a campaign omits `hotline`,
+it is derived from `year` by `default_hotline`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qmposter.errors import CampaignError
+from qmposter.resources import bundled_dir
+from qmposter.templates import FORMATS
+
+if TYPE_CHECKING:
+    from qmposter.catalogue.catalogue import Catalogue, Entry
+
+SELECTIONS = ("source", "year", "all", "ids")
+LAST_12365_YEAR = 2019
+FIRST_QUALITY_MONTH = 1978
+
+_TOP_KEYS = {"year", "name", "theme", "source", "issuers", "hotline", "qr_url", "qr_caption", "slogans", "build", "sms"}
+_TABLE_KEYS = {"slogans": {"select", "ids"}, "build": {"out", "templates", "formats"}, "sms": {"signature", "opt_out"}}
+_HOTLINE_RE = re.compile(r"^[0-9][0-9 -]{2,19}$")
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One campaign (see the module docstring); `path` is the file it came from."""
+
+    path: Path | None
+    year: int
+    name: str
+    theme: str
+    source: str | None
+    issuers: tuple[str, ...]
+    hotline: str
+    qr_url: str
+    qr_caption: str
+    slogan_select: str
+    slogan_ids: tuple[str, ...]
+    out_dir: Path
+    templates: tuple[str, ...]
+    formats: tuple[str, ...]
+    sms_signature: str | None
+    sms_opt_out: str | None
+
+
+def default_hotline(year: int) -> str:
+    """The quality complaint hotline of `year`: 12365 until 2019, 12315 after."""
+    return "12365" if year <= LAST_12365_YEAR else "12315"
+
+
+def default_campaign_path() -> Path:
+    return bundled_dir("campaigns") / "default.toml"
+
+
+def load_campaign(path: Path | None = None) -> Campaign:
+    """Read and check a campaign file; None reads the bundled default campaign."""
+    file = Path(path) if path is not None else default_campaign_path()
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CampaignError(f"活动文件 {file} 不存在。", hint="用 qmposter init 生成一个 campaign.toml。") from None
+    except UnicodeDecodeError:
+        raise CampaignError(f"活动文件 {file} 不是 UTF-8 编码的文本。") from None
+    except tomllib.TOMLDecodeError as error:
+        raise CampaignError(f"活动文件 {file} 不是合法的 TOML：{error}。") from None
+    except OSError as error:
+        raise CampaignError(f"活动文件 {file} 无法读取：{error.strerror}。") from None
+    return _Reader(file, data).campaign()
+
+
+class _Reader:
+    """Checks one parsed campaign file; every message names the file and the key."""
+
+    def __init__(self, path: Path, data: dict) -> None:
+        self.path = path
+        self.data = data
+
+    def fail(self, key: str, problem: str, hint: str | None = None) -> CampaignError:
+        return CampaignError(f"活动文件 {self.path}：{key} {problem}", hint=hint)
+
+    def check_keys(self, table: dict, allowed: set[str], prefix: str) -> None:
+        for key in sorted(set(table) - allowed):
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f"是不是“{close[0]}”？" if close else f"可用的键：{'、'.join(sorted(allowed))}。"
+            raise self.fail(f"{prefix}{key}", "是未知的键。", hint)
+
+    def table(self, name: str) -> dict:
+        value = self.data.get(name, {})
+        if not isinstance(value, dict):
+            raise self.fail(name, f"应是一个表（[{name}]）。")
+        self.check_keys(value, _TABLE_KEYS[name], f"{name}.")
+        return value
+
+    def text(self, table: dict, name: str, key: str, default: str | None) -> str | None:
+        value = table.get(name, default)
+        if value is not None and not isinstance(value, str):
+            raise self.fail(key, f"应为字符串，而不是 {value!r}。")
+        return value.strip() if isinstance(value, str) else value
+
+    def strings(self, table: dict, name: str, key: str) -> tuple[str, ...]:
+        value = table.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(key, '应为非空字符串的列表，如 ["甲", "乙"]。')
+        return tuple(v.strip() for v in value)
+
+    def campaign(self) -> Campaign:
+        data = self.data
+        self.check_keys(data, _TOP_KEYS, "")
+        year = self.year()
+        slogans, build, sms = self.table("slogans"), self.table("build"), self.table("sms")
+        source = self.text(data, "source", "source", None) or None
+        select = self.selection(slogans, source)
+        return Campaign(
+            path=self.path,
+            year=year,
+            name=self.text(data, "name", "name", f"{year}年“质量月”活动") or f"{year}年“质量月”活动",
+            theme=self.text(data, "theme", "theme", "") or "",
+            source=source,
+            issuers=self.strings(data, "issuers", "issuers"),
+            hotline=self.hotline(year),
+            qr_url=self.qr_url(),
+            qr_caption=self.text(data, "qr_caption", "qr_caption", "扫码了解质量月活动") or "",
+            slogan_select=select,
+            slogan_ids=self.strings(slogans, "ids", "slogans.ids"),
+            out_dir=Path(self.text(build, "out", "build.out", "out") or "out"),
+            templates=self.strings(build, "templates", "build.templates"),
+            formats=self.formats(build),
+            sms_signature=self.signature(sms),
+            sms_opt_out=self.text(sms, "opt_out", "sms.opt_out", None) or None,
+        )
+
+    def year(self) -> int:
+        if "year" not in self.data:
+            raise self.fail("year", "缺少：写活动年份，如 year = 2010。")
+        year = self.data["year"]
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise self.fail("year", f"应为整数年份，而不是 {year!r}。")
+        if not FIRST_QUALITY_MONTH <= year <= 2100:
+            raise self.fail("year", f"= {year} 不合理（“质量月”始于 {FIRST_QUALITY_MONTH} 年）。")
+        return year
+
+    def hotline(self, year: int) -> str:
+        value = self.text(self.data, "hotline", "hotline", None)
+        if value is None:
+            return default_hotline(year)
+        if not _HOTLINE_RE.match(value):
+            raise self.fail("hotline", f'= "{value}" 不像电话号码。', hint='如 "12365"（2019 年及以前）或 "12315"。')
+        return value
+
+    def qr_url(self) -> str:
+        value = self.text(self.data, "qr_url", "qr_url", "") or ""
+        if value and not re.match(r"^https?://\S+$", value):
+            raise self.fail("qr_url", f'= "{value}" 应是以 http:// 或 https:// 开头的网址。')
+        return value
+
+    def selection(self, slogans: dict, source: str | None) -> str:
+        select = self.text(slogans, "select", "slogans.select", "source" if source else "year")
+        if select not in SELECTIONS:
+            raise self.fail("slogans.select", f'= "{select}" 应为 {" / ".join(SELECTIONS)} 之一。')
+        if select == "source" and not source:
+            raise self.fail("slogans.select", '= "source" 需要同时写 source（口号库中的通知，如 "2010-jiangsu"）。')
+        if select == "ids" and not slogans.get("ids"):
+            raise self.fail("slogans.ids", '为空：select = "ids" 时要列出口号的 ID 或别名。')
+        return select
+
+    def formats(self, build: dict) -> tuple[str, ...]:
+        formats = tuple(
+            "jpg" if f.lower() == "jpeg" else f.lower() for f in self.strings(build, "formats", "build.formats")
+        )
+        for fmt in formats:
+            if fmt not in FORMATS:
+                raise self.fail("build.formats", f'中的 "{fmt}" 不是可用的格式。', hint=f"可用：{'、'.join(FORMATS)}。")
+        return formats
+
+    def signature(self, sms: dict) -> str | None:
+        value = self.text(sms, "signature", "sms.signature", None) or None
+        if value is not None and not re.fullmatch(r"【[^【】]+】", value):
+            raise self.fail("sms.signature", f'= "{value}" 应写成【签名】的形式，如 "【江苏质监】"。')
+        return value
+
+
+def campaign_slogans(campaign: Campaign, catalogue: Catalogue) -> list[Entry]:
+    """The slogans a campaign prints: the current wording of each selected family, in order.
+
+    "source": the slogans of the campaign's source notice, in the notice's order;
+    "year": every slogan printed in the campaign year; "all": every current slogan;
+    "ids": exactly the entries named (an older wording named on purpose is kept).
+    """
+    select = campaign.slogan_select
+    if select == "ids":
+        return _unique([catalogue.resolve(ref) for ref in campaign.slogan_ids])
+    if select == "all":
+        return catalogue.current()
+    if select == "year":
+        picked = catalogue.current(campaign.year)
+        if not picked:
+            raise CampaignError(
+                f"活动文件 {campaign.path}：口号库中没有 {campaign.year} 年的口号。",
+                hint='先用 qmposter slogans import 导入当年的通知，或把 [slogans] select 改为 "all"。',
+            )
+        return picked
+    if campaign.source not in catalogue.sources:
+        known = "、".join(sorted(catalogue.sources)) or "（无）"
+        raise CampaignError(
+            f'活动文件 {campaign.path}：source = "{campaign.source}" 不在口号库中。', hint=f"可用：{known}。"
+        )
+    return _unique([catalogue.resolve(entry.family) for entry in catalogue.by_source(campaign.source)])
+
+
+def _unique(entries: list[Entry]) -> list[Entry]:
+    seen: set[str] = set()
+    return [e for e in entries if not (e.id in seen or seen.add(e.id))]
