@@ -1,0 +1,761 @@
+"""Read the plain text of a 质量月 notice and find its parts (title, 文号, sections, 落款, slogans).
+
+The parser works from the structure official notices share (GB/T 9704 公文格式), not from
+any one notice, so it copes with years and regions it has never seen:
+
+    [web-page junk]  title “关于开展XXXX年全X“质量月”活动的通知”  [文号]  addressees：
+    body: numbered sections 一、 （一） 1、 （1） ① — 指导思想, 活动主题, the activities, 要求
+    [附件 mention]  落款 (issuing bodies, several per line)  date
+    附件: “XXXX年…宣传口号 / 宣传标语” and the slogan list
+
+docs/catalogue.md (“Notice parsing”) says how each field is found.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
+from qmposter.errors import InputError, NoticeError
+from qmposter.text import canonical, is_han
+
+MAX_NOTICE_BYTES = 20 * 1024 * 1024
+
+# ---------------------------------------------------------------------------------------------
+# Reading the file
+# ---------------------------------------------------------------------------------------------
+
+_BINARY_HINT = "通知必须是纯文本文件（.txt）；Word、WPS 或 PDF 文件请先“另存为”纯文本（编码选 UTF-8）再解析。"
+
+
+def read_notice_file(path: Path | str) -> str:
+    """Read a notice file as text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK.
+
+    Line ends (CRLF, CR, LF) become "\\n". A missing path, a folder, an empty file or a
+    binary file raises InputError with a Chinese message, so the CLI exits with code 2.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"找不到通知文件：{path}", hint="请检查路径和文件名是否正确。")
+    if path.is_dir():
+        raise InputError(f"{path} 是一个文件夹，不是通知文件。", hint="请给出通知的纯文本文件，例如 通知.txt。")
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTICE_BYTES:
+            raise InputError(
+                f"通知文件 {path} 太大（{size // 1024 // 1024} MB），不像一份通知的纯文本。", hint=_BINARY_HINT
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"无法读取通知文件 {path}：{error.strerror or error}") from error
+    text = _decode(data, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip(" \t\n\u3000\u00a0\ufeff\u200b"):
+        raise InputError(f"通知文件 {path} 是空的。", hint="请确认保存了通知的全文。")
+    return text
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """Detect the encoding the way Chinese Windows and web files come: BOMs first, then UTF-8, then GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    elif b"\x00" in data:
+        raise InputError(f"{path} 是二进制文件，不是纯文本通知。", hint=_BINARY_HINT)
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            break
+        return text
+    raise InputError(f"{path} 不是可识别的文本文件（既不是 UTF-8 也不是 GB18030/GBK 编码）。", hint=_BINARY_HINT)
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters other than tab/newline/form feed do not occur in a typed notice."""
+    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\x7f" or ch == "\x00")
+    return controls > max(2, len(text) // 1000)
+
+
+def parse_notice_file(path: Path | str) -> Notice:
+    """Read and parse one notice file; errors name the file."""
+    text = read_notice_file(path)
+    try:
+        return parse_notice(text)
+    except NoticeError as error:
+        raise NoticeError(f"{path}：{error.message}", hint=error.hint) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines: cleaning, web-page junk, numbering markers
+# ---------------------------------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+_JUNK_TOKENS = re.compile(r"[【\[](?:打印|关闭|关闭窗口|打印本页|返回顶部|收藏|分享|字体[：:][^】\]]*|[大中小])[】\]]")
+_JUNK_FIELD = (
+    "来源|信息来源|文章来源|稿件来源|发布时间|发布日期|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|点击数|点击量|"
+    "阅读次数|阅读量|访问量|字号|字体|当前位置|您当前的位置|您现在的位置|所在位置|当前页面|索引号|主题分类|发文机关|"
+    "发布机构|成文日期|生成日期|发文字号|有效性|分类|体裁分类|主题词|关键词|附件下载|相关附件|相关链接|分享到|上一篇|下一篇"
+)
+_JUNK_LINE = re.compile(
+    rf"^(?:(?:{_JUNK_FIELD})\s*[：:]|首页\s*[>＞»›]|分享到|上一篇|下一篇|扫一扫|打印本页|关闭窗口|返回顶部|【?打印】?\s*$)"
+    r"|版权所有|ICP备|Copyright|All Rights Reserved|技术支持[：:]|\.(?:docx?|wps|pdf|xlsx?|rar|zip)\b",
+    re.IGNORECASE,
+)
+_META_DOCNUM = re.compile(r"发文字号\s*[：:]\s*(\S+?号)")
+_META_DATE = re.compile(r"成文日期\s*[：:]\s*(\S+)")
+
+_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、．.]\s*")),
+    (2, re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]\s*[、．.]?\s*")),
+    (3, re.compile(r"^\d{1,2}\s*(?:[、．]|\.(?!\d))\s*")),
+    (4, re.compile(r"^(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*[）)])\s*")),
+    (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
+)
+_BULLET = re.compile(r"^[-—–•·●○■□◆◇★☆▲△▶►※*＊]+\s*")
+
+_BARE_HEADINGS = re.compile(
+    r"^(?:指导思想|活动主题|活动时间|活动内容|主要活动|重点活动|活动安排|活动要求|工作要求|有关要求|组织领导|"
+    r"全国统一(?:部署|组织)的(?:重点)?活动)\s*[：:]?$"
+)
+
+
+def _clean(line: str) -> str:
+    line = _JUNK_TOKENS.sub("", line.translate(_INVISIBLE))
+    return line.strip()
+
+
+def _marker(line: str) -> tuple[int | None, str]:
+    """(level, rest): the numbering level of a line (1 = 一、 … 5 = ①) and the text after the marker."""
+    for level, pattern in _MARKERS:
+        match = pattern.match(line)
+        if match:
+            return level, line[match.end() :].strip()
+    return None, line
+
+
+def _heading_name(text: str) -> str | None:
+    """The name of a heading such as “活动主题：…” or “广泛开展社会宣传”, or None for a sentence."""
+    name = re.split(r"[：:]", text, maxsplit=1)[0].strip()
+    if not name or len(name) > 25 or re.search(r"[。！？；，,;]", name):
+        return None
+    return name
+
+
+def _inline(text: str) -> str:
+    """What follows the colon of a heading like “二、活动主题：……” (empty when nothing)."""
+    parts = re.split(r"[：:]", text, maxsplit=1)
+    return parts[1].strip() if len(parts) == 2 else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Small field parsers: numbers, dates, 文号, issuing bodies, regions
+# ---------------------------------------------------------------------------------------------
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "0": 0}
+_CN_DIGITS.update({c: i for i, c in enumerate("一二三四五六七八九", start=1)})
+_YEAR_TEXT = r"(?:19|20)\d{2}|[〇○零ＯOo一二][〇○零ＯOo一二三四五六七八九]{3}"
+_SMALL_TEXT = r"\d{1,2}|[一二三四五六七八九十廿卅]{1,3}"
+_DATE_LINE = re.compile(rf"^({_YEAR_TEXT})\s*年\s*({_SMALL_TEXT})\s*月\s*({_SMALL_TEXT})\s*日$")
+_YEAR_IN = re.compile(rf"({_YEAR_TEXT})\s*年")
+
+
+def _cn_year(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    try:
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    except KeyError:
+        return None
+
+
+def _cn_small(text: str) -> int | None:
+    """1–31 written 7, 07, 七, 十五, 二十一, 廿一, 三十."""
+    if text.isdigit():
+        return int(text)
+    text = text.replace("廿", "二十").replace("卅", "三十")
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if len(tens) > 1 or len(ones) > 1:
+            return None
+        t = _CN_DIGITS.get(tens, -1) if tens else 1
+        o = _CN_DIGITS.get(ones, -1) if ones else 0
+        return None if t <= 0 or o < 0 else t * 10 + o
+    return _CN_DIGITS.get(text) if len(text) == 1 else None
+
+
+def _parse_date(text: str) -> str | None:
+    """ISO date from 二○○九年七月十五日 / 二〇〇九年 / 2009年7月15日 (a whole line), else None."""
+    match = _DATE_LINE.match(re.sub(r"\s+", "", text))
+    if not match:
+        return None
+    year, month, day = _cn_year(match.group(1)), _cn_small(match.group(2)), _cn_small(match.group(3))
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return _dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+_DOC_NUMBER = re.compile(
+    r"^(?:(?:发文字号|文号)\s*[：:]\s*)?"
+    r"([\u4e00-\u9fffA-Za-z]{1,24}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号)$"
+)
+
+_UNIT_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]{3,40}$")
+_UNIT_END = re.compile(r"(局|厅|委|会|部|办|院|府|室|中心|所|站|处|署|中央|社|司|团)$")
+_UNIT_STRONG = re.compile(r"(局|厅|部|委员会|协会|联合会|工会|办公室|政府|中央|党委|团委|[省市县区]委)$")
+_UNIT_PLACE = re.compile(r"省|市|县|区|州|盟|旗|国家|国务院|中国|中华|全国|共青团|中共")
+
+
+def _is_unit(part: str) -> bool:
+    """Does this look like the name of an issuing body (江苏省总工会, 共青团中央)?"""
+    if not _UNIT_CHARS.match(part) or not _UNIT_END.search(part):
+        return False
+    return bool(_UNIT_STRONG.search(part) or _UNIT_PLACE.search(part))
+
+
+def _is_issuer_line(line: str) -> bool:
+    """A 落款 line: one or more issuing bodies separated by spaces, nothing else."""
+    if _marker(line)[0] is not None:
+        return False
+    parts = line.split()
+    return 0 < len(parts) <= 8 and all(_is_unit(p) for p in parts)
+
+
+_ATTACH = re.compile(r"^附\s*件\s*\d{0,2}\s*(?:[：:．.、]|$)")
+
+PROVINCES = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建", "江西",
+    "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃",
+    "青海", "宁夏", "新疆", "香港", "澳门", "台湾",
+)  # fmt: skip
+_AUTONOMOUS_REGIONS = ("内蒙古", "广西", "西藏", "宁夏", "新疆")
+_PROVINCE_SUFFIX = re.compile(r"^(?:省|市|(?:壮族|回族|维吾尔)?自治区|特别行政区)")
+_NATIONAL_UNIT = re.compile(r"^(?:国家|国务院|中华|中国|全国|中央|中共中央|共青团中央)|部$|^[^省市县区州]*总局$")
+_CITY = re.compile(r"^([\u4e00-\u9fff]{2,8}?)(自治州|市|州|盟|地区)")
+_COUNTY = re.compile(r"^([\u4e00-\u9fff]{2,8}?)(自治县|县|旗|区)")
+_ETHNIC_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,3}族)+$")
+_NOT_A_PLACE = re.compile(r"^[各全本我该省市县区]")
+
+_SCOPE_WORDS = {"国": "national", "省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal"}
+_SCOPE_WORDS.update({"县": "county", "旗": "county"})
+
+
+def _unit_place(name: str) -> tuple[str | None, str | None]:
+    """(scope, region) of an issuing body or a title prefix, e.g. 苏州市市场监督管理局 -> (municipal, 苏州)."""
+    name = re.sub(r"^(?:中国共产党|中共|共青团)", "", name)
+    if _NATIONAL_UNIT.search(name) and not any(name.startswith(p) for p in PROVINCES):
+        return "national", None
+    region, scope, rest = None, None, name
+    for province in PROVINCES:
+        if name.startswith(province):
+            suffix = _PROVINCE_SUFFIX.match(name[len(province) :])
+            rest = name[len(province) + (suffix.end() if suffix else 0) :]
+            region, scope = province, "provincial"
+            break
+    city = _CITY.match(rest)
+    if city and not rest.startswith("市场") and not _NOT_A_PLACE.match(rest):
+        region, scope = _ETHNIC_TAIL.sub("", city.group(1)) or city.group(1), "municipal"
+        rest = rest[city.end() :]
+    county = _COUNTY.match(rest)
+    if county and not _NOT_A_PLACE.match(rest):
+        region, scope = _ETHNIC_TAIL.sub("", county.group(1)) or county.group(1), "county"
+    return scope, region
+
+
+# ---------------------------------------------------------------------------------------------
+# The outline of the body: numbered headings and items as a tree
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    level: float
+    head: str
+    lines: list[str] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
+    marker_text: str = ""
+
+    @property
+    def name(self) -> str | None:
+        return _heading_name(self.head)
+
+    def all_lines(self) -> list[str]:
+        """Its own text and, with their numbering, everything nested under it."""
+        out = [self.head, *self.lines] if self.head else list(self.lines)
+        for child in self.children:
+            sub = child.all_lines()
+            if sub:
+                sub[0] = child.marker_text + sub[0]
+            out.extend(sub)
+        return out
+
+
+def _outline(lines: list[str]) -> _Node:
+    root = _Node(0, "")
+    stack = [root]
+    for line in lines:
+        level, rest = _marker(line)
+        if level is None and _BARE_HEADINGS.match(line):
+            level, rest = 0.5, line
+        if level is None:
+            stack[-1].lines.append(line)
+            continue
+        while stack[-1].level >= level:
+            stack.pop()
+        node = _Node(level, rest, marker_text=line[: len(line) - len(rest)].strip() if rest else line)
+        stack[-1].children.append(node)
+        stack.append(node)
+    return root
+
+
+def _walk(node: _Node):
+    for child in node.children:
+        yield child
+        yield from _walk(child)
+
+
+_STRONG_ACTIVITY = re.compile(
+    r"活动内容|主要活动|重点活动|活动安排|统一部署|统一组织|统一安排|具体活动|开展的活动|组织的活动|部署的活动|"
+    r"主要内容|工作内容|重点工作|主要任务|活动项目|系列活动"
+)
+_NOT_ACTIVITY = re.compile(
+    r"主题|要求|指导|目的|意义|时间|领导|保障|口号|标语|原则|目标|名称|对象|范围|背景|机构|联系|报送|总结"
+)
+_WEAK_ACTIVITY = re.compile(r"活动|内容|安排|任务")
+
+
+def _activity_sections(root: _Node) -> list[_Node]:
+    """The outermost headings that hold the activities (三、全国统一部署的活动, 三、活动内容 …)."""
+    found: list[_Node] = []
+
+    def visit(node: _Node) -> None:
+        for child in node.children:
+            name = child.name
+            if name is None:
+                continue
+            if _STRONG_ACTIVITY.search(name) or (not _NOT_ACTIVITY.search(name) and _WEAK_ACTIVITY.search(name)):
+                found.append(child)
+            elif not _NOT_ACTIVITY.search(name):
+                visit(child)
+
+    visit(root)
+    return found
+
+
+def _first_sentence(text: str) -> str:
+    """Text up to the first 。！？； that is not inside quotes or brackets."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "“《（(「『【〔":
+            depth += 1
+        elif ch in "”》）)」』】〕":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "。！？；":
+            return text[:i]
+    return text
+
+
+def _join(lines: list[str]) -> str:
+    """Join the lines of one item: a new paragraph after a sentence end, else a hard wrap."""
+    out = ""
+    for line in lines:
+        if not out:
+            out = line
+        elif out[-1] in "。！？；：:”」）)…" or _marker(line)[0] is not None:
+            out += "\n" + line
+        elif out[-1].isascii() and line[0].isascii():
+            out += " " + line
+        else:
+            out += line
+    return out
+
+
+def _activity(node: _Node, group: str | None) -> Activity | None:
+    lines = [ln for ln in node.all_lines() if ln]
+    if not lines:
+        return None
+    text = _join(lines)
+    title = _first_sentence(lines[0]).strip().rstrip("：:").strip() or lines[0][:40]
+    return Activity(group=group, title=title, text=text)
+
+
+def _activities(section: _Node) -> list[Activity]:
+    group = section.name
+    out: list[Activity] = []
+    if not section.children:
+        # Activities written as plain paragraphs under the heading: one per paragraph.
+        for line in section.lines:
+            item = _activity(_Node(3, line), group)
+            if item:
+                out.append(item)
+        return out
+
+    def visit(node: _Node, group: str | None) -> None:
+        for child in node.children:
+            if child.children and child.name is not None:
+                visit(child, child.name)  # a sub-heading such as （一）广泛开展社会宣传
+            else:
+                item = _activity(child, group)
+                if item:
+                    out.append(item)
+
+    visit(section, group)
+    return out
+
+
+def _section_text(node: _Node) -> list[str]:
+    inline = _inline(node.head)
+    lines = [inline] if inline else []
+    lines.extend(node.lines)
+    for child in node.children:
+        lines.extend(child.all_lines())
+    return [ln for ln in lines if ln]
+
+
+_THEME_SENTENCE = re.compile(r"主题(?:确定)?(?:是|为)\s*[：:]?\s*[“\"「『]([^”\"」』]{4,60})[”\"」』]")
+
+
+def _theme(root: _Node, body: list[str]) -> str | None:
+    for node in _walk(root):
+        name = node.name
+        if name and "主题" in name and "主题词" not in name:
+            lines = _section_text(node)
+            if lines:
+                quoted = _THEME_SENTENCE.search(lines[0])
+                theme = quoted.group(1) if quoted else _unquote(lines[0])
+                if theme and len(theme) <= 80:
+                    return canonical(theme) or None
+    for line in body:
+        quoted = _THEME_SENTENCE.search(line)
+        if quoted:
+            return canonical(quoted.group(1)) or None
+    return None
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    pairs = {"“": "”", '"': '"', "「": "」", "『": "』"}
+    if len(text) > 2 and text[0] in pairs and text.rstrip("。").endswith(pairs[text[0]]):
+        inner = text.rstrip("。")[1:-1]
+        if not any(q in inner for q in '“”"「」『』'):
+            return inner
+    return text
+
+
+def _guiding_idea(root: _Node) -> str | None:
+    for node in _walk(root):
+        name = node.name
+        if name and "指导思想" in name:
+            lines = _section_text(node)
+            return _join(lines) if lines else None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Title, head and closing
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_title(text: str) -> bool:
+    return (
+        "质量月" in text
+        and re.search(r"通知[”》」]?$", text) is not None
+        and len(text) <= 100
+        and "。" not in text
+        and _marker(text)[0] is None
+    )
+
+
+def _find_title(lines: list[str]) -> tuple[int, int] | None:
+    """(first, last) line index of the title; a long title may wrap onto a second line."""
+    for i, line in enumerate(lines):
+        if _is_title(line):
+            return i, i
+        if i + 1 < len(lines) and len(line) <= 60 and ("关于" in line or "质量月" in line) and "。" not in line:
+            joined = line + lines[i + 1]
+            if len(lines[i + 1]) <= 40 and _is_title(joined):
+                return i, i + 1
+    return None
+
+
+def _is_slogan_heading(line: str) -> bool:
+    """“2010年全省“质量月”活动宣传口号”, “附件2：宣传标语”, “五、宣传口号”."""
+    text = _ATTACH.sub("", line, count=1).strip()
+    level, rest = _marker(text)
+    if level is not None:
+        if level > 2 or len(rest) > 16 or re.search(r"[。，,]", rest):
+            return False
+        text = rest
+    if not re.search(r"口号|标语", text) or len(text) > 40 or "，" in text or "征集" in text:
+        return False
+    return "。" not in text.rstrip("。")
+
+
+def _is_date_line(line: str) -> bool:
+    return _parse_date(line) is not None
+
+
+def _is_note(line: str) -> bool:
+    return bool(re.match(r"^[（(].*[）)]$", line)) and _marker(line)[0] is None
+
+
+def _body_end(lines: list[str], start: int) -> int:
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if _ATTACH.match(line) or _is_date_line(line) or _is_issuer_line(line):
+            return i
+        if _marker(line)[0] is None and _is_slogan_heading(line):
+            return i
+    return len(lines)
+
+
+def _closing(lines: list[str], start: int) -> tuple[int, int]:
+    """(first, end) of the 落款 block: issuer lines and the date, after any 附件 mentions."""
+    for i in range(start, min(len(lines), start + 8)):
+        line = lines[i]
+        if _is_issuer_line(line) or _is_date_line(line):
+            end = i
+            while end < len(lines) and (
+                _is_issuer_line(lines[end]) or _is_date_line(lines[end]) or _is_note(lines[end])
+            ):
+                end += 1
+            return i, end
+        if not (_ATTACH.match(line) or _is_note(line) or (_marker(line)[0] is not None and len(line) <= 40)):
+            break
+    return start, start
+
+
+# ---------------------------------------------------------------------------------------------
+# Slogans
+# ---------------------------------------------------------------------------------------------
+
+_SLOGAN_STOP = re.compile(r"^(?:抄送|主题词|印发|以上|注[：:]|说明[：:]|（此件|\(此件)|印发$")
+_SECTION_WORDS = re.compile(r"要求|安排|内容|领导|保障|时间|主题|思想|活动")
+_QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』"}
+
+
+def _slogan_line_stops(line: str) -> bool:
+    if _ATTACH.match(line) or _is_date_line(line) or _SLOGAN_STOP.search(line):
+        return True
+    if _is_issuer_line(line) and all(_UNIT_PLACE.search(p) for p in line.split()):
+        return True
+    level, rest = _marker(line)
+    if level == 1 and (name := _heading_name(rest)) and _SECTION_WORDS.search(name) and "，" not in rest:
+        return not re.search(r"口号|标语", name)
+    text = canonical(rest)
+    return len(text) > 60 or "。" in text
+
+
+def _strip_item(line: str) -> str:
+    """The slogan as printed, without its numbering, bullet or wrapping quotes."""
+    _, text = _marker(line)
+    text = _BULLET.sub("", text).strip()
+    if len(text) > 2 and text[0] in _QUOTES and text.endswith(_QUOTES[text[0]]):
+        inner = text[1:-1]
+        if not any(q in inner for q in '“”"「」『』'):
+            text = inner.strip()
+    return text
+
+
+def _slogans_after(lines: list[str], start: int) -> list[NoticeSlogan]:
+    found: list[NoticeSlogan] = []
+    for line in lines[start:]:
+        if _slogan_line_stops(line):
+            break
+        if _is_note(line) or re.search(r"(?:类|篇)[：:]?$|[：:]$", line) or _is_slogan_heading(line):
+            continue  # a note or a sub-heading such as “食品安全类：”
+        printed = _strip_item(line)
+        parts = re.split(r"\s{4,}|\u3000{2,}", printed)
+        if len(parts) < 2 or not all("，" in canonical(p) for p in parts):
+            parts = [printed]  # two columns of slogans on one line only when each has its own comma
+        for part in parts:
+            part = part.strip()
+            text = canonical(part)
+            if len(text) >= 2 and any(is_han(c) for c in text):
+                found.append(NoticeSlogan(text=text, original=part if part != text else None))
+    return found
+
+
+def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
+    """The list under the last 口号/标语 heading that is followed by at least one slogan."""
+    for i in range(len(lines) - 1, start - 1, -1):
+        if _is_slogan_heading(lines[i]):
+            found = _slogans_after(lines, i + 1)
+            if found:
+                return found
+    return []
+
+
+# ---------------------------------------------------------------------------------------------
+# Putting it together
+# ---------------------------------------------------------------------------------------------
+
+_NOT_A_NOTICE_HINT = "qmposter 需要“质量月”活动通知的纯文本，标题形如“关于开展2010年全省“质量月”活动的通知”。"
+
+
+def parse_notice(text: str) -> Notice:
+    """Parse the text of a 质量月 notice into a Notice.
+
+    Raises NoticeError when the text is not a 质量月 notice at all (no 质量月, or neither a
+    title nor a year with some structure). Things a person should check — no slogan list,
+    no activities, no theme — are returned as `warnings`.
+    """
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    if "质量月" not in raw:
+        raise NoticeError("这不是“质量月”活动通知：全文没有出现“质量月”。", hint=_NOT_A_NOTICE_HINT)
+    meta_docnum = _META_DOCNUM.search(raw)
+    meta_date = _META_DATE.search(raw)
+    lines = [ln for ln in (_clean(x) for x in raw.split("\n")) if ln and not _JUNK_LINE.search(ln)]
+
+    title_span = _find_title(lines)
+    title = "".join(lines[title_span[0] : title_span[1] + 1]) if title_span else None
+    after_title = title_span[1] + 1 if title_span else 0
+    doc_number = _doc_number(lines, title_span, after_title) or (meta_docnum.group(1) if meta_docnum else None)
+
+    body_end = _body_end(lines, after_title)
+    body = lines[after_title:body_end]
+    root = _outline(body)
+    closing_start, closing_end = _closing(lines, body_end)
+    closing = lines[closing_start:closing_end]
+    issuers = tuple(p for ln in closing if _is_issuer_line(ln) for p in ln.split())
+    date = next((d for ln in closing if (d := _parse_date(ln))), None)
+    if date is None and meta_date:
+        date = _parse_date(meta_date.group(1)) or _parse_iso(meta_date.group(1))
+
+    theme = _theme(root, body)
+    activities = [a for section in _activity_sections(root) for a in _activities(section)]
+    slogans = _slogans(lines, after_title)
+    year = _year(title, body, date, doc_number)
+
+    if title is None and (year is None or not (theme or activities or slogans)):
+        raise NoticeError(
+            "这不是“质量月”活动通知：没有找到通知标题，也没有找到年份和活动主题、活动或宣传口号。",
+            hint=_NOT_A_NOTICE_HINT,
+        )
+    scope, region = _scope_region(title, issuers, lines, body)
+    return Notice(
+        year=year,
+        scope=scope,
+        region=region,
+        doc_number=doc_number,
+        issuers=issuers,
+        date=date,
+        theme=theme,
+        activities=tuple(activities),
+        slogans=tuple(slogans),
+        title=title,
+        guiding_idea=_guiding_idea(root),
+        warnings=tuple(_warnings(title, year, theme, activities, slogans)),
+    )
+
+
+def _parse_iso(text: str) -> str | None:
+    match = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$", text)
+    if not match:
+        return None
+    try:
+        return _dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def _doc_number(lines: list[str], title_span: tuple[int, int] | None, after_title: int) -> str | None:
+    """The notice's own 文号: a line on its own just above or below the title."""
+    if title_span is None:
+        return None
+    window = list(range(after_title, min(len(lines), after_title + 4)))
+    window += list(range(max(0, title_span[0] - 4), title_span[0]))
+    for i in window:
+        match = _DOC_NUMBER.match(lines[i])
+        if match:
+            return re.sub(r"\s+", "", match.group(1))
+    return None
+
+
+def _year(title: str | None, body: list[str], date: str | None, doc_number: str | None) -> int | None:
+    """From the title; else “决定于2010年9月…开展”-style body text; else the date or the 文号."""
+    sources = [title] if title else []
+    sources += [ln for ln in body if "质量月" in ln][:5]
+    for text in sources:
+        for match in _YEAR_IN.finditer(text):
+            year = _cn_year(match.group(1))
+            if year and 1978 <= year <= 2100:
+                return year
+    if date:
+        return int(date[:4])
+    if doc_number and (match := re.search(r"(?:19|20)\d{2}", doc_number)):
+        return int(match.group(0))
+    return None
+
+
+def _scope_region(
+    title: str | None, issuers: tuple[str, ...], lines: list[str], body: list[str]
+) -> tuple[str | None, str | None]:
+    """Scope from the title's 全国/全省/全市…, else from who issued it, else from the body text."""
+    units = list(issuers)
+    prefix = title.split("关于", 1)[0] if title and "关于" in title else ""
+    if prefix:
+        units.append(prefix)
+    places = [p for p in (_unit_place(u) for u in units) if p[0]]
+
+    scope = None
+    if title and "转发" not in title and (match := re.search(r"全([国省市州盟县旗区])", title)):
+        scope = _scope_word(match.group(1), [*units, title])
+    if scope is None and places:
+        scope = Counter(s for s, _ in places).most_common(1)[0][0]
+    if scope is None:
+        words = Counter(
+            m.group(1) for ln in body for m in re.finditer(r"全([国省市州盟县旗区])(?:范围内)?(?:联合)?开展", ln)
+        )
+        if words:
+            scope = _scope_word(words.most_common(1)[0][0], units + body[:3])
+    if scope in (None, "national"):
+        return scope, None
+
+    region = next((r for s, r in places if s == scope and r), None) or next((r for _, r in places if r), None)
+    if region is None and scope == "provincial":
+        counts = Counter({p: sum(ln.count(p) for ln in lines) for p in PROVINCES})
+        best, count = counts.most_common(1)[0]
+        region = best if count else None
+    return scope, region
+
+
+def _scope_word(word: str, context: list[str]) -> str | None:
+    if word != "区":
+        return _SCOPE_WORDS[word]
+    # 全区: an autonomous region (provincial) or a city district (county level).
+    joined = "".join(context)
+    return "provincial" if any(a in joined for a in _AUTONOMOUS_REGIONS) else "county"
+
+
+def _warnings(title, year, theme, activities, slogans) -> list[str]:
+    out = []
+    if title is None:
+        out.append("没有找到通知标题（形如“关于开展XXXX年全X“质量月”活动的通知”）。")
+    if year is None:
+        out.append("没有找到活动年份。")
+    if theme is None:
+        out.append("没有找到活动主题（“活动主题”标题下的文字）。")
+    if not activities:
+        out.append("没有找到活动条目（如“三、活动内容”下的编号条目）。")
+    if not slogans:
+        out.append("没有找到宣传口号列表（标题含“宣传口号”或“宣传标语”的附件），口号为空。")
+    seen: set[str] = set()
+    for slogan in slogans:
+        if slogan.text in seen:
+            out.append(f"口号在列表中重复出现：{slogan.text}")
+        seen.add(slogan.text)
+    return out
