@@ -603,7 +603,7 @@ def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
 # Putting it together
 # ---------------------------------------------------------------------------------------------
 
-_NOT_A_NOTICE_HINT = "qmposter 需要“质量月”活动通知的纯文本，标题形如“关于开展2010年全省“质量月”活动的通知”。"
+_NOT_A_NOTICE_HINT = "qmposter 需要“质量月”活动通知的纯文本，标题形如“关于开展2010年全省‘质量月’活动的通知”。"
 
 
 def parse_notice(text: str) -> Notice:
@@ -744,7 +744,7 @@ def _scope_word(word: str, context: list[str]) -> str | None:
 def _warnings(title, year, theme, activities, slogans) -> list[str]:
     out = []
     if title is None:
-        out.append("没有找到通知标题（形如“关于开展XXXX年全X“质量月”活动的通知”）。")
+        out.append("没有找到通知标题（形如“关于开展XXXX年全X‘质量月’活动的通知”）。")
     if year is None:
         out.append("没有找到活动年份。")
     if theme is None:

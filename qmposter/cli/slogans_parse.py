@@ -1,0 +1,64 @@
+"""`qmposter slogans parse NOTICE`: show what qmposter reads from a notice, writing nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from qmposter.catalogue.model import Notice
+from qmposter.catalogue.notice import parse_notice_file
+from qmposter.cli.base import slogans
+
+SCOPE_NAMES = {"national": "全国", "provincial": "省级", "municipal": "市级", "county": "县级"}
+
+
+def notice_json(notice: Notice) -> str:
+    """The JSON object of DESIGN.md §4, Chinese kept readable."""
+    return json.dumps(notice.to_json(), ensure_ascii=False, indent=2)
+
+
+def notice_summary(notice: Notice) -> str:
+    """A readable Chinese summary of a parsed notice."""
+    none = "（无）"
+    lines = [
+        f"标题：{notice.title or none}",
+        f"年份：{notice.year or none}",
+        f"范围：{SCOPE_NAMES.get(notice.scope or '', none)}",
+        f"地区：{notice.region or none}",
+        f"文号：{notice.doc_number or none}",
+        f"发文单位：{'、'.join(notice.issuers) if notice.issuers else none}",
+        f"日期：{notice.date or none}",
+        f"活动主题：{notice.theme or none}",
+        f"活动（{len(notice.activities)} 项）：",
+    ]
+    group: object = object()
+    for number, activity in enumerate(notice.activities, start=1):
+        if activity.group != group:
+            group = activity.group
+            lines.append(f"  【{group or '未分组'}】")
+        lines.append(f"  {number:>2}. {activity.title}")
+    lines.append(f"宣传口号（{len(notice.slogans)} 条）：")
+    for number, slogan in enumerate(notice.slogans, start=1):
+        printed = f"    （原文：{slogan.original}）" if slogan.original else ""
+        lines.append(f"  {number:>2}. {slogan.text}{printed}")
+    return "\n".join(lines)
+
+
+@slogans.command("parse")
+@click.argument("notice", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "text"]),
+    default="json",
+    show_default=True,
+    help="输出格式：json（DESIGN.md §4 的 JSON 对象）或 text（中文摘要）。",
+)
+def parse_command(notice: Path, fmt: str) -> None:
+    """解析一份“质量月”活动通知（纯文本，UTF-8 或 GBK/GB18030），只显示结果，不写任何文件。"""
+    parsed = parse_notice_file(notice)
+    for warning in parsed.warnings:
+        click.echo(f"警告：{warning}", err=True)
+    click.echo(notice_json(parsed) if fmt == "json" else notice_summary(parsed))
