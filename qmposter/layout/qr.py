@@ -9,6 +9,8 @@ than 10 mm or with modules below the printer's resolving power does not scan.
 
 from __future__ import annotations
 
+import math
+
 import qrcode
 import qrcode.constants
 from qrcode.exceptions import DataOverflowError
@@ -87,7 +89,7 @@ def qr_item(
     count = len(modules)
     module_mm = width_mm / count
     if module_mm < min_module_mm:
-        need_mm = count * min_module_mm
+        need_mm = math.ceil(count * min_module_mm * 10 - 1e-9) / 10  # round up: the advice must pass
         raise QRCodeError(
             f"二维码{where}每个模块只有 {module_mm:.2f} mm（{count}×{count} 个模块排在 {width_mm:.1f} mm 内），"
             f"小于最小模块 {min_module_mm:.2f} mm：请把二维码放大到至少 {need_mm:.1f} mm，"
