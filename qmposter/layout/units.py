@@ -102,7 +102,7 @@ def parse_length(
     """A length such as "3mm", "0.9m", "12pt", "2in", "1080px" or "10%" → points.
 
     `ref` is the length "100%" stands for; `dpi` is what one px is worth. The number
-    0 may be written without a unit; any other bare number is refused, because a
+    0 may be written without a unit (0 or "0"); any other bare number is refused, because a
     length without a unit is a typo waiting to happen.
     """
     if isinstance(value, bool):
@@ -114,6 +114,8 @@ def parse_length(
     if not isinstance(value, str):
         raise UnitError(f"长度“{value}”应是带单位的字符串。", hint=_HINT)
     match = _LENGTH_RE.match(value)
+    if not match and re.fullmatch(r"\s*[+-]?0*\.?0*\s*", value) and "0" in value:
+        return 0.0
     if not match:
         raise UnitError(f"无法识别的长度“{value}”。", hint=_HINT)
     number, unit = float(match.group(1)), match.group(2).lower()
