@@ -60,8 +60,8 @@ class Entry:
         return tuple(dict.fromkeys(o.source for o in self.occurrences))
 
     def alias_in(self, year: int | None = None) -> str:
-        """The alias a person would use: the one for `year` (or the newest year), else the ID."""
-        wanted = [o for o in self.occurrences if year is None or o.year == year]
+        """The alias a person would use: its place in `year`'s list, else in the newest list it is in."""
+        wanted = [o for o in self.occurrences if o.year == year] or list(self.occurrences)
         if not wanted:
             return self.id
         top = max(o.year for o in wanted)
@@ -105,10 +105,20 @@ class Source:
 class Catalogue:
     """Deduplicated slogans of every source, in the order of their newest printing."""
 
-    def __init__(self, entries: Iterable[Entry], sources: dict[str, Source], directory: Path | None = None) -> None:
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        sources: dict[str, Source],
+        directory: Path | None = None,
+        manual_families: Iterable[str] = (),
+    ) -> None:
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.sources: dict[str, Source] = sources
         self.directory = directory
+        self.manual_families = frozenset(manual_families)
+        self._members: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            self._members.setdefault(entry.family, []).append(entry)
         self._by_id = {e.id: e for e in self.entries}
         self._by_text = {e.text: e for e in self.entries}
         self._by_alias: dict[str, Entry] = {a: e for e in self.entries for a in e.aliases}
@@ -192,9 +202,12 @@ class Catalogue:
 
     def family(self, family_id: str) -> list[Entry]:
         """The wordings of a family, oldest first (current last). Accepts any member's ID or alias."""
-        family = self.resolve(family_id).family
-        members = [e for e in self.entries if e.family == family]
-        return sorted(members, key=lambda e: (e.current, min(e.years), max(e.years), e.text))
+        family = family_id if family_id in self._members else self.resolve(family_id).family
+        return sorted(self._members[family], key=lambda e: (e.current, min(e.years), max(e.years), e.text))
+
+    def is_manual_family(self, family_id: str) -> bool:
+        """True when slogans/variants.toml shaped this family (a join, a split or a chosen current)."""
+        return family_id in self.manual_families
 
     def families(self, *, variants_only: bool = True) -> list[list[Entry]]:
         """Every family (only those with several wordings by default), in catalogue order."""
@@ -300,7 +313,8 @@ def build_catalogue(records: list[SourceRecord], variants: tuple[list[RawJoin], 
     ]
     entries.sort(key=_catalogue_order)
     sources = {r.stem: _source(r) for r in records}
-    return Catalogue(entries, sources, directory)
+    manual = {f.id for f in families.values() if f.manual}
+    return Catalogue(entries, sources, directory, manual)
 
 
 def _entry(text: str, entry_id: str, occ: list[Occurrence], aliases: list[str], family: dedupe.Family) -> Entry:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import tempfile
 import tomllib
 from functools import cache
@@ -19,8 +20,11 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
+from qmposter.catalogue.dedupe import format_alias
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
+from qmposter.catalogue.notice import parse_notice_file
 from qmposter.errors import CatalogueError, InputError
+from qmposter.text import canonical
 
 VARIANTS_FILE = "variants.toml"
 NATIONAL_SLUG = "national"
@@ -33,11 +37,24 @@ _SOURCE_KEYS = ("title", "year", "scope", "region", "doc_number", "issuers", "da
 # --- file names -----------------------------------------------------------------------------
 
 
+REGIONS_FILE = Path(__file__).with_name("regions.toml")
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
 @cache
 def region_table() -> dict[str, str]:
     """Region name → ASCII slug, from the editable qmposter/catalogue/regions.toml."""
-    with (Path(__file__).with_name("regions.toml")).open("rb") as handle:
-        return dict(tomllib.load(handle)["regions"])
+    data = _load_toml(REGIONS_FILE)
+    table = data.get("regions")
+    if not isinstance(table, dict):
+        raise CatalogueError(f"地区表 {REGIONS_FILE} 缺少 [regions] 表。")
+    for name, slug in table.items():
+        if not isinstance(slug, str) or not _SLUG_RE.match(slug):
+            raise CatalogueError(
+                f"地区表 {REGIONS_FILE} 中 {name} 的拼音 {slug!r} 不合规。",
+                hint="只能用小写字母、数字和连字符，例如 suzhou。",
+            )
+    return dict(table)
 
 
 def _short_region(region: str) -> str:
@@ -84,13 +101,16 @@ def source_stem(notice: Notice) -> str:
 
 def _header(notice: Notice, file_name: str) -> list[str]:
     title = notice.title or f"{notice.year}年“质量月”活动通知"
+    stem_alias, year_alias = format_alias(source_stem(notice), 5), format_alias(notice.year or 0, 5)
     return [
         f"质量月宣传口号库：{title}",
         f"由 `qmposter slogans import` 从通知原文 {file_name} 生成。",
         "",
         "可以手工编辑这个文件：改正或增删 [[slogan]] 口号、修改 [source] 和 [[activity]]、随处加 # 注释。",
         "  [[slogan]] 的 text 是规范写法（加载时会再规范化一次）；original 是通知上的原样，只在两者不同时出现。",
-        "  口号按通知上的顺序排列：别名 2010-05 就是 2010 年口号表第 5 条。调整顺序会改变别名，不会改变口号 ID。",
+        f"  口号按通知上的顺序排列：别名 {stem_alias} 就是本文件第 5 条"
+        f"（{notice.year} 年只有这一份通知时也可写 {year_alias}）。",
+        "  调整顺序会改变别名，不会改变口号 ID（ID 只由口号文字决定）。",
         "  没有的字段（如没有文号、日期）直接省略。",
         "再次导入同一份通知（[source] 中的 sha256 相同）时本文件保持原样，您的修改和注释都会保留。",
         "跨年份的措辞变体由程序自动分组，人工调整写在同目录的 variants.toml 中。",
@@ -156,13 +176,17 @@ def source_document(notice: Notice, file_name: str, sha256: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write UTF-8 text via a temp file in the same folder and os.replace: never half-written."""
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write text (UTF-8, as given) or bytes via a temp file in the same folder and os.replace.
+
+    Readers see the old file or the new one, never half a file; a failure leaves no temp file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
             out.flush()
             os.fsync(out.fileno())
         umask = os.umask(0)
@@ -239,8 +263,6 @@ def _read_activities(path: Path, items: Any) -> tuple[Activity, ...]:
 
 
 def _read_slogans(path: Path, items: Any) -> tuple[NoticeSlogan, ...]:
-    from qmposter.text import canonical
-
     if not isinstance(items, list):
         raise _bad(path, "slogan 应当写成 [[slogan]] 表。", hint='每条口号写成：\n[[slogan]]\ntext = "……"')
     slogans = []
@@ -387,16 +409,19 @@ def plan_import(notice_path: Path, notice: Notice, directory: Path, *, replace: 
         return ImportPlan(notice_path, where, action, reason, text, notice)
 
     earlier = _existing_import(directory, sha256) if directory.is_dir() else None
-    if earlier is not None:
+    if earlier is not None and not replace:
         return plan("unchanged", "同一份通知已导入过（sha256 相同），文件保持原样", earlier)
-    if not target.exists():
+    where = earlier or target
+    if not where.exists():
         return plan("write", "新文件")
-    existing = _load_toml(target)
-    if _comparable_data(existing) == _comparable_data(text):
+    if where.read_bytes() == text.encode("utf-8"):
+        return plan("unchanged", "内容完全相同，文件保持原样", where)
+    existing = _load_toml(where)
+    if not replace and _comparable_data(existing) == _comparable_data(text):
         return plan("unchanged", "内容与已有文件相同（同一份通知的另一种编码或文件名），文件保持原样")
     old_sha = str(existing.get("source", {}).get("sha256", "无"))[:12]
     if replace:
-        return plan("replace", f"按 --replace 用新通知替换（原 sha256 {old_sha}…，文件中的手工修改不保留）")
+        return plan("replace", f"按 --replace 重新生成（原 sha256 {old_sha}…；文件中的手工修改和注释不保留）", where)
     raise CatalogueError(
         f"{target} 已存在，但来自另一份通知（已有文件的 sha256 {old_sha}…，"
         f"{notice_path.name} 的 sha256 {sha256[:12]}…）。为免覆盖已有内容和手工修改，本次没有写入任何文件。",
@@ -425,8 +450,6 @@ def import_notices(
     Any conflict raises CatalogueError before anything is written, so a failed import
     leaves the catalogue exactly as it was.
     """
-    from qmposter.catalogue.notice import parse_notice_file
-
     if directory.exists() and not directory.is_dir():
         raise CatalogueError(f"{directory} 不是文件夹。", hint="--catalogue 应当指向存放口号 .toml 文件的文件夹。")
     plans: list[ImportPlan] = []
