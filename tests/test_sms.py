@@ -174,11 +174,16 @@ def test_no_full_stop_added_after_a_sentence_end() -> None:
 
 def test_spaces_between_phrases_become_a_comma() -> None:
     # the 2010 Jiangsu theme as printed: two spaces between its phrases; Latin keeps its spaces
-    lines = [Line("theme", "抓质量水平提升  促发展方式转变"), Line("qc", "开展 QC 小组活动")]
+    lines = [
+        Line("theme", "抓质量水平提升  促发展方式转变"),
+        Line("qc", "开展 QC 小组活动"),
+        Line("p", "质量第一！ 安全"),
+    ]
     batch = compose_messages(lines, make_options(SIG))
     assert [m.text for m in batch.messages] == [
         "【江苏质监】抓质量水平提升，促发展方式转变",
         "【江苏质监】开展 QC 小组活动",
+        "【江苏质监】质量第一！安全",
     ]
 
 

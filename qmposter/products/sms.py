@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from qmposter.errors import InputError
+from qmposter.text import is_cjk_punct, is_han, is_latin_or_digit
 
 SINGLE_LIMIT = 70
 """UCS-2 units in a message that goes as one SMS (140 octets / 2)."""
@@ -119,7 +120,7 @@ def validate_signature(signature: str) -> str:
 
 def _signature_char(ch: str) -> bool:
     """Han characters, ASCII letters and digits: what platforms accept inside 【】."""
-    return (ch.isascii() and ch.isalnum()) or unicodedata.name(ch, "").startswith("CJK UNIFIED IDEOGRAPH")
+    return is_latin_or_digit(ch) or is_han(ch)
 
 
 def check_body_text(text: str, what: str) -> str:
@@ -137,7 +138,7 @@ def check_body_text(text: str, what: str) -> str:
 
 
 def _tidy_spaces(text: str) -> str:
-    """Whitespace between two Chinese phrases becomes "，"; other runs become one space.
+    """Whitespace between two Chinese phrases becomes "，", next to Chinese punctuation it goes; else one space.
 
     A notice separates a theme's phrases with spaces (“抓质量水平提升  促发展方式转变”); on a
     phone that reads as one run-on phrase, and each space is billed anyway.
@@ -146,7 +147,9 @@ def _tidy_spaces(text: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         before, after = text[match.start() - 1], text[match.end()]
-        return "，" if not before.isascii() and not after.isascii() else " "
+        if is_cjk_punct(before) or is_cjk_punct(after):
+            return ""
+        return "，" if is_han(before) and is_han(after) else " "
 
     return re.sub(r"\s+", replace, text)
 
