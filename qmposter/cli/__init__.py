@@ -16,3 +16,4 @@ def main() -> None:
     cli(prog_name="qmposter")
 from qmposter.cli import slogans_catalogue  # noqa: E402,F401
 from qmposter.cli import slogans_parse  # noqa: E402,F401
+from qmposter.cli import sms  # noqa: E402,F401
