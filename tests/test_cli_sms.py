@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from qmposter.campaign import campaign_slogans, load_campaign
 from qmposter.catalogue.catalogue import load_catalogue
 from qmposter.cli import cli
 
@@ -225,3 +226,26 @@ def test_bad_input_exits_2_in_chinese_and_writes_nothing(
     assert message in err
     assert "Traceback" not in err and "Error" not in err
     assert list(out_dir.iterdir()) == []
+
+
+def test_bundled_catalogue_and_default_campaign(out_dir: Path) -> None:
+    target = out_dir / "sms.csv"
+    code, _, err = run("--with-hotline", "-o", str(target))
+    assert code == 0, err
+    rows = read_rows(target)
+    selected = campaign_slogans(load_campaign(), load_catalogue())
+    assert [r["id"] for r in rows] == [e.id for e in selected]
+    assert all(r["text"].startswith("【江苏质监】") and r["text"].endswith("。质量投诉举报电话12365") for r in rows)
+    theme = next(r for r in rows if "抓质量水平提升" in r["text"])
+    # printed with two spaces; the catalogue's canonical form has "，" instead:
+    # 6 + 抓质量水平提升 7 + ， 1 + 促发展方式转变 7 + 。 1 + 质量投诉举报电话12365 13 = 35
+    assert theme["text"] == "【江苏质监】抓质量水平提升，促发展方式转变。质量投诉举报电话12365"
+    assert (theme["length"], theme["parts"]) == ("35", "1")
+
+
+def test_bundled_2009_slogan_hand_counted() -> None:
+    code, out, _ = run("--year", "2009")
+    assert code == 0
+    line = next(line for line in out.splitlines() if "质量是企业的生命" in line)
+    # 【江苏质监】 6 + 质量是企业的生命 8 + ， 1 + 安全是人民的生命 8 = 23, one part
+    assert line.split()[1:] == ["23", "1", "【江苏质监】质量是企业的生命，安全是人民的生命"]
