@@ -24,6 +24,8 @@ from qmposter.layout.units import is_paper_size, paper_size, parse_length
 from qmposter.resources import bundled_dir
 
 KINDS = ("poster", "banner", "vertical", "couplet", "image", "led")
+# Files in templates/ that belong to another product, with their own format and command.
+OTHER_PRODUCT_KINDS = {"leaflet": "qmposter leaflet"}
 PRINT_KINDS = frozenset({"poster", "banner", "vertical", "couplet"})
 KIND_NAMES_ZH = {
     "poster": "海报", "banner": "横幅", "vertical": "竖幅", "couplet": "对联", "image": "图片", "led": "LED 屏",
@@ -318,23 +320,30 @@ def _find(name: str, dirs: list[Path], exclude: Path | None = None) -> tuple[Pat
 
 
 def template_names(templates_dir: Path | None = None, *, include_abstract: bool = False) -> list[str]:
-    """Names of the templates found (user folder overriding bundled), sorted."""
+    """Names of the page templates found (user folder overriding bundled), sorted.
+
+    Abstract templates (bases for `extends`) are left out unless asked for; files of
+    another product's format (OTHER_PRODUCT_KINDS, e.g. the leaflet) are always left out.
+    """
     names: set[str] = set()
     for root in search_dirs(templates_dir):
         names.update(p.stem for p in root.glob("*.toml"))
-    if include_abstract:
-        return sorted(names)
-    return [n for n in sorted(names) if not _raw_abstract(n, templates_dir)]
+    kept = []
+    for name in sorted(names):
+        kind, abstract = _peek(name, templates_dir)
+        if kind not in OTHER_PRODUCT_KINDS and (include_abstract or not abstract):
+            kept.append(name)
+    return kept
 
 
-def _raw_abstract(name: str, templates_dir: Path | None) -> bool:
+def _peek(name: str, templates_dir: Path | None) -> tuple[object, bool]:
+    """(kind, abstract) read without validation; a broken file is listed so loading reports it."""
     found = _find(name, search_dirs(templates_dir))
-    if found is None:
-        return False
     try:
-        return bool(tomllib.loads(found[0].read_text(encoding="utf-8")).get("abstract", False))
+        data = tomllib.loads(found[0].read_text(encoding="utf-8")) if found else {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+        return None, False
+    return data.get("kind"), data.get("abstract") is True
 
 
 def list_templates(templates_dir: Path | None = None) -> list[Template]:
@@ -379,6 +388,11 @@ class _Loader:
             names = " → ".join(p.stem for p in (*chain, resolved))
             raise TemplateError(f"模板 {path}：extends 形成循环（{names}）。", hint="去掉其中一个 extends。")
         raw = _read_toml(path)
+        if raw.get("kind") in OTHER_PRODUCT_KINDS:
+            command = OTHER_PRODUCT_KINDS[raw["kind"]]
+            raise TemplateError(
+                f"模板 {path} 是 {raw['kind']} 版式，不是海报类模板。", hint=f"请用 {command} 命令使用它。"
+            )
         _check_structure(path, raw)
         raw = _resolve_assets(path, root, raw)
         own_origins = _origins_of(raw, path)
