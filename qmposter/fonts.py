@@ -50,10 +50,15 @@ class FontInfo:
     source: str
     sha256: str
     style: str = "Regular"
-    licence_file: str = ""
+    licence_file: str = ""  # licence text, relative to fonts/
+    upstream: str = ""  # the original font this file was subset from
+    size: int = 0  # bytes
     glyphs: int = 0
-    chars: int = 0
+    chars: int = 0  # code points in the cmap
     hanzi: int = 0
+    gb2312: int = 0  # of the 7445 GB 2312 characters
+    gb2312_hanzi: int = 0  # of its 6763 hanzi
+    tgh8105: int = 0  # of the 8105 characters of 通用规范汉字表
 
     @property
     def name_zh(self) -> str:

@@ -17,3 +17,4 @@ def main() -> None:
 from qmposter.cli import slogans_catalogue  # noqa: E402,F401
 from qmposter.cli import slogans_parse  # noqa: E402,F401
 from qmposter.cli import sms  # noqa: E402,F401
+from qmposter.cli import fonts  # noqa: E402,F401
