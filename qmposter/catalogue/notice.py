@@ -243,10 +243,13 @@ PROVINCES = (
 )  # fmt: skip
 _AUTONOMOUS_REGIONS = ("内蒙古", "广西", "西藏", "宁夏", "新疆")
 _PROVINCE_SUFFIX = re.compile(r"^(?:省|市|(?:壮族|回族|维吾尔)?自治区|特别行政区)")
-_NATIONAL_UNIT = re.compile(r"^(?:国家|国务院|中华|中国|全国|中央|中共中央|共青团中央)|部$|^[^省市县区州]*总局$")
-_CITY = re.compile(r"^([\u4e00-\u9fff]{2,8}?)(自治州|市|州|盟|地区)")
-_COUNTY = re.compile(r"^([\u4e00-\u9fff]{2,8}?)(自治县|县|旗|区)")
-_ETHNIC_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,3}族)+$")
+_NATIONAL_UNIT = re.compile(r"^(?:国家|国务院|中华|中国|全国|中央)|部$|总局$")
+_CITY = re.compile(r"^([^省市盟县区旗\s]{2,8}?)(自治州|市|州|盟|地区)")
+_COUNTY = re.compile(r"^([^省市盟县区旗\s]{2,8}?)(自治县|新区|县|旗|区)")
+_ETHNIC_TAIL = re.compile(
+    r"(?:(?:朝鲜|蒙古|维吾尔|哈萨克|柯尔克孜|布依|土家|哈尼|傈僳|纳西|景颇|达斡尔|仫佬|布朗|撒拉|毛南|仡佬|锡伯|"
+    r"阿昌|普米|塔吉克|鄂温克|德昂|保安|裕固|独龙|鄂伦春|拉祜|东乡|[苗侗壮回藏彝白傣土瑶畲水黎佤羌怒京满])族)+$"
+)
 _NOT_A_PLACE = re.compile(r"^[各全本我该省市县区]")
 
 _SCOPE_WORDS = {"国": "national", "省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal"}
@@ -255,9 +258,7 @@ _SCOPE_WORDS.update({"县": "county", "旗": "county"})
 
 def _unit_place(name: str) -> tuple[str | None, str | None]:
     """(scope, region) of an issuing body or a title prefix, e.g. 苏州市市场监督管理局 -> (municipal, 苏州)."""
-    name = re.sub(r"^(?:中国共产党|中共|共青团)", "", name)
-    if _NATIONAL_UNIT.search(name) and not any(name.startswith(p) for p in PROVINCES):
-        return "national", None
+    name = re.sub(r"等[\u4e00-\u9fff]{0,3}(?:部门|单位)$", "", re.sub(r"^(?:中国共产党|中共|共青团)", "", name))
     region, scope, rest = None, None, name
     for province in PROVINCES:
         if name.startswith(province):
@@ -267,12 +268,19 @@ def _unit_place(name: str) -> tuple[str | None, str | None]:
             break
     city = _CITY.match(rest)
     if city and not rest.startswith("市场") and not _NOT_A_PLACE.match(rest):
-        region, scope = _ETHNIC_TAIL.sub("", city.group(1)) or city.group(1), "municipal"
+        region, scope = _short_place(city.group(1)), "municipal"
         rest = rest[city.end() :]
     county = _COUNTY.match(rest)
     if county and not _NOT_A_PLACE.match(rest):
-        region, scope = _ETHNIC_TAIL.sub("", county.group(1)) or county.group(1), "county"
+        region, scope = _short_place(county.group(1)), "county"
+    if scope is None and _NATIONAL_UNIT.search(name):
+        return "national", None
     return scope, region
+
+
+def _short_place(name: str) -> str:
+    """延边朝鲜族 -> 延边, 黔东南苗族侗族 -> 黔东南: the place without the names of its peoples."""
+    return _ETHNIC_TAIL.sub("", name) or name
 
 
 # ---------------------------------------------------------------------------------------------
