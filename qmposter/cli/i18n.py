@@ -38,7 +38,7 @@ _MESSAGES: dict[str, str] = {
     "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读。",
     "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
     "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
-    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数字。",
     "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
     "Choose from:\n\t{choices}": "可选：\n\t{choices}",
     "default: {default}": "默认：{default}",
@@ -46,8 +46,6 @@ _MESSAGES: dict[str, str] = {
     "file": "文件",
     "directory": "文件夹",
     "path": "路径",
-    "integer": "整数",
-    "float": "数字",
 }
 
 # click's ngettext messages: both the singular and the plural form map to one Chinese text.
