@@ -79,9 +79,9 @@ class FontFace:
     ideo_top: float
     ideo_bottom: float
     info: FontInfo | None = None
-    _cmap: dict[int, str] = field(default_factory=dict, repr=False)
-    _hmtx: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
-    _vmtx: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    _cmap: dict[int, int] = field(default_factory=dict, repr=False)  # code point -> glyph id
+    _hmtx: _Metrics = field(default_factory=lambda: _Metrics((), ()), repr=False)
+    _vmtx: _Metrics | None = field(default=None, repr=False)
     _lazy: dict[str, object] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -114,21 +114,21 @@ class FontFace:
 
     def advance(self, ch: str) -> float:
         """Horizontal advance in em (hmtx)."""
-        return self._hmtx[self._glyph(ch)][0] / self.units_per_em
+        return self._hmtx.advance(self._glyph(ch)) / self.units_per_em
 
     def vertical_advance(self, ch: str) -> float:
         """Vertical advance in em (vmtx); 1.0 when the font has no vertical metrics."""
         glyph = self._glyph(ch)
         if self._vmtx is None:
             return 1.0
-        return self._vmtx[glyph][0] / self.units_per_em
+        return self._vmtx.advance(glyph) / self.units_per_em
 
     def top_side_bearing(self, ch: str) -> float | None:
         """vmtx top side bearing in em (distance from the vertical origin to the ink top), or None."""
         glyph = self._glyph(ch)
         if self._vmtx is None:
             return None
-        return self._vmtx[glyph][1] / self.units_per_em
+        return self._vmtx.bearing(glyph) / self.units_per_em
 
     def vertical_form(self, ch: str) -> str | None:
         """The character's vertical presentation form (e.g. ， -> U+FE10) if GSUB 'vert' reaches a
@@ -153,7 +153,7 @@ class FontFace:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _glyph(self, ch: str) -> str:
+    def _glyph(self, ch: str) -> int:
         glyph = self._cmap.get(ord(ch)) if len(ch) == 1 else None
         if glyph is None:
             raise missing_glyphs_error([ch], self, "")
@@ -168,16 +168,12 @@ class FontFace:
             self._lazy["ttfont"] = font
         return font
 
-    def _glyph_bounds(self, glyph: str) -> tuple[float, float, float, float] | None:
-        from fontTools.pens.boundsPen import BoundsPen
-
+    def _glyph_bounds(self, glyph: int) -> tuple[float, float, float, float] | None:
         glyph_set = self._lazy.get("glyphset")
         if glyph_set is None:
             glyph_set = self._ttfont().getGlyphSet()
             self._lazy["glyphset"] = glyph_set
-        pen = BoundsPen(glyph_set)
-        glyph_set[glyph].draw(pen)  # type: ignore[index]
-        return pen.bounds
+        return _bounds(glyph_set, self._ttfont().getGlyphName(glyph))
 
     def _vertical_forms(self) -> dict[str, str]:
         with self._lock:
@@ -186,6 +182,20 @@ class FontFace:
                 forms = _vertical_form_map(self._ttfont(), self._cmap)
                 self._lazy["vertical_forms"] = forms
         return forms  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    """(advance, side bearing) per glyph id, stored the way hmtx/vmtx store them."""
+
+    advances: tuple[int, ...]
+    bearings: tuple[int, ...]
+
+    def advance(self, glyph: int) -> int:
+        return self.advances[min(glyph, len(self.advances) - 1)]
+
+    def bearing(self, glyph: int) -> int:
+        return self.bearings[glyph] if glyph < len(self.bearings) else 0
 
 
 def missing_glyphs_error(chars: list[str], face: FontFace, label: str) -> MissingGlyphsError:
@@ -337,17 +347,20 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
     font = _open_checked(path)
     try:
         upem = font["head"].unitsPerEm
-        cmap = font.getBestCmap()
+        num_glyphs = font["maxp"].numGlyphs
+        cmap = _read_cmap(font, num_glyphs)
         if not cmap:
             raise FontError(f"{path} 没有 Unicode 字符映射表（cmap），无法按文字取字形。")
-        hmtx = dict(font["hmtx"].metrics)
-        vmtx = dict(font["vmtx"].metrics) if "vmtx" in font else None
         hhea, os2 = font["hhea"], font["OS/2"]
+        hmtx = _read_metrics(font.getTableData("hmtx"), hhea.numberOfHMetrics, num_glyphs)
+        vmtx = None
+        if "vhea" in font and "vmtx" in font:
+            vmtx = _read_metrics(font.getTableData("vmtx"), font["vhea"].numberOfVMetrics, num_glyphs)
         bottom, top = _ideographic_box(font, cmap, upem)
         display = name or _family_name(font) or path.name
     except FontError:
         raise
-    except Exception as error:  # a corrupt table: report it as the user's file problem
+    except (KeyError, IndexError, ValueError, AssertionError, struct.error) as error:  # a corrupt table
         raise FontError(f"{path} 的字体表无法解析（{error}），文件可能已损坏。") from error
     ascender, descender = hhea.ascent, hhea.descent
     if ascender == 0 and descender == 0:
@@ -362,12 +375,81 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
         ideo_top=top / upem,
         ideo_bottom=bottom / upem,
         info=info,
-        _cmap=dict(cmap),
+        _cmap=cmap,
         _hmtx=hmtx,
         _vmtx=vmtx,
     )
     face._lazy["ttfont"] = font
     return face
+
+
+# Raw cmap/hmtx reading: fontTools would name every glyph first, which for a font
+# without glyph names (post format 3) costs far more than the lookups themselves.
+
+_CMAP_PREFERENCE = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))  # as getBestCmap
+
+
+def _read_cmap(font, num_glyphs: int) -> dict[int, int]:
+    """Code point -> glyph id from the best Unicode cmap subtable."""
+    data = font.getTableData("cmap")
+    _, count = struct.unpack_from(">HH", data, 0)
+    subtables = {}
+    for i in range(count):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, 4 + 8 * i)
+        subtables.setdefault((platform, encoding), offset)
+    for key in _CMAP_PREFERENCE:
+        if key in subtables:
+            offset = subtables[key]
+            fmt = struct.unpack_from(">H", data, offset)[0]
+            if fmt == 12:
+                mapping = _cmap_format12(data, offset)
+            elif fmt == 4:
+                mapping = _cmap_format4(data, offset)
+            else:
+                break
+            return {cp: gid for cp, gid in mapping.items() if 0 < gid < num_glyphs}
+    best = font.getBestCmap() or {}
+    return {cp: font.getGlyphID(name) for cp, name in best.items()}
+
+
+def _cmap_format12(data: bytes, offset: int) -> dict[int, int]:
+    (groups,) = struct.unpack_from(">I", data, offset + 12)
+    mapping = {}
+    for start, end, glyph in struct.iter_unpack(">III", data[offset + 16 : offset + 16 + 12 * groups]):
+        for cp in range(start, end + 1):
+            mapping[cp] = glyph + cp - start
+    return mapping
+
+
+def _cmap_format4(data: bytes, offset: int) -> dict[int, int]:
+    seg_x2 = struct.unpack_from(">H", data, offset + 6)[0]
+    segs = seg_x2 // 2
+    ends = struct.unpack_from(f">{segs}H", data, offset + 14)
+    starts = struct.unpack_from(f">{segs}H", data, offset + 16 + seg_x2)
+    deltas = struct.unpack_from(f">{segs}h", data, offset + 16 + 2 * seg_x2)
+    range_base = offset + 16 + 3 * seg_x2
+    ranges = struct.unpack_from(f">{segs}H", data, range_base)
+    mapping = {}
+    for i in range(segs):
+        for cp in range(starts[i], min(ends[i], 0xFFFE) + 1):
+            if ranges[i] == 0:
+                glyph = (cp + deltas[i]) & 0xFFFF
+            else:
+                address = range_base + 2 * i + ranges[i] + 2 * (cp - starts[i])
+                glyph = struct.unpack_from(">H", data, address)[0]
+                glyph = (glyph + deltas[i]) & 0xFFFF if glyph else 0
+            if glyph:
+                mapping[cp] = glyph
+    return mapping
+
+
+def _read_metrics(data: bytes, long_count: int, num_glyphs: int) -> _Metrics:
+    """hmtx/vmtx: `long_count` (advance, bearing) pairs, then bare bearings up to num_glyphs."""
+    long_count = max(1, min(long_count, num_glyphs, len(data) // 4))
+    pairs = list(struct.iter_unpack(">Hh", data[: 4 * long_count]))
+    extra = min(num_glyphs - long_count, (len(data) - 4 * long_count) // 2)
+    tail = struct.unpack_from(f">{extra}h", data, 4 * long_count) if extra > 0 else ()
+    return _Metrics(tuple(a for a, _ in pairs), tuple(b for _, b in pairs) + tuple(tail))
 
 
 def _family_name(font) -> str | None:
@@ -376,7 +458,7 @@ def _family_name(font) -> str | None:
     return str(full) if full else None
 
 
-def _ideographic_box(font, cmap: dict[int, str], upem: int) -> tuple[float, float]:
+def _ideographic_box(font, cmap: dict[int, int], upem: int) -> tuple[float, float]:
     """(bottom, top) of the ideographic em box in font units; see the module docstring."""
     if "BASE" in font:
         box = _base_ideo(font["BASE"].table, upem)
@@ -412,26 +494,29 @@ def _base_ideo(base, upem: int) -> tuple[float, float] | None:
     return None
 
 
-def _reference_ink(font, cmap: dict[int, str]) -> tuple[float, float] | None:
-    """Vertical ink extent (yMin, yMax) of 中国永, in font units, or None if the font lacks them."""
+def _bounds(glyph_set, glyph_name: str) -> tuple[float, float, float, float] | None:
     from fontTools.pens.boundsPen import BoundsPen
 
+    pen = BoundsPen(glyph_set)
+    glyph_set[glyph_name].draw(pen)
+    return pen.bounds
+
+
+def _reference_ink(font, cmap: dict[int, int]) -> tuple[float, float] | None:
+    """Vertical ink extent (yMin, yMax) of 中国永, in font units, or None if the font lacks them."""
     glyph_set = font.getGlyphSet()
     lows, highs = [], []
     for ch in _REFERENCE_IDEOGRAPHS:
         glyph = cmap.get(ord(ch))
-        if glyph is None:
+        bounds = _bounds(glyph_set, font.getGlyphName(glyph)) if glyph is not None else None
+        if bounds is None:
             return None
-        pen = BoundsPen(glyph_set)
-        glyph_set[glyph].draw(pen)
-        if pen.bounds is None:
-            return None
-        lows.append(pen.bounds[1])
-        highs.append(pen.bounds[3])
+        lows.append(bounds[1])
+        highs.append(bounds[3])
     return min(lows), max(highs)
 
 
-def _vertical_form_map(font, cmap: dict[int, str]) -> dict[str, str]:
+def _vertical_form_map(font, cmap: dict[int, int]) -> dict[str, str]:
     """char -> vertical presentation form char, via single substitutions of GSUB 'vert'."""
     if "GSUB" not in font:
         return {}
@@ -448,16 +533,17 @@ def _vertical_form_map(font, cmap: dict[int, str]) -> dict[str, str]:
             table = sub.ExtSubTable if lookup.LookupType == 7 else sub
             for src, dst in getattr(table, "mapping", {}).items():
                 substitution.setdefault(src, dst)
+    order = font.getGlyphOrder()
     presentation: dict[str, int] = {}
     for low, high in VERTICAL_FORM_RANGES:
         for cp in range(low, high + 1):
             if cp in cmap:
-                presentation.setdefault(cmap[cp], cp)
+                presentation.setdefault(order[cmap[cp]], cp)
     forms = {}
     for cp, glyph in sorted(cmap.items()):
         if _is_vertical_form(cp):
             continue
-        target = substitution.get(glyph)
+        target = substitution.get(order[glyph])
         if target is not None and target in presentation:
             forms[chr(cp)] = chr(presentation[target])
     return forms
