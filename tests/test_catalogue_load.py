@@ -119,7 +119,7 @@ def test_resolve_ids_and_catalogue_order(imported: Path) -> None:
 
 @pytest.mark.parametrize(
     ("ref", "needle"),
-    [("2010-99", "只有 21 条"), ("sdeadbeef", "没有 sdeadbeef"), ("2011-01", "没有 2011-01"), ("", "没有")],
+    [("2010-99", "只有 21 条"), ("sdeadbeef", "没有 sdeadbeef"), ("2011-01", "没有 2011-01"), ("", "空的")],
 )
 def test_unknown_refs_give_a_chinese_error_with_a_hint(imported: Path, ref: str, needle: str) -> None:
     with pytest.raises(CatalogueError) as caught:

@@ -150,6 +150,8 @@ class Catalogue:
         raise CatalogueError(self._unknown_message(ref.strip()), hint=self._unknown_hint(ref.strip()))
 
     def _unknown_message(self, ref: str) -> str:
+        if not ref:
+            return "没有给出口号（ID 或别名是空的）。"
         alias = dedupe.normalize_alias(ref)
         match = re.fullmatch(r"(\d{4})-(\d+)", alias or "")
         if match and len(self._sources_by_year.get(int(match[1]), [])) > 1:
