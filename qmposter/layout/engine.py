@@ -1,0 +1,309 @@
+"""Template + Content → Page: the one place a product's display list is made.
+
+The engine never draws and never measures pixels: text goes through
+qmposter.layout.textbox.layout_text, QR codes through qmposter.layout.qr.qr_item, and
+everything else is turned straight into display-list items. Elements are handled in
+file order, which is also paint order:
+
+- `when` false → the element is not drawn;
+- `requires` names elements that must have been drawn (e.g. a caption needs its QR);
+- a text element whose fields are empty (no issuer, no QR URL) is not drawn;
+- `optional` elements that cannot be laid out (overflow, QR too dense) are dropped;
+- elements sharing a `group` are alternatives: the first that is drawn wins.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from qmposter.content import Content
+from qmposter.errors import LayoutError, TextOverflowError
+from qmposter.layout.page import Fill, Item, Line, Page, PageMeta, Picture
+from qmposter.templates import Box, Element, Template, TextSpec
+
+OVERFLOW_MIN_SIZE = 1.0  # pt: how far --allow-overflow lets text shrink
+
+
+class TemplateNotApplicable(LayoutError):
+    """The template's `when` rejects this content (e.g. a couplet needs two phrases)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def skip_reason(template: Template, content: Content) -> str | None:
+    """Why `template` cannot show `content` (its top-level `when` is false), or None."""
+    if template.when is None or template.when.holds(content.condition_values()):
+        return None
+    return template.skip_reason or f"口号不满足模板条件 {template.when.source}"
+
+
+def layout_page(template: Template, content: Content, *, allow_overflow: bool = False) -> Page:
+    """The display list of `template` filled with `content`.
+
+    Raises TemplateNotApplicable when the template does not take this slogan,
+    MissingGlyphsError / TextOverflowError / QRCodeError when something cannot be set.
+    With `allow_overflow`, text that does not fit at its minimum size may shrink
+    down to OVERFLOW_MIN_SIZE instead of failing (it is never clipped).
+    """
+    reason = skip_reason(template, content)
+    if reason is not None:
+        raise TemplateNotApplicable(f"模板 {template.name} 不适用于口号 {content.slogan_ref}：{reason}。", reason)
+    spec = template.page
+    items = [*_background(template), *_Elements(template, content, allow_overflow).items()]
+    return Page(
+        width=spec.width,
+        height=spec.height,
+        items=tuple(items),
+        bleed=spec.bleed,
+        crop_marks=spec.crop_marks,
+        monochrome=spec.monochrome,
+        meta=_meta(template, content),
+    )
+
+
+def _meta(template: Template, content: Content) -> PageMeta:
+    subject = f"{content.name}：{content.theme}" if content.theme else content.name
+    return PageMeta(
+        title=content.slogan,
+        author="、".join(content.issuers),
+        subject=subject,
+        keywords=("质量月", str(content.year), template.title),
+    )
+
+
+def _bleed_box(template: Template) -> Box:
+    page = template.page
+    return Box(-page.bleed, -page.bleed, page.width + 2 * page.bleed, page.height + 2 * page.bleed)
+
+
+def _background(template: Template) -> list[Item]:
+    background, box = template.background, _bleed_box(template)
+    items: list[Item] = []
+    if background.color is not None:
+        items.append(Fill(box.x, box.y, box.width, box.height, background.color))
+    if background.gradient is not None:
+        items.append(Fill(box.x, box.y, box.width, box.height, background.gradient.over(box)))
+    if background.image is not None:
+        items.append(Picture(box.x, box.y, box.width, box.height, str(background.image), background.image_opacity))
+    return items
+
+
+class _Elements:
+    """Walks the elements in order, keeping track of what was drawn."""
+
+    def __init__(self, template: Template, content: Content, allow_overflow: bool) -> None:
+        self.template = template
+        self.content = content
+        self.allow_overflow = allow_overflow
+        self.values = content.condition_values()
+        self.fields = content.fields()
+
+    def items(self) -> list[Item]:
+        drawn: set[str] = set()
+        won_groups: set[str] = set()
+        drawn_types: set[str] = set()
+        out: list[Item] = []
+        elements = self.template.elements
+        for index, element in enumerate(elements):
+            if element.group is not None and element.group in won_groups:
+                continue
+            if element.when is not None and not element.when.holds(self.values):
+                continue
+            if any(needed not in drawn for needed in element.requires):
+                continue
+            last_chance = element.group is not None and not _later_member(elements, index, self.values)
+            try:
+                made = self._make(element)
+            except LayoutError:
+                if element.optional or (element.group is not None and not last_chance):
+                    continue
+                raise
+            if made is None:
+                continue
+            out.extend(made)
+            drawn_types.add(element.type)
+            if element.id is not None:
+                drawn.add(element.id)
+            if element.group is not None:
+                won_groups.add(element.group)
+        self._check_slogan_drawn(drawn_types)
+        return out
+
+    def _check_slogan_drawn(self, drawn_types: set[str]) -> None:
+        """A product without its slogan is never right, whatever the conditions said."""
+        if any(e.type == "slogan" for e in self.template.elements) and "slogan" not in drawn_types:
+            raise LayoutError(
+                f"模板 {self.template.name} 没有排出口号 {self.content.slogan_ref}：所有口号元素的条件都不成立。",
+                hint="检查模板中 slogan 元素的 when / group / requires。",
+            )
+
+    def _make(self, element: Element) -> list[Item] | None:
+        return getattr(self, f"_{element.type}")(element)
+
+    # text --------------------------------------------------------------------------------------
+    def _label(self, element: Element) -> str:
+        return f"{element.key}（模板 {self.template.name}）"
+
+    def _slogan(self, element: Element) -> list[Item] | None:
+        text = self.content.slogan
+        if element.phrase is not None:
+            phrases = self.content.phrases
+            if element.phrase > len(phrases):
+                return None
+            text = phrases[element.phrase - 1]
+        label = f"口号 {self.content.slogan_ref}（模板 {self.template.name}）"
+        return list(self._set(text, element.box, element.text, label).runs)
+
+    def _text(self, element: Element) -> list[Item] | None:
+        text = self._fill(element.template_text or "")
+        if text is None:
+            return None
+        return list(self._set(text, element.box, element.text, self._label(element)).runs)
+
+    def _fill(self, template_text: str) -> str | None:
+        """Fields filled in; None when a field used is empty (the element is then not drawn)."""
+        names = re.findall(r"\{([a-z_]+)\}", template_text)
+        if any(not self.fields[name].strip() for name in names):
+            return None
+        text = template_text.format_map(self.fields).strip()
+        return text or None
+
+    def _issuers(self, element: Element) -> list[Item] | None:
+        issuers = self.content.issuers
+        if not issuers:
+            return None
+        cells = _grid(element.box, len(issuers), element.columns, element.column_gap, element.row_gap)
+        if element.text.align == "center":
+            cells = _centre_last_row(cells, len(issuers), element.columns, element.column_gap)
+        label = self._label(element)
+        size = min(self._set(name, cell, element.text, label).size for name, cell in zip(issuers, cells, strict=True))
+        common = replace(element.text, max_size=size, min_size=min(size, element.text.min_size))
+        return [
+            run for name, cell in zip(issuers, cells, strict=True) for run in self._set(name, cell, common, label).runs
+        ]
+
+    def _set(self, text: str, box: Box, spec: TextSpec, label: str):  # -> TextBlock
+        from qmposter.layout.textbox import Box as TextBox
+        from qmposter.layout.textbox import layout_text
+
+        style = _style(spec)
+        target = TextBox(box.x, box.y, box.width, box.height)
+        try:
+            return layout_text(text, target, style, label=label)
+        except TextOverflowError:
+            if not self.allow_overflow or spec.min_size <= OVERFLOW_MIN_SIZE:
+                raise
+            return layout_text(text, target, replace(style, min_size=OVERFLOW_MIN_SIZE), label=label)
+
+    # graphics ----------------------------------------------------------------------------------
+    def _qr(self, element: Element) -> list[Item] | None:
+        from qmposter.layout.qr import qr_item
+
+        data = self._fill(element.template_text or "")
+        if data is None:
+            return None
+        box = element.box
+        item = qr_item(
+            data, box.x, box.y, element.qr_size, error_correction=element.error_correction,
+            dark=element.dark, light=element.light, border=element.border,
+            min_module_mm=element.min_module_mm, label=self._label(element),
+        )  # fmt: skip
+        return [item]
+
+    def _image(self, element: Element) -> list[Item]:
+        box = element.box
+        if element.fit == "contain":
+            box = _contain(box, element.src)
+        return [Picture(box.x, box.y, box.width, box.height, str(element.src), element.opacity)]
+
+    def _rect(self, element: Element) -> list[Item]:
+        box = _bleed_out(element.box, self.template) if element.bleed else element.box
+        items: list[Item] = []
+        if element.fill is not None:
+            items.append(Fill(box.x, box.y, box.width, box.height, element.fill))
+        if element.gradient is not None:
+            items.append(Fill(box.x, box.y, box.width, box.height, element.gradient.over(box)))
+        if element.stroke is not None and element.stroke_width > 0:
+            items.extend(_frame(box, element.stroke_width, element.stroke))
+        return items
+
+    def _line(self, element: Element) -> list[Item]:
+        x0, y0, x1, y1 = element.line
+        return [Line(x0, y0, x1, y1, element.stroke_width, element.stroke)]
+
+
+def _later_member(elements: tuple[Element, ...], index: int, values: dict[str, int]) -> bool:
+    """Whether another member of this element's group may still be tried after it."""
+    group = elements[index].group
+    return any(e.group == group and (e.when is None or e.when.holds(values)) for e in elements[index + 1 :])
+
+
+def _style(spec: TextSpec):  # -> TextStyle
+    from qmposter.layout.textbox import TextStyle
+
+    return TextStyle(
+        font_id=spec.font_id, color=spec.color, min_size=spec.min_size, max_size=spec.max_size,
+        max_lines=spec.max_lines, line_gap=spec.line_gap, tracking=spec.tracking, align=spec.align,
+        valign=spec.valign, vertical=spec.vertical, hide_line_end_comma=spec.hide_line_end_comma,
+        phrase_gap=spec.phrase_gap, inline_comma=spec.inline_comma,
+    )  # fmt: skip
+
+
+def _grid(box: Box, count: int, columns: int, column_gap: float, row_gap: float) -> list[Box]:
+    columns = min(columns, count)
+    rows = math.ceil(count / columns)
+    width = (box.width - (columns - 1) * column_gap) / columns
+    height = (box.height - (rows - 1) * row_gap) / rows
+    return [
+        Box(box.x + (i % columns) * (width + column_gap), box.y + (i // columns) * (height + row_gap), width, height)
+        for i in range(count)
+    ]
+
+
+def _centre_last_row(cells: list[Box], count: int, columns: int, gap: float) -> list[Box]:
+    """A short last row of a centred 落款 grid sits in the middle, not flush left."""
+    columns = min(columns, count)
+    short = count % columns
+    if short == 0:
+        return cells
+    shift = (columns - short) * (cells[0].width + gap) / 2
+    return [*cells[: count - short], *(replace(c, x=c.x + shift) for c in cells[count - short :])]
+
+
+def _bleed_out(box: Box, template: Template) -> Box:
+    """Edges lying on the trim edge are pushed out by the bleed, so colour runs off the paper."""
+    page, eps = template.page, 0.01
+    left = box.x - page.bleed if box.x <= eps else box.x
+    top = box.y - page.bleed if box.y <= eps else box.y
+    right = box.x + box.width
+    right = right + page.bleed if right >= page.width - eps else right
+    bottom = box.y + box.height
+    bottom = bottom + page.bleed if bottom >= page.height - eps else bottom
+    return Box(left, top, right - left, bottom - top)
+
+
+def _frame(box: Box, width: float, color) -> list[Item]:
+    """Four strokes drawn inside the box edge (so a frame never grows past its box)."""
+    h = width / 2
+    x0, y0, x1, y1 = box.x + h, box.y + h, box.x + box.width - h, box.y + box.height - h
+    return [
+        Line(x0 - h, y0, x1 + h, y0, width, color),
+        Line(x1, y0, x1, y1, width, color),
+        Line(x1 + h, y1, x0 - h, y1, width, color),
+        Line(x0, y1, x0, y0, width, color),
+    ]
+
+
+def _contain(box: Box, path: Path | None) -> Box:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        width, height = image.size
+    scale = min(box.width / width, box.height / height)
+    w, h = width * scale, height * scale
+    return Box(box.x + (box.width - w) / 2, box.y + (box.height - h) / 2, w, h)
