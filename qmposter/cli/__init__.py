@@ -18,4 +18,4 @@ from qmposter.cli import slogans_catalogue  # noqa: E402,F401
 from qmposter.cli import slogans_parse  # noqa: E402,F401
 from qmposter.cli import sms  # noqa: E402,F401
 from qmposter.cli import fonts  # noqa: E402,F401
-from qmposter.cli import gallery  # noqa: E402,F401
+from qmposter.cli import gallery, preview  # noqa: E402,F401
