@@ -344,6 +344,8 @@ def _open_checked(path: Path):  # -> TTFont
 
 
 def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None) -> FontFace:
+    from fontTools.ttLib import TTLibError
+
     font = _open_checked(path)
     try:
         upem = font["head"].unitsPerEm
@@ -360,7 +362,7 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
         display = name or _family_name(font) or path.name
     except FontError:
         raise
-    except (KeyError, IndexError, ValueError, AssertionError, struct.error) as error:  # a corrupt table
+    except (TTLibError, KeyError, IndexError, ValueError, AssertionError, struct.error) as error:  # corrupt table
         raise FontError(f"{path} 的字体表无法解析（{error}），文件可能已损坏。") from error
     ascender, descender = hhea.ascent, hhea.descent
     if ascender == 0 and descender == 0:
