@@ -48,7 +48,10 @@ def render_pdf(pages: Sequence[Page], *, cmyk: bool = False, include_bleed: bool
     if not pages:
         raise InputError("没有可输出的页面：PDF 至少需要一页。")
     buf = io.BytesIO()
-    canvas = Canvas(buf, invariant=1, pageCompression=1, lang="zh-CN")
+    # A TrueType initial font: with reportlab's default (Helvetica) every page would
+    # reference an unembedded standard font, which print preflight rejects. An unused
+    # TrueType font adds nothing to the file.
+    canvas = Canvas(buf, invariant=1, pageCompression=1, lang="zh-CN", initialFontName=_initial_font())
     _set_meta(canvas, pages[0])
     for page in pages:
         _Page(canvas, page, cmyk=cmyk, include_bleed=include_bleed).draw()
@@ -94,6 +97,13 @@ def register_font(path: Path) -> str:
                 ) from exc
             _registered[key] = name
     return name
+
+
+def _initial_font() -> str:
+    """reportlab's bundled Vera.ttf, registered once; only ever named, never drawn."""
+    import reportlab
+
+    return register_font(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf")
 
 
 class _Page:
