@@ -646,7 +646,7 @@ def parse_notice(text: str) -> Notice:
     theme = _theme(root, body)
     activities = [a for section in _activity_sections(root) for a in _activities(section)]
     slogans = _slogans(lines, after_title)
-    year = _year(title, body, date, doc_number)
+    year = _year(title, [*body, *lines], date, doc_number)
 
     if title is None and (year is None or not (theme or activities or slogans)):
         raise NoticeError(

@@ -1,0 +1,488 @@
+"""The notice parser on the two seed notices and on notices written in the styles real ones use.
+
+Expected values were worked out by reading each notice, not copied from the parser's output.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qmposter.catalogue.model import Notice
+from qmposter.catalogue.notice import parse_notice, parse_notice_file, read_notice_file
+from qmposter.errors import InputError, NoticeError
+
+NOTICES = Path(__file__).resolve().parent / "notices"
+SEED_2009 = NOTICES / "2009-national-notice.txt"
+SEED_2010 = NOTICES / "2010-jiangsu-notice.txt"
+ALL_NOTICES = sorted(p for p in NOTICES.glob("*.txt"))
+
+
+def _texts(notice: Notice) -> list[str]:
+    return [s.text for s in notice.slogans]
+
+
+# --- the seeds: the acceptance points of issue 2 ------------------------------------------------
+
+
+def test_2009_national_seed() -> None:
+    notice = parse_notice_file(SEED_2009)
+    assert notice.title == "关于开展2009年全国“质量月”活动的通知"
+    assert notice.year == 2009
+    assert notice.scope == "national"
+    assert notice.region is None
+    assert notice.doc_number == "国质检质联〔2009〕322号"
+    assert notice.date == "2009-07-15"
+    assert notice.theme == "全员全过程全方位参与，全面提高质量安全水平"
+    assert notice.issuers == ()  # the text as received carries no 落款 bodies, only the date
+    assert notice.guiding_idea is not None and notice.guiding_idea.startswith("深入贯彻落实科学发展观")
+    assert notice.warnings == ()
+
+    assert len(notice.activities) == 14
+    assert {a.group for a in notice.activities} == {"全国统一部署的活动"}
+    assert notice.activities[0].title == "8月31日，制作群发“质量月”宣传公益手机短信"
+    assert notice.activities[2].title == "组织开展“全国质量知识竞赛”总决赛"
+    assert notice.activities[2].text == "组织开展“全国质量知识竞赛”总决赛。"
+    assert notice.activities[10].title == "大力开展质量培训教育活动"
+    assert notice.activities[13].text.startswith("推动铁路、交通、民航")
+    # nothing from “四、活动要求” is an activity
+    assert not any("各地主办部门要密切配合" in a.text for a in notice.activities)
+
+    slogans = _texts(notice)
+    assert len(slogans) == 25
+    assert slogans[0] == "夯实质量安全基础，促进经济又好又快发展"
+    assert slogans[1] == "夯实质量安全基础，促进经济社会和谐发展"
+    assert slogans[6] == "讲求质量诚信，践行社会责任"
+    assert slogans[-1] == "树立质量法制观念，提高全民质量意识"
+    # printed order: the 25 lines after the attachment heading, as printed (U+3000 indent only)
+    raw = SEED_2009.read_text(encoding="utf-8").split("活动宣传口号", 1)[1]
+    printed = [line.strip() for line in raw.splitlines() if line.strip()]
+    assert slogans == printed
+    assert all(s.original is None for s in notice.slogans)
+
+
+JIANGSU_SLOGANS = [
+    "抓质量水平提升，促发展方式转变",
+    "夯实质量安全基础，促进经济又好又快发展",
+    "夯实质量安全基础，促进经济社会和谐发展",
+    "全员全过程全方位参与，全面提高质量安全水平",
+    "质量诚信是企业的信誉和生命",
+    "恪守质量诚信，践行社会责任",
+    "质量关系你我他，涉及个人与国家",
+    "提高可靠性，质量上台阶",
+    "创造高质量，奉献高质量，享受高质量",
+    "抓质量，讲诚信，树品牌",
+    "质量缔造品牌，品牌提升效益",
+    "关注民生，重视质量",
+    "共筑质量大堤，共享和谐生活",
+    "坚持以质取胜，推动科学发展",
+    "重视质量安全，促进社会和谐",
+    "奉献优质产品，构建和谐社会",
+    "质量在我手中，用户在我心中",
+    "坚持科技创新，发展自主品牌",
+    "降废减损提质，节能降耗增效",
+    "以质量诚信为荣，以假冒伪劣为耻",
+    "树立质量法制观念，提高全民质量意识",
+]
+
+
+def test_2010_jiangsu_seed() -> None:
+    notice = parse_notice_file(SEED_2010)
+    assert notice.title == "关于开展2010年全省“质量月”活动的通知"
+    assert notice.year == 2010
+    assert notice.scope == "provincial"
+    assert notice.region == "江苏"
+    assert notice.doc_number is None  # 国质检质联[2010]351号 is only cited from the national notice
+    assert notice.date is None
+    assert notice.theme == "抓质量水平提升，促发展方式转变"
+    assert notice.issuers == (
+        "江苏省质量技术监督局",
+        "江苏省经济和信息化委员会",
+        "江苏省住房和城乡建设厅",
+        "江苏省人民政府国有资产监督管理委员会",
+        "江苏省工商业联合会",
+        "江苏省总工会",
+        "共青团江苏省委",
+    )
+    assert notice.guiding_idea is not None and notice.guiding_idea.endswith("奋斗目标做出贡献。")
+
+    assert len(notice.activities) == 16
+    groups = [a.group for a in notice.activities]
+    assert list(dict.fromkeys(groups)) == [
+        "广泛开展社会宣传",
+        "发挥企业主体作用",
+        "积极创新活动载体",
+        "加强部门协作配合",
+    ]
+    assert groups.count("广泛开展社会宣传") == 4 and groups.count("加强部门协作配合") == 4
+    first = notice.activities[0]
+    assert first.title == "开展联合宣传"
+    assert first.text.startswith("开展联合宣传。根据《苏浙皖赣沪质量技术合作互认行动纲领》协定")
+    assert notice.activities[4].title == "开展“标杆比对”活动"
+    assert notice.activities[15].title == "强化工程监管"
+
+    assert _texts(notice) == JIANGSU_SLOGANS
+    assert notice.slogans[0].original == "抓质量水平提升\u00a0 促发展方式转变"
+    assert all(s.original is None for s in notice.slogans[1:])
+
+
+def test_seed_json_has_exactly_the_design_keys() -> None:
+    data = parse_notice_file(SEED_2009).to_json()
+    assert list(data) == [
+        "year", "scope", "region", "doc_number", "issuers", "date", "theme", "activities", "slogans",
+    ]  # fmt: skip
+    assert set(data["activities"][0]) == {"group", "title", "text"}
+
+
+# --- the same notice saved differently parses to the same JSON ----------------------------------
+
+
+def _variants(path: Path, tmp_path: Path) -> dict[str, Path]:
+    text = read_notice_file(path)
+    gbk_text = text.replace("\u00a0", " ")  # GBK has no no-break space: Windows saves a plain space
+    files = {
+        "gb18030": text.encode("gb18030"),
+        "gbk": gbk_text.encode("gbk"),
+        "crlf": text.replace("\n", "\r\n").encode("utf-8"),
+        "bom": b"\xef\xbb\xbf" + text.encode("utf-8"),
+        "bom-crlf": b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"),
+        "gbk-crlf": gbk_text.replace("\n", "\r\n").encode("gbk"),
+        "utf-16": text.encode("utf-16"),
+    }
+    out = {}
+    for name, data in files.items():
+        target = tmp_path / f"{path.stem}-{name}.txt"
+        target.write_bytes(data)
+        out[name] = target
+    return out
+
+
+@pytest.mark.parametrize("path", ALL_NOTICES, ids=lambda p: p.stem)
+def test_encodings_and_line_ends_give_identical_json(path: Path, tmp_path: Path) -> None:
+    expected = json.dumps(parse_notice_file(path).to_json(), ensure_ascii=False, indent=2)
+    for name, variant in _variants(path, tmp_path).items():
+        got = json.dumps(parse_notice_file(variant).to_json(), ensure_ascii=False, indent=2)
+        assert got == expected, name
+
+
+def test_gbk_file_is_detected(tmp_path: Path) -> None:
+    raw = (NOTICES / "2016-zhejiang-gbk.txt").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")  # really GBK on disk
+    assert "浙江省质量技术监督局" in read_notice_file(NOTICES / "2016-zhejiang-gbk.txt")
+
+
+# --- notices written in the styles real ones come in -------------------------------------------
+
+
+def test_2015_national_numbered_slogans_and_issuers_on_shared_lines() -> None:
+    notice = parse_notice_file(NOTICES / "2015-national.txt")
+    assert (notice.year, notice.scope, notice.region) == (2015, "national", None)
+    assert notice.doc_number == "国质检质联〔2015〕385号"
+    assert notice.date == "2015-08-10"  # Arabic date
+    assert notice.theme == "弘扬质量精神，建设质量强国"  # printed in quotes
+    assert notice.issuers == (
+        "国家质量监督检验检疫总局",
+        "工业和信息化部",
+        "住房和城乡建设部",
+        "国务院国有资产监督管理委员会",
+        "中华全国工商业联合会",
+        "中华全国总工会",
+        "共青团中央",
+    )
+    assert [a.group for a in notice.activities] == ["全国统一组织的活动"] * 5
+    # a hard-wrapped line is joined back into its sentence
+    assert notice.activities[1].text == (
+        "开展“质量之光”年度魅力品牌评选活动。通过网络投票和专家评审，"
+        "遴选一批质量过硬、信誉良好的品牌，营造全社会关注质量的良好氛围。"
+    )
+    assert notice.activities[3].title == "开展质量投诉热线12365宣传周活动"
+    assert _texts(notice) == [
+        "弘扬质量精神，建设质量强国",
+        "质量第一，诚信为本",
+        "追求卓越品质，铸就中国品牌",
+        "质量投诉请拨打12365",
+        "以质量求发展，以质量促转型",
+        "提升质量水平，助推经济发展",
+    ]
+    assert notice.warnings == ()
+
+
+def test_2018_municipal_notice_with_red_header_and_bracket_doc_number() -> None:
+    notice = parse_notice_file(NOTICES / "2018-municipal.txt")
+    assert notice.title == "关于开展2018年全市“质量月”活动的通知"
+    assert (notice.year, notice.scope, notice.region) == (2018, "municipal", "扬州")
+    assert notice.doc_number == "扬市监发[2018]56号"  # above the title; the cited 国市监质〔2018〕131号 is not its own
+    assert notice.issuers == ("扬州市市场监督管理局", "扬州市工业和信息化局")
+    assert notice.date == "2018-08-20"  # 二〇一八年八月二十日
+    assert notice.theme == "推动高质量发展，建设质量强市"
+    assert [a.title for a in notice.activities] == [
+        "开展质量宣传进社区活动",
+        "组织企业质量提升行动",
+        "开展“质量开放日”活动",
+        "开展重点产品质量监督抽查",
+    ]
+    assert {a.group for a in notice.activities} == {"主要活动"}
+    # (1) (2) under item 2 belong to that item, they are not activities of their own
+    assert notice.activities[1].text == (
+        "组织企业质量提升行动。主要包括：\n（1）组织100家重点企业开展质量对标；\n（2）开展质量管理小组成果发布。"
+    )
+    assert _texts(notice) == [
+        "推动高质量发展，建设质量强市",
+        "质量第一，效益优先",
+        "人人重视质量，人人创造质量",
+        "崇尚质量，追求卓越",
+        "质量强市，共建共享",
+    ]
+    assert notice.slogans[-1].original == "质量强市，共建共享。"
+
+
+def test_2021_county_notice_with_12315_and_slogans_separated_by_spaces() -> None:
+    notice = parse_notice_file(NOTICES / "2021-county.txt")
+    assert (notice.year, notice.scope, notice.region) == (2021, "county", "沭阳")
+    assert notice.doc_number is None
+    assert notice.date == "2021-08-25"
+    assert notice.issuers == ("沭阳县市场监督管理局", "沭阳县发展和改革委员会", "沭阳县工业和信息化局")
+    assert notice.theme == "加强质量基础设施建设，推动质量强县建设"
+    assert [a.group for a in notice.activities] == ["活动内容"] * 3
+    assert notice.activities[1].title == "开展12315消费维权咨询服务"
+    assert _texts(notice) == [
+        "加强质量基础设施建设，推动质量强县建设",
+        "质量安全，你我共享",
+        "投诉举报请拨打12315，维护您的合法权益",
+        "诚信经营，质量为本",
+    ]
+    assert notice.slogans[1].original == "质量安全  你我共享"
+    assert notice.slogans[2].original == "投诉举报请拨打12315\u3000维护您的合法权益"
+
+
+def test_2019_web_page_copy_with_junk() -> None:
+    notice = parse_notice_file(NOTICES / "2019-guangxi-web.txt")
+    assert notice.title == "关于开展2019年全区“质量月”活动的通知"
+    assert (notice.year, notice.scope, notice.region) == (2019, "provincial", "广西")  # 全区 of an autonomous region
+    assert notice.doc_number == "桂市监发〔2019〕88号"
+    assert notice.date == "2019-08-26"  # not the web page's 发布时间 2019-08-28
+    assert notice.issuers == ("广西壮族自治区市场监督管理局", "广西壮族自治区工业和信息化厅")
+    assert notice.theme == "坚持质量兴农，实施品牌强桂"  # from “主题是：“…””
+    assert [(a.group, a.title) for a in notice.activities] == [
+        ("开展质量提升示范活动", "组织开展质量提升示范企业评选"),
+        ("开展质量提升示范活动", "推广先进质量管理方法，开展卓越绩效培训"),
+        ("加强质量宣传", "举办全区“质量月”启动仪式"),
+        ("加强质量宣传", "开展“质量走基层”主题宣传活动，深入县区、乡镇开展宣传"),
+    ]
+    # ★ bullets removed; 打印/关闭/上一篇/版权所有 lines are not slogans
+    assert _texts(notice) == ["坚持质量兴农，实施品牌强桂", "质量提升，你我同行", "创新驱动，质量强区"]
+
+
+def test_2012_notice_whose_slogan_attachment_is_missing_parses_with_a_warning() -> None:
+    notice = parse_notice_file(NOTICES / "2012-no-attachment.txt")
+    assert (notice.year, notice.scope, notice.region) == (2012, "municipal", "泰州")
+    assert notice.doc_number == "泰质监发〔2012〕31号"
+    assert notice.date == "2012-08-28"  # 二○一二年八月二十八日
+    assert notice.theme == "全面加强质量监管，努力提高质量水平"
+    assert notice.issuers == ("泰州市质量技术监督局", "泰州市经济和信息化委员会")  # not taken for slogans
+    assert [a.title for a in notice.activities] == ["9月上旬，召开全市“质量月”活动动员会", "9月中旬，组织质量知识竞赛"]
+    assert notice.slogans == ()
+    assert any("宣传口号" in w for w in notice.warnings)
+
+
+def test_2013_wrapped_title_nested_headings_and_slogans_in_the_body() -> None:
+    notice = parse_notice_file(NOTICES / "2013-shandong-wrapped.txt")
+    assert notice.title == "关于开展2013年全省“质量月”活动的通知"
+    assert (notice.year, notice.scope, notice.region) == (2013, "provincial", "山东")
+    assert notice.doc_number == "鲁质监质发【2013】47号"
+    assert notice.date == "2013-08-15"  # 二〇一三年八月十五日
+    assert notice.guiding_idea == "以科学发展观为指导，深入实施质量强省战略。"  # （一）指导思想 under 一、总体要求
+    assert notice.theme == "加强质量监管，建设质量强省"
+    assert [(a.group, a.title) for a in notice.activities] == [
+        ("重点活动安排", "开展质量强省宣传"),
+        ("重点活动安排", "组织质量管理小组成果发布"),
+        ("重点活动安排", "开展名牌产品巡展"),
+    ]
+    # ① numbering; the note “（以上口号供各地参考使用）” is not a slogan
+    assert _texts(notice) == ["加强质量监管，建设质量强省", "质量兴鲁，人人有责", "抓质量，促发展，惠民生"]
+    assert len(notice.issuers) == 5 and notice.issuers[-1] == "共青团山东省委"
+
+
+def test_2016_gbk_notice_with_two_slogan_columns_and_category_headings() -> None:
+    notice = parse_notice_file(NOTICES / "2016-zhejiang-gbk.txt")
+    assert (notice.year, notice.scope, notice.region) == (2016, "provincial", "浙江")
+    assert notice.doc_number == "浙质联发〔2016〕12号"
+    assert notice.date == "2016-08-22"
+    assert notice.theme == "提升供给质量，建设质量强省"
+    assert (
+        notice.activities[1].text
+        == "开展质量提升活动。重点做好以下工作：\n①组织企业开展质量对标；\n②推广卓越绩效管理模式。"
+    )
+    assert _texts(notice) == [
+        "提升供给质量，建设质量强省",
+        "质量第一，诚信为本",
+        "浙江制造，品质保证",
+        "标准引领，质量提升",
+        "关注质量安全，共享美好生活",
+    ]
+
+
+def test_2017_district_notice_with_ascii_punctuation_in_slogans() -> None:
+    notice = parse_notice_file(NOTICES / "2017-pudong-district.txt")
+    assert (notice.year, notice.scope, notice.region) == (2017, "county", "浦东")  # 全区 of a city district
+    assert notice.doc_number == "浦市监〔2017〕203号"
+    assert notice.issuers == ("上海市浦东新区市场监督管理局",)
+    assert notice.date == "2017-08-18"
+    assert notice.theme == "推进质量提升，建设质量强区"  # from “主题为“…”。”
+    assert notice.activities[0].title == "开展ISO 9001质量管理体系宣贯，组织1,000家企业参加培训"
+    assert _texts(notice) == ["推进质量提升，建设质量强区", "质量强区，人人有责", "ISO 9001认证，企业质量通行证！"]
+    assert notice.slogans[0].original == "推进质量提升, 建设质量强区"
+
+
+def test_2020_national_notice_with_issuer_prefix_in_title() -> None:
+    notice = parse_notice_file(NOTICES / "2020-national-prefix.txt")
+    assert notice.title == "市场监管总局等部门关于开展2020年全国“质量月”活动的通知"
+    assert (notice.year, notice.scope, notice.region) == (2020, "national", None)
+    assert notice.doc_number == "国市监质发〔2020〕128号"
+    assert notice.date == "2020-08-31"
+    assert notice.theme == "建设质量强国，决胜全面小康"  # U+3000 between the phrases
+    assert len(notice.issuers) == 7 and notice.issuers[:2] == ("市场监管总局", "中央宣传部")
+    assert [a.group for a in notice.activities] == ["强化质量宣传"] * 2 + ["推进质量提升"] * 2
+    assert _texts(notice) == [
+        "建设质量强国，决胜全面小康",
+        "质量第一，效益优先",
+        "质量投诉请拨打12315",
+        "以质量提升推动高质量发展",
+    ]
+    assert notice.slogans[2].original == "质量投诉请拨打12315。"
+
+
+# --- smaller structural cases -------------------------------------------------------------------
+
+MINIMAL = """关于开展二〇二二年全市“质量月”活动的通知
+一、活动主题
+质量强市  品质生活
+二、活动内容
+（一）开展质量宣传。
+{tail}"""
+
+
+def test_chinese_numeral_year_in_title() -> None:
+    notice = parse_notice(MINIMAL.format(tail=""))
+    assert notice.year == 2022
+    assert notice.theme == "质量强市，品质生活"
+    assert notice.scope == "municipal" and notice.region is None
+
+
+def test_slogan_list_after_a_宣传标语_heading_numbered_in_several_styles() -> None:
+    tail = "附件：\n2022年全市“质量月”宣传标语\n1、质量第一\n2）诚信为本\n(3) 品质生活\n④ 人人参与\n- 共建共享"
+    notice = parse_notice(MINIMAL.format(tail=tail))
+    assert _texts(notice) == ["质量第一", "诚信为本", "品质生活", "人人参与", "共建共享"]
+
+
+def test_dates_in_every_numeral_form() -> None:
+    for written, iso in [
+        ("二○○九年七月十五日", "2009-07-15"),
+        ("二〇〇九年七月十五日", "2009-07-15"),
+        ("2009年7月15日", "2009-07-15"),
+        ("2009年07月05日", "2009-07-05"),
+        ("二〇二一年十二月三十一日", "2021-12-31"),
+        ("二〇二一年十月二十日", "2021-10-20"),
+    ]:
+        text = MINIMAL.format(tail=f"某某市质量技术监督局\n{written}")
+        assert parse_notice(text).date == iso, written
+
+
+def test_impossible_date_is_not_a_date() -> None:
+    assert parse_notice(MINIMAL.format(tail="某某市质量技术监督局\n2009年2月30日")).date is None
+
+
+def test_not_a_notice_raises_notice_error() -> None:
+    with pytest.raises(NoticeError, match="质量月"):
+        parse_notice("今天天气很好。\n明天也很好。")
+    with pytest.raises(NoticeError):
+        parse_notice("我们单位九月份要搞质量月。")  # mentions 质量月, but no title, year or structure
+
+
+def test_text_without_title_but_with_year_and_slogans_still_parses_with_a_warning() -> None:
+    text = "2011年全省“质量月”活动宣传口号\n质量第一，诚信为本\n追求卓越  铸就品牌"
+    notice = parse_notice(text)
+    assert notice.year == 2011
+    assert _texts(notice) == ["质量第一，诚信为本", "追求卓越，铸就品牌"]
+    assert any("标题" in w for w in notice.warnings)
+
+
+# --- bad files ----------------------------------------------------------------------------------
+
+
+def test_bad_files_raise_input_errors_in_chinese(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    blank = tmp_path / "blank.txt"
+    blank.write_bytes(b"\xef\xbb\xbf \r\n\t\r\n")
+    binary = tmp_path / "poster.docx"
+    binary.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4)
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(b"\x81\xff\xfe\x80" * 50)
+    cases = {
+        empty: "空",
+        blank: "空",
+        binary: "二进制",
+        garbage: "不是可识别的文本",
+        tmp_path / "missing.txt": "找不到",
+        tmp_path: "文件夹",
+    }
+    for path, words in cases.items():
+        with pytest.raises(InputError, match=words):
+            read_notice_file(path)
+
+
+def test_parse_notice_file_names_the_file_in_its_error(tmp_path: Path) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text("尊敬的客户：您好。", encoding="utf-8")
+    with pytest.raises(NoticeError, match="letter.txt"):
+        parse_notice_file(path)
+
+
+# --- the parser never crashes -------------------------------------------------------------------
+
+_FRAGMENTS = [
+    "关于开展2010年全省“质量月”活动的通知", "国质检质联〔2009〕322号", "一、指导思想", "二、活动主题",
+    "三、活动内容", "（一）广泛开展社会宣传", "1、开展联合宣传。", "（1）", "①", "四、活动要求", "附件：",
+    "2010年全省“质量月”活动宣传口号", "宣传标语", "江苏省质量技术监督局  江苏省总工会", "二○○九年七月十五日",
+    "2009年13月45日", "质量月", "抓质量水平提升  促发展方式转变", "【打印】【关闭】", "来源：", "附件下载：a.doc",
+    "全区", "全县", "主题是：“", "”", "。", "，", "\u3000", "\u00a0", "\r\n", "\n", "十", "廿", "年", "月", "日",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=8)), max_size=40))
+def test_parse_notice_never_crashes(parts: list[str]) -> None:
+    text = "".join(parts)
+    try:
+        notice = parse_notice(text)
+    except NoticeError:
+        return
+    json.dumps(notice.to_json(), ensure_ascii=False)
+    assert all(s.text and s.text == s.text.strip() for s in notice.slogans)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_parse_notice_never_crashes_on_arbitrary_text(text: str) -> None:
+    try:
+        parse_notice(text)
+    except NoticeError:
+        pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=60), st.integers(min_value=0, max_value=5000), st.text(max_size=20))
+def test_parse_notice_never_crashes_on_a_damaged_seed(cut: int, start: int, insert: str) -> None:
+    text = SEED_2010.read_text(encoding="utf-8")
+    start = start % len(text)
+    damaged = text[:start] + insert + text[start + cut * 20 :]
+    try:
+        parse_notice(damaged)
+    except NoticeError:
+        pass
