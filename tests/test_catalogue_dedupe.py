@@ -71,6 +71,7 @@ def test_similarity_is_shared_characters_over_longer_wording(a: str, b: str, exp
 def test_threshold_sits_between_the_seed_variants_and_the_look_alikes() -> None:
     assert similarity("抓质量，讲诚信，树品牌形象", "抓质量，讲诚信，树品牌") >= dedupe.SIMILARITY_THRESHOLD
     assert similarity("抓质量，保增长，促发展", "抓质量，讲诚信，树品牌") < dedupe.SIMILARITY_THRESHOLD
+    assert similarity("夯实质量安全基础，促进经济又好又快发展", "夯实质量安全基础，促进经济社会和谐发展") == 14 / 18
     assert similarity("质量缔造中国品牌", "质量缔造品牌，品牌提升效益") < dedupe.SIMILARITY_THRESHOLD
 
 
@@ -129,16 +130,25 @@ def test_newest_wording_is_current_and_names_the_family() -> None:
 
 def test_slogans_printed_in_the_same_list_are_never_variants() -> None:
     # Very similar, but both printed in 2009 (and in 2010): never one family.
-    a = w("夯实质量安全基础，促进经济又好又快发展", 2009, 2010)
-    b = w("夯实质量安全基础，促进经济社会和谐发展", 2009, 2010)
+    a = w("提高标准意识，促进科学发展", 2009, 2010)
+    b = w("提高标准意识，推进科学发展", 2009, 2010)
     assert similarity(a.text, b.text) >= dedupe.SIMILARITY_THRESHOLD
     assert families_of([a, b]) == set()
+    # The same two printed in different years would be grouped.
+    assert families_of([w(a.text, 2009), w(b.text, 2010)]) == {frozenset({a.text, b.text})}
+
+
+def test_short_template_slogans_with_a_new_key_word_are_not_variants() -> None:
+    a, b = w("质量兴鲁，人人有责", 2013), w("质量强区，人人有责", 2017)
+    assert similarity(a.text, b.text) == pytest.approx(6 / 8)
+    assert families_of([a, b]) == set()
+    assert families_of([a, w("质量兴鲁，人人尽责", 2017)]) != set()  # one changed character of eight is
 
 
 def test_each_slogan_gets_at_most_one_partner_per_other_year_best_first() -> None:
     old = w("提高标准意识，促进科学发展", 2009)
     close = w("提高标准意识，推进科学发展", 2010)
-    further = w("提高质量意识，推进科学发展", 2010)
+    further = w("提高质量意识，促进科学发展", 2010)
     assert similarity(old.text, close.text) > similarity(old.text, further.text) >= dedupe.SIMILARITY_THRESHOLD
     assert families_of([further, old, close]) == {frozenset({old.text, close.text})}
 

@@ -19,8 +19,10 @@ ID_PREFIX = "s"
 ID_HEX_DIGITS = 8
 
 # Two wordings of different years are variants when the characters they share, in order,
-# make up at least this share of the longer one (punctuation and spaces ignored).
-SIMILARITY_THRESHOLD = 0.75
+# make up at least this share of the longer one (punctuation and spaces ignored): one
+# changed character in five. 0.75 was tried and let short template slogans through
+# ("质量兴鲁，人人有责" / "质量强区，人人有责": 6/8, a different slogan for a different place).
+SIMILARITY_THRESHOLD = 0.8
 
 
 # --- stable IDs ---------------------------------------------------------------------------
