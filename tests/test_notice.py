@@ -5,6 +5,7 @@ Expected values were worked out by reading each notice, not copied from the pars
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -440,7 +441,7 @@ def test_bad_files_raise_input_errors_in_chinese(tmp_path: Path) -> None:
 def test_parse_notice_file_names_the_file_in_its_error(tmp_path: Path) -> None:
     path = tmp_path / "letter.txt"
     path.write_text("尊敬的客户：您好。", encoding="utf-8")
-    with pytest.raises(NoticeError, match="letter.txt"):
+    with pytest.raises(NoticeError, match=r"letter\.txt"):
         parse_notice_file(path)
 
 
@@ -470,10 +471,8 @@ def test_parse_notice_never_crashes(parts: list[str]) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_parse_notice_never_crashes_on_arbitrary_text(text: str) -> None:
-    try:
+    with contextlib.suppress(NoticeError):
         parse_notice(text)
-    except NoticeError:
-        pass
 
 
 @settings(max_examples=100, deadline=None)
@@ -482,7 +481,5 @@ def test_parse_notice_never_crashes_on_a_damaged_seed(cut: int, start: int, inse
     text = SEED_2010.read_text(encoding="utf-8")
     start = start % len(text)
     damaged = text[:start] + insert + text[start + cut * 20 :]
-    try:
+    with contextlib.suppress(NoticeError):
         parse_notice(damaged)
-    except NoticeError:
-        pass
