@@ -19,6 +19,7 @@ import hashlib
 import struct
 import threading
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +79,7 @@ class FontFace:
     descender: float
     ideo_top: float
     ideo_bottom: float
-    info: FontInfo | None = None
+    info: FontInfo | None = field(default=None, repr=False)
     _cmap: dict[int, int] = field(default_factory=dict, repr=False)  # code point -> glyph id
     _hmtx: _Metrics = field(default_factory=lambda: _Metrics((), ()), repr=False)
     _vmtx: _Metrics | None = field(default=None, repr=False)
@@ -132,7 +133,8 @@ class FontFace:
 
     def vertical_form(self, ch: str) -> str | None:
         """The character's vertical presentation form (e.g. ， -> U+FE10) if GSUB 'vert' reaches a
-        glyph that the cmap maps from U+FE10..FE19 / U+FE30..FE4F; None otherwise."""
+        glyph that the cmap maps from U+FE10..FE19 / U+FE30..FE4F; failing that, Unicode's own
+        <vertical> pair (e.g. — -> U+FE31) when the font has both; None otherwise."""
         if not self.has(ch):
             return None
         return self._vertical_forms().get(ch)
@@ -548,7 +550,25 @@ def _vertical_form_map(font, cmap: dict[int, int]) -> dict[str, str]:
         target = substitution.get(order[glyph])
         if target is not None and target in presentation:
             forms[chr(cp)] = chr(presentation[target])
+    for source, form in _unicode_vertical_pairs():
+        if source not in forms and ord(source) in cmap and ord(form) in cmap:
+            forms[source] = form
     return forms
+
+
+@functools.cache
+def _unicode_vertical_pairs() -> tuple[tuple[str, str], ...]:
+    """(char, vertical form) from Unicode's <vertical> decompositions, for non-ASCII chars only
+    (ASCII punctuation in vertical text is rotated Latin, not CJK punctuation), plus U+2015,
+    which is what GB 2312's 破折号 (A1AA) decodes to, as a second source of U+FE31."""
+    pairs = []
+    for low, high in VERTICAL_FORM_RANGES:
+        for cp in range(low, high + 1):
+            decomposition = unicodedata.decomposition(chr(cp)).split()
+            if len(decomposition) == 2 and decomposition[0] == "<vertical>" and int(decomposition[1], 16) >= 0x80:
+                pairs.append((chr(int(decomposition[1], 16)), chr(cp)))
+    pairs.append(("\u2015", "\uFE31"))
+    return tuple(pairs)
 
 
 def _is_vertical_form(cp: int) -> bool:

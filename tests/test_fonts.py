@@ -187,6 +187,15 @@ def test_vertical_forms_of_punctuation(font_id: str) -> None:
     assert face.vertical_form("\U00020000") is None
 
 
+@pytest.mark.parametrize("font_id", TEXT_FONTS)
+def test_dash_and_ellipsis_have_vertical_forms(font_id: str) -> None:
+    face = load_font(font_id)
+    assert face.vertical_form("…") == "\uFE19"  # PRESENTATION FORM FOR VERTICAL HORIZONTAL ELLIPSIS
+    assert face.vertical_form("—") == "\uFE31"  # ... VERTICAL EM DASH (Unicode <vertical> pair; no 'vert' entry)
+    assert face.vertical_form("\u2015") == "\uFE31"  # GB 2312's 破折号 decodes to U+2015
+    assert face.vertical_form("(") is None  # ASCII stays rotated Latin
+
+
 def test_vertical_comma_sits_top_right() -> None:
     """Horizontal ， sits bottom-left of the em box; its vertical form top-right."""
     face = load_font("noto-sans-sc-black")
