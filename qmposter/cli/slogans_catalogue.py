@@ -165,6 +165,8 @@ def import_command(notices: tuple[Path, ...], directory: Path | None, dry_run: b
         click.echo(line)
     if dry_run:
         click.echo("（--dry-run：没有写入任何文件）")
+    elif folder.resolve() != bundled_dir("slogans").resolve():
+        click.echo(f"查看：qmposter slogans list --catalogue {_display_path(folder)}")
 
 
 @slogans.command("list")
