@@ -20,3 +20,4 @@ from qmposter.cli import sms  # noqa: E402,F401
 from qmposter.cli import fonts  # noqa: E402,F401
 from qmposter.cli import gallery, preview  # noqa: E402,F401
 from qmposter.cli import init, render, templates  # noqa: E402,F401
+from qmposter.cli import leaflet  # noqa: E402,F401

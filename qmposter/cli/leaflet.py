@@ -1,0 +1,47 @@
+"""`qmposter leaflet`: the campaign leaflet as a print-ready PDF (A4 two-page or tri-fold)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qmposter.campaign import load_campaign
+from qmposter.catalogue.catalogue import load_catalogue
+from qmposter.cli.base import cli
+from qmposter.products.leaflet import LAYOUT_NAMES_ZH, LAYOUTS, Leaflet, build_leaflet, check_output, write_leaflet
+
+
+@cli.command("leaflet")
+@click.option("--campaign", "campaign_path", type=click.Path(path_type=Path), metavar="FILE",
+              help="活动文件 campaign.toml；默认用内置的默认活动。")
+@click.option("--catalogue", "catalogue_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="口号库文件夹；默认用内置的 slogans/。")
+@click.option("--source", "source_id", metavar="ID",
+              help="按口号库中的哪份通知排传单（slogans/ 下的文件名，如 2009-national）；默认为活动文件的 source。")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="a4", show_default=True,
+              help="版式：a4 = A4 双面（正反两页）；trifold = A4 横向三折页。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="FILE.pdf",
+              help="输出的 PDF 文件（先写临时文件再改名，出错时不留半截文件）。")
+def leaflet_command(
+    campaign_path: Path | None,
+    catalogue_dir: Path | None,
+    source_id: str | None,
+    layout: str,
+    output: Path,
+) -> None:
+    """生成宣传单 PDF：主题、指导思想、活动内容、宣传口号、二维码、举报电话与落款，可直接付印（出血、裁切线）。"""
+    check_output(output)  # refuse a bad path before any work
+    campaign = load_campaign(campaign_path)
+    catalogue = load_catalogue(catalogue_dir)
+    result = build_leaflet(campaign, catalogue, source_id=source_id, layout=layout)
+    write_leaflet(result.pdf, output)
+    click.echo(_report(result, output))
+
+
+def _report(result: Leaflet, output: Path) -> str:
+    texts = "活动说明为全文" if result.activity_sentences == 0 else f"活动说明缩为每项前 {result.activity_sentences} 句"
+    return (
+        f"已写出 {output}（{LAYOUT_NAMES_ZH[result.layout]}，2 页，通知 {result.source}）："
+        f"正文 {result.body_size:g} pt，口号 {result.slogans}/{result.slogans_available} 条，{texts}。"
+    )
