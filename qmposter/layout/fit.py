@@ -38,8 +38,9 @@ differences cost almost nothing (7 + 8 characters: 0.02), a visibly short line a
 5 + 11 costs 0.45 (a 36 % smaller size is preferred to it), 2 + 9 costs 0.91. This is
 what keeps a three-phrase slogan on one line or three, never split 1 + 2."""
 
-LINE_COST = 0.01
-"""A tiny cost per extra line: with room to spare, fewer lines win a tie."""
+LINE_COST = 0.05
+"""Cost per extra line: another line must buy about 5 % more size, so near-ties (and
+ties at max_size) go to fewer lines, which read as one slogan rather than a list."""
 
 MAX_NODES = 4000
 """Search budget before switching to paragraph mode (keeps layout well under 10 ms)."""
