@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qmposter.catalogue import dedupe
 from qmposter.catalogue.dedupe import Join, Split, Wording, group_variants, similarity
@@ -217,3 +219,27 @@ def test_year_alias_only_when_that_year_has_one_source() -> None:
 )
 def test_normalize_alias(typed: str, expected: str | None) -> None:
     assert dedupe.normalize_alias(typed) == expected
+
+
+# --- properties -----------------------------------------------------------------------------
+
+_slogan_text = st.text(alphabet="质量安全诚信品牌，", min_size=4, max_size=12).map(str.strip)
+_wordings = st.dictionaries(_slogan_text, st.frozensets(st.integers(2009, 2013), min_size=1, max_size=3), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_wordings)
+def test_families_have_one_wording_per_year_and_the_newest_is_current(data: dict[str, frozenset[int]]) -> None:
+    wordings = [Wording(dedupe.assign_ids([t])[t], t, years) for t, years in data.items() if t]
+    by_id = {x.id: x for x in wordings}
+    result = group_variants(wordings)
+    assert set(result) == set(by_id)
+    for family in {f.id: f for f in result.values()}.values():
+        members = [by_id[m] for m in family.members]
+        years = [y for m in members for y in m.years]
+        assert len(years) == len(set(years))  # no two wordings of one family share a year
+        assert max(by_id[family.current].years) == max(years)
+        assert family.id == family.current and all(result[m] is family for m in family.members)
+        if len(members) > 1:  # every member is linked to the family by at least one similar pair
+            for m in members:
+                assert any(similarity(m.text, o.text) >= dedupe.SIMILARITY_THRESHOLD for o in members if o is not m)

@@ -90,13 +90,9 @@ def similarity(a: str, b: str) -> float:
     return _lcs_length(x, y) / longest
 
 
-def _could_be_similar(x: str, y: str) -> bool:
-    """Cheap upper bound on `similarity` (lengths and character counts) to skip most pairs."""
-    longest = max(len(x), len(y))
-    if longest == 0 or min(len(x), len(y)) < SIMILARITY_THRESHOLD * longest:
-        return False
-    shared = sum((Counter(x) & Counter(y)).values())
-    return shared >= SIMILARITY_THRESHOLD * longest
+def _shared_bound(x: Counter[str], y: Counter[str]) -> int:
+    """Characters two texts have in common regardless of order: an upper bound of their LCS."""
+    return sum((x & y).values())
 
 
 # --- variant families -----------------------------------------------------------------------
@@ -189,16 +185,25 @@ def _apply_joins(groups: _Groups, joins: Sequence[Join], partners: Mapping[str, 
 
 
 def _candidate_pairs(wordings: Sequence[Wording]) -> list[tuple[float, str, str]]:
-    """Pairs of wordings never printed in the same year that pass the similarity rule, best first."""
-    prepared = [(w, comparable(w.text)) for w in sorted(wordings, key=lambda w: w.text)]
+    """Pairs of wordings never printed in the same year that pass the similarity rule, best first.
+
+    Wordings are scanned shortest first, so a pair whose lengths alone rule it out ends the
+    inner loop; a character-count bound skips most of the rest before the LCS is computed.
+    """
+    prepared = sorted(((comparable(w.text), w) for w in wordings), key=lambda p: (len(p[0]), p[1].text))
+    counts = [Counter(x) for x, _w in prepared]
     pairs: list[tuple[float, str, str]] = []
-    for i, (a, x) in enumerate(prepared):
-        for b, y in prepared[i + 1 :]:
-            if a.years & b.years or not _could_be_similar(x, y):
+    for i, (x, a) in enumerate(prepared):
+        for j in range(i + 1, len(prepared)):
+            y, b = prepared[j]
+            if len(x) < SIMILARITY_THRESHOLD * len(y):
+                break
+            if a.years & b.years or _shared_bound(counts[i], counts[j]) < SIMILARITY_THRESHOLD * len(y):
                 continue
             score = similarity(a.text, b.text)
             if score >= SIMILARITY_THRESHOLD:
-                pairs.append((score, a.text, b.text))
+                first, second = sorted((a.text, b.text))
+                pairs.append((score, first, second))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     return pairs
 
