@@ -100,6 +100,7 @@ class _Elements:
         self.template = template
         self.content = content
         self.allow_overflow = allow_overflow
+        self.shrink = False
         self.values = content.condition_values()
         self.fields = content.fields()
 
@@ -117,6 +118,8 @@ class _Elements:
             if any(needed not in drawn for needed in element.requires):
                 continue
             last_chance = element.group is not None and not _later_member(elements, index, self.values)
+            # --allow-overflow only once the alternatives are used up, and never for optional elements
+            self.shrink = self.allow_overflow and not element.optional and (element.group is None or last_chance)
             try:
                 made = self._make(element)
             except LayoutError:
@@ -196,7 +199,7 @@ class _Elements:
         try:
             return layout_text(text, target, style, label=label)
         except TextOverflowError:
-            if not self.allow_overflow or spec.min_size <= OVERFLOW_MIN_SIZE:
+            if not self.shrink or spec.min_size <= OVERFLOW_MIN_SIZE:
                 raise
             return layout_text(text, target, replace(style, min_size=OVERFLOW_MIN_SIZE), label=label)
 
