@@ -177,3 +177,14 @@ def test_region_slug(region: str | None, scope: str, slug: str) -> None:
 def test_a_notice_without_year_or_region_is_refused_in_chinese() -> None:
     with pytest.raises(CatalogueError, match="地区"):
         region_slug(None, "municipal")
+
+
+def test_a_broken_existing_file_is_reported_and_can_be_replaced(tmp_path: Path, seeds) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    broken = folder / "2010-jiangsu.toml"
+    broken.write_text('[source]\nyear = 2010\n[[slogan]]\ntext = "没有结束的引号\n', encoding="utf-8")
+    with pytest.raises(CatalogueError, match="第 4 行"):
+        import_notices([seeds[1]], folder)
+    [plan] = import_notices([seeds[1]], folder, replace=True)
+    assert plan.action == "replace" and len(load_catalogue(folder).entries) == 21

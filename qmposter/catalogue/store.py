@@ -381,9 +381,15 @@ class ImportPlan:
     notice: Notice
 
 
+def _source_of(data: dict[str, Any]) -> dict[str, Any]:
+    source = data.get("source")
+    return source if isinstance(source, dict) else {}
+
+
 def _comparable_data(text_or_data: str | dict[str, Any]) -> dict[str, Any]:
+    """A file's data without `file` and `sha256`: equal for one notice saved in two encodings."""
     data = tomllib.loads(text_or_data) if isinstance(text_or_data, str) else dict(text_or_data)
-    source = {k: v for k, v in data.get("source", {}).items() if k not in ("file", "sha256")}
+    source = {k: v for k, v in _source_of(data).items() if k not in ("file", "sha256")}
     return {**data, "source": source}
 
 
@@ -392,10 +398,10 @@ def _existing_import(directory: Path, sha256: str) -> Path | None:
     for path in source_files(directory):
         try:
             with path.open("rb") as handle:
-                if tomllib.load(handle).get("source", {}).get("sha256") == sha256:
+                if _source_of(tomllib.load(handle)).get("sha256") == sha256:
                     return path
-        except (OSError, tomllib.TOMLDecodeError, AttributeError):
-            continue
+        except (OSError, tomllib.TOMLDecodeError):
+            continue  # an unreadable file is reported when it is loaded or is the target
     return None
 
 
@@ -416,12 +422,12 @@ def plan_import(notice_path: Path, notice: Notice, directory: Path, *, replace: 
         return plan("write", "新文件")
     if where.read_bytes() == text.encode("utf-8"):
         return plan("unchanged", "内容完全相同，文件保持原样", where)
-    existing = _load_toml(where)
-    if not replace and _comparable_data(existing) == _comparable_data(text):
-        return plan("unchanged", "内容与已有文件相同（同一份通知的另一种编码或文件名），文件保持原样")
-    old_sha = str(existing.get("source", {}).get("sha256", "无"))[:12]
     if replace:
-        return plan("replace", f"按 --replace 重新生成（原 sha256 {old_sha}…；文件中的手工修改和注释不保留）", where)
+        return plan("replace", "按 --replace 重新生成，文件中的手工修改和注释不保留", where)
+    existing = _load_toml(where)
+    if _comparable_data(existing) == _comparable_data(text):
+        return plan("unchanged", "内容与已有文件相同（同一份通知的另一种编码或文件名），文件保持原样")
+    old_sha = str(_source_of(existing).get("sha256", "无"))[:12]
     raise CatalogueError(
         f"{target} 已存在，但来自另一份通知（已有文件的 sha256 {old_sha}…，"
         f"{notice_path.name} 的 sha256 {sha256[:12]}…）。为免覆盖已有内容和手工修改，本次没有写入任何文件。",
