@@ -4,6 +4,8 @@ Each module below registers its commands on the root group in `base`; importing
 them here is what makes them part of the CLI.
 """
 
+# ruff: noqa: I001 — command modules are imported at the bottom, one line per family, in the order added.
+
 from __future__ import annotations
 
 from qmposter.cli.base import cli
