@@ -368,6 +368,24 @@ MINIMAL = """关于开展二〇二二年全市“质量月”活动的通知
 {tail}"""
 
 
+def test_short_notice_with_inline_headings_and_no_scope_word_in_title() -> None:
+    text = (
+        "关于开展2018年质量月活动的通知\n各科室：\n一、活动主题：全员参与，共享质量\n"
+        "二、活动时间：2018年9月1日至30日\n三、活动内容：在全市开展质量宣传咨询活动。\n组织企业开展质量对标。\n"
+        "四、工作要求：各单位认真落实。\n宁波市市场监督管理局\n2018年8月1日\n附件：宣传口号\n1、质量第一\n2、诚信为本\n"
+    )
+    notice = parse_notice(text)
+    assert (notice.year, notice.scope, notice.region) == (2018, "municipal", "宁波")  # from the 落款
+    assert notice.theme == "全员参与，共享质量"
+    assert [(a.group, a.title) for a in notice.activities] == [
+        ("活动内容", "在全市开展质量宣传咨询活动"),
+        ("活动内容", "组织企业开展质量对标"),
+    ]
+    assert notice.issuers == ("宁波市市场监督管理局",)
+    assert notice.date == "2018-08-01"
+    assert _texts(notice) == ["质量第一", "诚信为本"]
+
+
 def test_chinese_numeral_year_in_title() -> None:
     notice = parse_notice(MINIMAL.format(tail=""))
     assert notice.year == 2022

@@ -404,8 +404,9 @@ def _activities(section: _Node) -> list[Activity]:
     group = section.name
     out: list[Activity] = []
     if not section.children:
-        # Activities written as plain paragraphs under the heading: one per paragraph.
-        for line in section.lines:
+        # Activities written as plain paragraphs under the heading (or after its colon): one per paragraph.
+        inline = _inline(section.head)
+        for line in [inline, *section.lines] if inline else section.lines:
             item = _activity(_Node(3, line), group)
             if item:
                 out.append(item)
