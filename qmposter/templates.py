@@ -20,6 +20,7 @@ from typing import Any
 
 from qmposter.errors import QmposterError, TemplateError
 from qmposter.layout.page import Color, LinearGradient
+from qmposter.layout.textbox import Box
 from qmposter.layout.units import is_paper_size, paper_size, parse_length
 from qmposter.resources import bundled_dir
 
@@ -74,16 +75,6 @@ _NOT_INHERITED = ("name", "abstract", "extends")
 
 
 # -- the resolved template ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle in points from the top-left of the trim box (same fields as textbox.Box)."""
-
-    x: float
-    y: float
-    width: float
-    height: float
 
 
 @dataclass(frozen=True)

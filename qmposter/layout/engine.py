@@ -22,7 +22,9 @@ from pathlib import Path
 from qmposter.content import Content
 from qmposter.errors import LayoutError, TextOverflowError
 from qmposter.layout.page import Fill, Item, Line, Page, PageMeta, Picture
-from qmposter.templates import Box, Element, Template, TextSpec
+from qmposter.layout.qr import qr_item
+from qmposter.layout.textbox import Box, TextBlock, TextStyle, layout_text
+from qmposter.templates import Element, Template, TextSpec
 
 OVERFLOW_MIN_SIZE = 1.0  # pt: how far --allow-overflow lets text shrink
 
@@ -190,23 +192,17 @@ class _Elements:
             run for name, cell in zip(issuers, cells, strict=True) for run in self._set(name, cell, common, label).runs
         ]
 
-    def _set(self, text: str, box: Box, spec: TextSpec, label: str):  # -> TextBlock
-        from qmposter.layout.textbox import Box as TextBox
-        from qmposter.layout.textbox import layout_text
-
+    def _set(self, text: str, box: Box, spec: TextSpec, label: str) -> TextBlock:
         style = _style(spec)
-        target = TextBox(box.x, box.y, box.width, box.height)
         try:
-            return layout_text(text, target, style, label=label)
+            return layout_text(text, box, style, label=label)
         except TextOverflowError:
             if not self.shrink or spec.min_size <= OVERFLOW_MIN_SIZE:
                 raise
-            return layout_text(text, target, replace(style, min_size=OVERFLOW_MIN_SIZE), label=label)
+            return layout_text(text, box, replace(style, min_size=OVERFLOW_MIN_SIZE), label=label)
 
     # graphics ----------------------------------------------------------------------------------
     def _qr(self, element: Element) -> list[Item] | None:
-        from qmposter.layout.qr import qr_item
-
         data = self._fill(element.template_text or "")
         if data is None:
             return None
@@ -246,9 +242,7 @@ def _later_member(elements: tuple[Element, ...], index: int, values: dict[str, i
     return any(e.group == group and (e.when is None or e.when.holds(values)) for e in elements[index + 1 :])
 
 
-def _style(spec: TextSpec):  # -> TextStyle
-    from qmposter.layout.textbox import TextStyle
-
+def _style(spec: TextSpec) -> TextStyle:
     return TextStyle(
         font_id=spec.font_id, color=spec.color, min_size=spec.min_size, max_size=spec.max_size,
         max_lines=spec.max_lines, line_gap=spec.line_gap, tracking=spec.tracking, align=spec.align,
