@@ -63,8 +63,10 @@ CJK_PUNCT = frozenset(
 FORCED = "forced"        # an explicit newline in the text
 PHRASE = "phrase"        # after ，。；！？ or at a run of spaces between Chinese phrases
 MINOR = "minor"          # after 、：or a closing bracket, before an opening one, between Latin words
-PLAIN = "plain"          # between two Han characters inside a phrase
+WORD = "word"            # inside a phrase at a sure word boundary (around 是 和 与 …, after 的)
+PLAIN = "plain"          # between two Han characters inside a phrase (maybe inside a word)
 POOR = "poor"            # between a short Latin word/number and a Han neighbour (2010|年)
+BOUND = "bound"          # before a bound particle (…企业|的…): a line should not start with 的
 EMERGENCY = "emergency"  # inside a URL, after / or before a dot: only when nothing else fits
 
 SHORT_WORD = 5
@@ -76,13 +78,24 @@ PENALTY: dict[str, float] = {
     FORCED: 0.0,
     PHRASE: 0.0,
     MINOR: math.log(1.15),
-    PLAIN: math.log(1.6),
-    POOR: math.log(2.0),
+    WORD: math.log(1.25),
+    PLAIN: math.log(1.8),
+    POOR: math.log(2.5),
+    BOUND: math.log(3.0),
     EMERGENCY: math.log(3.0),
 }
-"""Cost of breaking at each kind, in units of log(font size): a break inside a phrase
-(PLAIN) is taken only when it buys a font size at least 1.6 times larger than
-the best layout without it. `fit.py` adds these to its score."""
+"""Cost of breaking at each kind, in units of log(font size): a break that may cut a
+word (PLAIN) is taken only when it buys a font size 1.8 times the best layout
+without it. `fit.py` adds these to its score."""
+
+WORD_BEFORE = frozenset("是和与及并或")
+WORD_AFTER = frozenset("的是和与及并或")
+"""Single-character words that are almost never part of a longer word in slogans:
+a break before or after them (after 的) falls on a word boundary. Without a
+dictionary this is the only word knowledge the breaker has; see docs/layout.md."""
+
+BOUND_PARTICLES = frozenset("的地得了着过们")
+"""Particles bound to the word before them: a line starting with one reads badly."""
 
 # --- what separates two segments when they stay on one line --------------------------
 
@@ -248,6 +261,10 @@ def _break_kind(left: _Atom, right: _Atom, sep: _Atom | None, phrase_closed: boo
     if "latin" in (left.kind, right.kind):
         word = left.text if left.kind == "latin" else right.text
         return POOR if sep is None and len(word) <= SHORT_WORD else MINOR
+    if first in BOUND_PARTICLES:
+        return BOUND
+    if last in WORD_AFTER or first in WORD_BEFORE:
+        return WORD
     return PLAIN
 
 
