@@ -32,7 +32,7 @@ from helpers import (
 )
 
 from qmposter import __version__
-from qmposter.layout.page import Color, Fill, GlyphRun, Page, PageMeta
+from qmposter.layout.page import Color, Fill, GlyphRun, Page, PageMeta, Picture
 from qmposter.render.pdf import render_pdf
 from qmposter.render.raster import render_image
 
@@ -261,3 +261,34 @@ def test_empty_metadata_and_no_pages():
     data = render_pdf([Page(width=100, height=100, items=(), meta=PageMeta())])
     assert reader(data).metadata.creator == f"qmposter {__version__}"
     assert pdftoppm(data, 72).size == (100, 100)
+
+
+def test_pictures_match_the_png_including_exif_rotation_and_alpha(tmp_path):
+    from PIL import Image
+
+    photo = Image.new("RGB", (60, 30), (30, 120, 200))
+    photo.paste((250, 200, 0), (0, 0, 20, 30))  # yellow stripe on the left of the stored pixels
+    exif = Image.Exif()
+    exif[0x0112] = 6  # viewer must rotate 90° clockwise: the stripe ends up on top
+    photo.save(tmp_path / "photo.jpg", quality=95, exif=exif)
+    logo = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
+    logo.paste((200, 16, 46, 255), (10, 10, 30, 30))
+    logo.save(tmp_path / "logo.png")
+    page = Page(
+        width=200,
+        height=200,
+        items=(
+            Fill(0, 0, 200, 200, Color(255, 255, 255)),
+            Picture(20, 20, 60, 120, str(tmp_path / "photo.jpg")),
+            Picture(110, 20, 80, 80, str(tmp_path / "logo.png")),
+            Picture(110, 110, 80, 80, str(tmp_path / "logo.png"), opacity=0.5),
+        ),
+    )
+    png = render_image(page, 144)
+    data = render_pdf([page])
+    pdf = pdftoppm(data, 144, png.size)
+    assert mean_abs_diff(png, pdf) < TOLERANCE
+    assert png.getpixel((100, 50))[2] < 100  # top of the rotated photo is the yellow stripe
+    assert pdf.getpixel((100, 50))[2] < 100
+    assert pdf.getpixel((2 * 115, 2 * 115)) == (255, 255, 255)  # transparent corner of the logo
+    assert data == render_pdf([page])

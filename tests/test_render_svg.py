@@ -88,3 +88,31 @@ def test_missing_glyph_is_a_user_error(font_id):
     with pytest.raises(MissingGlyphsError) as err:
         render_svg(Page(width=100, height=50, items=(run,)))
     assert "U+20000" in str(err.value)
+
+
+def test_pictures_are_embedded_and_match_the_png(tmp_path):
+    from PIL import Image
+
+    from qmposter.layout.page import Picture
+
+    photo = Image.new("RGB", (60, 30), (30, 120, 200))
+    photo.paste((250, 200, 0), (0, 0, 20, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise when shown
+    photo.save(tmp_path / "photo.jpg", quality=95, exif=exif)
+    logo = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
+    logo.paste((200, 16, 46, 255), (10, 10, 30, 30))
+    logo.save(tmp_path / "logo.png")
+    page = Page(
+        width=200,
+        height=200,
+        items=(
+            Fill(0, 0, 200, 200, Color(255, 255, 255)),
+            Picture(20, 20, 60, 120, str(tmp_path / "photo.jpg")),
+            Picture(110, 110, 80, 80, str(tmp_path / "logo.png"), opacity=0.5),
+        ),
+    )
+    svg = render_svg(page)
+    assert svg.count("data:image/png;base64,") == 2  # the rotated JPEG is normalised like the PNG backend does
+    png = render_image(page, 144)
+    assert mean_abs_diff(png, svg_to_image(svg, png.size)) < TOLERANCE

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.lib.colors import Color as RLColor
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -250,7 +251,7 @@ class _Page:
             c.setFillAlpha(max(0.0, item.opacity))
         try:
             c.drawImage(
-                str(path), self.X(item.x), self.Y(item.y + item.height), item.width, item.height, mask="auto"
+                _image_source(path), self.X(item.x), self.Y(item.y + item.height), item.width, item.height, mask="auto"
             )
         except OSError as exc:
             raise InputError(f"无法读取图片 {path}：{exc}。请确认它是 PNG 或 JPEG。") from exc
@@ -274,6 +275,14 @@ class _Page:
         c.setLineWidth(MARK_WIDTH)
         c.lines(segments)
         c.restoreState()
+
+
+def _image_source(path: Path) -> str | ImageReader:
+    """The file itself (JPEG passes through unchanged), or the PNG backend's normalised copy
+    when the file is rotated by EXIF or carries an ICC profile, so both backends agree."""
+    from qmposter.render.raster import load_picture, needs_normalising
+
+    return ImageReader(load_picture(path)) if needs_normalising(path) else str(path)
 
 
 def _clean(v: float) -> float:

@@ -246,6 +246,15 @@ def load_picture(path: Path) -> Image.Image:
     return img.convert("RGBA")
 
 
+def needs_normalising(path: Path) -> bool:
+    """True when a file's stored pixels are not what a viewer shows (EXIF rotation, ICC profile)."""
+    try:
+        with Image.open(path) as im:
+            return im.getexif().get(0x0112, 1) != 1 or bool(im.info.get("icc_profile"))
+    except (OSError, SyntaxError) as exc:
+        raise InputError(f"无法读取图片 {path}：{exc}。请确认文件存在且是 PNG 或 JPEG。") from exc
+
+
 def _to_srgb(img: Image.Image, icc: bytes) -> Image.Image:
     """Convert an image with an embedded profile to sRGB; leave it as is if lcms is absent."""
     try:

@@ -14,6 +14,7 @@ are embedded as data URIs. Output is deterministic: ids are numbered in drawing 
 from __future__ import annotations
 
 import base64
+import io
 import math
 import threading
 from functools import lru_cache
@@ -26,6 +27,7 @@ from fontTools.ttLib import TTFont, TTLibError
 from qmposter.errors import FontError, InputError, MissingGlyphsError
 from qmposter.layout.page import Color, Fill, GlyphRun, Line, LinearGradient, Page, Picture, QRCode
 from qmposter.render._common import MM, fmt, font_path, gradient_stops, qr_runs
+from qmposter.render.raster import load_picture, needs_normalising
 
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 _font_lock = threading.Lock()
@@ -205,9 +207,14 @@ class _Svg:
         if mime is None:
             raise InputError(f"图片 {path} 的格式不受支持：请使用 PNG、JPEG 或 SVG。")
         try:
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            raw = path.read_bytes()
         except OSError as exc:
             raise InputError(f"无法读取图片 {path}：{exc}。请检查模板中的图片路径。") from exc
+        if mime != "image/svg+xml" and needs_normalising(path):  # same pixels as the PNG backend
+            out = io.BytesIO()
+            load_picture(path).save(out, "PNG", optimize=False, compress_level=6)
+            raw, mime = out.getvalue(), "image/png"
+        data = base64.b64encode(raw).decode("ascii")
         opacity = f' opacity="{fmt(item.opacity)}"' if item.opacity < 1 else ""
         self.body.append(
             f'<image x="{fmt(item.x)}" y="{fmt(item.y)}" width="{fmt(item.width)}" height="{fmt(item.height)}" '
