@@ -12,6 +12,7 @@ it is derived from `year` by `default_hotline`.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -54,6 +55,11 @@ class Campaign:
     formats: tuple[str, ...]
     sms_signature: str | None
     sms_opt_out: str | None
+
+
+def _show(value: object) -> str:
+    """A value as it would be written in TOML, for messages."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str | int | float | bool | list) else str(value)
 
 
 def default_hotline(year: int) -> str:
@@ -107,7 +113,7 @@ class _Reader:
     def text(self, table: dict, name: str, key: str, default: str | None) -> str | None:
         value = table.get(name, default)
         if value is not None and not isinstance(value, str):
-            raise self.fail(key, f"应为字符串，而不是 {value!r}。")
+            raise self.fail(key, f"应为字符串，而不是 {_show(value)}。")
         return value.strip() if isinstance(value, str) else value
 
     def strings(self, table: dict, name: str, key: str) -> tuple[str, ...]:
@@ -147,7 +153,7 @@ class _Reader:
             raise self.fail("year", "缺少：写活动年份，如 year = 2010。")
         year = self.data["year"]
         if isinstance(year, bool) or not isinstance(year, int):
-            raise self.fail("year", f"应为整数年份，而不是 {year!r}。")
+            raise self.fail("year", f"应为整数年份，而不是 {_show(year)}。")
         if not FIRST_QUALITY_MONTH <= year <= 2100:
             raise self.fail("year", f"= {year} 不合理（“质量月”始于 {FIRST_QUALITY_MONTH} 年）。")
         return year

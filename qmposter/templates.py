@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import json
 import math
 import re
 import tomllib
@@ -254,7 +255,7 @@ def parse_color(value: object, palette: dict[str, str] | None = None) -> Color:
     ValueError (Chinese) when it is none of these.
     """
     if not isinstance(value, str):
-        raise ValueError(f'颜色应是字符串，如 "#c8102e" 或 "cmyk(0,100,100,0)"，而不是 {value!r}')
+        raise ValueError(f'颜色应是字符串，如 "#c8102e" 或 "cmyk(0,100,100,0)"，而不是 {_show(value)}')
     text = value.strip()
     if palette and text in palette:
         return parse_color(palette[text])
@@ -398,6 +399,11 @@ class _Loader:
         base, base_origins, base_files = self._merged(found[0], found[1], (*chain, resolved))
         merged, origins = _merge(base, base_origins, raw, own_origins, path)
         return merged, origins, [path, *_asset_files(raw), *base_files]
+
+
+def _show(value: object) -> str:
+    """A value as it would be written in TOML, for messages."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str | int | float | bool | list) else str(value)
 
 
 def _read_toml(path: Path) -> dict:
@@ -631,7 +637,8 @@ class _Builder:
             origin = self.origins["element"][element].get(field, self.path)
         else:
             origin = self.origins.get(key, self.origins.get(key.split(".")[0], self.path))
-        return TemplateError(f"模板 {origin}：{key} {problem}", hint=hint)
+        separator = "" if problem.startswith(("：", "（", "，")) else " "
+        return TemplateError(f"模板 {origin}：{key}{separator}{problem}", hint=hint)
 
     def get(self, table: dict, name: str, types: tuple[type, ...], key: str, expected: str, default: Any = None,
             element: int | None = None) -> Any:  # fmt: skip
@@ -639,9 +646,9 @@ class _Builder:
         if value is None:
             return None
         if isinstance(value, bool) and bool not in types:
-            raise self.fail(key, f"应为{expected}，而不是 {value!r}。", element=element)
+            raise self.fail(key, f"应为{expected}，而不是 {_show(value)}。", element=element)
         if not isinstance(value, types):
-            raise self.fail(key, f"应为{expected}，而不是 {value!r}。", element=element)
+            raise self.fail(key, f"应为{expected}，而不是 {_show(value)}。", element=element)
         return value
 
     def length(self, value: object, key: str, *, ref: float | None, element: int | None = None,
@@ -649,7 +656,7 @@ class _Builder:
         try:
             return parse_length(value, ref=ref, dpi=self.dpi, allow_negative=negative)
         except QmposterError as error:
-            raise self.fail(key, f"= {value!r}：{error.message}", hint=error.hint, element=element) from None
+            raise self.fail(key, f"= {_show(value)}：{error.message}", hint=error.hint, element=element) from None
 
     def color(self, value: object, key: str, element: int | None = None) -> Color:
         try:
@@ -674,7 +681,7 @@ class _Builder:
             raise self.fail("title", '缺少：请写一个中文标题，如 title = "A3 红色竖版海报"。')
         kind = self.get(raw, "kind", (str,), "kind", "字符串")
         if kind not in KINDS:
-            raise self.fail("kind", f"= {kind!r} 不是可用的类别。", hint=f"可用：{'、'.join(KINDS)}。")
+            raise self.fail("kind", f"= {_show(kind)} 不是可用的类别。", hint=f"可用：{'、'.join(KINDS)}。")
         self.kind = kind
         self.palette = self._palette()
         self.fonts = self.get(raw, "fonts", (dict,), "fonts", "表", default={})
@@ -725,7 +732,9 @@ class _Builder:
         formats = [("jpg" if f == "jpeg" else f) for f in formats]
         for fmt in formats:
             if fmt not in FORMATS:
-                raise self.fail("page.formats", f"中的 {fmt!r} 不是可用的格式。", hint=f"可用：{'、'.join(FORMATS)}。")
+                raise self.fail(
+                    "page.formats", f"中的 {_show(fmt)} 不是可用的格式。", hint=f"可用：{'、'.join(FORMATS)}。"
+                )
         crop = self.get(
             table, "crop_marks", (bool,), "page.crop_marks", "true 或 false", default=defaults["crop_marks"]
         )
@@ -738,7 +747,7 @@ class _Builder:
         size = table.get("size")
         orientation = self.get(table, "orientation", (str,), "page.orientation", "portrait 或 landscape")
         if orientation not in (None, "portrait", "landscape"):
-            raise self.fail("page.orientation", f'= {orientation!r} 应为 "portrait"（竖）或 "landscape"（横）。')
+            raise self.fail("page.orientation", f'= {_show(orientation)} 应为 "portrait"（竖）或 "landscape"（横）。')
         if size is not None:
             if "width" in table or "height" in table:
                 raise self.fail("page.size", "与 page.width/height 不能同时写。", hint="二选一：纸张名称或两个长度。")
@@ -746,7 +755,7 @@ class _Builder:
                 try:
                     paper_size(str(size))
                 except QmposterError as error:
-                    raise self.fail("page.size", f"= {size!r}：{error.message}", hint=error.hint) from None
+                    raise self.fail("page.size", f"= {_show(size)}：{error.message}", hint=error.hint) from None
             width, height = paper_size(size)
             if orientation == "landscape":
                 width, height = height, width
@@ -803,7 +812,7 @@ class _Builder:
         if kind not in _ELEMENT_KEYS:
             raise self.fail(
                 f"{key}.type",
-                f"= {kind!r} 不是可用的元素类型。",
+                f"= {_show(kind)} 不是可用的元素类型。",
                 hint=f"可用：{'、'.join(ELEMENT_TYPES)}。",
                 element=index,
             )
@@ -882,7 +891,7 @@ class _Builder:
         def choice(name: str, options: tuple[str, ...], default: str) -> str:
             value = raw.get(name, default)
             if value not in options:
-                raise self.fail(f"{key}.{name}", f"= {value!r} 应为 {' / '.join(options)} 之一。", element=index)
+                raise self.fail(f"{key}.{name}", f"= {_show(value)} 应为 {' / '.join(options)} 之一。", element=index)
             return value
 
         def number(name: str, default: float, low: float, high: float) -> float:
@@ -919,12 +928,12 @@ class _Builder:
             spec = self.fonts[font]
             font, weight = (spec.get("font"), spec.get("weight", weight)) if isinstance(spec, dict) else (spec, weight)
         if weight is not None and (isinstance(weight, bool) or not isinstance(weight, int) or not 100 <= weight <= 900):
-            raise self.fail(f"{key}.weight", f"= {weight!r} 应为 100–900 的整数。", element=index)
+            raise self.fail(f"{key}.weight", f"= {_show(weight)} 应为 100–900 的整数。", element=index)
         try:
             return resolve_font(font, weight)
         except QmposterError as error:
             raise self.fail(
-                f"{key}.font", f"= {str(font)!r}：{error.message}", hint=error.hint, element=index
+                f"{key}.font", f"= {_show(str(font))}：{error.message}", hint=error.hint, element=index
             ) from None
 
     def _el_slogan(self, index: int, key: str, raw: dict, common: dict) -> Element:
@@ -968,7 +977,7 @@ class _Builder:
         self._check_fields(index, f"{key}.data", data)
         level = raw.get("error_correction", "M")
         if level not in ("L", "M", "Q", "H"):
-            raise self.fail(f"{key}.error_correction", f"= {level!r} 应为 L、M、Q 或 H。", element=index)
+            raise self.fail(f"{key}.error_correction", f"= {_show(level)} 应为 L、M、Q 或 H。", element=index)
         border = self.get(raw, "border", (int,), f"{key}.border", "整数（模块数）", 4, index)
         if border < 4:
             raise self.fail(f"{key}.border", f"= {border}：静区至少要 4 个模块宽。", element=index)
@@ -989,7 +998,9 @@ class _Builder:
             raise self.fail(f"{key}.src", f"= {src.name}：只支持 PNG 和 JPEG 图片。", element=index)
         fit = raw.get("fit", "contain")
         if fit not in ("contain", "stretch"):
-            raise self.fail(f"{key}.fit", f"= {fit!r} 应为 contain（等比放入）或 stretch（拉伸填满）。", element=index)
+            raise self.fail(
+                f"{key}.fit", f"= {_show(fit)} 应为 contain（等比放入）或 stretch（拉伸填满）。", element=index
+            )
         opacity = self.get(raw, "opacity", (int, float), f"{key}.opacity", "0–1 的数", 1.0, index)
         if not 0 <= opacity <= 1:
             raise self.fail(f"{key}.opacity", "应在 0 到 1 之间。", element=index)
