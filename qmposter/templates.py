@@ -438,6 +438,15 @@ def _check_structure(path: Path, raw: dict) -> None:
     for table in ("fonts", "colors"):
         if table in raw and not isinstance(raw[table], dict):
             raise TemplateError(f"模板 {path}：{table} 应是一个表（[{table}]）。")
+    for alias, spec in raw.get("fonts", {}).items():
+        if isinstance(spec, dict):
+            _unknown(path, f"fonts.{alias}.", set(spec), {"font", "weight"})
+            if "font" not in spec:
+                raise TemplateError(
+                    f"模板 {path}：fonts.{alias} 缺少 font。", hint='如 { font = "宋体", weight = 900 }。'
+                )
+        elif not isinstance(spec, str):
+            raise TemplateError(f'模板 {path}：fonts.{alias} 应为字体名或 {{ font = "…", weight = … }}。')
     elements = raw.get("element", [])
     if not isinstance(elements, list) or not all(isinstance(e, dict) for e in elements):
         raise TemplateError(f"模板 {path}：element 应写成 [[element]] 表的数组。")

@@ -377,3 +377,34 @@ def test_bundled_templates_load():
     assert (poster.page.width / MM, poster.page.height / MM) == pytest.approx((297, 420))
     banner = load_template("banner-red-0.9x6m")
     assert (banner.page.width / MM, banner.page.height / MM) == pytest.approx((6000, 900))
+
+
+def test_font_alias_with_unknown_key(tmp_path):
+    path = write(tmp_path, "t", BASE + '[fonts]\ntitle = { role = "heiti", weight = 900 }\n')
+    message = error_of(tmp_path, "t")
+    assert str(path) in message and "fonts.title.role" in message
+
+
+def test_font_alias_resolves_role_and_weight(tmp_path):
+    write(
+        tmp_path,
+        "t",
+        BASE
+        + """
+        [fonts]
+        title = { font = "宋体", weight = 900 }
+        [[element]]
+        type = "text"
+        text = "{year}"
+        font = "title"
+        x = "20mm"
+        y = "20mm"
+        width = "100mm"
+        height = "20mm"
+        """,
+    )
+    from qmposter.fonts import bundled_info
+
+    font_id = load_template("t", tmp_path).elements[0].text.font_id
+    info = bundled_info(font_id)
+    assert info.role == "songti" and info.weight == 900
