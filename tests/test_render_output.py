@@ -96,3 +96,16 @@ def test_monochrome_page_is_written_as_a_one_bit_png(tmp_path, poster):
     write_page(replace(poster, monochrome=True), tmp_path / "led.png", dpi=72)
     img = Image.open(tmp_path / "led.png")
     assert img.mode == "1" and img.size == (595, 420)
+
+
+@pytest.mark.parametrize("fmt", ["png", "jpeg", "pdf", "svg"])
+def test_a_glyph_missing_from_the_font_is_refused_by_every_backend(tmp_path, fmt):
+    from qmposter.errors import MissingGlyphsError
+    from qmposter.layout.page import Color, Glyph, GlyphRun
+
+    run = GlyphRun(heavy_font_id(), 20, Color(0, 0, 0), (Glyph("质", 10, 30), Glyph("𠀀", 30, 30)), "质𠀀")
+    path = tmp_path / f"out.{fmt}"
+    with pytest.raises(MissingGlyphsError) as err:
+        write_page(Page(width=100, height=50, items=(run,)), path, dpi=72)
+    assert "U+20000" in str(err.value) and "质𠀀" in str(err.value)
+    assert not path.exists()

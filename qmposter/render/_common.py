@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
-from qmposter.layout.page import Color, LinearGradient, QRCode
+from qmposter.layout.page import Color, GlyphRun, LinearGradient, QRCode
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -19,6 +19,15 @@ def font_path(font_id: str) -> Path:
     from qmposter.fonts import load_font  # imported late: fonts loads its manifest on first use
 
     return Path(load_font(font_id).path)
+
+
+def run_font_path(run: GlyphRun) -> Path:
+    """The run's font file, after checking it has every glyph to draw (never a tofu box)."""
+    from qmposter.fonts import load_font
+
+    face = load_font(run.font_id)
+    face.require("".join(g.char for g in run.glyphs), label=f"文字“{run.text}”")
+    return Path(face.path)
 
 
 def naive_cmyk(color: Color) -> tuple[float, float, float, float]:

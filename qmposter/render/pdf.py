@@ -30,7 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 from qmposter import __version__
 from qmposter.errors import FontError, InputError
 from qmposter.layout.page import Color, Fill, GlyphRun, Line, LinearGradient, Page, Picture, QRCode
-from qmposter.render._common import MM, font_path, gradient_stops, naive_cmyk, qr_runs
+from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
 
 SLUG = 10 * MM  # room outside the bleed for crop marks
 MARK_GAP = 2 * MM  # marks start this far outside the bleed (3 mm from trim when there is no bleed)
@@ -209,7 +209,7 @@ class _Page:
         """One text object per run; each glyph gets its own text matrix (origin + rotation)."""
         if not run.glyphs:
             return
-        name = register_font(font_path(run.font_id))
+        name = register_font(run_font_path(run))
         c = self.c
         c.saveState()
         c.setFillColor(self.color(run.color))

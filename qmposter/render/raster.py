@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, PngImagePlugin
 
 from qmposter.errors import InputError
 from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Line, LinearGradient, Page, Picture, QRCode
-from qmposter.render._common import font_path, gradient_color, gradient_stops, qr_runs
+from qmposter.render._common import gradient_color, gradient_stops, qr_runs, run_font_path
 
 JPEG_QUALITY = 92
 MONO_THRESHOLD = 128  # a pixel whose brightest channel reaches this is "lit"
@@ -178,7 +178,7 @@ class _Canvas:
 
     # -- text ------------------------------------------------------------------------
     def glyphs(self, run: GlyphRun) -> None:
-        font = _font(str(font_path(run.font_id)), round(run.size * self.scale * 64) / 64)
+        font = _font(str(run_font_path(run)), round(run.size * self.scale * 64) / 64)
         color = _rgb(run.color)
         for glyph in run.glyphs:
             if glyph.char.isspace() or not glyph.char:

@@ -26,7 +26,7 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from qmposter.errors import FontError, InputError, MissingGlyphsError
 from qmposter.layout.page import Color, Fill, GlyphRun, Line, LinearGradient, Page, Picture, QRCode
-from qmposter.render._common import MM, fmt, font_path, gradient_stops, qr_runs
+from qmposter.render._common import MM, fmt, gradient_stops, qr_runs, run_font_path
 from qmposter.render.raster import load_picture, needs_normalising
 
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -152,7 +152,7 @@ class _Svg:
 
     def glyphs(self, run: GlyphRun) -> None:
         """A group per run (its text as title and aria-label), one <use> of an outline per glyph."""
-        path = font_path(run.font_id)
+        path = run_font_path(run)
         outlines = _outlines(path)
         scale = run.size / outlines.upm
         uses = []
