@@ -143,3 +143,9 @@ def test_init_defaults_to_the_current_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run("init").exit_code == 0
     assert Path(tmp_path / "campaign.toml").is_file()
+
+
+def test_same_input_same_bytes(tmp_path):
+    for name in ("a", "b"):
+        assert run("render", "poster-a3-red", "--slogan", "2010-05", "-o", str(tmp_path / f"{name}.pdf")).exit_code == 0
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

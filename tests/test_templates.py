@@ -408,3 +408,29 @@ def test_font_alias_resolves_role_and_weight(tmp_path):
     font_id = load_template("t", tmp_path).elements[0].text.font_id
     info = bundled_info(font_id)
     assert info.role == "songti" and info.weight == 900
+
+
+def test_font_file_inside_the_templates_folder(tmp_path):
+    import shutil
+
+    from qmposter.fonts import bundled_info, fonts_dir
+
+    folder = tmp_path / "templates"
+    (folder / "fonts").mkdir(parents=True)
+    shutil.copy(fonts_dir() / bundled_info("noto-sans-sc-regular").file, folder / "fonts" / "mine.ttf")
+    text_element = """
+        [[element]]
+        type = "text"
+        text = "{year}"
+        font = "FONT"
+        x = "20mm"
+        y = "20mm"
+        width = "100mm"
+        height = "20mm"
+        """
+    write(folder, "ok", BASE + text_element.replace("FONT", "fonts/mine.ttf"))
+    font_id = load_template("ok", folder).elements[0].text.font_id
+    assert font_id == str((folder / "fonts" / "mine.ttf").resolve())
+    assert (folder / "fonts" / "mine.ttf").resolve() in load_template("ok", folder).files
+    write(folder, "outside", BASE + text_element.replace("FONT", "../mine.ttf"))
+    assert "element[1].font" in error_of(folder, "outside") and "之外" in error_of(folder, "outside")
