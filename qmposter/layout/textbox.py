@@ -246,12 +246,17 @@ class _Setter:
 
     @functools.cached_property
     def overshoots(self) -> tuple[float, float]:
-        """How far ink reaches past the line box on its two sides (em): above/below the
-        ideographic box in horizontal text, left/right of the 1-em column in vertical."""
+        """How far Latin ink reaches past the line box on its two sides (em): below/above
+        the ideographic box in horizontal text, left/right of the 1-em column in vertical.
+
+        Han and Chinese marks are designed on the em box (their ink stays within it, or
+        protrudes by a few hundredths of an em, like the tail of ，), so only Latin
+        descenders, ascenders and digits set across a column count.
+        """
         low = high = 0.0
         for cells in self._segment_cells:
             for cell in cells:
-                if cell.kind == "han":  # Han ink stays inside the ideographic box (checked for the bundled fonts)
+                if cell.kind != "latin":
                     continue
                 for draw in cell.draws:
                     x0, y0, x1, y1 = _ink(self.face, draw.char)
