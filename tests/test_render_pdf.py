@@ -292,3 +292,12 @@ def test_pictures_match_the_png_including_exif_rotation_and_alpha(tmp_path):
     assert pdf.getpixel((100, 50))[2] < 100
     assert pdf.getpixel((2 * 115, 2 * 115)) == (255, 255, 255)  # transparent corner of the logo
     assert data == render_pdf([page])
+
+
+def test_file_id_depends_on_the_content(font_id):
+    a = reader(render_pdf([poster_page(font_id)]))
+    b = reader(render_pdf([poster_page(font_id, bleed=9)]))
+    assert a.trailer["/ID"][0] != b.trailer["/ID"][0]
+    assert a.trailer["/ID"][0] == a.trailer["/ID"][1]
+    strict = pypdf.PdfReader(io.BytesIO(render_pdf([poster_page(font_id)])), strict=True)
+    assert len(strict.pages) == 1 and strict.xref  # cross-reference table still valid

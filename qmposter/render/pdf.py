@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,7 +59,22 @@ def render_pdf(pages: Sequence[Page], *, cmyk: bool = False, include_bleed: bool
         _Page(canvas, page, cmyk=cmyk, include_bleed=include_bleed).draw()
         canvas.showPage()
     canvas.save()
-    return buf.getvalue()
+    return _content_id(buf.getvalue())
+
+
+_ID = re.compile(rb"/ID\s*\[<([0-9a-fA-F]{32})><\1>\]")
+
+
+def _content_id(data: bytes) -> bytes:
+    """Replace reportlab's invariant-mode file ID (the same for every file) by a hash of the
+    content: still deterministic, but different documents get different IDs, as PDF expects.
+    Same length, so the cross-reference offsets stay valid."""
+    matches = list(_ID.finditer(data))
+    if not matches:
+        return data
+    match = matches[-1]  # the trailer's
+    digest = hashlib.sha256(data[: match.start()] + data[match.end() :]).hexdigest()[:32].encode("ascii")
+    return data[: match.start(1)] + digest + b"><" + digest + data[match.end(1) + 2 + 32 :]
 
 
 def page_boxes(page: Page, include_bleed: bool = True) -> dict[str, tuple[float, float, float, float]]:
