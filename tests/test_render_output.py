@@ -109,3 +109,15 @@ def test_a_glyph_missing_from_the_font_is_refused_by_every_backend(tmp_path, fmt
         write_page(Page(width=100, height=50, items=(run,)), path, dpi=72)
     assert "U+20000" in str(err.value) and "质𠀀" in str(err.value)
     assert not path.exists()
+
+
+def test_concurrent_renders_in_threads_equal_serial_ones(poster):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qmposter.render.output import render_bytes
+
+    jobs = [(fmt, dpi) for fmt in ("png", "pdf", "svg") for dpi in (72, 96)] * 2
+    serial = [render_bytes(poster, fmt, dpi=dpi) for fmt, dpi in jobs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(lambda job: render_bytes(poster, job[0], dpi=job[1]), jobs))
+    assert parallel == serial

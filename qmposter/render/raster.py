@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -83,10 +84,18 @@ def _max_channel(r: Image.Image, g: Image.Image, b: Image.Image) -> Image.Image:
     return ImageChops.lighter(ImageChops.lighter(r, g), b)
 
 
-@lru_cache(maxsize=64)
+_local = threading.local()  # FreeType faces are not safe to share between threads
+
+
 def _font(path: str, size_px: float) -> ImageFont.FreeTypeFont:
-    """One FreeType face per (file, pixel size); BASIC layout: single glyphs need no shaping."""
-    return ImageFont.truetype(path, size_px, layout_engine=ImageFont.Layout.BASIC)
+    """One FreeType face per (file, pixel size) and thread; BASIC layout: single glyphs need no shaping."""
+    cache: dict[tuple[str, float], ImageFont.FreeTypeFont] = _local.__dict__.setdefault("fonts", {})
+    font = cache.get((path, size_px))
+    if font is None:
+        if len(cache) >= 64:
+            cache.clear()
+        font = cache[(path, size_px)] = ImageFont.truetype(path, size_px, layout_engine=ImageFont.Layout.BASIC)
+    return font
 
 
 class _Canvas:
@@ -231,9 +240,20 @@ class _Canvas:
         self.image.paste(scaled.convert("RGB"), box[:2], alpha)
 
 
-@lru_cache(maxsize=16)
 def load_picture(path: Path) -> Image.Image:
-    """An image file as RGBA in sRGB (EXIF rotation applied, embedded ICC profile converted)."""
+    """An image file as RGBA in sRGB (EXIF rotation applied, embedded ICC profile converted).
+
+    Cached per file version (size and mtime), so `preview --watch` sees an edited logo.
+    """
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise InputError(f"无法读取图片 {path}：{exc.strerror or exc}。请检查模板中的图片路径。") from exc
+    return _load_picture(path, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _load_picture(path: Path, size: int, mtime_ns: int) -> Image.Image:
     try:
         with Image.open(path) as im:
             im.load()
