@@ -56,12 +56,17 @@ def render_leaflet(content: LeafletContent, style: LeafletStyle) -> tuple[bytes,
     fonts = resolve_fonts(style)
     check_glyphs(content, fonts)
     planner = PLANNERS[style.layout]
-    for attempt in attempts(style, len(content.slogans)):
+
+    def fits(attempt: Attempt) -> bool:
         plan = planner(content, style, fonts, attempt)
-        if plan.fixed_ok and run_plan(plan, content, style, dry=True)[1] <= EXPECTED_PAGES:
-            data, pages = run_plan(planner(content, style, fonts, attempt), content, style, dry=False)
-            assert pages == EXPECTED_PAGES, pages
-            return data, attempt
+        return plan.fixed_ok and run_plan(plan, content, style, dry=True)[1] <= EXPECTED_PAGES
+
+    tries = attempts(style, len(content.slogans))
+    if fits(tries[-1]):  # when the sparsest setting overflows, no richer one fits: fail at once
+        attempt = next(a for a in tries if fits(a))
+        data, pages = run_plan(planner(content, style, fonts, attempt), content, style, dry=False)
+        assert pages == EXPECTED_PAGES, pages
+        return data, attempt
     smallest = min(style.body_sizes + style.fit_extra_sizes)
     fewest = min(style.fit_activity_sentences) or "全部"
     raise LayoutError(
@@ -172,7 +177,7 @@ def a4_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, attempt:
         page_template("overflow", overflow, nothing, style, sheet),
     ]
     ok = min(front_h, back_h) >= MIN_FLOW_HEIGHT_MM * MM
-    return Plan(sheet, templates, story, fixed_ok=ok)
+    return Plan(sheet, templates, story, fonts.names["body"], fixed_ok=ok)
 
 
 def year_para(kit: Kit, content: LeafletContent, scale: float, align: str):
@@ -314,7 +319,7 @@ def trifold_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, att
         page_template("second", frames, nothing, style, sheet, folds=in_x[1:], next_id="overflow"),
         page_template("overflow", overflow, nothing, style, sheet),
     ]
-    return Plan(sheet, templates, start_on_first_page(story), fixed_ok=flap_ok and back_ok)
+    return Plan(sheet, templates, start_on_first_page(story), fonts.names["body"], fixed_ok=flap_ok and back_ok)
 
 
 FLAP_SCALES = (1.2, 1.1, 1.0, 0.95, 0.9, 0.85)

@@ -382,8 +382,8 @@ class Plan:
     sheet: Sheet
     templates: list[PageTemplate]
     story: list[Flowable]
+    font: str  # reportlab name of the body font: the canvas's initial font (never unembedded Helvetica)
     fixed_ok: bool = True
-    problem: str = ""
 
 
 class _DryCanvas(Canvas):
@@ -408,6 +408,7 @@ def run_plan(plan: Plan, content: LeafletContent, style: LeafletStyle, *, dry: b
         pagesize=sheet.media,
         pageTemplates=plan.templates,
         invariant=1,
+        initialFontName=plan.font,
         title=content.title,
         author="、".join(content.issuers) or "qmposter",
         subject=f"{LAYOUT_NAMES_ZH[style.layout]}：{content.theme}",

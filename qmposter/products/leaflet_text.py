@@ -24,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable
 
 from qmposter.fonts import FontFace
+from qmposter.layout.breaking import PHRASE, segment
 
 # Where a CJK glyph's em box sits: its top is about 0.88 em above the baseline
 # (OS/2 typo ascender of the Noto CJK fonts); used to centre the em box in its line.
@@ -67,21 +68,14 @@ def char_width(ch: str, font: str, size: float) -> float:
     return pdfmetrics.stringWidth(ch, font, size)
 
 
-PHRASE = "phrase"
-
-
 @functools.cache
 def break_opportunities(text: str) -> dict[int, str]:
-    """Allowed break positions of `text` → their kind ("phrase", "plain", …).
+    """Allowed break positions of `text` → their kind (PHRASE, PLAIN, …).
 
     Position i means a line may end before text[i]. The rules and kinds are the
     project's (`qmposter.layout.breaking.segment`, W3C clreq basic level); this maps its
     segments back onto the characters of `text`. Cached: fitting re-wraps the same texts.
     """
-    try:
-        from qmposter.layout.breaking import segment
-    except ImportError:  # pragma: no cover - only while breaking.py is not there yet
-        return {i: "plain" for i in fallback_breaks(text)}
     visible = [i for i, ch in enumerate(text) if not ch.isspace()]
     out: dict[int, str] = {}
     count = 0
@@ -90,30 +84,6 @@ def break_opportunities(text: str) -> dict[int, str]:
         if seg.brk and count < len(visible):
             out[visible[count]] = seg.brk
     return out
-
-
-_NO_START = set("、，。．；：！？”’」』）》〉】〕〗］｝～·,.;:!?)]}%‰℃")
-_NO_END = set("“‘「『（《〈【〔〖［｛([{")
-_UNBREAKABLE_PAIRS = set("—…")
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in "-./:@_'")
-
-
-def fallback_breaks(text: str) -> frozenset[int]:
-    """The clreq basics, used only when qmposter.layout.breaking is missing."""
-    result = set()
-    for i in range(1, len(text)):
-        a, b = text[i - 1], text[i]
-        if b in _NO_START or a in _NO_END:
-            continue
-        if a == b and a in _UNBREAKABLE_PAIRS:
-            continue
-        if _is_word_char(a) and _is_word_char(b):
-            continue
-        result.add(i)
-    return frozenset(result)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,404 @@
+"""The leaflet (qmposter leaflet), checked as a reader, a print shop and a typesetter would.
+
+The PDFs are built from the bundled catalogue (slogans/2009-national.toml and
+slogans/2010-jiangsu.toml, imported from the seed notices) and the bundled campaign,
+in both layouts, and inspected with independent tools: pypdf (text, fonts, boxes),
+poppler's pdftotext (line boxes) and pdftoppm + zxing-cpp (the QR code scans).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from qmposter.campaign import load_campaign
+from qmposter.catalogue.catalogue import load_catalogue
+from qmposter.cli import cli
+from qmposter.errors import LayoutError, TemplateError
+from qmposter.layout.breaking import NO_END, NO_START
+from qmposter.products.leaflet import (
+    LeafletActivity,
+    LeafletGroup,
+    build_leaflet,
+    first_sentences,
+    leaflet_content,
+    sentences,
+    short_text,
+)
+from qmposter.products.leaflet_layouts import ABRIDGED_NOTE, render_leaflet
+from qmposter.products.leaflet_pages import Kit, resolve_fonts
+from qmposter.products.leaflet_style import load_style, read_style, style_path
+
+MM = 72 / 25.4
+A4_W, A4_H = 595.2756, 841.8898
+SEEDS = ("2009-national", "2010-jiangsu")
+LAYOUTS = ("a4", "trifold")
+CASES = [(s, lay) for s in SEEDS for lay in LAYOUTS]
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
+
+
+@pytest.fixture(scope="module")
+def campaign():
+    return load_campaign()
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def leaflets(campaign, catalogue, tmp_path_factory):
+    """Each (source, layout) built once: the Leaflet and its PDF on disk."""
+    folder = tmp_path_factory.mktemp("leaflets")
+    out = {}
+    for source, layout in CASES:
+        result = build_leaflet(campaign, catalogue, source_id=source, layout=layout)
+        path = folder / f"{source}-{layout}.pdf"
+        path.write_bytes(result.pdf)
+        out[source, layout] = (result, path)
+    return out
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_text(path: Path) -> str:
+    return "".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def poppler_lines(path: Path) -> list[tuple[int, str, float, float, float, float]]:
+    """(page, text, xMin, yMin, xMax, yMax) of every line poppler finds, in media-box points (y down)."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], check=True, capture_output=True).stdout
+    xml = re.sub(rb"<!DOCTYPE[^>]*>", b"", xml)
+    root = ET.fromstring(xml)
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    lines = []
+    for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=1):
+        for line in page.iterfind(".//h:line", ns):
+            words = [w.text or "" for w in line.iterfind("h:word", ns)]
+            box = [float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
+            lines.append((number, "".join(words), *box))
+    return lines
+
+
+# -- what a reader finds -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("source", "layout"), CASES)
+def test_theme_and_every_activity_title_in_order(leaflets, catalogue, source, layout):
+    _result, path = leaflets[source, layout]
+    text = squash(pdf_text(path))
+    notice = catalogue.sources[source]
+    assert squash(notice.theme).rstrip("。") in text
+    position = text.index(squash(notice.theme).rstrip("。"))
+    for activity in notice.activities:
+        found = text.find(squash(activity.title), position)
+        assert found >= 0, f"{activity.title} missing or out of order"
+        position = found + len(squash(activity.title))
+    for group in dict.fromkeys(a.group for a in notice.activities if a.group):
+        assert squash(group) in text
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_jiangsu_leaflet_prints_the_hotline_issuers_and_slogans(leaflets, campaign, layout):
+    result, path = leaflets["2010-jiangsu", layout]
+    text = squash(pdf_text(path))
+    assert "质量投诉举报电话" in text and "12365" in text
+    for issuer in campaign.issuers:
+        assert issuer in text
+    assert result.slogans >= 6
+    assert "恪守质量诚信，践行社会责任" in text or result.slogans < 5
+
+
+def test_the_theme_is_not_repeated_as_a_slogan(campaign, catalogue):
+    content = leaflet_content(campaign, catalogue, "2010-jiangsu")
+    assert content.theme == "抓质量水平提升，促发展方式转变"
+    assert all(squash(s).replace("，", "") != "抓质量水平提升促发展方式转变" for s in content.slogans)
+    assert content.kicker == "2010年全省“质量月”活动"
+    assert content.date is None  # the Jiangsu notice carries no date: none is printed
+
+
+def test_a_leaflet_for_another_notice_speaks_for_that_notice(campaign, catalogue):
+    content = leaflet_content(campaign, catalogue, "2009-national")
+    assert content.kicker == "2009年全国“质量月”活动"  # from the title 关于开展…的通知
+    assert content.theme == "全员全过程全方位参与，全面提高质量安全水平"
+    assert content.date == "2009年7月15日"
+    assert content.issuers == ()  # the Jiangsu bodies did not sign the national notice
+    assert content.slogans[0] == "夯实质量安全基础，促进经济又好又快发展"
+    assert content.hotline == "12365"
+
+
+def test_metadata(leaflets):
+    _result, path = leaflets["2010-jiangsu", "a4"]
+    meta = pypdf.PdfReader(path).metadata
+    assert meta.title == "2010年全省“质量月”活动宣传单"
+    assert meta.author.startswith("江苏省质量技术监督局")
+    assert "抓质量水平提升" in meta.subject
+    assert meta.creator.startswith("qmposter")
+
+
+# -- what a print shop checks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("source", "layout"), CASES)
+def test_two_pages_a4_trim_and_3mm_bleed(leaflets, source, layout):
+    _result, path = leaflets[source, layout]
+    reader = pypdf.PdfReader(path)
+    assert len(reader.pages) == 2
+    want = (A4_W, A4_H) if layout == "a4" else (A4_H, A4_W)
+    for page in reader.pages:
+        trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+        assert (float(trim.width), float(trim.height)) == pytest.approx(want, abs=0.01)
+        assert float(bleed.left) == pytest.approx(float(trim.left) - 3 * MM, abs=0.01)
+        assert float(bleed.top) == pytest.approx(float(trim.top) + 3 * MM, abs=0.01)
+        assert float(bleed.width) == pytest.approx(float(trim.width) + 6 * MM, abs=0.01)
+        assert float(media.left) <= float(bleed.left) and float(media.top) >= float(bleed.top)
+
+
+@pytest.mark.parametrize(("source", "layout"), CASES)
+def test_fonts_are_embedded_truetype(leaflets, source, layout):
+    _result, path = leaflets[source, layout]
+    seen = 0
+    for page in pypdf.PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if font.get("/Subtype") == "/Type0":
+                font = font["/DescendantFonts"][0].get_object()
+            assert "/FontFile2" in font["/FontDescriptor"], font.get("/BaseFont")
+            seen += 1
+    assert seen >= 3
+
+
+@needs_poppler
+@pytest.mark.parametrize(("source", "layout"), CASES)
+def test_qr_code_scans_after_rasterising(leaflets, campaign, source, layout, tmp_path):
+    import zxingcpp
+
+    _result, path = leaflets[source, layout]
+    page = 2 if layout == "a4" else 1
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), str(path), str(tmp_path / "p")],
+                   check=True)  # fmt: skip
+    image = Image.open(next(tmp_path.glob("p*.png")))
+    found = zxingcpp.read_barcodes(image)
+    assert [b.text for b in found] == [campaign.qr_url]
+    if layout == "trifold":  # on the back panel (the middle third of the outside page)
+        x = sum(p.x for p in (found[0].position.top_left, found[0].position.bottom_right)) / 2 / 200 * 72
+        left = 10 * MM  # media margin before the trim box
+        assert left + 97 * MM < x < left + 197 * MM
+
+
+@needs_poppler
+@pytest.mark.parametrize(("source", "layout"), CASES)
+def test_text_stays_inside_the_safe_area_and_its_panel(leaflets, source, layout):
+    _result, path = leaflets[source, layout]
+    style = load_style(layout)
+    offset = 10 * MM
+    safe = 5 * MM - 0.5
+    trim_w, trim_h = style.width_mm * MM, style.height_mm * MM
+    lines = poppler_lines(path)
+    assert lines
+    for page, text, x0, y0, x1, y1 in lines:
+        assert offset + safe <= x0 and x1 <= offset + trim_w - safe, (page, text, x0, x1)
+        assert offset + safe <= y0 and y1 <= offset + trim_h - safe, (page, text, y0, y1)
+        if layout == "trifold":
+            widths = style.panel_widths_mm if page == 1 else tuple(reversed(style.panel_widths_mm))
+            folds = [offset + sum(widths[:i]) * MM for i in (1, 2)]
+            for fold in folds:  # entirely on one side of each fold, 5 mm away from it
+                assert x1 <= fold - safe or x0 >= fold + safe, (page, text, fold, x0, x1)
+
+
+@needs_poppler
+def test_trifold_panels_are_in_folding_order(leaflets):
+    _result, path = leaflets["2010-jiangsu", "trifold"]
+    offset = 10 * MM
+
+    def panel(page: int, needle: str) -> int:
+        widths = (97, 100, 100) if page == 1 else (100, 100, 97)
+        x = next(x0 for p, text, x0, *_ in poppler_lines(path) if p == page and needle in text)
+        edges = [offset + sum(widths[:i]) * MM for i in range(4)]
+        return next(i for i in range(3) if edges[i] <= x < edges[i + 1])
+
+    # outside page, left to right: inner flap | back | front cover
+    assert panel(1, "抓质量水平提升") == 2  # the front-cover headline lies in the right third
+    assert panel(1, "2010年全省“质量月”活动") == 2
+    assert panel(1, "质量投诉举报电话") == 1
+    assert panel(1, "共青团江苏省委") == 1
+    assert panel(1, "指导思想") == 0
+    assert panel(1, "宣传口号") == 0
+    # inside page: the activities read across the three panels
+    assert panel(2, "活动内容") == 0
+    assert panel(2, "开展联合宣传") == 0
+    assert panel(2, "强化工程监管") == 2
+
+
+# -- what a typesetter checks --------------------------------------------------------------------
+
+
+@needs_poppler
+@pytest.mark.parametrize(("source", "layout"), CASES)
+def test_no_line_starts_with_closing_punctuation_or_ends_with_an_opening_one(leaflets, source, layout):
+    _result, path = leaflets[source, layout]
+    lines = [text for _p, text, *_ in poppler_lines(path) if text]
+    assert len(lines) > 60
+    for text in lines:
+        assert text[0] not in NO_START, text
+        assert text[-1] not in NO_END, text
+
+
+@pytest.mark.parametrize(("source", "layout"), CASES)
+def test_the_same_input_gives_the_same_bytes(leaflets, campaign, catalogue, source, layout):
+    result, _path = leaflets[source, layout]
+    again = build_leaflet(campaign, catalogue, source_id=source, layout=layout)
+    assert again.pdf == result.pdf
+
+
+def test_paragraph_wrapping_keeps_the_clreq_rules_at_every_width(campaign, catalogue):
+    """The guiding idea is full of 、，“” — set it at 90 widths and check every line."""
+    style = load_style("a4")
+    kit = Kit(style, resolve_fonts(style), 10)
+    text = catalogue.sources["2010-jiangsu"].guiding_idea
+    for font in ("body", "quote"):
+        para = kit.para(text, font=font)
+        for width in range(60, 330, 3):
+            lines = para.lines_for(width)
+            assert "".join(para.text[line.start : line.end] for line in lines) == text
+            for line in lines:
+                chars = para.text[line.start : line.end]
+                assert chars[0] not in NO_START and chars[-1] not in NO_END, (width, chars)
+                assert line.width + line.indent <= width + 1e-6, (width, chars)
+
+
+def test_quotes_fill_a_full_width_cell_even_in_a_font_that_draws_them_narrow():
+    style = load_style("a4")
+    kit = Kit(style, resolve_fonts(style), 10)
+    para = kit.para("以“质量”为", font="quote")  # 霞鹜文楷 draws “” 0.35 em wide
+    # 以 “ 质 量 ” 为: six full-width cells of 10 pt
+    assert sum(para._widths) == pytest.approx(60, abs=0.01)
+    assert para.line_texts(40) == ["以“质", "量”为"]
+
+
+def test_slogans_break_between_phrases():
+    style = load_style("trifold")
+    kit = Kit(style, resolve_fonts(style), 10)
+    para = kit.para("夯实质量安全基础，促进经济又好又快发展", phrase=True)
+    assert para.line_texts(150) == ["夯实质量安全基础，", "促进经济又好又快发展"]
+
+
+# -- fitting -----------------------------------------------------------------------------------------
+
+
+def _longer(content, times: int):
+    """The Jiangsu content with its activities repeated `times` times (numbers continue)."""
+    groups, number = [], 0
+    for _ in range(times):
+        for group in content.groups:
+            items = []
+            for activity in group.activities:
+                number += 1
+                items.append(LeafletActivity(number, f"{activity.title}{number}", activity.text))
+            groups.append(LeafletGroup(group.heading, tuple(items)))
+    return replace(content, groups=tuple(groups))
+
+
+def test_too_much_text_is_shortened_at_sentence_ends_and_says_so(campaign, catalogue, tmp_path):
+    content = _longer(leaflet_content(campaign, catalogue, "2010-jiangsu", guiding_max_chars=200), 2)
+    pdf, attempt = render_leaflet(content, load_style("trifold"))
+    assert attempt.sentences > 0
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf)
+    text = squash(pdf_text(path))
+    assert squash(ABRIDGED_NOTE) in text
+    position = 0
+    for group in content.groups:
+        for activity in group.activities:
+            position = text.index(squash(activity.title), position)
+    assert len(pypdf.PdfReader(path).pages) == 2
+
+
+def test_content_that_cannot_fit_is_refused_not_clipped(campaign, catalogue):
+    content = _longer(leaflet_content(campaign, catalogue, "2010-jiangsu"), 8)
+    with pytest.raises(LayoutError, match="排不下"):
+        render_leaflet(content, load_style("a4"))
+
+
+def test_sentences_and_short_text():
+    assert sentences("开展联合宣传。根据“纲领”协定，启动活动。好吗？") == [
+        "开展联合宣传。",
+        "根据“纲领”协定，启动活动。",
+        "好吗？",
+    ]
+    assert sentences("他说：“好。”然后走了") == ["他说：“好。”", "然后走了"]
+    assert first_sentences("甲。乙。丙。", 2) == ("甲。乙。", True)
+    assert first_sentences("甲。乙。", 0) == ("甲。乙。", False)
+    assert first_sentences("甲。乙。", 2) == ("甲。乙。", False)
+    assert short_text("一二三。四五六。", 5) == "一二三。"
+    # a first sentence longer than the limit is cut after its last clause that fits, marked ……
+    assert short_text("一二三四，五六七八，九十一二。", 11) == "一二三四，五六七八……"
+
+
+# -- bad input -----------------------------------------------------------------------------------
+
+
+def test_style_files_are_checked(tmp_path):
+    good = style_path("a4").read_text(encoding="utf-8")
+    bad = tmp_path / "leaflet-a4.toml"
+    bad.write_text(good.replace('kind = "leaflet"', 'kind = "poster"'), encoding="utf-8")
+    with pytest.raises(TemplateError, match="kind"):
+        read_style(bad)
+    bad.write_text(good.replace("margin_mm = 14", "margin_mm = 3"), encoding="utf-8")
+    with pytest.raises(TemplateError, match="margin_mm"):
+        read_style(bad)
+    bad.write_text(good + "\nwhatever = 1\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="whatever"):
+        read_style(bad)
+
+
+def test_cli_writes_the_pdf_and_reports_what_it_chose(tmp_path):
+    out = tmp_path / "传单.pdf"
+    result = CliRunner().invoke(cli, ["leaflet", "--source", "2009-national", "--layout", "trifold", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "A4 三折页" in result.output and "2009-national" in result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in tmp_path.iterdir()] == ["传单.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--source", "2011-nowhere"], "口号库中没有来源通知"),
+        (["--layout", "a5"], "a5"),
+        (["--campaign", "{bad}"], "campaign"),
+    ],
+)
+def test_cli_refuses_bad_input_with_exit_2_and_writes_nothing(tmp_path, args, message):
+    bad = tmp_path / "campaign.toml"
+    bad.write_text('year = "二〇一〇"\n', encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    out.write_bytes(b"old")
+    args = [a.replace("{bad}", str(bad)) for a in args]
+    result = CliRunner().invoke(cli, ["leaflet", *args, "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign.toml", "out.pdf"]
+
+
+@pytest.mark.parametrize(("name", "message"), [("x.png", ".pdf"), ("missing/x.pdf", "不存在")])
+def test_cli_refuses_a_bad_output_path(tmp_path, name, message):
+    result = CliRunner().invoke(cli, ["leaflet", "-o", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert list(tmp_path.iterdir()) == []
