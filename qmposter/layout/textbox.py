@@ -76,12 +76,21 @@ class TextStyle:
 
 @dataclass(frozen=True)
 class TextBlock:
-    """The set text: one GlyphRun per line (column), the size, each line's drawn text, the ink box."""
+    """The set text: one GlyphRun per line (column), the size, each line's drawn text.
+
+    `GlyphRun.text` of each run is exactly the sources of its glyphs, in reading order,
+    and equals `lines[i]`; hidden commas and phrase gaps are not in it.
+    """
 
     runs: tuple[GlyphRun, ...]
     size: float
     lines: tuple[str, ...]
-    ink: Box
+
+    @functools.cached_property
+    def ink(self) -> Box:
+        """The box the glyphs' outlines actually cover (computed on first use: reading
+        outline bounds is the slowest part of a layout, and most callers never ask)."""
+        return _ink_box(self.runs)
 
 
 def layout_text(text: str, box: Box, style: TextStyle, *, label: str = "") -> TextBlock:
@@ -224,7 +233,7 @@ class _Line:
 
 
 class _Setter:
-    """Builds and measures lines of segments for one font and style (cached per line)."""
+    """Measures and builds lines of segments for one font and style."""
 
     def __init__(self, face: FontFace, style: TextStyle, segments: Sequence[br.Segment]) -> None:
         self.face = face
@@ -233,13 +242,11 @@ class _Setter:
         self.vertical = style.vertical
         self.unit = face.ideo_top - face.ideo_bottom  # height of one line box, ~1 em
         self.centre = (face.ideo_top + face.ideo_bottom) / 2  # optical centre above the baseline
-        self._segment_cells = [tuple(self._cells(seg.text)) for seg in segments]
-        self._lines: dict[tuple[int, int], _Line] = {}
+        self.segment_cells = [tuple(self._cells(seg.text)) for seg in segments]
+        self._lengths: dict[tuple[int, int], float] = {}
+        self._walkers: dict[int, _Walker] = {}
 
     # measuring --------------------------------------------------------------------------
-    def length(self, a: int, b: int) -> float:
-        return self.line(a, b).length
-
     def extent(self, count: int) -> float:
         """Em extent of `count` lines across the line direction, ink overshoot included."""
         return count * self.unit + (count - 1) * self.style.line_gap + self._overshoot()
@@ -254,7 +261,7 @@ class _Setter:
         descenders, ascenders and digits set across a column count.
         """
         low = high = 0.0
-        for cells in self._segment_cells:
+        for cells in self.segment_cells:
             for cell in cells:
                 if cell.kind != "latin":
                     continue
@@ -277,49 +284,41 @@ class _Setter:
             return 2 * max(low, high)
         return low + high
 
-    def line(self, a: int, b: int) -> _Line:
+    def length(self, a: int, b: int) -> float:
+        """Em length of the line holding segments a..b (amortised O(1): one walker per start)."""
         key = (a, b)
-        if key not in self._lines:
-            self._lines[key] = self._build(a, b)
-        return self._lines[key]
+        found = self._lengths.get(key)
+        if found is None:
+            walker = self._walkers.get(a)
+            if walker is None or walker.b > b:
+                walker = self._walkers[a] = _Walker(self, a)
+            while walker.b < b:
+                walker.advance()
+                self._lengths[(a, walker.b)] = walker.length()
+            found = self._lengths[key]
+        return found
 
-    def _build(self, a: int, b: int) -> _Line:
-        cells: list[_Cell] = []
-        for k in range(a, b + 1):
-            cells.extend(self._segment_cells[k])
-            if k < b:
-                cells.extend(self._seam(self.segments[k].gap))
-        cells = self._commas(cells)
-        trims = _trims(cells)
-        positions: list[float] = []
-        cursor = 0.0
-        for i, cell in enumerate(cells):
-            if i > 0:
-                cursor += self.style.tracking + self._latin_gap(cells[i - 1], cell)
-            start = cursor - trims[i][0]
-            positions.append(start)
-            cursor = start + cell.length - trims[i][1]
-        return _Line(tuple(cells), tuple(positions), cursor)
+    def line(self, a: int, b: int) -> _Line:
+        """The line holding segments a..b, every cell placed."""
+        walker = _Walker(self, a)
+        while walker.b < b:
+            walker.advance()
+        return walker.line()
 
-    def _seam(self, gap: str) -> list[_Cell]:
+    def seam(self, gap: str) -> list[_Cell]:
         if gap == br.GAP_PHRASE:
             return [_Cell("gap", self.style.phrase_gap or 1.0)]
         if gap == br.GAP_SPACE:
             return [self._space()]
         return []
 
-    def _commas(self, cells: list[_Cell]) -> list[_Cell]:
-        """Hide a line-end phrase comma; turn inline ones into gaps in banner style."""
-        if cells and cells[-1].comma and self.style.hide_line_end_comma:
-            cells = cells[:-1]
-        if self.style.inline_comma == "gap" and self.style.phrase_gap > 0:
-            gap = _Cell("gap", self.style.phrase_gap)
-            cells = [gap if (cell.comma and i < len(cells) - 1) else cell for i, cell in enumerate(cells)]
-        while cells and cells[-1].kind == "gap":
-            cells = cells[:-1]
-        return cells
+    def inline(self, cell: _Cell) -> _Cell:
+        """A phrase comma inside a line: kept, or an empty gap in banner style."""
+        if cell.comma and self.style.inline_comma == "gap" and self.style.phrase_gap > 0:
+            return _Cell("gap", self.style.phrase_gap)
+        return cell
 
-    def _latin_gap(self, left: _Cell, right: _Cell) -> float:
+    def latin_gap(self, left: _Cell, right: _Cell) -> float:
         """clreq: Han next to a Latin letter or digit gets a small space (here `latin_gap`)."""
         kinds = {left.kind, right.kind}
         if kinds != {"han", "latin"}:
@@ -355,7 +354,8 @@ class _Setter:
         comma = ch == br.PHRASE_COMMA
         if not self.vertical:
             adv = _advance(self.face, ch)
-            return _Cell(kind, adv, (_Draw(ch, ch, 0.0),), self._blank(ch, adv, False), comma)
+            blank = self._blank(ch, adv, False) if kind == "punct" else ""
+            return _Cell(kind, adv, (_Draw(ch, ch, 0.0),), blank, comma)
         form = _vform(self.face, ch) if kind == "punct" else None
         if form is not None:
             draw = _Draw(form, ch, 0.0, -_advance(self.face, form) / 2)
@@ -478,22 +478,92 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def _trims(cells: Sequence[_Cell]) -> list[tuple[float, float]]:
-    """Em removed at the start and end of each cell: half of the empty half of full-width
-    marks where two meet (clreq: 2 em → 1.5 em), at a line start and at a line end."""
-    start = [0.0] * len(cells)
-    end = [0.0] * len(cells)
-    for i in range(1, len(cells)):
-        left, right = cells[i - 1], cells[i]
-        if left.blank == "end" and right.blank and end[i - 1] == 0:
-            end[i - 1] = left.length / 2
-        elif right.blank == "start" and left.blank and start[i] == 0:
-            start[i] = right.length / 2
-    if cells and cells[0].blank == "start":
-        start[0] = cells[0].length / 2
-    if cells and cells[-1].blank == "end":
-        end[-1] = cells[-1].length / 2
-    return list(zip(start, end, strict=True))
+def _step(setter: _Setter, prev: _Cell | None, cell: _Cell, cursor: float) -> tuple[float, float]:
+    """Place `cell` after `prev` (whose end is at `cursor`); return (cell start, cell end).
+
+    Punctuation widths (clreq, GB/T 15834): two adjacent full-width marks share a half
+    em — the first loses its empty end half if it has one, else the second loses its
+    empty start half — and a mark opening a line loses its empty start half. Between
+    any two cells come the tracking and, for Han next to Latin, the Han–Latin gap.
+    """
+    start_trim = 0.0
+    if prev is None:
+        if cell.blank == "start":
+            start_trim = cell.length / 2
+    else:
+        if prev.blank == "end" and cell.blank:
+            cursor -= prev.length / 2
+        elif cell.blank == "start" and prev.blank:
+            start_trim = cell.length / 2
+        cursor += setter.style.tracking + setter.latin_gap(prev, cell)
+    start = cursor - start_trim
+    return start, start + cell.length
+
+
+def _end_trim(cell: _Cell | None) -> float:
+    """A full-width mark ending a line is set half-width (GB/T 15834 §5.1.10)."""
+    return cell.length / 2 if cell is not None and cell.blank == "end" else 0.0
+
+
+class _Walker:
+    """Sets the lines starting at segment `a`, one more segment at a time.
+
+    A phrase comma ending the last segment is held back: at the line end it is hidden
+    (or kept, set half-width); once the line goes on it is an inline comma or a gap.
+    """
+
+    def __init__(self, setter: _Setter, a: int) -> None:
+        self.setter = setter
+        self.a = a
+        self.b = a - 1
+        self.cells: list[_Cell] = []
+        self.positions: list[float] = []
+        self.cursor = 0.0
+        self.pending: _Cell | None = None
+
+    def _push(self, cell: _Cell) -> None:
+        prev = self.cells[-1] if self.cells else None
+        start, self.cursor = _step(self.setter, prev, cell, self.cursor)
+        self.cells.append(cell)
+        self.positions.append(start)
+
+    def advance(self) -> None:
+        """Add the next segment to the line."""
+        setter, k = self.setter, self.b + 1
+        if self.pending is not None:
+            self._push(setter.inline(self.pending))
+            self.pending = None
+        if k > self.a:
+            for cell in setter.seam(setter.segments[k - 1].gap):
+                self._push(cell)
+        cells = setter.segment_cells[k]
+        for i, cell in enumerate(cells):
+            if cell.comma and i == len(cells) - 1:
+                self.pending = cell
+            else:
+                self._push(setter.inline(cell))
+        self.b = k
+
+    def _closing(self) -> _Cell | None:
+        """The held-back comma if it is drawn at the line end."""
+        hide = self.setter.style.hide_line_end_comma
+        return None if self.pending is None or hide else self.pending
+
+    def length(self) -> float:
+        """Em length of the line ending after segment `b`."""
+        last = self._closing()
+        if last is None:
+            return self.cursor - _end_trim(self.cells[-1] if self.cells else None)
+        prev = self.cells[-1] if self.cells else None
+        return _step(self.setter, prev, last, self.cursor)[1] - _end_trim(last)
+
+    def line(self) -> _Line:
+        cells, positions = list(self.cells), list(self.positions)
+        last = self._closing()
+        if last is not None:
+            positions.append(_step(self.setter, cells[-1] if cells else None, last, self.cursor)[0])
+            cells.append(last)
+        return _Line(tuple(cells), tuple(positions), self.length())
 
 
 # --- fitting and placing ------------------------------------------------------------------------
@@ -522,7 +592,7 @@ def _place(setter: _Setter, size: float, ends: tuple[int, ...], box: Box) -> Tex
             top = _block_top(box, style, block, low, high, size) + index * pitch
             glyphs = _horizontal_glyphs(setter, line, size, box, top + setter.face.ideo_top * size)
         runs.append(GlyphRun(style.font_id, size, style.color, glyphs, line.text))
-    return TextBlock(tuple(runs), size, tuple(line.text for line in lines), _ink_box(setter.face, runs))
+    return TextBlock(tuple(runs), size, tuple(line.text for line in lines))
 
 
 def _block_top(box: Box, style: TextStyle, block: float, below: float, above: float, size: float) -> float:
@@ -597,11 +667,12 @@ def _vertical_glyphs(setter: _Setter, line: _Line, size: float, box: Box, centre
     return tuple(glyphs)
 
 
-def _ink_box(face: FontFace, runs: Sequence[GlyphRun]) -> Box:
+def _ink_box(runs: Sequence[GlyphRun]) -> Box:
     """Union of the glyphs' outline bounds on the page (rotation included)."""
     xs: list[float] = []
     ys: list[float] = []
     for run in runs:
+        face = load_font(run.font_id)
         s = run.size
         for g in run.glyphs:
             x0, y0, x1, y1 = _ink(face, g.char)
