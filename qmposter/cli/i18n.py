@@ -42,6 +42,7 @@ _MESSAGES: dict[str, str] = {
     "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
     "Choose from:\n\t{choices}": "可选：\n\t{choices}",
     "default: {default}": "默认：{default}",
+    "required": "必填",
     "Aborted!": "已中止。",
     "file": "文件",
     "directory": "文件夹",
