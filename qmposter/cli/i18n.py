@@ -10,6 +10,9 @@ click upgrade changes it) simply stays English.
 from __future__ import annotations
 
 import importlib
+import unicodedata
+
+from click import _compat
 
 _MESSAGES: dict[str, str] = {
     "Usage:": "用法:",
@@ -73,8 +76,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _PLURALS.get(chosen, chosen)
 
 
+def display_width(text: str) -> int:
+    """Terminal columns of `text`: wide and full-width characters (Han, ，。) take two."""
+    plain = _compat.strip_ansi(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in plain)
+
+
 def install() -> None:
-    """Make click speak Chinese in every module that looks up messages."""
+    """Make click speak Chinese in every module that looks up messages, and align Chinese help columns."""
+    importlib.import_module("click.formatting").term_len = display_width  # type: ignore[attr-defined]
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
