@@ -64,7 +64,7 @@ _STYLE_KEYS = {
     "align", "valign", "vertical", "hide_line_end_comma", "phrase_gap", "inline_comma",
 }  # fmt: skip
 _ELEMENT_KEYS = {
-    "slogan": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"phrase"},
+    "slogan": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"phrase", "match_phrases"},
     "text": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"text"},
     "issuers": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"columns", "column_gap", "row_gap"},
     "qr": _COMMON_KEYS | {"x", "y", "size", "data", "error_correction", "dark", "light", "border", "min_module"},
@@ -158,6 +158,7 @@ class Element:
     text: TextSpec | None = None
     template_text: str | None = None  # text: the format string; qr: the data format string
     phrase: int | None = None  # slogan: 1-based phrase, None = whole slogan
+    match_phrases: bool = False  # slogan with phrase: the size every phrase fits (couplet strips match)
     columns: int = 1  # issuers
     column_gap: float = 0.0
     row_gap: float = 0.0
@@ -950,8 +951,12 @@ class _Builder:
         phrase = self.get(raw, "phrase", (int,), f"{key}.phrase", "正整数（第几句）", None, index)
         if phrase is not None and phrase < 1:
             raise self.fail(f"{key}.phrase", "应从 1 开始。", element=index)
+        match = self.get(raw, "match_phrases", (bool,), f"{key}.match_phrases", "true 或 false", False, index)
+        if match and phrase is None:
+            raise self.fail(f"{key}.match_phrases", "只能与 phrase 一起用（对联的上下联）。", element=index)
         defaults = {"min_size": "12pt", "max_size": "50%", "font": "heiti", "weight": 900}
-        return Element(**common, box=box, text=self._text_spec(index, key, raw, box, defaults), phrase=phrase)
+        text = self._text_spec(index, key, raw, box, defaults)
+        return Element(**common, box=box, text=text, phrase=phrase, match_phrases=match)
 
     def _el_text(self, index: int, key: str, raw: dict, common: dict) -> Element:
         box = self._box(index, key, raw, text=True)

@@ -162,7 +162,12 @@ class _Elements:
                 return None
             text = phrases[element.phrase - 1]
         label = f"口号 {self.content.slogan_ref}（模板 {self.template.name}）"
-        return list(self._set(text, element.box, element.text, label).runs)
+        spec = element.text
+        if element.match_phrases:
+            # the size at which every phrase fits this box: the two strips of a couplet match
+            size = min(self._set(p, element.box, spec, label).size for p in self.content.phrases)
+            spec = replace(spec, max_size=size, min_size=min(size, spec.min_size))
+        return list(self._set(text, element.box, spec, label).runs)
 
     def _text(self, element: Element) -> list[Item] | None:
         text = self._fill(element.template_text or "")
