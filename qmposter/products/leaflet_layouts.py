@@ -86,9 +86,10 @@ def attempts(style: LeafletStyle, available_slogans: int) -> list[Attempt]:
         for sentences in style.fit_activity_sentences:
             for size in sizes:
                 for count in style.fit_slogans:
-                    attempt = Attempt(size, min(count, available_slogans), sentences)
-                    if attempt not in out:
-                        out.append(attempt)
+                    for inside in (True, False) if style.layout == "trifold" else (False,):
+                        attempt = Attempt(size, min(count, available_slogans), sentences, inside)
+                        if attempt not in out:
+                            out.append(attempt)
     return out
 
 
@@ -277,7 +278,7 @@ def trifold_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, att
     text_h = sheet.height - 2 * margin
 
     flap_w, back_w, cover_w = (w - 2 * margin for w in outside)
-    flap = flap_items(head, content, content.slogans[: attempt.slogans], flap_w, text_h)
+    flap = flap_items(head, content, content.slogans[: attempt.slogans], flap_w, text_h, attempt.guiding_inside)
     flap_ok = flap is not None
     flap = flap or []
 
@@ -308,8 +309,13 @@ def trifold_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, att
         draw_stack(canv, back_bottom, x_back, sheet.y(sheet.height - margin - bottom_h), back_w)
 
     story, shortened = activity_story(kit, content, attempt.sentences)
-    story = section_heading(kit, "活动内容", shortened) + story
-    story[0].spaceAfter = kit.size * 0.6
+    heading = section_heading(kit, "活动内容", shortened)
+    heading[0].spaceAfter = kit.size * 0.6
+    if attempt.guiding_inside and content.guiding_idea:
+        guiding = [kit.heading("指导思想"), guiding_text(kit, content, 1.05)]
+        guiding[-1].spaceAfter = kit.size * 2
+        heading = guiding + heading
+    story = heading + story
     frames = [frame(sheet.x(in_x[i] + margin), sheet.y(sheet.height - margin), inside[i] - 2 * margin, text_h, f"in{i}")
               for i in range(3)]  # fmt: skip
     overflow = [frame(sheet.x(margin), sheet.y(sheet.height - margin), sheet.width - 2 * margin, text_h, "overflow")]
@@ -322,15 +328,18 @@ def trifold_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, att
     return Plan(sheet, templates, start_on_first_page(story), fonts.names["body"], fixed_ok=flap_ok and back_ok)
 
 
-FLAP_SCALES = (1.2, 1.1, 1.0, 0.95, 0.9, 0.85)
+FLAP_SCALES = (1.4, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85)
 
 
-def flap_items(kit: Kit, content: LeafletContent, slogans: Sequence[str], width: float, height: float) -> list | None:
-    """The inner flap: guiding idea and slogans at the largest scale of the base size that fits, or None."""
+def flap_items(
+    kit: Kit, content: LeafletContent, slogans: Sequence[str], width: float, height: float, slogans_only: bool
+) -> list | None:
+    """The inner flap: guiding idea (unless it moved inside) and slogans, at the largest
+    scale of the base size that fits; None when even the smallest does not."""
     for scale in FLAP_SCALES:
         sized = Kit(kit.style, kit.fonts, kit.base * scale)
         items: list = []
-        if content.guiding_idea:
+        if content.guiding_idea and not slogans_only:
             items += [sized.heading("指导思想"), guiding_text(sized, content, 1.0)]
         if slogans:
             items += [sized.heading("宣传口号", before=7 * MM if items else 0.0), *slogan_items(sized, slogans)]

@@ -80,11 +80,17 @@ def _face(ref: FontRef) -> FontFace:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One setting the fitting tries: body size, slogans kept, sentences per activity (0 = all)."""
+    """One setting the fitting tries: body size, slogans kept, sentences per activity (0 = all).
+
+    `guiding_inside` (tri-fold only): the guiding idea opens the inside pages instead of
+    sharing the flap with the slogans — preferred when it fits, so a short notice fills
+    the inside and leaves the flap to the slogans.
+    """
 
     size: float
     slogans: int
     sentences: int
+    guiding_inside: bool = False
 
 
 class Kit:
