@@ -579,32 +579,42 @@ def _strip_item(line: str) -> str:
     return text
 
 
-def _slogans_after(lines: list[str], start: int) -> list[NoticeSlogan]:
-    found: list[NoticeSlogan] = []
-    for line in lines[start:]:
-        if _slogan_line_stops(line):
-            break
-        if _is_note(line) or re.search(r"(?:类|篇)[：:]?$|[：:]$", line) or _is_slogan_heading(line):
-            continue  # a note or a sub-heading such as “食品安全类：”
-        printed = _strip_item(line)
-        parts = re.split(r"\s{4,}|\u3000{2,}", printed)
-        if len(parts) < 2 or not all("，" in canonical(p) for p in parts):
-            parts = [printed]  # two columns of slogans on one line only when each has its own comma
-        for part in parts:
-            part = part.strip()
-            text = canonical(part)
-            if len(text) >= 2 and any(is_han(c) for c in text):
-                found.append(NoticeSlogan(text=text, original=part if part != text else None))
+_STOP = None  # marks a line that ends a slogan list
+
+
+def _slogan_line(line: str) -> list[NoticeSlogan] | None:
+    """The slogans on one line of a list: None ends the list, [] is a line to skip."""
+    if _slogan_line_stops(line):
+        return _STOP
+    if _is_note(line) or re.search(r"(?:类|篇)[：:]?$|[：:]$", line) or _is_slogan_heading(line):
+        return []  # a note or a sub-heading such as “食品安全类：”
+    printed = _strip_item(line)
+    parts = re.split(r"\s{4,}|\u3000{2,}", printed)
+    if len(parts) < 2 or not all("，" in canonical(p) for p in parts):
+        parts = [printed]  # two columns of slogans on one line only when each has its own comma
+    found = []
+    for part in parts:
+        part = part.strip()
+        text = canonical(part)
+        if len(text) >= 2 and any(is_han(c) for c in text):
+            found.append(NoticeSlogan(text=text, original=part if part != text else None))
     return found
 
 
 def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
-    """The list under the last 口号/标语 heading that is followed by at least one slogan."""
+    """The list under the last 口号/标语 heading that is followed by at least one slogan.
+
+    One backward pass: each line is classified once, so long texts stay linear.
+    """
+    following: list[list[NoticeSlogan]] = []  # slogans of the lines after line i (last line first)
     for i in range(len(lines) - 1, start - 1, -1):
-        if _is_slogan_heading(lines[i]):
-            found = _slogans_after(lines, i + 1)
-            if found:
-                return found
+        if following and _is_slogan_heading(lines[i]):
+            return [s for line in reversed(following) for s in line]
+        on_line = _slogan_line(lines[i])
+        if on_line is _STOP:
+            following = []
+        elif on_line:
+            following.append(on_line)
     return []
 
 
@@ -762,9 +772,6 @@ def _warnings(title, year, theme, activities, slogans) -> list[str]:
         out.append("没有找到活动条目（如“三、活动内容”下的编号条目）。")
     if not slogans:
         out.append("没有找到宣传口号列表（标题含“宣传口号”或“宣传标语”的附件），口号为空。")
-    seen: set[str] = set()
-    for slogan in slogans:
-        if slogan.text in seen:
-            out.append(f"口号在列表中重复出现：{slogan.text}")
-        seen.add(slogan.text)
+    counts = Counter(s.text for s in slogans)
+    out.extend(f"口号在列表中出现了 {n} 次：{text}" for text, n in counts.items() if n > 1)
     return out
