@@ -511,3 +511,19 @@ def test_many_heading_like_lines_do_not_make_parsing_quadratic() -> None:
     notice = parse_notice(text)
     assert time.monotonic() - started < 20
     assert len(notice.slogans) == 3000
+
+
+def test_government_disclosure_table_fields() -> None:
+    # 政务公开 pages put 标题/发文字号/成文日期 in a table above the text
+    text = (
+        "索引号：014000319/2011-00123  发文字号：苏质监〔2011〕5号  成文日期：2011-08-20\n"
+        "标题：关于开展2011年全省“质量月”活动的通知\n"
+        "各市质量技术监督局：\n一、活动主题\n质量强省\n"
+        "相关文章：关于开展2010年全国“质量月”活动的通知\n"
+    )
+    notice = parse_notice(text)
+    assert notice.title == "关于开展2011年全省“质量月”活动的通知"
+    assert notice.doc_number == "苏质监〔2011〕5号"
+    assert notice.date == "2011-08-20"
+    assert (notice.scope, notice.region) == ("provincial", "江苏")  # 苏 in the 文号, no 落款
+    assert notice.theme == "质量强省"

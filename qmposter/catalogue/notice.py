@@ -105,7 +105,8 @@ _JUNK_TOKENS = re.compile(r"[【\[](?:打印|关闭|关闭窗口|打印本页|�
 _JUNK_FIELD = (
     "来源|信息来源|文章来源|稿件来源|发布时间|发布日期|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|点击数|点击量|"
     "阅读次数|阅读量|访问量|字号|字体|当前位置|您当前的位置|您现在的位置|所在位置|当前页面|索引号|主题分类|发文机关|"
-    "发布机构|成文日期|生成日期|发文字号|有效性|分类|体裁分类|主题词|关键词|附件下载|相关附件|相关链接|分享到|上一篇|下一篇"
+    "发布机构|成文日期|生成日期|发文字号|有效性|分类|体裁分类|主题词|关键词|附件下载|相关附件|相关链接|相关文章|相关新闻|"
+    "相关阅读|推荐阅读|分享到|上一篇|下一篇"
 )
 _JUNK_LINE = re.compile(
     rf"^(?:(?:{_JUNK_FIELD})\s*[：:]|首页\s*[>＞»›]|分享到|上一篇|下一篇|扫一扫|打印本页|关闭窗口|返回顶部|【?打印】?\s*$)"
@@ -130,9 +131,13 @@ _BARE_HEADINGS = re.compile(
 )
 
 
+_TITLE_FIELD = re.compile(r"^(?:标题|名称|文件名称|文件标题)\s*[：:]\s*(?=.*质量月)")
+
+
 def _clean(line: str) -> str:
-    line = _JUNK_TOKENS.sub("", line.translate(_INVISIBLE))
-    return line.strip()
+    """A line without surrounding space, web-page buttons, or the “标题：” label of a 政务公开 table."""
+    line = _JUNK_TOKENS.sub("", line.translate(_INVISIBLE)).strip()
+    return _TITLE_FIELD.sub("", line)
 
 
 def _marker(line: str) -> tuple[int | None, str]:
@@ -241,6 +246,14 @@ PROVINCES = (
     "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃",
     "青海", "宁夏", "新疆", "香港", "澳门", "台湾",
 )  # fmt: skip
+# 简称 as used at the start of provincial 文号 (苏质监…, 鲁质监…, 桂市监…).
+_PROVINCE_ABBREVIATIONS = {
+    "京": "北京", "津": "天津", "冀": "河北", "晋": "山西", "蒙": "内蒙古", "辽": "辽宁", "吉": "吉林", "黑": "黑龙江",
+    "沪": "上海", "苏": "江苏", "浙": "浙江", "皖": "安徽", "闽": "福建", "赣": "江西", "鲁": "山东", "豫": "河南",
+    "鄂": "湖北", "湘": "湖南", "粤": "广东", "桂": "广西", "琼": "海南", "渝": "重庆", "川": "四川", "贵": "贵州",
+    "黔": "贵州", "云": "云南", "滇": "云南", "藏": "西藏", "陕": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海",
+    "宁": "宁夏", "新": "新疆",
+}  # fmt: skip
 _AUTONOMOUS_REGIONS = ("内蒙古", "广西", "西藏", "宁夏", "新疆")
 _PROVINCE_SUFFIX = re.compile(r"^(?:省|市|(?:壮族|回族|维吾尔)?自治区|特别行政区)")
 _NATIONAL_UNIT = re.compile(r"^(?:国家|国务院|中华|中国|全国|中央)|部$|总局$")
@@ -665,6 +678,8 @@ def parse_notice(text: str) -> Notice:
             hint=_NOT_A_NOTICE_HINT,
         )
     scope, region = _scope_region(title, issuers, lines, body)
+    if scope == "provincial" and region is None and doc_number:
+        region = _PROVINCE_ABBREVIATIONS.get(doc_number[0])  # 苏质监〔2011〕5号 -> 江苏
     return Notice(
         year=year,
         scope=scope,
