@@ -12,7 +12,7 @@ from catalogue_support import copy_seeds
 
 from qmposter.catalogue.catalogue import load_catalogue
 from qmposter.catalogue.store import atomic_write, import_notices, region_slug
-from qmposter.errors import CatalogueError
+from qmposter.errors import CatalogueError, InputError
 
 
 @pytest.fixture
@@ -151,8 +151,8 @@ def test_atomic_write_leaves_no_temp_file_on_success_or_failure(tmp_path: Path) 
     assert oct(target.stat().st_mode & 0o777) != oct(0o600)  # not the private mode of mkstemp
     blocked = tmp_path / "folder.toml"
     blocked.mkdir()
-    with pytest.raises(OSError):
-        atomic_write(blocked, "x = 3\n")  # cannot replace a folder by a file
+    with pytest.raises(InputError, match="无法写入"):
+        atomic_write(blocked, "x = 3\n")  # cannot replace a folder by a file: a clear message, not a traceback
     assert sorted(os.listdir(tmp_path)) == ["a.toml", "folder.toml"]
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import re
-import tempfile
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -24,6 +22,7 @@ from qmposter.catalogue.dedupe import format_alias
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
 from qmposter.catalogue.notice import parse_notice_file
 from qmposter.errors import CatalogueError, InputError
+from qmposter.fileio import atomic_write_bytes
 from qmposter.text import canonical
 
 VARIANTS_FILE = "variants.toml"
@@ -177,25 +176,8 @@ def source_document(notice: Notice, file_name: str, sha256: str) -> str:
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write text (UTF-8, as given) or bytes via a temp file in the same folder and os.replace.
-
-    Readers see the old file or the new one, never half a file; a failure leaves no temp file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp_name, 0o666 & ~umask)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    """Write text (UTF-8, as given) or bytes atomically (qmposter.fileio); InputError when it cannot."""
+    atomic_write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -7,12 +7,10 @@ failed render or a full disk leaves the old file, or nothing, but never a stub.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 from qmposter.errors import InputError
+from qmposter.fileio import atomic_write_bytes
 from qmposter.layout.page import Page
 
 FORMATS = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "pdf": "pdf", "svg": "svg"}
@@ -69,32 +67,4 @@ def write_page(
     write_atomic(path, data)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file next to `path`, then os.replace it into place."""
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise InputError(f"无法写入 {path}：{exc.strerror or exc}。请检查目录权限和磁盘空间。") from exc
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-
-def _read_umask() -> int:
-    """The process umask (mkstemp creates 0600 files; outputs should get the usual mode)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()  # read once at import: os.umask is process-wide and not thread-safe
+write_atomic = atomic_write_bytes  # the shared atomic write; kept under this name for callers
