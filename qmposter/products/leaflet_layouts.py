@@ -35,6 +35,7 @@ from qmposter.products.leaflet_pages import (
     frame,
     nothing,
     page_template,
+    qr_quiet_zone,
     resolve_fonts,
     run_plan,
     sheet_for,
@@ -232,7 +233,8 @@ def a4_footer(kit: Kit, content: LeafletContent, width: float, margin: float, sh
     """QR code and caption (left), hotline (middle), issuers and date (right)."""
     qr_size = 24 * MM if content.qr_url else 0.0
     small = kit.base * 0.82
-    caption = [kit.para(content.qr_caption, size=small, color="muted", align="center", leading=1.3)] if qr_size else []
+    caption = [kit.para(content.qr_caption, size=small, color="muted", align="left", leading=1.3)] if qr_size else []
+    quiet = qr_quiet_zone(content.qr_url, qr_size) if qr_size else 0.0  # hangs into the margin: modules align
     hotline = [
         kit.para("质量投诉举报电话", font="heading", size=kit.base, color="muted", align="left", leading=1.3),
         kit.para(content.hotline, font="headline", size=kit.base * kit.style.hotline_scale, color="primary",
@@ -241,10 +243,10 @@ def a4_footer(kit: Kit, content: LeafletContent, width: float, margin: float, sh
     signers = [kit.para(name, size=small, align="right", leading=1.45) for name in content.issuers]
     if content.date:
         signers.append(kit.para(content.date, size=small, align="right", leading=1.45, before=1 * MM))
-    caption_w = qr_size + 12 * MM
+    caption_w = qr_size + 6 * MM
     right_w = width / 2
     top_pad = 5 * MM
-    qr_block = qr_size + (1.5 * MM + stack_height(caption, caption_w) if caption else 0.0)
+    qr_block = qr_size - 2 * quiet + (2 * MM + stack_height(caption, caption_w) if caption else 0.0)
     height = top_pad + max(qr_block, stack_height(hotline, right_w), stack_height(signers, right_w) if signers else 0)
 
     def draw(canv: Canvas, top: float) -> None:
@@ -253,9 +255,9 @@ def a4_footer(kit: Kit, content: LeafletContent, width: float, margin: float, sh
         y = sheet.y(top + top_pad)
         hot_x = x0
         if qr_size:
-            draw_qr(canv, kit, content.qr_url, x0, y - qr_size, qr_size)
-            draw_stack(canv, caption, x0 + qr_size / 2 - caption_w / 2, y - qr_size - 1.5 * MM, caption_w)
-            hot_x = x0 + qr_size + 10 * MM
+            draw_qr(canv, kit, content.qr_url, x0 - quiet, y - qr_size + quiet, qr_size)
+            draw_stack(canv, caption, x0, y - qr_size + 2 * quiet - 2 * MM, caption_w)
+            hot_x = x0 + qr_size + 8 * MM
         draw_stack(canv, hotline, hot_x, y - 1 * MM, right_w - (hot_x - x0))
         if signers:
             draw_stack(canv, signers, x0 + width - right_w, y, right_w)

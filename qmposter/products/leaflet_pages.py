@@ -33,6 +33,7 @@ from qmposter.products.leaflet_style import MM, FontRef, LeafletStyle
 from qmposter.products.leaflet_text import CJKParagraph, Span, register_face
 
 EXPECTED_PAGES = 2
+QR_BORDER = 4  # quiet-zone modules, qr_item's default
 SLUG_MM = 10.0  # media margin outside the trim: bleed, then the crop marks
 MARK_LENGTH_MM = 5.0
 REGISTRATION = CMYKColor(1, 1, 1, 1)
@@ -371,6 +372,12 @@ def draw_qr(canv: Canvas, kit: Kit, data: str, x: float, y: float, size: float) 
                 col = run[0][0]
                 canv.rect(x + col * module, y + size - (row + 1) * module, len(run) * module, module, stroke=0, fill=1)
     canv.restoreState()
+
+
+def qr_quiet_zone(data: str, size: float) -> float:
+    """Width of the code's quiet zone (light border) at `size`, to align its dark modules with text."""
+    item = qr_item(data, 0, 0, size, label="传单二维码")
+    return size * QR_BORDER / len(item.modules)
 
 
 def fill_rect(canv: Canvas, color: CMYKColor, x: float, y: float, w: float, h: float) -> None:
