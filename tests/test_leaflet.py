@@ -33,6 +33,7 @@ from qmposter.products.leaflet import (
     leaflet_content,
     sentences,
     short_text,
+    write_leaflet,
 )
 from qmposter.products.leaflet_layouts import ABRIDGED_NOTE, render_leaflet
 from qmposter.products.leaflet_pages import Kit, resolve_fonts
@@ -396,9 +397,19 @@ def test_cli_refuses_bad_input_with_exit_2_and_writes_nothing(tmp_path, args, me
     assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign.toml", "out.pdf"]
 
 
-@pytest.mark.parametrize(("name", "message"), [("x.png", ".pdf"), ("missing/x.pdf", "不存在")])
+@pytest.mark.parametrize(
+    ("name", "message"), [("x.png", ".pdf"), ("a-file/x.pdf", "不是文件夹"), ("a-dir.pdf", "是一个文件夹")]
+)
 def test_cli_refuses_a_bad_output_path(tmp_path, name, message):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    (tmp_path / "a-dir.pdf").mkdir()
     result = CliRunner().invoke(cli, ["leaflet", "-o", str(tmp_path / name)])
-    assert result.exit_code == 2
+    assert result.exit_code == 2, result.output
     assert message in result.output
-    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-dir.pdf", "a-file"]
+
+
+def test_missing_output_folders_are_created(tmp_path):
+    write_leaflet(b"%PDF-1.4 test", tmp_path / "new" / "sub" / "x.pdf")
+    assert (tmp_path / "new" / "sub" / "x.pdf").read_bytes() == b"%PDF-1.4 test"
+    assert [p.name for p in (tmp_path / "new" / "sub").iterdir()] == ["x.pdf"]

@@ -14,15 +14,14 @@ not fit: text is never clipped. The PDF is deterministic (reportlab invariant mo
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from qmposter.campaign import Campaign, campaign_slogans
 from qmposter.catalogue.catalogue import Catalogue, Source
 from qmposter.errors import CatalogueError, InputError
+from qmposter.fileio import atomic_write_bytes
 from qmposter.products.leaflet_style import LAYOUTS, load_style
 
 LAYOUT_NAMES_ZH = {"a4": "A4 双面传单", "trifold": "A4 三折页"}
@@ -221,35 +220,21 @@ def build_leaflet(
     return Leaflet(pdf, layout, content.source, attempt.size, attempt.slogans, len(content.slogans), attempt.sentences)
 
 
-def check_output(path: Path) -> Path:
-    """Refuse a bad output path before any work: wrong suffix, missing folder, a folder as the file."""
+def check_output(path: Path) -> None:
+    """Refuse a bad output path before any work: wrong suffix, or a folder where the file should go."""
     if path.suffix.lower() != ".pdf":
         raise InputError(f"输出文件 {path} 的扩展名应为 .pdf：传单只输出 PDF。", hint="例如 -o 传单.pdf。")
-    folder = path.parent
-    if not folder.is_dir():
-        raise InputError(f"输出目录 {folder} 不存在。", hint="先创建该目录，或换一个输出路径。")
     if path.is_dir():
         raise InputError(f"输出路径 {path} 是一个文件夹。", hint="请给出 PDF 文件名，例如 -o 传单.pdf。")
-    return folder
+    blocker = next((p for p in path.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise InputError(f"无法写入 {path}：{blocker} 是文件，不是文件夹。", hint="换一个输出路径。")
 
 
 def write_leaflet(data: bytes, path: Path) -> None:
-    """Write the PDF atomically (temp file in the same folder + os.replace)."""
-    folder = check_output(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise InputError(
-            f"无法在 {folder} 中写文件：{error.strerror}。", hint="检查目录权限，或换一个输出路径。"
-        ) from error
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"无法写入 {path}：{error.strerror}。", hint="检查路径和权限。") from error
+    """Write the PDF atomically (temp file in the same folder + os.replace); missing folders are created."""
+    check_output(path)
+    atomic_write_bytes(path, data)
 
 
 __all__ = [
