@@ -23,7 +23,7 @@ from PIL import Image
 from qmposter.campaign import load_campaign
 from qmposter.catalogue.catalogue import load_catalogue
 from qmposter.cli import cli
-from qmposter.errors import LayoutError, TemplateError
+from qmposter.errors import LayoutError, MissingGlyphsError, TemplateError
 from qmposter.layout.breaking import NO_END, NO_START
 from qmposter.products.leaflet import (
     LeafletActivity,
@@ -326,6 +326,15 @@ def test_too_much_text_is_shortened_at_sentence_ends_and_says_so(campaign, catal
         for activity in group.activities:
             position = text.index(squash(activity.title), position)
     assert len(pypdf.PdfReader(path).pages) == 2
+
+
+def test_a_character_the_fonts_lack_is_refused_by_name(campaign, catalogue):
+    content = leaflet_content(campaign, catalogue, "2010-jiangsu")
+    group = content.groups[0]
+    odd = LeafletActivity(99, "开展𠀀活动", "开展𠀀活动。说明。")  # U+20000 is outside the bundled subsets
+    content = replace(content, groups=(LeafletGroup(group.heading, (*group.activities, odd)), *content.groups[1:]))
+    with pytest.raises(MissingGlyphsError, match="U\\+20000"):
+        render_leaflet(content, load_style("a4"))
 
 
 def test_content_that_cannot_fit_is_refused_not_clipped(campaign, catalogue):

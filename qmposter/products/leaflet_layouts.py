@@ -28,6 +28,7 @@ from qmposter.products.leaflet_pages import (
     Plan,
     Rule,
     activity_story,
+    bold_titles,
     draw_qr,
     draw_stack,
     fill_rect,
@@ -55,7 +56,7 @@ def render_leaflet(content: LeafletContent, style: LeafletStyle) -> tuple[bytes,
     LayoutError (Chinese) when even the sparest setting overflows.
     """
     fonts = resolve_fonts(style)
-    check_glyphs(content, fonts)
+    check_glyphs(content, style, fonts)
     planner = PLANNERS[style.layout]
 
     def fits(attempt: Attempt) -> bool:
@@ -94,17 +95,22 @@ def attempts(style: LeafletStyle, available_slogans: int) -> list[Attempt]:
     return out
 
 
-def check_glyphs(content: LeafletContent, fonts: Fonts) -> None:
-    """Every printed character must be in every font that may draw it (no tofu)."""
-    fixed = "指导思想活动内容宣传口号质量投诉举报电话" + ABRIDGED_NOTE
-    texts = [content.kicker, content.theme, content.guiding_idea or "", content.qr_caption, content.hotline,
-             *content.slogans, *content.issuers, content.date or "", fixed]  # fmt: skip
-    for group in content.groups:
-        texts.append(group.heading or "")
-        texts.extend(f"{a.number}{a.title}。{a.text}" for a in group.activities)
-    joined = "".join(texts)
-    for face in dict.fromkeys(fonts.faces.values()):
-        face.require(joined, label=f"传单，通知 {content.source}")
+def check_glyphs(content: LeafletContent, style: LeafletStyle, fonts: Fonts) -> None:
+    """Every printed character must be in the font that draws it (no tofu boxes):
+    MissingGlyphsError names the characters, the font and the notice."""
+    activities = [a for g in content.groups for a in g.activities]
+    bodies = [a.text for a in activities]
+    titles = "".join(f"{a.number}{a.title}。" for a in activities)
+    groups = [g.heading or "" for g in content.groups]
+    texts = {
+        "headline": [content.theme, str(content.year or ""), content.hotline],
+        "heading": [content.kicker, "指导思想活动内容宣传口号质量投诉举报电话", *groups],
+        "body": [content.qr_caption, *content.issuers, content.date or "", ABRIDGED_NOTE, *bodies],
+        "quote": [content.guiding_idea or "", *content.slogans],
+    }
+    texts["heading" if bold_titles(content, style) else "body"].append(titles)
+    for key, parts in texts.items():
+        fonts.faces[key].require("".join(parts), label=f"传单，通知 {content.source}")
 
 
 # -- A4 two pages ----------------------------------------------------------------------------

@@ -254,8 +254,7 @@ def activity_story(kit: Kit, content: LeafletContent, sentences: int) -> tuple[l
     story: list[Flowable] = []
     shortened = False
     gap = kit.size * kit.style.leading * 0.35
-    titles = [a.title for g in content.groups for a in g.activities]
-    bold = not titles or sum(map(len, titles)) / len(titles) <= kit.style.bold_title_max_chars
+    bold = bold_titles(content, kit.style)
     for group in content.groups:
         if group.heading:
             story.append(
@@ -275,6 +274,12 @@ def activity_story(kit: Kit, content: LeafletContent, sentences: int) -> tuple[l
                 spans.append(kit.span(text, "body"))
             story.append(kit.para(spans, after=gap, label=f"活动 {item.number}"))
     return story, shortened
+
+
+def bold_titles(content: LeafletContent, style: LeafletStyle) -> bool:
+    """Whether run-in titles are set bold (see activity_story)."""
+    titles = [a.title for g in content.groups for a in g.activities]
+    return not titles or sum(map(len, titles)) / len(titles) <= style.bold_title_max_chars
 
 
 def split_title(title: str, text: str) -> tuple[str, str]:
