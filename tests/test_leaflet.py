@@ -258,6 +258,22 @@ def test_no_line_starts_with_closing_punctuation_or_ends_with_an_opening_one(lea
         assert text[-1] not in NO_END, text
 
 
+@needs_poppler
+@pytest.mark.parametrize(("source", "layout"), CASES)
+def test_headings_are_followed_by_their_text_in_the_same_column(leaflets, catalogue, source, layout):
+    _result, path = leaflets[source, layout]
+    lines = poppler_lines(path)
+    headings = {a.group for a in catalogue.sources[source].activities if a.group} | {"活动内容", "宣传口号"}
+    checked = 0
+    for page, text, x0, _y0, _x1, y1 in lines:
+        if text not in headings:
+            continue
+        below = [ly0 - y1 for p, t, lx0, ly0, *_ in lines if p == page and abs(lx0 - x0) < 30 and ly0 > y1 and t]
+        assert below and min(below) < 25, f"heading {text} is not followed by its text"
+        checked += 1
+    assert checked >= 2
+
+
 @pytest.mark.parametrize(("source", "layout"), CASES)
 def test_the_same_input_gives_the_same_bytes(leaflets, campaign, catalogue, source, layout):
     result, _path = leaflets[source, layout]

@@ -17,6 +17,7 @@ import math
 from collections.abc import Sequence
 
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 
 from qmposter.errors import LayoutError
 from qmposter.products.leaflet import LAYOUT_NAMES_ZH, LeafletContent
@@ -34,6 +35,7 @@ from qmposter.products.leaflet_pages import (
     fill_rect,
     fit_headline,
     frame,
+    is_dry,
     nothing,
     page_template,
     qr_quiet_zone,
@@ -376,11 +378,11 @@ def trifold_back(kit: Kit, content: LeafletContent, width: float, height: float)
     return top, bottom, ok
 
 
-class QRBlock(Rule):
+class QRBlock(Flowable):
     """A QR code as a flowable, centred in its column."""
 
     def __init__(self, kit: Kit, data: str, size: float) -> None:
-        super().__init__(size, size, kit.color("ink"))
+        super().__init__()
         self.kit, self.data, self.size = kit, data, size
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -388,7 +390,8 @@ class QRBlock(Rule):
         return availWidth, self.size
 
     def draw(self) -> None:
-        draw_qr(self.canv, self.kit, self.data, (self.avail - self.size) / 2, 0, self.size)
+        if not is_dry(self.canv):
+            draw_qr(self.canv, self.kit, self.data, (self.avail - self.size) / 2, 0, self.size)
 
 
 PLANNERS = {"a4": a4_plan, "trifold": trifold_plan}
