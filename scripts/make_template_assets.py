@@ -96,17 +96,16 @@ def tech_grid(width: int = 800, height: int = 1131) -> Image.Image:
             if level > 8:
                 r = 1.3 * s
                 draw.ellipse((x * s - r, y * s - r, x * s + r, y * s + r), fill=(*WHITE, level))
-    cx, cy = width * 0.92 * s, height * 0.16 * s
-    for k, radius in enumerate((110, 170, 240, 320, 410)):
+    cx, cy = width * 0.96 * s, height * 0.12 * s
+    for k, radius in enumerate((70, 120, 180, 250, 330)):
         r = radius * s
         width_px = (3 if k % 2 == 0 else 1) * s
         draw.arc((cx - r, cy - r, cx + r, cy + r), 90, 250 - k * 12, fill=(*WHITE, 200 - 25 * k), width=width_px)
     traces = [
-        [(0.58, 0.02), (0.58, 0.10), (0.66, 0.14), (0.66, 0.24)],
-        [(0.72, 0.30), (0.80, 0.34), (1.00, 0.34)],
-        [(0.50, 0.05), (0.50, 0.17), (0.56, 0.20), (0.76, 0.20), (0.82, 0.23)],
-        [(0.86, 0.62), (0.86, 0.52), (0.94, 0.48), (1.00, 0.48)],
-        [(0.04, 0.70), (0.12, 0.66), (0.30, 0.66)],
+        [(0.70, 0.00), (0.70, 0.05), (0.76, 0.08), (0.76, 0.13)],
+        [(0.80, 0.40), (0.88, 0.36), (1.00, 0.36)],
+        [(0.90, 0.62), (0.90, 0.54), (0.96, 0.51), (1.00, 0.51)],
+        [(0.00, 0.64), (0.06, 0.61), (0.16, 0.61)],
     ]
     for trace in traces:
         pts = [(x * width * s, y * height * s) for x, y in trace]
