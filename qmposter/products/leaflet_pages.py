@@ -30,7 +30,7 @@ from qmposter.fonts import FontFace, font_for_role, load_font
 from qmposter.layout.qr import qr_item
 from qmposter.products.leaflet import LAYOUT_NAMES_ZH, LeafletContent, first_sentences
 from qmposter.products.leaflet_style import MM, FontRef, LeafletStyle
-from qmposter.products.leaflet_text import CJKParagraph, Span, register_face
+from qmposter.products.leaflet_text import PHRASE, CJKParagraph, Span, break_opportunities, register_face
 
 EXPECTED_PAGES = 2
 QR_BORDER = 4  # quiet-zone modules, qr_item's default
@@ -239,8 +239,6 @@ def fit_headline(kit: Kit, text: str, width: float, *, color: str, max_lines: in
 
 
 def _phrase_breaks_only(para: CJKParagraph, lines: Sequence) -> bool:
-    from qmposter.products.leaflet_text import PHRASE, break_opportunities
-
     breaks = break_opportunities(para.text)
     return all(breaks.get(line.start) == PHRASE for line in lines[1:])
 
