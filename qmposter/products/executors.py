@@ -1,0 +1,144 @@
+"""Where build jobs run: this machine's processes, or an existing dask.distributed cluster.
+
+An executor takes the jobs still to do and yields their Outcomes as they finish, in any
+order (the manifest is sorted by job afterwards). Locally, each worker process loads the
+templates (and through them the fonts) once and writes its files itself, atomically, so
+only small records travel back. On dask the workers may not share a disk with us, so
+they send the bytes back and this process writes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Protocol
+
+from qmposter.errors import InputError
+from qmposter.products.posters import Job, Outcome, _worker_template, render_job, write_job
+from qmposter.render.output import write_atomic
+
+EXECUTORS = ("local", "dask")
+DASK_CONNECT_SECONDS = 15
+
+
+class Executor(Protocol):
+    def run(self, jobs: Sequence[Job], out: Path, templates_dir: Path | None) -> Iterator[Outcome]: ...
+
+
+def make_executor(name: str, *, jobs: int | None = None, scheduler: str | None = None) -> Executor:
+    """The executor called `name` ("local" with `jobs` processes, or "dask" at `scheduler`)."""
+    if name == "local":
+        if scheduler:
+            raise InputError("--scheduler 只用于 --executor dask。")
+        return LocalExecutor(jobs or os.cpu_count() or 1)
+    if name == "dask":
+        if not scheduler:
+            raise InputError(
+                "--executor dask 需要 --scheduler 给出调度器地址。", hint="例如 --scheduler tcp://10.0.0.5:8786。"
+            )
+        return DaskExecutor(scheduler)
+    raise InputError(f"未知的执行方式“{name}”。", hint=f"可用：{'、'.join(EXECUTORS)}。")
+
+
+# -- local processes -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class LocalExecutor:
+    """A pool of `processes` worker processes; 1 runs the jobs in this process."""
+
+    processes: int
+
+    def run(self, jobs: Sequence[Job], out: Path, templates_dir: Path | None) -> Iterator[Outcome]:
+        count = max(1, min(self.processes, len(jobs)))
+        if count == 1:
+            for job in jobs:
+                yield write_job(job, out, templates_dir)
+            return
+        names = tuple(dict.fromkeys(job.template for job in jobs))
+        # concurrent.futures, not multiprocessing.Pool: a worker that dies (or cannot even
+        # import qmposter) raises BrokenProcessPool here instead of being respawned forever.
+        with ProcessPoolExecutor(count, _context(), _init_worker, (out, templates_dir, names)) as pool:
+            futures = [pool.submit(_run_in_worker, job) for job in jobs]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fresh worker processes, never plain fork: fontTools reads tables lazily from an open
+    file, and forked children would share its file offset with each other and corrupt reads.
+    forkserver (POSIX) starts them fast from a process that has imported qmposter only."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["qmposter.products.posters"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(out: Path, templates_dir: Path | None, names: tuple[str, ...]) -> None:
+    """Once per worker process: remember where to write, load the templates (and their fonts)."""
+    _WORKER["out"], _WORKER["templates_dir"] = out, templates_dir
+    for name in names:
+        _worker_template(name, templates_dir)
+
+
+def _run_in_worker(job: Job) -> Outcome:
+    return write_job(job, _WORKER["out"], _WORKER["templates_dir"])  # type: ignore[arg-type]
+
+
+# -- dask.distributed ------------------------------------------------------------------------------
+
+
+def _distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise InputError(
+            "--executor dask 需要 dask.distributed，但没有安装。",
+            hint="pip install 'qmposter[dask]'（即 dask[distributed]），集群的每个 worker 上也要装 qmposter。",
+        ) from None
+    return distributed
+
+
+@dataclasses.dataclass(frozen=True)
+class DaskExecutor:
+    """Sends each job to an existing dask.distributed scheduler; writes the returned bytes here.
+
+    The workers need qmposter installed; the bundled templates and fonts come with it, a
+    --templates folder must exist at the same path on the workers.
+    """
+
+    scheduler: str
+
+    def run(self, jobs: Sequence[Job], out: Path, templates_dir: Path | None) -> Iterator[Outcome]:
+        distributed = _distributed()
+        try:
+            client = distributed.Client(self.scheduler, timeout=DASK_CONNECT_SECONDS, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise InputError(
+                f"无法连接 dask 调度器 {self.scheduler}：{error}。", hint="检查地址（如 tcp://主机:8786）和网络。"
+            ) from None
+        by_index = {job.index: job for job in jobs}
+        try:
+            futures = client.map(render_job, list(jobs), templates_dir=templates_dir, pure=False)
+            completed = distributed.as_completed(futures)
+            del futures
+            for future in completed:
+                outcome: Outcome = future.result()
+                future.release()
+                if outcome.data is not None:
+                    write_atomic(out / by_index[outcome.index].path, outcome.data)
+                yield dataclasses.replace(outcome, data=None)
+        finally:
+            client.close()
