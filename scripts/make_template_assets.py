@@ -149,6 +149,7 @@ ASSETS: dict[str, Callable[[], Image.Image]] = {
     "huiwen-corner-bl.png": lambda: huiwen_corner().transpose(Image.Transpose.FLIP_TOP_BOTTOM),
     "huiwen-corner-br.png": lambda: huiwen_corner().transpose(Image.Transpose.ROTATE_180),
     "tech-grid.png": tech_grid,
+    "tech-grid-wide.png": lambda: tech_grid(1280, 720),
     "ribbons.png": ribbons,
 }
 
