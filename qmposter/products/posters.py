@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import math
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ ITEM_FIELDS = (
 )  # fmt: skip
 CACHE_SAVE_SECONDS = 2.0
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_LABEL_PREFIX = re.compile(r"^口号 \S+（模板 [^）]+）：")  # the engine's label: the console message names both already
 _CODE_PARTS = ("layout", "render", "templates.py", "content.py", "fonts.py", "text.py")
 
 
@@ -360,7 +362,7 @@ def render_job(job: Job, templates_dir: Path | None) -> Outcome:
         page = layout_page(template, job.content)
         data = render_bytes(page, job.format, dpi=job.dpi or template.page.dpi)
     except QmposterError as error:
-        return Outcome(job.index, error=failure_message(job, str(error)))
+        return Outcome(job.index, error=_LABEL_PREFIX.sub("", str(error), count=1))
     width_px, height_px = _pixel_size(data) if job.format in ("png", "jpg") else (None, None)
     return Outcome(job.index, sha256=_sha256(data), width_px=width_px, height_px=height_px, data=data)
 
@@ -374,9 +376,10 @@ def write_job(job: Job, out: Path, templates_dir: Path | None) -> Outcome:
 
 
 def failure_message(job: Job, reason: str) -> str:
-    unit = f"（单位 {job.unit}）" if job.unit else ""
-    text = job.content.slogan
-    return f"口号 {job.content.slogan_ref}“{text}”用模板 {job.template} 生成 {job.format.upper()}{unit}失败：{reason}"
+    """A failed job for the console: which slogan, template, format (and unit), then why."""
+    unit = f"，单位 {job.unit}" if job.unit else ""
+    where = f"口号 {job.content.slogan_ref}“{job.content.slogan}”，模板 {job.template}，{job.format.upper()}{unit}"
+    return f"{where}：{reason}"
 
 
 def _pixel_size(data: bytes) -> tuple[int, int]:
@@ -457,6 +460,7 @@ def run_build(
     selected = shard.take(plan.jobs) if shard else list(plan.jobs)
     report = BuildReport(out=out, planned=len(selected))
     _check_out(out)
+    _remove_leftovers(out, selected, shard)
     caches = {} if request.force else _read_caches(out)
     own = _own_cache(out, shard)
     outcomes: dict[int, Outcome] = {}
@@ -485,7 +489,7 @@ def run_build(
                     report.written += 1
                     own[job.path] = _cache_entry(job, outcome)
                 else:
-                    report.failures.append(outcome.error)
+                    report.failures.append(failure_message(job, outcome.error))
                     own.pop(job.path, None)
                 if on_progress:
                     on_progress(1)
@@ -494,7 +498,7 @@ def run_build(
                     last_save = time.monotonic()
     finally:
         _save_cache(out, shard, own)
-    report.failures = [outcomes[j.index].error for j in todo if outcomes[j.index].error]  # in job order
+    report.failures = [failure_message(j, e) for j in todo if (e := outcomes[j.index].error)]  # in job order
     report.stale = _count_stale(out, plan, caches)
     report.manifest = write_manifest(plan, selected, outcomes, shard)
     report.seconds = time.monotonic() - started
@@ -508,6 +512,23 @@ def _check_out(out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputError(f"无法创建输出文件夹 {out}：{error.strerror or error}。") from None
+
+
+def _remove_leftovers(out: Path, jobs: Sequence[Job], shard: Shard | None) -> None:
+    """Temporary files a killed build left next to this run's own files (write_atomic names
+    them .NAME.XXXX.tmp). Only this run's names: a shard running beside us keeps its own."""
+    own_root = {cache_path(out, shard).name, f"manifest.{shard.label}.json" if shard else MANIFEST_JSON, MANIFEST_CSV}
+    names_by_dir: dict[Path, set[str]] = {out: own_root if shard is None else own_root - {MANIFEST_CSV}}
+    for job in jobs:
+        target = out / job.path
+        names_by_dir.setdefault(target.parent, set()).add(target.name)
+    for folder, names in names_by_dir.items():
+        try:
+            leftovers = [p for p in folder.glob(".*.tmp") if p.name[1:].rsplit(".", 2)[0] in names]
+        except OSError:
+            continue
+        for path in leftovers:
+            path.unlink(missing_ok=True)
 
 
 def _cache_entry(job: Job, outcome: Outcome) -> dict:
