@@ -177,6 +177,10 @@ ids = [{listed}]
 
 @pytest.fixture
 def inputs(tmp_path: Path) -> dict[str, Path]:
+    return make_inputs(tmp_path)
+
+
+def make_inputs(tmp_path: Path) -> dict[str, Path]:
     """A templates folder, a campaign file and an output folder under tmp_path."""
     templates = tmp_path / "templates"
     templates.mkdir()

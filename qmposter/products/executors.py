@@ -132,7 +132,7 @@ class DaskExecutor:
         by_index = {job.index: job for job in jobs}
         try:
             futures = client.map(render_job, list(jobs), templates_dir=templates_dir, pure=False)
-            completed = distributed.as_completed(futures)
+            completed = distributed.as_completed(futures, loop=client.loop)
             del futures
             for future in completed:
                 outcome: Outcome = future.result()

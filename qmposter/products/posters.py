@@ -46,7 +46,6 @@ ITEM_FIELDS = (
     "path", "slogan_id", "text", "template", "format", "unit",
     "width_mm", "height_mm", "width_px", "height_px", "dpi", "sha256",
 )  # fmt: skip
-CACHE_SAVE_SECONDS = 2.0
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _LABEL_PREFIX = re.compile(r"^口号 \S+（模板 [^）]+）：")  # the engine's label: the console message names both already
 _CODE_PARTS = ("layout", "render", "templates.py", "content.py", "fonts.py", "text.py")
@@ -396,47 +395,94 @@ def cache_path(out: Path, shard: Shard | None) -> Path:
     return out / (f"{CACHE_PREFIX}.{shard.label}.json" if shard else f"{CACHE_PREFIX}.json")
 
 
-def _read_caches(out: Path) -> dict[str, list[dict]]:
-    """Every cache file in `out` (a full run reuses what shards wrote): path → entries."""
-    found: dict[str, list[dict]] = {}
-    for file in sorted(out.glob(f"{CACHE_PREFIX}*.json")):
-        try:
-            entries = json.loads(file.read_text(encoding="utf-8")).get("files", {})
-        except (OSError, ValueError, AttributeError):
-            continue  # a damaged cache only costs a re-render
-        for path, entry in entries.items() if isinstance(entries, dict) else ():
-            if isinstance(entry, dict):
-                found.setdefault(path, []).append(entry)
-    return found
+def journal_path(out: Path, shard: Shard | None) -> Path:
+    return cache_path(out, shard).with_suffix(".journal")
 
 
-def _own_cache(out: Path, shard: Shard | None) -> dict[str, dict]:
-    try:
-        data = json.loads(cache_path(out, shard).read_text(encoding="utf-8")).get("files", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return data if isinstance(data, dict) else {}
+class BuildCache:
+    """What earlier builds made: OUT/.qmposter-build[.shard-I-of-N].json, plus this run's journal.
 
+    The journal gets one line per finished job, flushed at once, so a build killed at any
+    moment has recorded (almost) everything it wrote; save() folds it into the JSON file.
+    A full run reads every shard's cache too, so it reuses what the shards made.
+    """
 
-def _save_cache(out: Path, shard: Shard | None, files: dict[str, dict]) -> None:
-    body = {"format": 1, "files": dict(sorted(files.items()))}
-    write_atomic(cache_path(out, shard), (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    def __init__(self, out: Path, shard: Shard | None, *, force: bool) -> None:
+        self.out, self.shard = out, shard
+        self.known: dict[str, list[dict]] = {}
+        for file in sorted(out.glob(f"{CACHE_PREFIX}*.json")) + sorted(out.glob(f"{CACHE_PREFIX}*.journal")):
+            for path, entry in _read_cache_file(file).items():
+                if entry is not None:
+                    self.known.setdefault(path, []).append(entry)
+        if force:
+            self.known = {}
+        self.own = _read_cache_file(cache_path(out, shard))
+        self.own.update(_read_cache_file(journal_path(out, shard)))
+        self.own = {path: entry for path, entry in self.own.items() if entry is not None}
+        self._journal = None
 
-
-def _cached_outcome(job: Job, out: Path, caches: dict[str, list[dict]]) -> Outcome | None:
-    """The outcome of an earlier build if its key matches and the file still has its sha256."""
-    for entry in caches.get(job.path, ()):
-        if entry.get("key") != job.key:
-            continue
-        try:
-            if _file_sha256(out / job.path) != entry.get("sha256"):
+    def lookup(self, job: Job) -> Outcome | None:
+        """An earlier outcome if its key matches and the file still has its sha256."""
+        for entry in self.known.get(job.path, ()):
+            if entry.get("key") != job.key:
+                continue
+            try:
+                if _file_sha256(self.out / job.path) != entry.get("sha256"):
+                    return None
+            except OSError:
                 return None
-        except OSError:
-            return None
-        return Outcome(
-            job.index, sha256=entry["sha256"], width_px=entry.get("width_px"), height_px=entry.get("height_px")
-        )
-    return None
+            return Outcome(job.index, sha256=entry["sha256"], width_px=entry.get("width_px"),
+                           height_px=entry.get("height_px"))  # fmt: skip
+        return None
+
+    def record(self, job: Job, outcome: Outcome | None, *, journal: bool = True) -> None:
+        """Remember a written (or reused) file; None forgets the path (its job failed)."""
+        entry = None
+        if outcome is not None:
+            entry = {"key": job.key, "sha256": outcome.sha256, "width_px": outcome.width_px,
+                     "height_px": outcome.height_px}  # fmt: skip
+            self.own[job.path] = entry
+        else:
+            self.own.pop(job.path, None)
+        if journal:
+            if self._journal is None:
+                self._journal = journal_path(self.out, self.shard).open("a", encoding="utf-8")
+            self._journal.write(json.dumps({"path": job.path, "entry": entry}, ensure_ascii=False) + "\n")
+            self._journal.flush()
+
+    def save(self) -> None:
+        body = {"format": 1, "files": dict(sorted(self.own.items()))}
+        write_atomic(cache_path(self.out, self.shard), (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode())
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        journal_path(self.out, self.shard).unlink(missing_ok=True)
+
+    def stale(self, planned: set[str]) -> int:
+        """Files an earlier build made that the plan no longer lists (left in place)."""
+        return sum(1 for path in self.known if path not in planned and (self.out / path).is_file())
+
+
+def _read_cache_file(file: Path) -> dict[str, dict | None]:
+    """path → entry (None: forgotten) from a cache JSON or a journal; damage only costs re-renders."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    if file.suffix == ".journal":
+        found: dict[str, dict | None] = {}
+        for line in text.splitlines():
+            try:
+                record = json.loads(line)
+                found[str(record["path"])] = record["entry"] if isinstance(record["entry"], dict) else None
+            except (ValueError, KeyError, TypeError):
+                continue  # the last line of a killed build may be cut short
+        return found
+    try:
+        files = json.loads(text).get("files", {})
+    except (ValueError, AttributeError):
+        return {}
+    return {str(k): v for k, v in files.items() if isinstance(v, dict)} if isinstance(files, dict) else {}
 
 
 # -- running the build -----------------------------------------------------------------------------
@@ -461,45 +507,36 @@ def run_build(
     report = BuildReport(out=out, planned=len(selected))
     _check_out(out)
     _remove_leftovers(out, selected, shard)
-    caches = {} if request.force else _read_caches(out)
-    own = _own_cache(out, shard)
+    cache = BuildCache(out, shard, force=request.force)
     outcomes: dict[int, Outcome] = {}
     todo: list[Job] = []
     for job in selected:
-        cached = None if job.skip_reason else _cached_outcome(job, out, caches)
+        cached = None if job.skip_reason else cache.lookup(job)
         if job.skip_reason:
             report.skipped += 1
         elif cached is not None:
             outcomes[job.index] = cached
             report.unchanged += 1
-            own[job.path] = _cache_entry(job, cached)
+            cache.record(job, cached, journal=False)
         else:
             todo.append(job)
     if on_progress and len(selected) > len(todo):
         on_progress(len(selected) - len(todo))
     by_index = {job.index: job for job in todo}
-    last_save = time.monotonic()
     try:
         if todo:
             executor = make_executor(request.executor, jobs=request.jobs, scheduler=request.scheduler)
             for outcome in executor.run(todo, out, plan.templates_dir):
                 job = by_index[outcome.index]
                 outcomes[job.index] = outcome
-                if outcome.error is None:
-                    report.written += 1
-                    own[job.path] = _cache_entry(job, outcome)
-                else:
-                    report.failures.append(failure_message(job, outcome.error))
-                    own.pop(job.path, None)
+                report.written += outcome.error is None
+                cache.record(job, outcome if outcome.error is None else None)
                 if on_progress:
                     on_progress(1)
-                if time.monotonic() - last_save > CACHE_SAVE_SECONDS:
-                    _save_cache(out, shard, own)
-                    last_save = time.monotonic()
     finally:
-        _save_cache(out, shard, own)
+        cache.save()
     report.failures = [failure_message(j, e) for j in todo if (e := outcomes[j.index].error)]  # in job order
-    report.stale = _count_stale(out, plan, caches)
+    report.stale = cache.stale({job.path for job in plan.jobs})
     report.manifest = write_manifest(plan, selected, outcomes, shard)
     report.seconds = time.monotonic() - started
     return report
@@ -529,16 +566,6 @@ def _remove_leftovers(out: Path, jobs: Sequence[Job], shard: Shard | None) -> No
             continue
         for path in leftovers:
             path.unlink(missing_ok=True)
-
-
-def _cache_entry(job: Job, outcome: Outcome) -> dict:
-    return {"key": job.key, "sha256": outcome.sha256, "width_px": outcome.width_px, "height_px": outcome.height_px}
-
-
-def _count_stale(out: Path, plan: Plan, caches: dict[str, list[dict]]) -> int:
-    """Files an earlier build made that this plan no longer lists (left in place)."""
-    planned = {job.path for job in plan.jobs}
-    return sum(1 for path in caches if path not in planned and (out / path).is_file())
 
 
 # -- the manifest ----------------------------------------------------------------------------------
