@@ -167,10 +167,10 @@ class _Table:
                 close = difflib.get_close_matches(name, sorted(lookup), n=1)
                 hint = f"是不是“{close[0]}”？" if close else ""
                 known = "、".join(f"{FIELD_NAMES_ZH[f]}/{HEADERS[f][-1]}" for f in HEADERS)
-                raise self.fail(1, index, " 是未知的列名。", hint=f"{hint}可用的列：{known}；备注列可写“备注”。")
+                raise self.fail(1, index, "是未知的列名。", hint=f"{hint}可用的列：{known}；备注列可写“备注”。")
             if field in self.columns:
                 raise self.fail(
-                    1, index, f" 与第 {_column_letter(self.columns[field])} 列都是“{FIELD_NAMES_ZH[field]}”列。"
+                    1, index, f"与第 {_column_letter(self.columns[field])} 列都是“{FIELD_NAMES_ZH[field]}”列。"
                 )
             self.columns[field] = index
         if "name" not in self.columns:
@@ -186,14 +186,14 @@ class _Table:
     def unit(self, number: int, row: list[str]) -> Unit:
         if len(row) > len(self.headers) and any(cell.strip() for cell in row[len(self.headers) :]):
             raise self.fail(
-                number, len(self.headers), " 在表头之外还有内容。", hint="检查是否多了逗号，或给这一列加上表头。"
+                number, len(self.headers), "在表头之外还有内容。", hint="检查是否多了逗号，或给这一列加上表头。"
             )
         name = self.cell(row, "name")
         if not name:
-            raise self.fail(number, self.columns["name"], " 为空：每行都要写单位名称。")
+            raise self.fail(number, self.columns["name"], "为空：每行都要写单位名称。")
         for field in ("name", "issuers", "qr_caption", "folder"):
             if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", self.cell(row, field)):
-                raise self.fail(number, self.columns[field], " 含有控制字符。")
+                raise self.fail(number, self.columns[field], "含有控制字符。")
         return Unit(
             name=name,
             slug=self.slug(number, row, name),
