@@ -68,7 +68,7 @@ _ELEMENT_KEYS = {
     "text": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"text"},
     "issuers": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"columns", "column_gap", "row_gap"},
     "qr": _COMMON_KEYS | {"x", "y", "size", "data", "error_correction", "dark", "light", "border", "min_module"},
-    "image": _COMMON_KEYS | _BOX_KEYS | {"src", "fit", "opacity"},
+    "image": _COMMON_KEYS | _BOX_KEYS | {"src", "fit", "opacity", "bleed"},
     "rect": _COMMON_KEYS | _BOX_KEYS | {"color", "gradient", "bleed", "stroke", "stroke_width"},
     "line": _COMMON_KEYS | {"x0", "y0", "x1", "y1", "thickness", "color"},
 }
@@ -1018,7 +1018,8 @@ class _Builder:
         opacity = self.get(raw, "opacity", (int, float), f"{key}.opacity", "0–1 的数", 1.0, index)
         if not 0 <= opacity <= 1:
             raise self.fail(f"{key}.opacity", "应在 0 到 1 之间。", element=index)
-        return Element(**common, box=box, src=src, fit=fit, opacity=float(opacity))
+        bleed = self.get(raw, "bleed", (bool,), f"{key}.bleed", "true 或 false", False, index)
+        return Element(**common, box=box, src=src, fit=fit, opacity=float(opacity), bleed=bleed)
 
     def _el_rect(self, index: int, key: str, raw: dict, common: dict) -> Element:
         box = self._box(index, key, raw, text=False)

@@ -220,7 +220,7 @@ class _Elements:
         return [item]
 
     def _image(self, element: Element) -> list[Item]:
-        box = element.box
+        box = _bleed_out(element.box, self.template) if element.bleed else element.box
         if element.fit == "contain":
             box = _contain(box, element.src)
         return [Picture(box.x, box.y, box.width, box.height, str(element.src), element.opacity)]
