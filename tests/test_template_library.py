@@ -345,16 +345,26 @@ def test_backends_accept_the_template(templates, campaign, entries, tmp_path, na
         assert float(trim.left) - float(bleed.left) == pytest.approx(3 * MM, abs=0.1)
 
 
-def test_print_backgrounds_run_into_the_bleed(templates, campaign):
+def test_print_backgrounds_and_edge_graphics_run_into_the_bleed(templates, campaign):
+    """A colour or picture that reaches the trim must go on to the bleed edge, or a cut 1 mm out shows white."""
     for template in templates.values():
         if not template.is_print:
             continue
         page = layout_page(template, content(campaign, "关注民生，重视质量"))
         first = page.items[0]
         assert isinstance(first, Fill), f"{template.name}: the background comes first"
-        b = template.page.bleed
+        b, eps = template.page.bleed, 0.5
         assert (first.x, first.y) == pytest.approx((-b, -b))
         assert (first.width, first.height) == pytest.approx((page.width + 2 * b, page.height + 2 * b))
+        for item in page.items:
+            if not isinstance(item, Fill | Picture):
+                continue
+            edges = {
+                "left": (item.x, 0.0), "top": (item.y, 0.0),
+                "right": (item.x + item.width, page.width), "bottom": (item.y + item.height, page.height),
+            }  # fmt: skip
+            for side, (edge, trim) in edges.items():
+                assert abs(edge - trim) > eps, f"{template.name}: {type(item).__name__} stops at the {side} trim"
 
 
 # -- assets and previews -----------------------------------------------------------------------
