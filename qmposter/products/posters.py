@@ -280,13 +280,14 @@ def _content(campaign: Campaign, entry: Entry, alias: str, unit: Unit | None) ->
 
 def output_dpi(template: Template, fmt: str) -> float | None:
     """None for vector formats; the template's own dpi for screen images (pixel-exact);
-    for a print template's preview PREVIEW_DPI, lowered so the longer side stays under PREVIEW_MAX_PX."""
+    for a print template's preview PREVIEW_DPI (never above the template's dpi), lowered so
+    the longer side stays under PREVIEW_MAX_PX."""
     if fmt in ("pdf", "svg"):
         return None
     if not template.is_print:
         return template.page.dpi
     longest_inch = max(template.page.width, template.page.height) / 72
-    return float(max(1, min(PREVIEW_DPI, math.floor(PREVIEW_MAX_PX / longest_inch))))
+    return float(max(1, min(PREVIEW_DPI, template.page.dpi, math.floor(PREVIEW_MAX_PX / longest_inch))))
 
 
 def _mm(points: float) -> float:
