@@ -179,7 +179,8 @@ def test_dask_local_cluster_gives_the_same_files(inputs: dict[str, Path]) -> Non
     distributed = pytest.importorskip("distributed")
     local, remote = inputs["root"] / "local", inputs["root"] / "dask"
     assert run(inputs, *BOTH, "--jobs", "1", out=local).exit_code == 0
-    cluster_options = {"n_workers": 1, "threads_per_worker": 1, "processes": False, "dashboard_address": None}
+    # worker processes: jobs and outcomes really travel pickled, as they do to a remote cluster
+    cluster_options = {"n_workers": 1, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
     with distributed.LocalCluster(**cluster_options) as cluster:
         result = run(inputs, *BOTH, "--executor", "dask", "--scheduler", cluster.scheduler_address, out=remote)
     assert result.exit_code == 0, result.output

@@ -40,6 +40,7 @@ def make_executor(name: str, *, jobs: int | None = None, scheduler: str | None =
             raise InputError(
                 "--executor dask 需要 --scheduler 给出调度器地址。", hint="例如 --scheduler tcp://10.0.0.5:8786。"
             )
+        _distributed()  # refuse before any work when dask is not installed
         return DaskExecutor(scheduler)
     raise InputError(f"未知的执行方式“{name}”。", hint=f"可用：{'、'.join(EXECUTORS)}。")
 

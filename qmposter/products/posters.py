@@ -506,6 +506,7 @@ def run_build(
     out = plan.out
     selected = shard.take(plan.jobs) if shard else list(plan.jobs)
     report = BuildReport(out=out, planned=len(selected))
+    executor = make_executor(request.executor, jobs=request.jobs, scheduler=request.scheduler)
     _check_out(out)
     _remove_leftovers(out, selected, shard)
     cache = BuildCache(out, shard, force=request.force)
@@ -526,7 +527,6 @@ def run_build(
     by_index = {job.index: job for job in todo}
     try:
         if todo:
-            executor = make_executor(request.executor, jobs=request.jobs, scheduler=request.scheduler)
             for outcome in executor.run(todo, out, plan.templates_dir):
                 job = by_index[outcome.index]
                 outcomes[job.index] = outcome
