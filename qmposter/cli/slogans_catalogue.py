@@ -219,9 +219,5 @@ def _emit(data: str | bytes, output: Path | None) -> None:
     if output is not None:
         atomic_write(output, data)
         click.echo(f"已写入 {_display_path(output)}", err=True)
-    elif isinstance(data, bytes):
-        stream = click.get_binary_stream("stdout")
-        stream.write(data)
-        stream.flush()
     else:
-        click.echo(data, nl=False)
+        click.echo(data, nl=False)  # click writes bytes to the binary stream as they are
