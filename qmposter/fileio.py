@@ -8,6 +8,7 @@ under a final name; the temporary file is removed on failure.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -50,3 +51,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     """atomic_write_bytes for text (encoded as given, no newline translation)."""
     atomic_write_bytes(path, text.encode(encoding))
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, streamed (fonts and posters are megabytes)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

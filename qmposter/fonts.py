@@ -15,7 +15,6 @@ the reference ideographs 中国永; and last [typo descender, typo descender + 1
 from __future__ import annotations
 
 import functools
-import hashlib
 import struct
 import threading
 import tomllib
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qmposter.errors import FontError, MissingGlyphsError
+from qmposter.fileio import sha256_file
 from qmposter.resources import bundled_dir
 
 MANIFEST_NAME = "fonts.toml"
@@ -247,15 +247,6 @@ def bundled_fonts() -> list[FontInfo]:
 def bundled_info(font_id: str) -> FontInfo | None:
     """The manifest row of a bundled font id, or None."""
     return next((info for info in _manifest() if info.id == font_id), None)
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file (streamed)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def verify_bundled() -> list[str]:

@@ -127,6 +127,19 @@ class Picture:
 
 Item = Fill | Line | GlyphRun | QRCode | Picture
 
+_PAINT_METHODS: dict[type, str] = {Fill: "fill", Line: "line", GlyphRun: "glyphs", QRCode: "qr", Picture: "picture"}
+
+
+def paint(painter: object, item: Item) -> None:
+    """Call the backend's method for this item's type (fill, line, glyphs, qr, picture).
+
+    One dispatch for every backend, so a new item type is added in one place.
+    """
+    method = _PAINT_METHODS.get(type(item))
+    if method is None:
+        raise TypeError(f"unknown display-list item {type(item).__name__}")
+    getattr(painter, method)(item)
+
 
 @dataclass(frozen=True)
 class PageMeta:

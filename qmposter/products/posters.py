@@ -33,6 +33,7 @@ from qmposter.campaign import Campaign, campaign_slogans, load_campaign
 from qmposter.catalogue.catalogue import Catalogue, Entry, load_catalogue
 from qmposter.content import Content
 from qmposter.errors import CampaignError, InputError, QmposterError, TemplateError
+from qmposter.fileio import sha256_file
 from qmposter.render.output import write_atomic
 from qmposter.templates import FORMATS, Template, load_template, template_names
 from qmposter.unit_list import Unit, load_units
@@ -301,14 +302,6 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @functools.cache
 def _code_fingerprint() -> str:
     """Hash of the rendering code: during development the version stays put while output changes."""
@@ -334,7 +327,7 @@ def _base_key() -> str:
 
 def _template_key(template: Template) -> str:
     """Name, page and the bytes of every file it depends on (the file, its bases, assets, fonts)."""
-    return _sha256(json.dumps([template.name, [_file_sha256(Path(p)) for p in template.files]]).encode())
+    return _sha256(json.dumps([template.name, [sha256_file(Path(p)) for p in template.files]]).encode())
 
 
 def _job_key(base: str, template_key: str, content: Content, fmt: str, dpi: float | None, path: str) -> str:
@@ -428,7 +421,7 @@ class BuildCache:
             if entry.get("key") != job.key:
                 continue
             try:
-                if _file_sha256(self.out / job.path) != entry.get("sha256"):
+                if sha256_file(self.out / job.path) != entry.get("sha256"):
                     return None
             except OSError:
                 return None

@@ -30,7 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from qmposter import __version__
 from qmposter.errors import FontError, InputError
-from qmposter.layout.page import Color, Fill, GlyphRun, Line, LinearGradient, Page, Picture, QRCode
+from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, paint
 from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
 
 SLUG = 10 * MM  # room outside the bleed for crop marks
@@ -158,19 +158,8 @@ class _Page:
         if self.marks:
             self.crop_marks()
 
-    def item(self, item: object) -> None:
-        if isinstance(item, Fill):
-            self.fill(item)
-        elif isinstance(item, Line):
-            self.line(item)
-        elif isinstance(item, GlyphRun):
-            self.glyphs(item)
-        elif isinstance(item, QRCode):
-            self.qr(item)
-        elif isinstance(item, Picture):
-            self.picture(item)
-        else:
-            raise TypeError(f"unknown display-list item {type(item).__name__}")
+    def item(self, item: Item) -> None:
+        paint(self, item)
 
     # -- colours -------------------------------------------------------------------
     def color(self, color: Color, *, rich: bool = False) -> RLColor:

@@ -25,7 +25,7 @@ from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.ttLib import TTFont, TTLibError
 
 from qmposter.errors import FontError, InputError, MissingGlyphsError
-from qmposter.layout.page import Color, Fill, GlyphRun, Line, LinearGradient, Page, Picture, QRCode
+from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, paint
 from qmposter.render._common import MM, fmt, gradient_stops, qr_runs, run_font_path
 from qmposter.render.raster import load_picture, needs_normalising
 
@@ -111,19 +111,8 @@ class _Svg:
             head.append("</defs>")
         return "\n".join([*head, *self.body, "</svg>"]) + "\n"
 
-    def item(self, item: object) -> None:
-        if isinstance(item, Fill):
-            self.fill(item)
-        elif isinstance(item, Line):
-            self.line(item)
-        elif isinstance(item, GlyphRun):
-            self.glyphs(item)
-        elif isinstance(item, QRCode):
-            self.qr(item)
-        elif isinstance(item, Picture):
-            self.picture(item)
-        else:
-            raise TypeError(f"unknown display-list item {type(item).__name__}")
+    def item(self, item: Item) -> None:
+        paint(self, item)
 
     def fill(self, item: Fill) -> None:
         if item.width <= 0 or item.height <= 0:
