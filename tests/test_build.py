@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -446,3 +447,24 @@ def test_out_that_is_a_file_is_refused(inputs: dict[str, Path]) -> None:
     inputs["out"].write_text("x", encoding="utf-8")
     result = run(inputs, "--template", "tiny-image")
     assert result.exit_code == 2 and "--out" in result.output and "是一个文件" in result.output
+
+
+def test_cmyk_print_pdfs_use_cmyk_colours_and_are_rebuilt_only_as_pdfs(inputs: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    patterns = {"rg": r"(^|\s)[\d.]+ [\d.]+ [\d.]+ rg\b", "k": r"(^|\s)[\d.]+ [\d.]+ [\d.]+ [\d.]+ k\b"}
+
+    def fill_operators(path: Path) -> set[str]:
+        data = PdfReader(path).pages[0].get_contents().get_data().decode("latin-1")
+        return {op for op, pattern in patterns.items() if re.search(pattern, data)}
+
+    assert run(inputs, "--template", "tiny-print").exit_code == 0
+    first = mtimes(inputs["out"])
+    pdf = next(p for p in manifest(inputs["out"])["items"] if p["format"] == "pdf")
+    assert fill_operators(inputs["out"] / pdf["path"]) == {"rg"}
+    result = run(inputs, "--template", "tiny-print", "--cmyk")
+    assert result.exit_code == 0, result.output
+    assert fill_operators(inputs["out"] / pdf["path"]) == {"k"}
+    second = mtimes(inputs["out"])
+    changed = {path for path in first if path.endswith((".pdf", ".png")) and second[path] != first[path]}
+    assert changed and all(path.endswith(".pdf") for path in changed), changed

@@ -61,6 +61,7 @@ from qmposter.products.posters import (
 )
 @click.option("--scheduler", metavar="ADDR", help="dask 调度器地址，如 tcp://10.0.0.5:8786。")
 @click.option("--force", is_flag=True, help="全部重新生成，不复用上次的结果。")
+@click.option("--cmyk", is_flag=True, help="印刷 PDF 使用模板中的 CMYK 颜色（大面积黑色用四色黑），供胶印厂使用。")
 @click.option(
     "--templates",
     "templates_dir",
@@ -92,6 +93,7 @@ def build_command(
     executor: str,
     scheduler: str | None,
     force: bool,
+    cmyk: bool,
     templates_dir: Path | None,
     catalogue_dir: Path | None,
     merge_shards: bool,
@@ -104,6 +106,7 @@ def build_command(
         campaign_path=campaign_path, out=out, year=year, templates=templates, formats=formats,
         units_path=units_path, jobs=jobs, shard=Shard.parse(shard) if shard is not None else None,
         executor=executor, scheduler=scheduler, force=force, templates_dir=templates_dir, catalogue_dir=catalogue_dir,
+        cmyk=cmyk,
     )  # fmt: skip
     if merge_shards:
         _merge(request)

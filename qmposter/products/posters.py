@@ -102,6 +102,7 @@ class BuildRequest:
     force: bool = False
     templates_dir: Path | None = None
     catalogue_dir: Path | None = None
+    cmyk: bool = False  # print PDFs in the templates' CMYK colours (what offset print shops ask for)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class Job:
     width_mm: float
     height_mm: float
     skip_reason: str | None = None
+    cmyk: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ def plan_build(request: BuildRequest) -> Plan:
     entries = _slogans(campaign, catalogue, request.year)
     alias_year = request.year if request.year is not None else campaign.year
     out = Path(request.out) if request.out is not None else campaign.out_dir
-    jobs = _jobs(campaign, templates, entries, alias_year, formats or campaign.formats, units)
+    jobs = _jobs(campaign, templates, entries, alias_year, formats or campaign.formats, units, cmyk=request.cmyk)
     return Plan(out=out, campaign=campaign, jobs=tuple(jobs), templates_dir=request.templates_dir)
 
 
@@ -240,6 +242,8 @@ def _jobs(
     alias_year: int,
     formats: tuple[str, ...],
     units: list[Unit] | None,
+    *,
+    cmyk: bool = False,
 ) -> list[Job]:
     from qmposter.layout.engine import skip_reason
 
@@ -256,11 +260,13 @@ def _jobs(
                 for fmt in formats or template.page.formats:
                     dpi = output_dpi(template, fmt)
                     path = f"{folder}/{alias}_{entry.id}.{fmt}"
-                    key = _job_key(base, template_keys[template.name], content, fmt, dpi, path)
+                    job_cmyk = cmyk and fmt == "pdf"
+                    key = _job_key(base, template_keys[template.name], content, fmt, dpi, path, job_cmyk)
                     jobs.append(Job(
                         index=len(jobs), template=template.name, format=fmt, dpi=dpi, path=path, content=content,
                         slogan_id=entry.id, unit=unit.name if unit else None, key=key,
                         width_mm=_mm(template.page.width), height_mm=_mm(template.page.height), skip_reason=reason,
+                        cmyk=job_cmyk,
                     ))  # fmt: skip
     return jobs
 
@@ -330,10 +336,12 @@ def _template_key(template: Template) -> str:
     return _sha256(json.dumps([template.name, [sha256_file(Path(p)) for p in template.files]]).encode())
 
 
-def _job_key(base: str, template_key: str, content: Content, fmt: str, dpi: float | None, path: str) -> str:
+def _job_key(
+    base: str, template_key: str, content: Content, fmt: str, dpi: float | None, path: str, cmyk: bool = False
+) -> str:
     fields = dataclasses.asdict(content)
     return _sha256(
-        json.dumps([base, template_key, fields, fmt, dpi, path], ensure_ascii=False, sort_keys=True).encode()
+        json.dumps([base, template_key, fields, fmt, dpi, path, cmyk], ensure_ascii=False, sort_keys=True).encode()
     )
 
 
@@ -353,7 +361,7 @@ def render_job(job: Job, templates_dir: Path | None) -> Outcome:
     try:
         template = _worker_template(job.template, templates_dir)
         page = layout_page(template, job.content)
-        data = render_bytes(page, job.format, dpi=job.dpi or template.page.dpi)
+        data = render_bytes(page, job.format, dpi=job.dpi or template.page.dpi, cmyk=job.cmyk)
     except QmposterError as error:
         return Outcome(job.index, error=_LABEL_PREFIX.sub("", str(error), count=1))
     width_px, height_px = _pixel_size(data) if job.format in ("png", "jpg") else (None, None)
