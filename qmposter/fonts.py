@@ -208,7 +208,7 @@ def missing_glyphs_error(chars: list[str], face: FontFace, label: str) -> Missin
     return MissingGlyphsError(
         f"字体“{face.name}”缺少字符 {shown}{more}{where}，印出来会是空白方框。",
         hint="换用含这些字的字体（qmposter fonts check 文字 可查各字体的覆盖），"
-        "或改写文字；也可用 --font 指定你有授权的字体文件路径。",
+        "或改写文字；也可在模板中用 font = 字体文件路径 换用你有授权的字体。",
     )
 
 
