@@ -72,7 +72,10 @@ class Glyph:
     rotation in degrees about that origin (90 for Latin or brackets in vertical text).
     `char` is the character actually drawn (it may be a vertical presentation form);
     `source` is the character of the original text it stands for, kept for text
-    extraction order and tests.
+    extraction order and tests. An invisible glyph (`visible=False`, e.g. a phrase
+    comma hidden at a line end or turned into a gap) is part of the text but not of
+    the picture: raster and SVG skip it, PDF writes it as invisible text (render mode
+    3) so copying and searching the print file still find the comma.
     """
 
     char: str
@@ -80,6 +83,7 @@ class Glyph:
     y: float
     rotate: int = 0
     source: str = ""
+    visible: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,8 @@ class GlyphRun:
     """Glyphs that share a font, a size and a colour, in reading order.
 
     `font_id` names a font known to qmposter.fonts (bundled id or a user font path);
-    `text` is the run's logical text, as a reader would copy it.
+    `text` is the run's logical text, as a reader would copy it: the sources of all its
+    glyphs, invisible ones included.
     """
 
     font_id: str
