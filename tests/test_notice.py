@@ -40,9 +40,18 @@ def test_2009_national_seed() -> None:
     assert notice.doc_number == "国质检质联〔2009〕322号"
     assert notice.date == "2009-07-15"
     assert notice.theme == "全员全过程全方位参与，全面提高质量安全水平"
-    assert notice.issuers == ()  # the text as received carries no 落款 bodies, only the date
+    # The text as received has no 落款 bodies, only the date; the opening sentence names them:
+    # “经中共中央宣传部、国家质量监督检验检疫总局、工业和信息化部、住房和城乡建设部、中华全国总工会和共青团中央研究决定”
+    assert notice.issuers == (
+        "中共中央宣传部",
+        "国家质量监督检验检疫总局",
+        "工业和信息化部",
+        "住房和城乡建设部",
+        "中华全国总工会",
+        "共青团中央",
+    )
     assert notice.guiding_idea is not None and notice.guiding_idea.startswith("深入贯彻落实科学发展观")
-    assert notice.warnings == ()
+    assert len(notice.warnings) == 1 and "没有落款" in notice.warnings[0] and "请核对" in notice.warnings[0]
 
     assert len(notice.activities) == 14
     assert {a.group for a in notice.activities} == {"全国统一部署的活动"}
@@ -357,6 +366,69 @@ def test_2020_national_notice_with_issuer_prefix_in_title() -> None:
         "以质量提升推动高质量发展",
     ]
     assert notice.slogans[2].original == "质量投诉请拨打12315。"
+
+
+# --- issuers named in the body when there is no 落款 ---------------------------------------------
+
+NO_CLOSING = """关于开展2011年全省“质量月”活动的通知
+各市质量技术监督局：
+{opening}
+一、活动主题
+质量强省
+二、活动内容
+（一）开展质量宣传。
+"""
+
+
+@pytest.mark.parametrize(
+    ("opening", "issuers"),
+    [
+        (
+            "为贯彻国家部署，经浙江省质量技术监督局、浙江省经济和信息化委员会和浙江省总工会共同研究，决定在全省开展活动。",
+            ("浙江省质量技术监督局", "浙江省经济和信息化委员会", "浙江省总工会"),
+        ),
+        (
+            "今年活动由浙江省质量技术监督局、浙江省住房和城乡建设厅与共青团浙江省委联合主办。",
+            ("浙江省质量技术监督局", "浙江省住房和城乡建设厅", "共青团浙江省委"),
+        ),
+        (
+            "现由四川省质量技术监督局、四川省工业和信息化厅联合下发本通知。",
+            ("四川省质量技术监督局", "四川省工业和信息化厅"),
+        ),
+        # 和 inside a name is not a separator: 工业和信息化部 and 住房和城乡建设部 stay whole
+        ("经工业和信息化部和住房和城乡建设部研究决定，开展活动。", ("工业和信息化部", "住房和城乡建设部")),
+        # a cited higher body's notice names someone else's issuers
+        (
+            "根据国家质量监督检验检疫总局、工业和信息化部联合下发的"
+            "《关于开展2011年全国“质量月”活动的通知》精神，决定开展活动。",
+            (),
+        ),
+        ("2011年全国“质量月”活动由国家质检总局等部门主办，我省积极参与。", ()),  # 等部门 is not a name
+        ("经研究决定，在全省开展“质量月”活动。", ()),
+        ("为促进经济发展，决定在全省开展“质量月”活动。", ()),  # 经济 is not 经……决定
+    ],
+)
+def test_issuers_from_the_opening_sentence_when_there_is_no_closing(opening: str, issuers: tuple[str, ...]) -> None:
+    notice = parse_notice(NO_CLOSING.format(opening=opening))
+    assert notice.issuers == issuers
+    assert any("没有落款" in w for w in notice.warnings) == bool(issuers)
+
+
+def test_a_closing_block_wins_over_the_opening_sentence() -> None:
+    text = NO_CLOSING.format(opening="经浙江省质量技术监督局研究决定，开展活动。") + "浙江省总工会\n2011年8月1日\n"
+    notice = parse_notice(text)
+    assert notice.issuers == ("浙江省总工会",)
+    assert not any("没有落款" in w for w in notice.warnings)
+
+
+def test_jiangsu_without_its_closing_does_not_take_the_bodies_it_cites() -> None:
+    lines = read_notice_file(SEED_2010).split("\n")
+    first = next(i for i, ln in enumerate(lines) if ln.startswith("江苏省质量技术监督局"))
+    last = next(i for i, ln in enumerate(lines) if "共青团江苏省委" in ln)
+    assert last - first == 3  # the four 落款 lines
+    notice = parse_notice("\n".join(lines[:first] + lines[last + 1 :]))
+    assert notice.issuers == ()  # “根据国家质量监督检验检疫总局、…联合下发的《…》精神” is a citation
+    assert notice.region == "江苏"
 
 
 # --- smaller structural cases -------------------------------------------------------------------

@@ -239,6 +239,51 @@ def _is_issuer_line(line: str) -> bool:
     return 0 < len(parts) <= 8 and all(_is_unit(p) for p in parts)
 
 
+# A notice without a 落款 block may name its issuing bodies in its opening sentence:
+# “经中共中央宣传部、……和共青团中央研究决定”, “由A、B联合主办”, “A、B联合下发本通知”.
+# A body list is a run without clause punctuation; a clause must start at punctuation so that
+# “根据A、B联合下发的《…》” (a higher body's notice, cited) is never read as the issuers.
+_BODY_LIST = r"(?P<bodies>[^，。；：！？,;:!?\s“”《》]{3,300}?)"
+_CLAUSE_START = r"(?:^|(?<=[，。；：！？,;:!?”）)]))"
+_ISSUING_SENTENCES = (
+    re.compile(rf"{_CLAUSE_START}(?:现|特)?经过?{_BODY_LIST}(?:共同|联合)?(?:研究[，,]?)?决定"),
+    re.compile(rf"{_CLAUSE_START}(?:现|特)?由?{_BODY_LIST}(?:共同|联合)下发(?!的)"),
+    re.compile(rf"由{_BODY_LIST}(?:共同|联合)?主办(?!的)"),
+)
+_CITING = re.compile(r"^(?:根据|按照|依据|遵照|贯彻|落实|转发|为)")
+_AND = re.compile(r"以及|[和及与]")
+
+
+def _split_bodies(text: str) -> tuple[str, ...] | None:
+    """“A、B、C和D” -> (A, B, C, D), or None unless every part looks like a body's name.
+
+    Only the last part is split at 和/及/与, and only where both halves are names, so
+    工业和信息化部 and 住房和城乡建设部 stay whole.
+    """
+    *head, last = text.split("、")
+    for match in reversed(list(_AND.finditer(last))):
+        left, right = last[: match.start()], last[match.end() :]
+        if _is_unit(left) and _is_unit(right):
+            head, last = [*head, left], right
+            break
+    bodies = tuple(p.strip() for p in [*head, last])
+    return bodies if all(_is_unit(b) for b in bodies) else None
+
+
+def _issuers_in_opening(opening: list[str]) -> tuple[tuple[str, ...], str]:
+    """(bodies, the words they came from) of the notice's own issuing sentence before its first heading."""
+    text = "".join(opening)
+    for pattern in _ISSUING_SENTENCES:
+        for match in pattern.finditer(text):
+            listed = match.group("bodies")
+            if _CITING.match(listed):
+                continue
+            bodies = _split_bodies(listed)
+            if bodies:
+                return bodies, match.group(0)
+    return (), ""
+
+
 _ATTACH = re.compile(r"^附\s*件\s*\d{0,2}\s*(?:[：:．.、]|$)")
 
 PROVINCES = (
@@ -663,6 +708,8 @@ def parse_notice(text: str) -> Notice:
     closing_start, closing_end = _closing(lines, body_end)
     closing = lines[closing_start:closing_end]
     issuers = tuple(p for ln in closing if _is_issuer_line(ln) for p in ln.split())
+    from_body = ((), "") if issuers else _issuers_in_opening(root.lines)
+    issuers = issuers or from_body[0]
     date = next((d for ln in closing if (d := _parse_date(ln))), None)
     if date is None and meta_date:
         date = _parse_date(meta_date.group(1)) or _parse_iso(meta_date.group(1))
@@ -692,7 +739,7 @@ def parse_notice(text: str) -> Notice:
         slogans=tuple(slogans),
         title=title,
         guiding_idea=_guiding_idea(root),
-        warnings=tuple(_warnings(title, year, theme, activities, slogans)),
+        warnings=tuple(_warnings(title, year, theme, activities, slogans, from_body)),
     )
 
 
@@ -775,8 +822,11 @@ def _scope_word(word: str, context: list[str]) -> str | None:
     return "provincial" if any(a in joined for a in _AUTONOMOUS_REGIONS) else "county"
 
 
-def _warnings(title, year, theme, activities, slogans) -> list[str]:
+def _warnings(title, year, theme, activities, slogans, issuers_from_body) -> list[str]:
     out = []
+    bodies, words = issuers_from_body
+    if bodies:
+        out.append(f"通知没有落款，发文单位取自正文“{words}”：{'、'.join(bodies)}。请核对。")
     if title is None:
         out.append("没有找到通知标题（形如“关于开展XXXX年全X‘质量月’活动的通知”）。")
     if year is None:
