@@ -136,7 +136,9 @@ def test_a_leaflet_for_another_notice_speaks_for_that_notice(campaign, catalogue
     assert content.kicker == "2009年全国“质量月”活动"  # from the title 关于开展…的通知
     assert content.theme == "全员全过程全方位参与，全面提高质量安全水平"
     assert content.date == "2009年7月15日"
-    assert content.issuers == ()  # the Jiangsu bodies did not sign the national notice
+    # the national bodies named in the notice's opening (it has no 落款), not the campaign's Jiangsu ones
+    assert content.issuers[0] == "中共中央宣传部" and content.issuers[-1] == "共青团中央"
+    assert not set(content.issuers) & set(campaign.issuers)
     assert content.slogans[0] == "夯实质量安全基础，促进经济又好又快发展"
     assert content.hotline == "12365"
 
