@@ -211,7 +211,11 @@ class _Page:
         c.restoreState()
 
     def glyphs(self, run: GlyphRun) -> None:
-        """One text object per run; each glyph gets its own text matrix (origin + rotation)."""
+        """One text object per run; each glyph gets its own text matrix (origin + rotation).
+
+        Invisible glyphs (a hidden phrase comma) are written in text render mode 3: they
+        paint nothing, but text extraction, search and screen readers get the whole text.
+        """
         if not run.glyphs:
             return
         name = register_font(run_font_path(run))
@@ -220,9 +224,13 @@ class _Page:
         c.setFillColor(self.color(run.color))
         text = c.beginText()
         text.setFont(name, run.size)
+        visible = True
         for glyph in run.glyphs:
             if not glyph.char:
                 continue
+            if glyph.visible != visible:
+                visible = glyph.visible
+                text.setTextRenderMode(0 if visible else 3)
             angle = math.radians(glyph.rotate)
             cos, sin = _clean(math.cos(angle)), _clean(math.sin(angle))
             # clockwise on the page (y up in PDF): x axis → (cos, -sin), y axis → (sin, cos)

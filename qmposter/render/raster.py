@@ -190,7 +190,7 @@ class _Canvas:
         font = _font(str(run_font_path(run)), round(run.size * self.scale * 64) / 64)
         color = _rgb(run.color)
         for glyph in run.glyphs:
-            if glyph.char.isspace() or not glyph.char:
+            if not glyph.visible or glyph.char.isspace() or not glyph.char:
                 continue
             if glyph.rotate % 360 == 0:
                 self.draw_ctx.text((self.px(glyph.x), self.px(glyph.y)), glyph.char, fill=color, font=font, anchor="ls")

@@ -140,13 +140,14 @@ class _Svg:
         )
 
     def glyphs(self, run: GlyphRun) -> None:
-        """A group per run (its text as title and aria-label), one <use> of an outline per glyph."""
+        """A group per run (its text as title and aria-label), one <use> of an outline per
+        visible glyph; invisible ones (a hidden comma) are only in the run's text."""
         path = run_font_path(run)
         outlines = _outlines(path)
         scale = run.size / outlines.upm
         uses = []
         for glyph in run.glyphs:
-            if not glyph.char or glyph.char.isspace():
+            if not glyph.visible or not glyph.char or glyph.char.isspace():
                 continue
             ref = self.glyph_def(path, outlines, glyph.char)
             if ref is None:
