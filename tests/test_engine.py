@@ -56,7 +56,8 @@ def set_as(text: str, lines: list[str], *, inline_gap: bool) -> bool:
 
 
 def drawn(run: GlyphRun) -> str:
-    return "".join(g.source or g.char for g in run.glyphs)
+    """What the run shows: its visible glyphs (a hidden comma is an invisible glyph)."""
+    return "".join(g.source or g.char for g in run.glyphs if g.visible)
 
 
 @pytest.mark.parametrize("name", ["poster-a3-red", "banner-red-0.9x6m"])
@@ -67,7 +68,7 @@ def test_text_sits_inside_the_safe_area_and_everything_inside_the_bleed(campaign
     spec = template.page
     m, b, eps = spec.safe_margin, spec.bleed, 0.01
     for run in runs(page):
-        for glyph in run.glyphs:
+        for glyph in (g for g in run.glyphs if g.visible):  # a hidden comma is no ink
             # the glyph's em cell: origin on the baseline, about 0.88 em above and 0.12 em below
             assert m - eps <= glyph.x and glyph.x + run.size <= spec.width - m + eps, (run.text, glyph)
             assert m - eps <= glyph.y - 0.88 * run.size and glyph.y + 0.12 * run.size <= spec.height - m + eps
@@ -95,7 +96,10 @@ def test_every_catalogue_slogan_is_set_whole(campaign, name):
 
 def test_poster_sets_a_two_phrase_slogan_on_two_balanced_lines(campaign):
     page = layout_page(load_template("poster-a3-red"), content(campaign, LONG))
-    assert [run.text for run in slogan_runs(page)] == ["全员全过程全方位参与", "全面提高质量安全水平"]
+    lines = slogan_runs(page)
+    assert [drawn(run) for run in lines] == ["全员全过程全方位参与", "全面提高质量安全水平"]
+    # the hidden line-end comma is still in the run's text (copy, search, screen readers)
+    assert [run.text for run in lines] == ["全员全过程全方位参与，", "全面提高质量安全水平"]
 
 
 def test_poster_carries_campaign_fields(campaign):
@@ -146,6 +150,7 @@ def test_banner_short_slogan_gets_the_issuer_at_the_end(campaign):
 def test_banner_long_slogan_uses_the_full_width_without_issuer(campaign):
     page = layout_page(load_template("banner-red-0.9x6m"), content(campaign, LONG))
     assert [drawn(run) for run in runs(page)] == [LONG.replace("，", "")]
+    assert [run.text for run in runs(page)] == [LONG]  # the gapped comma is an invisible glyph
     glyphs = runs(page)[0].glyphs
     assert glyphs[0].y == glyphs[-1].y  # one line
     assert glyphs[-1].x + runs(page)[0].size > 0.9 * page.width  # distributed to the far end

@@ -38,7 +38,12 @@ def style(**kw: object) -> TextStyle:
 
 
 def glyphs(block):
-    return [g for run in block.runs for g in run.glyphs]
+    """The drawn glyphs (hidden commas are invisible glyphs, kept only for the text)."""
+    return [g for run in block.runs for g in run.glyphs if g.visible]
+
+
+def hidden(block):
+    return [g for run in block.runs for g in run.glyphs if not g.visible]
 
 
 # --- fitting --------------------------------------------------------------------------------
@@ -118,6 +123,11 @@ def test_banner_comma_becomes_an_empty_cell(face) -> None:
     # the comma's place is one more (empty) cell with its own share of the spread
     assert g[4].x - g[3].x == pytest.approx(2 * pitch)
     assert g[-1].x + block.size == pytest.approx(1200.0)
+    # the comma is still in the text: an invisible glyph at the start of its (spread) gap
+    assert block.runs[0].text == "质量第一，安全第一" and block.lines == ("质量第一安全第一",)
+    (comma,) = hidden(block)
+    assert comma.char == comma.source == "，"
+    assert comma.x == pytest.approx(g[3].x + pitch) and comma.y == g[3].y
 
 
 def test_adjacent_marks_compress_and_line_ends_are_half_width(face) -> None:
@@ -136,8 +146,16 @@ def test_adjacent_marks_compress_and_line_ends_are_half_width(face) -> None:
 
 def test_line_end_comma_hidden_or_kept(face) -> None:
     box = Box(0, 0, 400, 230)
-    hidden = layout_text("质量第一，安全第一", box, style(max_lines=2))
-    assert all(g.source != "，" for g in glyphs(hidden))
+    gone = layout_text("质量第一，安全第一", box, style(max_lines=2))
+    assert all(g.source != "，" for g in glyphs(gone))
+    assert gone.lines == ("质量第一", "安全第一")
+    # not drawn, but in the text: an invisible glyph just after 一 (4 em from the line start)
+    assert [run.text for run in gone.runs] == ["质量第一，", "安全第一"]
+    (comma,) = hidden(gone)
+    first_line = gone.runs[0].glyphs
+    assert first_line[-1] is comma and comma.source == "，"
+    assert comma.x == pytest.approx(first_line[0].x + 4 * gone.size) and comma.y == first_line[0].y
+    assert gone.ink.x + gone.ink.width <= comma.x  # the invisible comma adds no ink
     kept = layout_text("质量第一，安全第一", box, style(max_lines=2, hide_line_end_comma=False))
     assert kept.lines == ("质量第一，", "安全第一")
     first = kept.runs[0].glyphs

@@ -10,7 +10,8 @@ breaks and the size, and places each glyph:
   a line end is set half-width (GB/T 15834 §5.1.10) and an opening mark at a line
   start loses its leading half (clreq);
 - a phrase comma ending a line is not drawn (`hide_line_end_comma`); inside a line it
-  may become an empty gap (`inline_comma="gap"`, the banner convention);
+  may become an empty gap (`inline_comma="gap"`, the banner convention); either way it
+  stays in the text as an invisible glyph (`Glyph.visible=False`) in its logical place;
 - lines are stacked by the font's ideographic em box, so a line of Han characters is
   optically centred, whatever the font's ascender and descender;
 - vertical text (竖排) runs in 1-em columns from right to left, punctuation in the
@@ -79,7 +80,8 @@ class TextBlock:
     """The set text: one GlyphRun per line (column), the size, each line's drawn text.
 
     `GlyphRun.text` of each run is exactly the sources of its glyphs, in reading order,
-    and equals `lines[i]`; hidden commas and phrase gaps are not in it.
+    invisible ones (hidden phrase commas) included: what a reader copies or searches.
+    `lines[i]` is the sources of the visible glyphs only: what the line shows.
     """
 
     runs: tuple[GlyphRun, ...]
@@ -203,6 +205,7 @@ class _Draw:
     along: float
     across: float = 0.0
     rotate: int = 0
+    visible: bool = True
 
 
 @dataclass(frozen=True)
@@ -223,13 +226,24 @@ class _Cell:
 
 @dataclass(frozen=True)
 class _Line:
+    """Placed cells, plus the invisible draws of a comma hidden at the line end (`tail`,
+    at `tail_at` em): part of the text, but no cell, so it changes no length or spacing."""
+
     cells: tuple[_Cell, ...]
     positions: tuple[float, ...]  # em from the line start to each cell's start
     length: float
+    tail: tuple[_Draw, ...] = ()
+    tail_at: float = 0.0
 
     @property
     def text(self) -> str:
-        return "".join(d.source for cell in self.cells for d in cell.draws)
+        """The logical text: every draw's source, invisible ones included."""
+        return "".join(d.source for cell in self.cells for d in cell.draws) + "".join(d.source for d in self.tail)
+
+    @property
+    def drawn(self) -> str:
+        """The text the line shows: sources of the visible draws."""
+        return "".join(d.source for cell in self.cells for d in cell.draws if d.visible)
 
 
 class _Setter:
@@ -313,9 +327,10 @@ class _Setter:
         return []
 
     def inline(self, cell: _Cell) -> _Cell:
-        """A phrase comma inside a line: kept, or an empty gap in banner style."""
+        """A phrase comma inside a line: kept, or an empty gap in banner style (the comma
+        stays in it as an invisible draw at the gap's start, for the PDF's text)."""
         if cell.comma and self.style.inline_comma == "gap" and self.style.phrase_gap > 0:
-            return _Cell("gap", self.style.phrase_gap)
+            return _Cell("gap", self.style.phrase_gap, _hidden(cell.draws))
         return cell
 
     def latin_gap(self, left: _Cell, right: _Cell) -> float:
@@ -443,6 +458,10 @@ class _Setter:
         return _Cell("latin", width, draws, rotated=True)
 
 
+def _hidden(draws: tuple[_Draw, ...]) -> tuple[_Draw, ...]:
+    return tuple(replace(d, visible=False) for d in draws)
+
+
 _ROTATE_IN_VERTICAL = frozenset("（）［］｛｝〔〕【】〖〗〘〙〚〛《》〈〉「」『』“”‘’—―…⋯～〜－()[]{}")
 _NOT_COMPRESSIBLE = frozenset("·・‧•～〜—―…⋯－")
 _TCY_MAX_WIDTH = 1.25
@@ -559,10 +578,14 @@ class _Walker:
 
     def line(self) -> _Line:
         cells, positions = list(self.cells), list(self.positions)
+        prev = cells[-1] if cells else None
         last = self._closing()
         if last is not None:
-            positions.append(_step(self.setter, cells[-1] if cells else None, last, self.cursor)[0])
+            positions.append(_step(self.setter, prev, last, self.cursor)[0])
             cells.append(last)
+        elif self.pending is not None:  # hidden: invisible, where it would have been drawn
+            at = _step(self.setter, prev, self.pending, self.cursor)[0]
+            return _Line(tuple(cells), tuple(positions), self.length(), _hidden(self.pending.draws), at)
         return _Line(tuple(cells), tuple(positions), self.length())
 
 
@@ -592,7 +615,7 @@ def _place(setter: _Setter, size: float, ends: tuple[int, ...], box: Box) -> Tex
             top = _block_top(box, style, block, low, high, size) + index * pitch
             glyphs = _horizontal_glyphs(setter, line, size, box, top + setter.face.ideo_top * size)
         runs.append(GlyphRun(style.font_id, size, style.color, glyphs, line.text))
-    return TextBlock(tuple(runs), size, tuple(line.text for line in lines))
+    return TextBlock(tuple(runs), size, tuple(line.drawn for line in lines))
 
 
 def _block_top(box: Box, style: TextStyle, block: float, below: float, above: float, size: float) -> float:
@@ -647,9 +670,13 @@ def _horizontal_glyphs(setter: _Setter, line: _Line, size: float, box: Box, base
     for i, (cell, pos) in enumerate(zip(line.cells, line.positions, strict=True)):
         if i > 0 and not _inside_latin(line.cells[i - 1], cell):
             shift += per_slot
-        x = box.x + start + shift + pos * size
-        glyphs.extend(Glyph(d.char, x + d.along * size, baseline, d.rotate, d.source) for d in cell.draws)
+        glyphs.extend(_horizontal(cell.draws, box.x + start + shift + pos * size, baseline, size))
+    glyphs.extend(_horizontal(line.tail, box.x + start + shift + line.tail_at * size, baseline, size))
     return tuple(glyphs)
+
+
+def _horizontal(draws: Sequence[_Draw], x: float, baseline: float, size: float) -> list[Glyph]:
+    return [Glyph(d.char, x + d.along * size, baseline, d.rotate, d.source, d.visible) for d in draws]
 
 
 def _vertical_glyphs(setter: _Setter, line: _Line, size: float, box: Box, centre_x: float) -> tuple[Glyph, ...]:
@@ -660,21 +687,29 @@ def _vertical_glyphs(setter: _Setter, line: _Line, size: float, box: Box, centre
     for i, (cell, pos) in enumerate(zip(line.cells, line.positions, strict=True)):
         if i > 0 and not _inside_latin(line.cells[i - 1], cell):
             shift += per_slot
-        top = box.y + start + shift + pos * size
-        for d in cell.draws:
-            y = top + d.along * size + (0.0 if d.rotate else ideo_top)
-            glyphs.append(Glyph(d.char, centre_x + d.across * size, y, d.rotate, d.source))
+        glyphs.extend(_vertical(cell.draws, box.y + start + shift + pos * size, centre_x, ideo_top, size))
+    glyphs.extend(_vertical(line.tail, box.y + start + shift + line.tail_at * size, centre_x, ideo_top, size))
     return tuple(glyphs)
 
 
+def _vertical(draws: Sequence[_Draw], top: float, centre_x: float, ideo_top: float, size: float) -> list[Glyph]:
+    return [
+        Glyph(d.char, centre_x + d.across * size, top + d.along * size + (0.0 if d.rotate else ideo_top), d.rotate,
+              d.source, d.visible)
+        for d in draws
+    ]
+
+
 def _ink_box(runs: Sequence[GlyphRun]) -> Box:
-    """Union of the glyphs' outline bounds on the page (rotation included)."""
+    """Union of the visible glyphs' outline bounds on the page (rotation included)."""
     xs: list[float] = []
     ys: list[float] = []
     for run in runs:
         face = load_font(run.font_id)
         s = run.size
         for g in run.glyphs:
+            if not g.visible:
+                continue
             x0, y0, x1, y1 = _ink(face, g.char)
             if x0 == x1:
                 continue
