@@ -43,6 +43,7 @@ PHASES = ("layout", "render", "encode", "write")
 MEMORY_JOBS = 3  # jobs per cell measured again under tracemalloc (it slows Python code 2-5x)
 POLL_SECONDS = 0.05
 MIB = 1024 * 1024
+IDEOGRAPHIC_SPACE = "\u3000"
 
 if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
@@ -329,14 +330,17 @@ def _item(item, template) -> dict | None:
 def _text_item(run) -> dict | None:
     from qmposter.fonts import load_font
 
-    glyphs = [g for g in run.glyphs if g.char]
-    if not glyphs:
+    shown = [g for g in run.glyphs if g.char and getattr(g, "visible", True)]
+    if not shown:
         return None
     common = {"font": str(load_font(run.font_id).path), "size": run.size, "color": _rgb(run.color)}
-    xs, ys = [g.x for g in glyphs], [g.y for g in glyphs]
-    if len(glyphs) > 1 and max(ys) - min(ys) > max(xs) - min(xs):
-        return {"t": "vtext", **common, "glyphs": [[g.char, g.x, g.y] for g in glyphs if not g.char.isspace()]}
-    return {"t": "text", **common, "x": glyphs[0].x, "y": glyphs[0].y, "text": "".join(g.char for g in glyphs)}
+    xs, ys = [g.x for g in shown], [g.y for g in shown]
+    if len(shown) > 1 and max(ys) - min(ys) > max(xs) - min(xs):
+        return {"t": "vtext", **common, "glyphs": [[g.char, g.x, g.y] for g in shown if not g.char.isspace()]}
+    # a hidden comma between phrases is a gap: a script would type an ideographic space there
+    chars = [g.char if getattr(g, "visible", True) else IDEOGRAPHIC_SPACE for g in run.glyphs if g.char]
+    text = "".join(chars).strip(IDEOGRAPHIC_SPACE)
+    return {"t": "text", **common, "x": shown[0].x, "y": shown[0].y, "text": text}
 
 
 def _qr_spec(item, template) -> dict:
