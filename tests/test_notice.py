@@ -368,6 +368,140 @@ def test_2020_national_notice_with_issuer_prefix_in_title() -> None:
     assert notice.slogans[2].original == "质量投诉请拨打12315。"
 
 
+def test_2022_county_notice_with_a_list_of_attachments_and_slogans_in_the_second() -> None:
+    notice = parse_notice_file(NOTICES / "2022-rudong-county-attachments.txt")
+    assert notice.title == "关于开展2022年全县“质量月”活动的通知"
+    assert (notice.year, notice.scope, notice.region) == (2022, "county", "如东")
+    assert notice.doc_number == "东市监发〔2022〕45号"  # the one cited from the national notice is not its own
+    # the 落款 comes after “附件：1.…” and the lines “2.2022年…” “3.2022年…” of the attachment list
+    assert notice.issuers == ("如东县市场监督管理局",)
+    assert notice.date == "2022-08-26"  # not the 印发 date line of the 版记
+    assert notice.theme == "推动质量变革创新，促进质量强国建设"
+    assert [(a.group, a.title) for a in notice.activities] == [
+        ("强化质量宣传", "举办“质量月”启动仪式"),
+        ("强化质量宣传", "开展“质量开放日”活动"),
+        ("推进质量提升", "开展小微企业质量管理体系认证提升行动"),
+        ("推进质量提升", "开展重点工业产品质量安全监督抽查"),
+        ("优化质量服务", "开展“计量服务进企业”活动"),
+        ("优化质量服务", "开展“标准化+”宣传"),
+    ]
+    # 附件2 only: not the rows of the 附件1 table, nor the 附件3 form, nor the 抄送 lines
+    assert _texts(notice) == [
+        "推动质量变革创新，促进质量强国建设",
+        "质量第一，效益优先",
+        "加强质量支撑，共建质量强县",
+        "质量强县，人人有责",
+        "诚信经营守底线，质量安全放心购",
+        "投诉举报请拨打12315",
+    ]
+    assert notice.warnings == ()
+
+
+def test_2019_provincial_notice_with_the_theme_in_a_paragraph_and_slogans_numbered_in_brackets() -> None:
+    notice = parse_notice_file(NOTICES / "2019-anhui-inline-theme.txt")
+    assert (notice.year, notice.scope, notice.region) == (2019, "provincial", "安徽")
+    assert notice.doc_number == "皖市监函〔2019〕312号"
+    assert notice.date == "2019-08-20"
+    assert notice.issuers == (
+        "安徽省市场监督管理局",
+        "安徽省经济和信息化厅",
+        "安徽省住房和城乡建设厅",
+        "安徽省总工会",
+        "共青团安徽省委",
+    )
+    assert notice.theme == "共创质量时代，齐享美好生活"  # “活动主题为“…”。” inside 一、总体要求
+    assert [a.group for a in notice.activities] == ["重点活动"] * 5
+    assert notice.activities[0].title == "召开全省“质量月”活动启动会"
+    assert notice.activities[4].title == "开展“质量走基层”宣传"
+    assert _texts(notice) == [
+        "共创质量时代，齐享美好生活",
+        "质量第一，效益优先",
+        "推动高质量发展，建设质量强省",
+        "弘扬工匠精神，打造安徽品牌",
+        "质量提升，人人有责",
+        "坚守质量底线，守护消费安全",
+    ]
+    assert notice.warnings == ()
+
+
+def test_2014_web_page_copy_with_hard_wrapped_paragraphs_and_page_junk() -> None:
+    notice = parse_notice_file(NOTICES / "2014-xiamen-web-wrapped.txt")
+    assert notice.title == "关于开展2014年全市“质量月”活动的通知"
+    assert (notice.year, notice.scope, notice.region) == (2014, "municipal", "厦门")
+    assert notice.doc_number == "厦质监〔2014〕102号"
+    assert notice.date == "2014-08-28"  # not the page's 发布日期 2014-08-29
+    # the body goes on past a wrapped line “宣传标语和悬挂横幅营造浓厚的活动氛围”, which is no slogan heading
+    assert notice.issuers == ("厦门市质量技术监督局", "厦门市经济和信息化局")
+    assert notice.theme == "建设质量强国，打造厦门品牌"  # “主题是“建设质量强国，打造厦门品⏎牌”。”
+    assert [a.title for a in notice.activities] == [
+        "举办“质量月”启动仪式",
+        "开展质量知识进社区活动",
+        "开展“标杆比对”活动",
+        "开展工程质量观摩活动",
+    ]
+    # hard wraps joined back, the “1.5” of 1.5万份 kept
+    assert notice.activities[1].text == (
+        "开展质量知识进社区活动。组织质量专家深入社区讲解食品相关产品、儿童用品、电动自行车等与群众生活密切相关"
+        "产品的质量安全知识，发放宣传资料1.5万份。"
+    )
+    assert (
+        notice.activities[3].text
+        == "开展工程质量观摩活动。组织在建工程质量安全观摩，推广先进的施工工艺和质量管理经验。"
+    )
+    # the page footer (主办：… 地址：… ICP) is not a slogan
+    assert _texts(notice) == [
+        "建设质量强国，打造厦门品牌",
+        "质量第一，诚信为本",
+        "质量是企业的生命",
+        "人人关注质量，人人创造质量",
+        "质量投诉请拨打12365",
+    ]
+    assert notice.warnings == ()
+
+
+def test_2011_notice_without_closing_and_with_only_a_cited_issuing_sentence() -> None:
+    notice = parse_notice_file(NOTICES / "2011-fujian-no-closing.txt")
+    assert (notice.year, notice.scope, notice.region) == (2011, "provincial", "福建")  # no 落款: 福建 from the text
+    assert notice.doc_number == "闽质监质〔2011〕186号"
+    assert notice.date == "2011-08-16"  # 二〇一一年八月十六日, the only line of the closing
+    # “根据国家质量监督检验检疫总局、…和共青团中央联合下发的《…》精神” names the national notice's bodies
+    assert notice.issuers == ()
+    assert not any("落款" in w for w in notice.warnings)
+    assert notice.theme == "加强质量管理，建设质量强省"  # “开展以“…”为主题的“质量月”活动”, no 主题 heading
+    assert [a.title for a in notice.activities] == [
+        "召开全省质量工作会议",
+        "开展“福建名牌产品进社区”活动",
+        "开展全省质量管理小组成果发布活动",
+    ]
+    assert _texts(notice) == [
+        "加强质量管理，建设质量强省",
+        "质量第一，用户至上",
+        "福建制造，品质保证",
+        "打造福建品牌，提升质量水平",
+    ]
+
+
+def test_2023_cover_letter_issuing_an_attached_plan_with_slogans_in_a_table() -> None:
+    notice = parse_notice_file(NOTICES / "2023-haian-plan.txt")
+    assert notice.title == "关于印发《2023年全市“质量月”活动方案》的通知"
+    assert (notice.year, notice.scope, notice.region) == (2023, "municipal", "海安")
+    assert notice.doc_number == "海市监发〔2023〕38号"
+    assert notice.issuers == ("海安市市场监督管理局（知识产权局）",)  # a body with its second name in brackets
+    assert notice.date == "2023-08-25"
+    # theme, guiding idea and activities are in the attached plan (附件1), not in the cover letter
+    assert notice.theme == "质量第一，品质生活"
+    assert notice.guiding_idea == "坚持质量第一、效益优先，以质量强市建设为主线，推动全市经济高质量发展。"
+    assert [(a.group, a.title) for a in notice.activities] == [
+        ("主要活动", "举办“质量月”启动仪式"),
+        ("主要活动", "开展质量基础设施“一站式”服务进企业活动"),
+        ("主要活动", "开展重点产品质量安全监督抽查"),
+    ]
+    # rows “1<TAB>质量第一，品质生活” of a Word table: the 序号 column is not part of the slogan
+    assert _texts(notice) == ["质量第一，品质生活", "建设质量强市，共享品质生活", "投诉举报请拨打12315"]
+    assert all(s.original is None for s in notice.slogans)
+    assert notice.warnings == ()
+
+
 # --- issuers named in the body when there is no 落款 ---------------------------------------------
 
 NO_CLOSING = """关于开展2011年全省“质量月”活动的通知

@@ -101,16 +101,19 @@ def parse_notice_file(path: Path | str) -> Notice:
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
-_JUNK_TOKENS = re.compile(r"[【\[](?:打印|关闭|关闭窗口|打印本页|返回顶部|收藏|分享|字体[：:][^】\]]*|[大中小])[】\]]")
+_JUNK_TOKENS = re.compile(
+    r"[【\[](?:打印|关闭|关闭窗口|打印本页|返回顶部|收藏|分享|我要纠错|纠错|字体[：:][^】\]]*|[大中小])[】\]]"
+)
 _JUNK_FIELD = (
     "来源|信息来源|文章来源|稿件来源|发布时间|发布日期|更新时间|作者|编辑|责任编辑|审核|浏览次数|浏览量|点击数|点击量|"
     "阅读次数|阅读量|访问量|字号|字体|当前位置|您当前的位置|您现在的位置|所在位置|当前页面|索引号|主题分类|发文机关|"
     "发布机构|成文日期|生成日期|发文字号|有效性|分类|体裁分类|主题词|关键词|附件下载|相关附件|相关链接|相关文章|相关新闻|"
-    "相关阅读|推荐阅读|分享到|上一篇|下一篇"
+    "相关阅读|推荐阅读|分享到|上一篇|下一篇|主办|主办单位|承办|承办单位|协办单位|网站标识码|地址|邮编|邮政编码"
 )
 _JUNK_LINE = re.compile(
-    rf"^(?:(?:{_JUNK_FIELD})\s*[：:]|首页\s*[>＞»›]|分享到|上一篇|下一篇|扫一扫|打印本页|关闭窗口|返回顶部|【?打印】?\s*$)"
-    r"|版权所有|ICP备|Copyright|All Rights Reserved|技术支持[：:]|\.(?:docx?|wps|pdf|xlsx?|rar|zip)\b",
+    rf"^(?:(?:{_JUNK_FIELD})\s*[：:]|首页\s*[>＞»›]|分享到|上一篇|下一篇|扫一扫|打印本页|关闭窗口|返回顶部|网站地图|联系我们"
+    r"|【?打印】?\s*$)|版权所有|ICP备|公网安备|Copyright|All Rights Reserved|技术支持[：:]"
+    r"|\.(?:docx?|wps|pdf|xlsx?|rar|zip)\b",
     re.IGNORECASE,
 )
 _META_DOCNUM = re.compile(r"发文字号\s*[：:]\s*(\S+?号)")
@@ -219,14 +222,26 @@ _DOC_NUMBER = re.compile(
 )
 
 _UNIT_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]{3,40}$")
-_UNIT_END = re.compile(r"(局|厅|委|会|部|办|院|府|室|中心|所|站|处|署|中央|社|司|团)$")
+_UNIT_END = re.compile(r"(局|厅|委|会|部|办|院|府|室|中心|所|站|处|署|中央|社|司|团|小组)$")
 _UNIT_STRONG = re.compile(r"(局|厅|部|委员会|协会|联合会|工会|办公室|政府|中央|党委|团委|[省市县区]委)$")
 _UNIT_PLACE = re.compile(r"省|市|县|区|州|盟|旗|国家|国务院|中国|中华|全国|共青团|中共")
 
 
+_UNIT_ALIAS = re.compile(r"[（(][\u4e00-\u9fff]{2,20}[）)]$")
+
+
 def _is_unit(part: str) -> bool:
-    """Does this look like the name of an issuing body (江苏省总工会, 共青团中央)?"""
-    if not _UNIT_CHARS.match(part) or not _UNIT_END.search(part):
+    """Does this look like the name of an issuing body (江苏省总工会, 共青团中央)?
+
+    A body with a second name in brackets counts too: 海安市市场监督管理局（知识产权局）.
+    """
+    if not _UNIT_CHARS.match(part):
+        return False
+    if alias := _UNIT_ALIAS.search(part):
+        if not _UNIT_END.search(alias.group(0)[1:-1]):
+            return False
+        part = part[: alias.start()]
+    if not _UNIT_END.search(part):
         return False
     return bool(_UNIT_STRONG.search(part) or _UNIT_PLACE.search(part))
 
@@ -493,23 +508,40 @@ def _section_text(node: _Node) -> list[str]:
 
 
 _THEME_SENTENCE = re.compile(r"主题(?:确定)?(?:是|为)\s*[：:]?\s*[“\"「『]([^”\"」』]{4,60})[”\"」』]")
+_THEME_WITH = re.compile(r"以\s*[“\"「『]([^”\"」』]{4,60})[”\"」』]\s*为(?:活动)?主题")
 
 
 def _theme(root: _Node, body: list[str]) -> str | None:
+    """Under a 主题 heading; else “主题是/为“……””; else “以“……”为主题” in a sentence about the 质量月."""
     for node in _walk(root):
         name = node.name
         if name and "主题" in name and "主题词" not in name:
             lines = _section_text(node)
             if lines:
-                quoted = _THEME_SENTENCE.search(lines[0])
-                theme = quoted.group(1) if quoted else _unquote(lines[0])
+                first = _unwrap_quote(lines)
+                quoted = _THEME_SENTENCE.search(first)
+                theme = quoted.group(1) if quoted else _unquote(first)
                 if theme and len(theme) <= 80:
                     return canonical(theme) or None
-    for line in body:
-        quoted = _THEME_SENTENCE.search(line)
-        if quoted:
+    text = "".join(body)  # a theme sentence may be hard-wrapped (text pasted from a web page)
+    quoted = _THEME_SENTENCE.search(text)
+    if quoted:
+        return canonical(quoted.group(1)) or None
+    for sentence in re.split(r"[。！？；]", text):
+        quoted = _THEME_WITH.search(sentence)
+        if quoted and "质量月" in sentence:
             return canonical(quoted.group(1)) or None
     return None
+
+
+def _unwrap_quote(lines: list[str]) -> str:
+    """The first line, joined with the next ones while a hard wrap has left a “ or 「 open."""
+    text = lines[0]
+    for line in lines[1:4]:
+        if text.count("“") <= text.count("”") and text.count("「") <= text.count("」"):
+            break
+        text += line
+    return text
 
 
 def _unquote(text: str) -> str:
@@ -584,14 +616,33 @@ def _body_end(lines: list[str], start: int) -> int:
         line = lines[i]
         if _ATTACH.match(line) or _is_date_line(line) or _is_issuer_line(line):
             return i
-        if _marker(line)[0] is None and _is_slogan_heading(line):
+        if _marker(line)[0] is None and _is_slogan_heading(line) and not _continues(lines, i, start):
             return i
     return len(lines)
 
 
+def _continues(lines: list[str], i: int, start: int = 0) -> bool:
+    """Is line i the rest of a sentence hard-wrapped from line i-1 (text pasted from a web page)?
+
+    The line before is then a long, unfinished sentence: it has a comma or 、 and does not
+    end with a full stop, colon or closing bracket. Such a line is never a heading.
+    """
+    if i <= start:
+        return False
+    prev = lines[i - 1]
+    return len(prev) >= 15 and bool(re.search(r"[，、]", prev)) and not re.search(r"[。！？；：:”」）)…]$", prev)
+
+
+_ATTACHMENT_ITEM = re.compile(r"^\d{1,2}\s*[.．、]\s*\S[^。]{0,58}$")  # “2.2022年全县…宣传标语” in a 附件 list
+
+
 def _closing(lines: list[str], start: int) -> tuple[int, int]:
-    """(first, end) of the 落款 block: issuer lines and the date, after any 附件 mentions."""
-    for i in range(start, min(len(lines), start + 8)):
+    """(first, end) of the 落款 block: issuer lines and the date, after any 附件 mentions.
+
+    A 附件 mention may list several attachments, one per line (“附件：1.…” then “2.2022年…”);
+    “2.2022” is not a numbering marker (a decimal point), so such lines are matched on their own.
+    """
+    for i in range(start, min(len(lines), start + 12)):
         line = lines[i]
         if _is_issuer_line(line) or _is_date_line(line):
             end = i
@@ -600,7 +651,12 @@ def _closing(lines: list[str], start: int) -> tuple[int, int]:
             ):
                 end += 1
             return i, end
-        if not (_ATTACH.match(line) or _is_note(line) or (_marker(line)[0] is not None and len(line) <= 40)):
+        if not (
+            _ATTACH.match(line)
+            or _is_note(line)
+            or _ATTACHMENT_ITEM.match(line)
+            or (_marker(line)[0] is not None and len(line) <= 40)
+        ):
             break
     return start, start
 
@@ -626,9 +682,13 @@ def _slogan_line_stops(line: str) -> bool:
     return len(text) > 60 or "。" in text
 
 
+_TABLE_NUMBER = re.compile(r"^\d{1,2}\s+(?=[^\x00-\x7f])")  # “1\t质量第一” from a Word table (序号 column)
+
+
 def _strip_item(line: str) -> str:
     """The slogan as printed, without its numbering, bullet or wrapping quotes."""
     _, text = _marker(line)
+    text = _TABLE_NUMBER.sub("", text)
     text = _BULLET.sub("", text).strip()
     if len(text) > 2 and text[0] in _QUOTES and text.endswith(_QUOTES[text[0]]):
         inner = text[1:-1]
@@ -666,7 +726,7 @@ def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
     """
     following: list[list[NoticeSlogan]] = []  # slogans of the lines after line i (last line first)
     for i in range(len(lines) - 1, start - 1, -1):
-        if following and _is_slogan_heading(lines[i]):
+        if following and _is_slogan_heading(lines[i]) and not _continues(lines, i, start):
             return [s for line in reversed(following) for s in line]
         on_line = _slogan_line(lines[i])
         if on_line is _STOP:
@@ -714,8 +774,11 @@ def parse_notice(text: str) -> Notice:
     if date is None and meta_date:
         date = _parse_date(meta_date.group(1)) or _parse_iso(meta_date.group(1))
 
-    theme = _theme(root, body)
-    activities = [a for section in _activity_sections(root) for a in _activities(section)]
+    theme, activities, guiding_idea = _contents(body)
+    if theme is None or not activities:
+        # 关于印发《…活动方案》的通知: a short cover letter; the plan itself is the attachment.
+        plan = _contents(_attached_plan(lines, closing_end))
+        theme, activities, guiding_idea = theme or plan[0], activities or plan[1], guiding_idea or plan[2]
     slogans = _slogans(lines, after_title)
     year = _year(title, [*body, *lines], date, doc_number)
 
@@ -738,9 +801,30 @@ def parse_notice(text: str) -> Notice:
         activities=tuple(activities),
         slogans=tuple(slogans),
         title=title,
-        guiding_idea=_guiding_idea(root),
+        guiding_idea=guiding_idea,
         warnings=tuple(_warnings(title, year, theme, activities, slogans, from_body)),
     )
+
+
+def _contents(body: list[str]) -> tuple[str | None, list[Activity], str | None]:
+    """(theme, activities, guiding idea) from the numbered outline of some body text."""
+    root = _outline(body)
+    activities = [a for section in _activity_sections(root) for a in _activities(section)]
+    return _theme(root, body), activities, _guiding_idea(root)
+
+
+_PLAN_TITLE = re.compile(r"质量月.*(?:方案|安排|计划|要点)$")
+_PLAN_END = re.compile(r"^(?:抄送|印发)")
+
+
+def _attached_plan(lines: list[str], start: int) -> list[str]:
+    """The text of an attached 活动方案 after the 落款: from its title line to the next 附件 or 抄送."""
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if _PLAN_TITLE.search(line) and len(line) <= 60 and "。" not in line and _marker(line)[0] is None:
+            ends = (j for j in range(i + 1, len(lines)) if _ATTACH.match(lines[j]) or _PLAN_END.match(lines[j]))
+            return lines[i + 1 : next(ends, len(lines))]
+    return []
 
 
 def _parse_iso(text: str) -> str | None:
