@@ -62,7 +62,7 @@ KIND_CASES = [
     ("质量，安全", 1, br.PHRASE),  # after ，
     ("抓质量  促发展", 2, br.PHRASE),  # a run of spaces between phrases
     ("好。”他说", 0, br.PHRASE),  # after 。” the sentence is closed
-    ("质量，安全", 0, br.PLAIN),  # 质|量: may be inside a word
+    ("质量，安全", 0, br.INSIDE),  # 质|量: inside the word 质量
     ("企业的生命", 1, br.BOUND),  # 业|的: a line should not start with 的
     ("企业的生命", 2, br.WORD),  # 的|生
     ("质量是生命", 1, br.WORD),  # 量|是
@@ -72,6 +72,23 @@ KIND_CASES = [
     ("www.samr.gov.cn", 0, br.EMERGENCY),
     ("一\n二", 0, br.FORCED),
     ("Quality Month", 0, br.MINOR),
+    # dictionary words (jieba): 江苏省 | 质量技术监督局, a compound of 质量 | 技术 | 监督局
+    ("江苏省质量技术监督局", 2, br.DICT),  # 省|质: between two words
+    ("江苏省质量技术监督局", 1, br.INSIDE),  # 苏|省: 江苏省 is one word
+    ("江苏省质量技术监督局", 4, br.COMPOUND),  # 量|技: a seam inside 质量技术监督局
+    ("江苏省质量技术监督局", 7, br.INSIDE),  # 督|局: 监督局 is one word
+    ("江苏省人民政府国有资产监督管理委员会", 6, br.DICT),  # 府|国
+    ("江苏省人民政府国有资产监督管理委员会", 8, br.COMPOUND),  # 有|资: inside 国有资产
+    ("质量诚信是企业的信誉和生命", 1, br.DICT),  # 质量|诚信
+    ("质量诚信是企业的信誉和生命", 3, br.WORD),  # 诚信|是: the one-character hint still counts
+    ("质量诚信是企业的信誉和生命", 6, br.BOUND),  # 企业|的
+    ("构建和谐社会", 1, br.DICT),  # 构建|和谐: not the conjunction 和
+    ("构建和谐社会", 2, br.INSIDE),  # 和|谐: the old hint called this WORD
+    ("又好又快", 0, br.SINGLE),  # 又|好: one-character words of a four-character unit
+    ("扫码了解质量月活动", 5, br.INSIDE),  # 量|月: 质量月 is one word (EXTRA_WORDS)
+    ("扫码了解质量月活动", 6, br.DICT),  # 质量月|活动
+    ("扫码了解www.samr.gov.cn质量月活动", 3, br.MINOR),  # 了解|www: before a long Latin word
+    ("扫码了解www.samr.gov.cn质量月活动", 7, br.MINOR),  # .cn|质量月: after it
 ]
 
 
@@ -86,6 +103,21 @@ def test_phrase_separator_gap_and_word_space() -> None:
     segs = br.segment("Quality Month")
     assert segs[0].gap == br.GAP_SPACE
     assert br.line_texts(segs, ()) == ["Quality Month"]
+
+
+@pytest.mark.parametrize(
+    ("word", "seams"),
+    [
+        ("江苏省人民政府", {3}),  # 江苏省 | 人民政府
+        ("质量技术监督局", {2, 4}),  # 质量 | 技术 | 监督局
+        ("国有资产", {2}),
+        ("中华人民共和国", set()),  # 中华人民 | 共和国 or 中华 | 人民共和国: no sure seam
+        ("委员会", set()),  # 委员 | 会 leaves a one-character part
+        ("质量", set()),
+    ],
+)
+def test_compound_seams(word: str, seams: set[int]) -> None:
+    assert br.compound_seams(word) == seams
 
 
 def test_url_pieces() -> None:
@@ -126,12 +158,45 @@ LAYOUT_CASES = [
     ("质量是企业的生命，安全是人民的生命", 500, 300, 1, ("质量是企业的生命，安全是人民的生命",)),
     # a forced newline is obeyed
     ("质量月\n2010", 300, 300, 2, ("质量月", "2010")),
+    # organisation names (落款) break between words, not inside them. 80 pt wide: one line
+    # (10 em) needs 8 pt < min_size; 3 + 7 at 11.4 pt beats 5 + 5 at 16 pt, whose break
+    # 质量|技术 is inside the word 质量技术监督局 (log 5 against log 1.8 + imbalance 0.49)
+    ("江苏省质量技术监督局", 80, 400, 2, ("江苏省", "质量技术监督局")),
+    # 18 characters in 120 pt: 7 + 11 at 10.9 pt beats 9 + 9 at 13.3 pt cut inside 国有资产;
+    # 11 + 7 at 国有资产|监督管理 scores the same, and ties go to the earlier break
+    ("江苏省人民政府国有资产监督管理委员会", 120, 400, 2, ("江苏省人民政府", "国有资产监督管理委员会")),
+    # 75 pt allows at most 7.5 em at min_size: three lines at the two word boundaries
+    ("江苏省人民政府国有资产监督管理委员会", 75, 400, 3, ("江苏省人民政府", "国有资产", "监督管理委员会")),
+    # a single phrase: subject | 是 + object, the object kept whole (4 + 4 + 5 at 80 pt)
+    ("质量诚信是企业的信誉和生命", 400, 400, 3, ("质量诚信", "是企业的", "信誉和生命")),
+    # one line would need 9.2 pt < min_size; 5 + 8 after 是 and 8 + 5 after 的 score the
+    # same, the earlier wins and keeps 企业的信誉和生命 whole; 4 + 9 before 是 is too uneven
+    ("质量诚信是企业的信誉和生命", 120, 400, 2, ("质量诚信是", "企业的信誉和生命")),
 ]
 
 
 @pytest.mark.parametrize(("text", "width", "height", "max_lines", "expected"), LAYOUT_CASES)
 def test_designer_breaks(text: str, width: float, height: float, max_lines: int, expected: tuple[str, ...]) -> None:
     block = layout_text(text, Box(0, 0, width, height), _style(max_lines))
+    assert block.lines == expected
+
+
+# A URL is one word: lines break before or after it. Only when no such layout fits at
+# min_size does it break inside, after a "/" or before a dot.
+URL_CASES = [
+    # three lines fit (the URL is about 9.3 em, 232 pt at 25 pt)
+    (300, 25, 3, ("扫码了解", "www.samr.gov.cn", "质量月活动")),
+    # two lines at ≥ 32 pt hold at most 12.5 em: 扫码了解www.samr.gov.cn is 13.4 em and
+    # www.samr.gov.cn质量月活动 14.4 em, so the URL has to break (before .gov)
+    (400, 32, 2, ("扫码了解www.samr", ".gov.cn质量月活动")),
+]
+
+
+@pytest.mark.parametrize(("width", "min_size", "max_lines", "expected"), URL_CASES)
+def test_url_breaks_only_as_a_last_resort(width: float, min_size: float, max_lines: int,
+                                          expected: tuple[str, ...]) -> None:
+    style = TextStyle("noto-sans-sc-black", BLACK, min_size, 300, max_lines=max_lines)
+    block = layout_text("扫码了解www.samr.gov.cn质量月活动", Box(0, 0, width, 300), style)
     assert block.lines == expected
 
 
@@ -142,6 +207,7 @@ INVARIANT_TEXTS = [
     "《产品质量法》（修订）实施，质量是企业的生命",
     "坚持以质量为核心，推动经济社会又好又快发展，全面提升质量水平",
     "马克·吐温说：“好！”1～3月100%合格",
+    "江苏省人民政府国有资产监督管理委员会",
 ]
 
 

@@ -11,13 +11,15 @@ The rules follow W3C "Requirements for Chinese Text Layout" (clreq), basic level
 
 On top of the rules, every break opportunity gets a *kind* that says how natural it is
 for a slogan: after a phrase (，。；！？ or a run of spaces between Chinese words) is
-best, inside a phrase is poor, between a number and its Han neighbour is worse, and
-inside a URL is a last resort. Choosing among the opportunities needs widths and a
-box, which is `fit.py`'s job; this module is pure text.
+best; inside a phrase, between two dictionary words is good, inside a word is bad
+(the words come from jieba, see `word_breaks`); between a number and its Han neighbour
+is poor, and inside a URL is a last resort. Choosing among the opportunities needs
+widths and a box, which is `fit.py`'s job; this module is pure text.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -63,10 +65,14 @@ CJK_PUNCT = frozenset(
 FORCED = "forced"        # an explicit newline in the text
 PHRASE = "phrase"        # after ，。；！？ or at a run of spaces between Chinese phrases
 MINOR = "minor"          # after 、：or a closing bracket, before an opening one, between Latin words
-WORD = "word"            # inside a phrase at a sure word boundary (around 是 和 与 …, after 的)
-PLAIN = "plain"          # between two Han characters inside a phrase (maybe inside a word)
+WORD = "word"            # a sure word boundary inside a phrase: around 是 和 与 及 并 或, after 的
+DICT = "dict"            # between two dictionary words (江苏省|质量技术监督局, 百年大计|质量第一)
+PLAIN = "plain"          # Han next to a dash or ellipsis (他|——): no words to look up
+SINGLE = "single"        # next to a one-character dictionary word (质量|月, 以|质量, 又|好): unsure
 POOR = "poor"            # between a short Latin word/number and a Han neighbour (2010|年)
 BOUND = "bound"          # before a bound particle (…企业|的…): a line should not start with 的
+COMPOUND = "compound"    # inside a long dictionary word, at a seam between its parts (质量|技术监督局)
+INSIDE = "inside"        # inside a dictionary word (质|量, 江苏|省): cuts the word
 EMERGENCY = "emergency"  # inside a URL, after / or before a dot: only when nothing else fits
 
 SHORT_WORD = 5
@@ -74,25 +80,45 @@ SHORT_WORD = 5
 breaking between them is POOR. A longer one (a URL, an English word), or one the text
 sets off with a space, stands on its own and breaks like a phrase part (MINOR)."""
 
+LAST_RESORT = math.log(1e6)
+"""Cost of EMERGENCY: more than any size gain (no template's max_size/min_size comes near
+10⁶) plus the worst imbalance, so a URL breaks only when no other layout fits at all."""
+
 PENALTY: dict[str, float] = {
     FORCED: 0.0,
     PHRASE: 0.0,
     MINOR: math.log(1.15),
     WORD: math.log(1.25),
+    DICT: math.log(1.8),
     PLAIN: math.log(1.8),
+    SINGLE: math.log(2.2),
     POOR: math.log(2.5),
     BOUND: math.log(3.0),
-    EMERGENCY: math.log(3.0),
+    COMPOUND: math.log(5.0),
+    INSIDE: math.log(8.0),
+    EMERGENCY: LAST_RESORT,
 }
-"""Cost of breaking at each kind, in units of log(font size): a break that may cut a
-word (PLAIN) is taken only when it buys a font size 1.8 times the best layout
-without it. `fit.py` adds these to its score."""
+"""Cost of breaking at each kind, in units of log(font size): a break between two
+dictionary words (DICT) is taken only when it buys a font size 1.8 times the best
+layout without it. `fit.py` adds these to its score.
+
+DICT costs what any break between two Han characters cost before there was a
+dictionary: the dictionary says *where* a phrase may break, not *whether* breaking a
+phrase is worth it (创造高质量，奉献|高质量，享受高质量 must stay on one line). A break
+inside a word must outweigh the size a balanced split gains plus the imbalance it
+avoids: 江苏省|质量技术监督局 (3 + 7 characters) beats 江苏省质量|技术监督局 (5 + 5)
+only because log 5 − log 1.8 > log(7/5) + 1.5·(1 − 3/7)². See docs/layout.md."""
 
 WORD_BEFORE = frozenset("是和与及并或")
 WORD_AFTER = frozenset("的是和与及并或")
-"""Single-character words that are almost never part of a longer word in slogans:
-a break before or after them (after 的) falls on a word boundary. Without a
-dictionary this is the only word knowledge the breaker has; see docs/layout.md."""
+"""Single-character words that are almost never part of a longer word in slogans: a
+break before or after them (after 的) is a sure word boundary, WORD, cheaper than a
+plain dictionary boundary. They count only where the dictionary cuts them off as
+words of their own (not in 和谐, 是否, 目的)."""
+
+EXTRA_WORDS = ("质量月",)
+"""Words of the campaign's own domain that jieba's dictionary lacks (it cuts 质量|月,
+so "了解质量 / 月活动" would be a cheap break); its adjacent words are joined into them."""
 
 BOUND_PARTICLES = frozenset("的地得了着过们")
 """Particles bound to the word before them: a line starting with one reads badly."""
@@ -122,6 +148,7 @@ class _Atom:
     text: str
     kind: str  # "han" | "punct" | "latin" | "dash2" | "sep" | "space" | "newline"
     url_cont: bool = False  # a URL piece after the first one
+    url: bool = False  # any piece of a URL
 
 
 def char_class(ch: str) -> str:
@@ -174,7 +201,7 @@ def _word_atoms(word: str) -> list[_Atom]:
     """A Latin word is one atom; a URL is several, breakable only as a last resort."""
     if not is_url(word):
         return [_Atom(word, "latin")]
-    return [_Atom(piece, "latin", url_cont=k > 0) for k, piece in enumerate(url_pieces(word))]
+    return [_Atom(piece, "latin", url_cont=k > 0, url=True) for k, piece in enumerate(url_pieces(word))]
 
 
 def _classify_spaces(atoms: list[_Atom]) -> list[_Atom]:
@@ -240,10 +267,12 @@ def url_pieces(word: str) -> list[str]:
     return pieces
 
 
-def _break_kind(left: _Atom, right: _Atom, sep: _Atom | None, phrase_closed: bool) -> str | None:
+def _break_kind(left: _Atom, right: _Atom, sep: _Atom | None, phrase_closed: bool,
+                word_kind: str | None = None) -> str | None:
     """The kind of break allowed between two adjacent atoms, or None if forbidden.
 
-    `phrase_closed` is true when `left` ends a phrase (。 or 。” …).
+    `phrase_closed` is true when `left` ends a phrase (。 or 。” …); `word_kind` is what
+    the dictionary says about the place when both atoms are Han in one run (`word_breaks`).
     """
     if sep is not None and sep.kind == "newline":
         return FORCED
@@ -259,13 +288,123 @@ def _break_kind(left: _Atom, right: _Atom, sep: _Atom | None, phrase_closed: boo
     if last in "、：:" or last in CLOSING_QUOTES + CLOSING_BRACKETS or first in OPENING_QUOTES + OPENING_BRACKETS:
         return MINOR
     if "latin" in (left.kind, right.kind):
-        word = left.text if left.kind == "latin" else right.text
-        return POOR if sep is None and len(word) <= SHORT_WORD else MINOR
+        word = left if left.kind == "latin" else right
+        return POOR if sep is None and len(word.text) <= SHORT_WORD and not word.url else MINOR
+    if word_kind is not None:
+        return word_kind
+    # Han next to a dash or an ellipsis: no words to look up, the one-character rules only
     if first in BOUND_PARTICLES:
         return BOUND
     if last in WORD_AFTER or first in WORD_BEFORE:
         return WORD
     return PLAIN
+
+
+# --- dictionary words (jieba) ------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def word_breaks(run: str) -> tuple[str, ...]:
+    """Kind of the break before each of run[1:], for a run of Han characters.
+
+    The run is cut into words by jieba (`rjieba`, its bundled dictionary plus HMM for
+    unknown words). Between two words is DICT; WORD next to the sure one-character words
+    (是 和 与 及 并 或, after 的); BOUND before a one-character bound particle; SINGLE next
+    to any other one-character word (jieba leaves 质量|月 and 又|好|又|快 in single
+    characters that usually belong to a larger unit). Inside a word is INSIDE, except at
+    the seams of a long compound (`compound_seams`), which are COMPOUND. Cached: the
+    same phrases are laid out again and again (templates, sizes, retries).
+    """
+    words = _words(run)
+    kinds: list[str] = []
+    for k, word in enumerate(words):
+        if k > 0:
+            kinds.append(_between_words(words[k - 1], word))
+        seams = compound_seams(word)
+        kinds.extend(COMPOUND if p in seams else INSIDE for p in range(1, len(word)))
+    return tuple(kinds)
+
+
+def _words(run: str) -> list[str]:
+    """jieba's words of `run`; one word per character if its cut does not add up."""
+    import rjieba  # imported on first use: `qmposter --help` and text-free jobs never pay for it
+
+    words = rjieba.cut(run)
+    return _join_extra_words(words) if "".join(words) == run else list(run)
+
+
+def _join_extra_words(words: list[str]) -> list[str]:
+    """Join runs of adjacent words that spell one of EXTRA_WORDS (质量 + 月 → 质量月)."""
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        for extra in EXTRA_WORDS:
+            j, text = k, ""
+            while j < len(words) and len(text) < len(extra):
+                text, j = text + words[j], j + 1
+            if j - k > 1 and text == extra:
+                out.append(text)
+                k = j
+                break
+        else:
+            out.append(words[k])
+            k += 1
+    return out
+
+
+def _between_words(left: str, right: str) -> str:
+    if right in BOUND_PARTICLES:
+        return BOUND
+    if right in WORD_BEFORE or left in WORD_AFTER:
+        return WORD
+    if len(left) == 1 or len(right) == 1:
+        return SINGLE
+    return DICT
+
+
+@functools.lru_cache(maxsize=4096)
+def compound_seams(word: str) -> frozenset[int]:
+    """Places inside a long dictionary word where it splits into smaller words.
+
+    jieba keeps compounds such as 江苏省人民政府 or 质量技术监督局 whole. A seam is a
+    position shared by every tiling of the word into the fewest dictionary words of
+    two or more characters (the word itself excluded): 江苏省|人民政府, 质量|技术|监督局.
+    Where tilings disagree (中华人民|共和国 or 中华|人民共和国) there is no seam: better
+    no hint than a wrong one.
+    """
+    n = len(word)
+    if n < 4:
+        return frozenset()
+    import rjieba
+
+    parts = [(a, b) for a in range(n) for b in range(a + 2, n + 1) if b - a < n and rjieba.has_word(word[a:b])]
+    worst = n + 1
+    head = [0] + [worst] * n  # head[i]: fewest parts tiling word[:i]
+    for a, b in sorted(parts, key=lambda part: part[1]):
+        head[b] = min(head[b], head[a] + 1)
+    tail = [worst] * n + [0]  # tail[i]: fewest parts tiling word[i:]
+    for a, b in sorted(parts, key=lambda part: -part[0]):
+        tail[a] = min(tail[a], tail[b] + 1)
+    if head[n] >= worst:
+        return frozenset()
+    used = [(a, b) for a, b in parts if head[a] + 1 + tail[b] == head[n]]
+    return frozenset(p for p in range(1, n) if not any(a < p < b for a, b in used))
+
+
+def _run_kinds(atoms: Sequence[_Atom]) -> dict[int, str]:
+    """Dictionary kind of the break before atom i, for every atom that follows a Han
+    atom in the same run of Han atoms (no space, punctuation or Latin between)."""
+    kinds: dict[int, str] = {}
+    start = 0
+    while start < len(atoms):
+        end = start
+        while end < len(atoms) and atoms[end].kind == "han":
+            end += 1
+        if end - start > 1:
+            run = "".join(atom.text for atom in atoms[start:end])
+            kinds.update(zip(range(start + 1, end), word_breaks(run), strict=True))
+        start = max(end, start + 1)
+    return kinds
 
 
 _GAP_OF_SEP = {"space": GAP_SPACE, "sep": GAP_PHRASE, "newline": GAP_NONE}
@@ -282,11 +421,13 @@ def segment(text: str) -> tuple[Segment, ...]:
     prev: _Atom | None = None
     sep: _Atom | None = None
     closed = False
-    for atom in _atoms(text.strip()):
+    atoms = _atoms(text.strip())
+    dictionary = _run_kinds(atoms)
+    for index, atom in enumerate(atoms):
         if atom.kind in ("sep", "space", "newline"):
             sep = atom if sep is None or atom.kind == "newline" else sep
             continue
-        kind = None if prev is None else _break_kind(prev, atom, sep, closed)
+        kind = None if prev is None else _break_kind(prev, atom, sep, closed, dictionary.get(index))
         if prev is not None and kind is None:
             cur += (" " if sep is not None and sep.kind == "space" else "") + atom.text
         else:
