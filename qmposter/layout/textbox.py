@@ -147,7 +147,7 @@ def _overflow(text: str, box: Box, style: TextStyle, label: str, setter: _Setter
     unit = "列" if style.vertical else "行"
     size_mm = f"{box.width / _PT_PER_MM:.0f}×{box.height / _PT_PER_MM:.0f} mm"
     message = (
-        f"{where}：在最小字号 {style.min_size:.1f} pt 下也放不进 {size_mm}"
+        f"{where}：在最小字号 {round(style.min_size, 1):g} pt 下也放不进 {size_mm}"
         f"（{box.width:.0f}×{box.height:.0f} pt）的文本框，最多 {style.max_lines} {unit}。"
     )
     main = box.height if style.vertical else box.width
