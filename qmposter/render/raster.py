@@ -11,14 +11,13 @@ from __future__ import annotations
 import io
 import math
 import threading
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, PngImagePlugin
 
 from qmposter.errors import InputError
-from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Line, LinearGradient, Page, Picture, QRCode
+from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, paint
 from qmposter.render._common import gradient_color, gradient_stops, qr_runs, run_font_path
 
 JPEG_QUALITY = 92
@@ -108,13 +107,6 @@ class _Canvas:
         self.mono = mono
         self.draw_ctx = ImageDraw.Draw(image)
         self.draw_ctx.fontmode = "1" if mono else "L"
-        self._painters: dict[type, Callable] = {
-            Fill: self.fill,
-            Line: self.line,
-            GlyphRun: self.glyphs,
-            QRCode: self.qr,
-            Picture: self.picture,
-        }
 
     def px(self, v: float) -> float:
         """A page coordinate (points, trim origin) in pixels."""
@@ -123,11 +115,8 @@ class _Canvas:
     def ipx(self, v: float) -> int:
         return _round(self.px(v))
 
-    def draw(self, item: object) -> None:
-        painter = self._painters.get(type(item))
-        if painter is None:
-            raise TypeError(f"unknown display-list item {type(item).__name__}")
-        painter(item)
+    def draw(self, item: Item) -> None:
+        paint(self, item)
 
     # -- fills and lines -------------------------------------------------------------
     def fill(self, item: Fill) -> None:
