@@ -6,6 +6,9 @@ level) and from what a poster designer would set, not copied from the code's out
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from qmposter.layout import breaking as br
@@ -223,3 +226,14 @@ def test_rules_hold_at_every_width(text: str, width: float) -> None:
     for unit in ("2010", "12365", "100%", "——", "……", "QC"):
         if unit in text:
             assert unit in joined, block.lines
+
+
+def test_help_and_imports_do_not_load_the_dictionary() -> None:
+    """rjieba (about 0.14 s to load its dictionary) is imported on the first segmentation only."""
+    code = (
+        "import sys; from click.testing import CliRunner; from qmposter.cli import cli; "
+        "import qmposter.layout.textbox; "
+        "assert CliRunner().invoke(cli, ['--help']).exit_code == 0; print('rjieba' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
