@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -563,6 +564,81 @@ def test_jiangsu_without_its_closing_does_not_take_the_bodies_it_cites() -> None
     notice = parse_notice("\n".join(lines[:first] + lines[last + 1 :]))
     assert notice.issuers == ()  # “根据国家质量监督检验检疫总局、…联合下发的《…》精神” is a citation
     assert notice.region == "江苏"
+
+
+# --- the same notice pasted from a web page, hard-wrapped at any width ---------------------------
+
+_NO_LINE_START = set("，、。；：！？）》”」")  # a browser never starts a line with these (clreq)
+
+
+def _web_wrap(text: str, columns: int) -> str:
+    """Break every prose paragraph (a line with “。” or ending in “：”) into rows of `columns` display cells.
+
+    Like a browser: Han characters are 2 cells wide, runs of ASCII letters and digits are not
+    broken, closing punctuation stays at the end of the row before. Headings, slogans and the
+    落款 are shorter than the page and stay on one row.
+    """
+    out = []
+    for line in text.split("\n"):
+        if "。" not in line and not line.rstrip().endswith("："):
+            out.append(line)
+            continue
+        rows, row, width, i = [], "", 0, 0
+        while i < len(line):
+            j = i + 1
+            while j < len(line) and line[i].isascii() and line[i].isalnum() and line[j].isascii() and line[j].isalnum():
+                j += 1
+            piece = line[i:j]
+            cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in piece)
+            if row and width + cells > columns and piece[0] not in _NO_LINE_START:
+                rows.append(row)
+                row, width = "", 0
+            row, width, i = row + piece, width + cells, j
+        out.extend([*rows, row])
+    return "\n".join(out)
+
+
+def _comparable(notice: Notice) -> dict:
+    data = notice.to_json()
+    data["title"] = notice.title
+    # a row that happens to end just after “。” is indistinguishable from a paragraph break
+    data["activities"] = [(a["group"], a["title"], a["text"].replace("\n", "")) for a in data["activities"]]
+    return data
+
+
+@pytest.mark.parametrize("columns", [40, 52, 64])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "2009-national-notice.txt",
+        "2010-jiangsu-notice.txt",
+        "2015-national.txt",
+        "2018-municipal.txt",
+        "2019-anhui-inline-theme.txt",
+        "2022-rudong-county-attachments.txt",
+        "2023-haian-plan.txt",
+    ],
+)
+def test_a_hard_wrapped_copy_parses_like_the_original(name: str, columns: int) -> None:
+    text = read_notice_file(NOTICES / name)
+    wrapped = _web_wrap(text, columns)
+    assert wrapped.count("\n") > text.count("\n") + 3  # really wrapped, sentences cut mid-way
+    assert _comparable(parse_notice(wrapped)) == _comparable(parse_notice(text))
+
+
+def test_a_short_heading_above_its_paragraph_is_not_joined_into_its_first_sentence() -> None:
+    text = (
+        "关于开展2016年全市“质量月”活动的通知\n一、活动主题\n质量第一\n二、活动内容\n"
+        "（一）开展质量宣传活动\n利用广播、电视、报纸等媒体，广泛宣传质量法律法规。\n"
+        "（二）开展质量提升行动\n组织企业开展质量对标\n，推动企业提升管理水平。\n三、工作要求\n各单位认真落实。\n"
+    )
+    assert [(a.title, a.text) for a in parse_notice(text).activities] == [
+        ("开展质量宣传活动", "开展质量宣传活动\n利用广播、电视、报纸等媒体，广泛宣传质量法律法规。"),
+        (
+            "开展质量提升行动",
+            "开展质量提升行动\n组织企业开展质量对标，推动企业提升管理水平。",
+        ),  # “，” cannot start a line
+    ]
 
 
 # --- smaller structural cases -------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -450,18 +451,30 @@ def _first_sentence(text: str) -> str:
 
 
 def _join(lines: list[str]) -> str:
-    """Join the lines of one item: a new paragraph after a sentence end, else a hard wrap."""
+    """Join the lines of one item: a new paragraph after a sentence end or a short heading, else a hard wrap.
+
+    “开展质量宣传活动” above its paragraph is a heading (short, no punctuation at all); a line
+    that stops in the middle of a clause (“……通过网络投票和专家评审，”) was wrapped.
+    """
     out = ""
+    prev = ""
     for line in lines:
         if not out:
             out = line
-        elif out[-1] in "。！？；：:”」）)…" or _marker(line)[0] is not None:
+        elif line[0] in "，、。；：！？）》”」":
+            out += line  # the wrap came just before a punctuation mark
+        elif prev[-1] in "。！？；：:”」）)…" or _marker(line)[0] is not None or _is_heading_line(prev):
             out += "\n" + line
-        elif out[-1].isascii() and line[0].isascii():
+        elif prev[-1].isascii() and line[0].isascii() and not (prev[-1].isdigit() and line[0].isdigit()):
             out += " " + line
         else:
             out += line
+        prev = line
     return out
+
+
+def _is_heading_line(line: str) -> bool:
+    return len(line) <= 25 and is_han(line[-1]) and not re.search(r"[，、,。；;！？]", line)
 
 
 def _activity(node: _Node, group: str | None) -> Activity | None:
@@ -469,7 +482,7 @@ def _activity(node: _Node, group: str | None) -> Activity | None:
     if not lines:
         return None
     text = _join(lines)
-    title = _first_sentence(lines[0]).strip().rstrip("：:").strip() or lines[0][:40]
+    title = _first_sentence(text.split("\n", 1)[0]).strip().rstrip("：:").strip() or lines[0][:40]
     return Activity(group=group, title=title, text=text)
 
 
@@ -625,9 +638,10 @@ def _continues(lines: list[str], i: int, start: int = 0) -> bool:
     """Is line i the rest of a sentence hard-wrapped from line i-1 (text pasted from a web page)?
 
     The line before is then a long, unfinished sentence: it has a comma or 、 and does not
-    end with a full stop, colon or closing bracket. Such a line is never a heading.
+    end with a full stop, colon or closing bracket. Such a line is never a heading; a
+    numbered line (五、宣传标语) always starts one.
     """
-    if i <= start:
+    if i <= start or _marker(lines[i])[0] is not None:
         return False
     prev = lines[i - 1]
     return len(prev) >= 15 and bool(re.search(r"[，、]", prev)) and not re.search(r"[。！？；：:”」）)…]$", prev)
@@ -737,6 +751,90 @@ def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Hard-wrapped paragraphs (text pasted from a web page or an e-mail)
+# ---------------------------------------------------------------------------------------------
+
+_FINAL = "。！？；：:"
+_MIN_WRAP_WIDTH = 30  # display columns: a page wrapped narrower than 15 Han characters is not expected
+_WRAP_SLACK = 6  # a paragraph's first line lost its indent (2 full-width spaces) when it was trimmed
+
+
+def _width(text: str) -> int:
+    """Display width: 2 columns for wide (Han, full-width) characters, 1 for the rest."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _breaks_paragraph(line: str) -> bool:
+    """A line that is never the middle of a wrapped paragraph: blank, numbered, a list item, 附件, date, 落款."""
+    return (
+        not line
+        or _marker(line)[0] is not None
+        or bool(_BULLET.match(line) or _TABLE_NUMBER.match(line) or _BARE_HEADINGS.match(line))
+        or bool(_ATTACH.match(line) or _DOC_NUMBER.match(line))
+        or _is_date_line(line)
+        or _is_issuer_line(line)
+    )
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a text was hard-wrapped at, or None when it was not.
+
+    A wrapped line ends without a full stop, is followed by more of its paragraph, and the
+    paragraph ends with a full stop within a few lines; in a wrapped text at least three such
+    lines have (nearly) the same width. Slogan lists and headings do not end with a full stop,
+    and blank lines separate the paragraphs, so they never count.
+    """
+    widths: Counter[int] = Counter()
+    for i, line in enumerate(lines):
+        if not line or line[-1] in _FINAL or _width(line) < _MIN_WRAP_WIDTH:
+            continue
+        for j in range(i + 1, min(len(lines), i + 12)):
+            if _breaks_paragraph(lines[j]):
+                break
+            if lines[j][-1] in _FINAL:
+                widths[_width(line)] += 1
+                break
+
+    def near(w: int) -> int:
+        return sum(widths[w + d] for d in (-2, -1, 0, 1, 2))
+
+    best = max(widths, key=lambda w: (near(w), w), default=None)
+    return best if best is not None and near(best) >= 3 else None
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join the lines of paragraphs that were hard-wrapped at a fixed width back into one line each.
+
+    A line is joined to the next when it is (nearly) as wide as the wrap or stops at a comma,
+    does not end with a full stop, and the lines after it run on to a full stop: so a slogan list, which has no full
+    stops, is never joined. Blank lines stay; a text that was not wrapped comes back unchanged.
+    """
+    width = _wrap_width(lines)
+    if width is None:
+        return lines
+    full = [
+        bool(ln) and ln[-1] not in _FINAL and (_width(ln) >= width - _WRAP_SLACK or ln[-1] in "，、") for ln in lines
+    ]
+    runs_on = [False] * (len(lines) + 1)  # line i is part of a paragraph that reaches a full stop
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        runs_on[i] = bool(line) and (line[-1] in _FINAL or (full[i] and _joins(lines, i, runs_on)))
+    out: list[str] = []
+    joined = False
+    for i, line in enumerate(lines):
+        if joined:
+            out[-1] += line
+        else:
+            out.append(line)
+        joined = full[i] and _joins(lines, i, runs_on) and not _is_title(line)
+    return out
+
+
+def _joins(lines: list[str], i: int, runs_on: list[bool]) -> bool:
+    return i + 1 < len(lines) and not _breaks_paragraph(lines[i + 1]) and runs_on[i + 1]
+
+
+# ---------------------------------------------------------------------------------------------
 # Putting it together
 # ---------------------------------------------------------------------------------------------
 
@@ -755,7 +853,8 @@ def parse_notice(text: str) -> Notice:
         raise NoticeError("这不是“质量月”活动通知：全文没有出现“质量月”。", hint=_NOT_A_NOTICE_HINT)
     meta_docnum = _META_DOCNUM.search(raw)
     meta_date = _META_DATE.search(raw)
-    lines = [ln for ln in (_clean(x) for x in raw.split("\n")) if ln and not _JUNK_LINE.search(ln)]
+    cleaned = ["" if _JUNK_LINE.search(ln) else ln for ln in (_clean(x) for x in raw.split("\n"))]
+    lines = [ln for ln in _unwrap(cleaned) if ln]
 
     title_span = _find_title(lines)
     title = "".join(lines[title_span[0] : title_span[1] + 1]) if title_span else None
