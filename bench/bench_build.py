@@ -543,6 +543,20 @@ def quick_campaign(work: Path, ids: list[str]) -> Path:
 # -- report -------------------------------------------------------------------------------------------
 
 
+def git_state() -> str:
+    """The commit measured, and a hash of the code and templates: others keep editing the tree."""
+    try:
+        described = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
+                                   text=True, timeout=10).stdout.strip() or "?"  # fmt: skip
+    except OSError:
+        described = "?"
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "qmposter").rglob("*.py"), *(ROOT / "templates").rglob("*")]):
+        if path.is_file():
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{described}, source {digest.hexdigest()[:10]}"
+
+
 def machine() -> dict:
     cpu = ""
     try:
@@ -613,8 +627,13 @@ def _header(report: dict) -> str:
         f"## qmposter build benchmark\n\n{m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM, Python {m['python']}, "
         f"Pillow {m['pillow']}, reportlab {m['reportlab']}, qmposter {m['qmposter']}; "
         f"load average {_loads(m.get('load_avg_start'))} at start, {_loads(m.get('load_avg_end'))} at the end.\n\n"
-        f"`{report['command']}` — {len(report['slogans'])} slogans, repeat {report['repeat']}."
+        f"`{report['command']}` — {len(report['slogans'])} slogans, repeat {report['repeat']}; code {_code(report)}."
     )
+
+
+def _code(report: dict) -> str:
+    start, end = report.get("git", "?"), report.get("git_end", "?")
+    return start if start == end else f"{start} at start, {end} at the end (the tree changed during the run)"
 
 
 def _loads(values) -> str:
@@ -711,7 +730,7 @@ def parse_args(argv: list[str]) -> Options:
 def run(opts: Options, argv: list[str]) -> dict:
     started = time.perf_counter()
     report: dict = {"machine": machine(), "command": " ".join(["python bench/bench_build.py", *argv]),
-                    "repeat": opts.repeat}  # fmt: skip
+                    "repeat": opts.repeat, "git": git_state()}  # fmt: skip
     cells, ids = bench_cells(opts)
     report["slogans"], report["cells"] = ids, cells
     builds = []
@@ -723,6 +742,7 @@ def run(opts: Options, argv: list[str]) -> dict:
     report["builds"] = builds
     report["identical"] = compare_bytes(cells, builds)
     report["machine"]["load_avg_end"] = os.getloadavg()
+    report["git_end"] = git_state()
     report["bench_seconds"] = time.perf_counter() - started
     return report
 
