@@ -682,6 +682,26 @@ def test_slogan_list_after_a_宣传标语_heading_numbered_in_several_styles() -
     assert _texts(notice) == ["质量第一", "诚信为本", "品质生活", "人人参与", "共建共享"]
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "三、宣传口号：质量第一，诚信为本；追求卓越  铸就品牌。",  # after the heading's colon, split at ；
+        "三、宣传口号\n“质量第一，诚信为本”、“追求卓越  铸就品牌”",  # quoted, on one line
+        "三、宣传口号：“质量第一，诚信为本”“追求卓越  铸就品牌”。\n四、工作要求\n各单位认真落实。",
+    ],
+)
+def test_several_slogans_written_on_one_line(tail: str) -> None:
+    notice = parse_notice(MINIMAL.format(tail=tail))
+    assert _texts(notice) == ["质量第一，诚信为本", "追求卓越，铸就品牌"]
+    assert notice.slogans[1].original == "追求卓越  铸就品牌"
+
+
+def test_a_sentence_about_putting_up_slogans_is_not_a_slogan_list() -> None:
+    notice = parse_notice(MINIMAL.format(tail="（二）张贴宣传标语：在公共场所张贴悬挂宣传标语，营造活动氛围。"))
+    assert notice.slogans == ()
+    assert any("宣传口号" in w for w in notice.warnings)
+
+
 def test_dates_in_every_numeral_form() -> None:
     for written, iso in [
         ("二○○九年七月十五日", "2009-07-15"),

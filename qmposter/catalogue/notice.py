@@ -721,6 +721,8 @@ def _slogan_line(line: str) -> list[NoticeSlogan] | None:
     if _is_note(line) or re.search(r"(?:类|篇)[：:]?$|[：:]$", line) or _is_slogan_heading(line):
         return []  # a note or a sub-heading such as “食品安全类：”
     printed = _strip_item(line)
+    if _QUOTED_LIST.match(printed):
+        return _listed(printed) or []  # “质量第一，诚信为本”、“追求卓越，铸就品牌”
     parts = re.split(r"\s{4,}|\u3000{2,}", printed)
     if len(parts) < 2 or not all("，" in canonical(p) for p in parts):
         parts = [printed]  # two columns of slogans on one line only when each has its own comma
@@ -733,6 +735,33 @@ def _slogan_line(line: str) -> list[NoticeSlogan] | None:
     return found
 
 
+_QUOTED = r"[“「『]([^“”「」『』]+)[”」』]"
+_QUOTED_LIST = re.compile(rf"^(?:{_QUOTED}\s*(?:[、，；;,]\s*)?){{2,}}[。；;]?$")
+
+
+def _listed(text: str) -> list[NoticeSlogan]:
+    """Several slogans written on one line: “A”、“B” or A；B。 — [] unless each is slogan-sized."""
+    parts = re.findall(_QUOTED, text) if _QUOTED_LIST.match(text) else re.split(r"[；;。]", text)
+    found = []
+    for part in (p.strip() for p in parts):
+        text = canonical(part)
+        if not text:
+            continue
+        if not (2 <= len(text) <= 30 and any(is_han(c) for c in text)):
+            return []
+        found.append(NoticeSlogan(text=text, original=part if part != text else None))
+    return found
+
+
+def _inline_slogans(line: str) -> list[NoticeSlogan]:
+    """Slogans written after the heading's colon: “三、宣传口号：质量第一，诚信为本；追求卓越，铸就品牌。”."""
+    match = re.match(r"^([^：:]{2,24})[：:](.+)$", line)
+    if not match or not _is_slogan_heading(match.group(1)):
+        return []
+    found = _listed(match.group(2))
+    return found if len(found) >= 2 else []
+
+
 def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
     """The list under the last 口号/标语 heading that is followed by at least one slogan.
 
@@ -742,6 +771,8 @@ def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
     for i in range(len(lines) - 1, start - 1, -1):
         if following and _is_slogan_heading(lines[i]) and not _continues(lines, i, start):
             return [s for line in reversed(following) for s in line]
+        if inline := _inline_slogans(lines[i]):
+            return inline + [s for line in reversed(following) for s in line]
         on_line = _slogan_line(lines[i])
         if on_line is _STOP:
             following = []
