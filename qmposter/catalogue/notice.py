@@ -796,7 +796,7 @@ def _width(text: str) -> int:
 
 
 def _breaks_paragraph(line: str) -> bool:
-    """A line that is never the middle of a wrapped paragraph: blank, numbered, a list item, 附件, date, 落款."""
+    """A line that is never the middle of a wrapped paragraph: blank, numbered, a list item, 附件, date, 落款, title."""
     return (
         not line
         or _marker(line)[0] is not None
@@ -804,6 +804,7 @@ def _breaks_paragraph(line: str) -> bool:
         or bool(_ATTACH.match(line) or _DOC_NUMBER.match(line))
         or _is_date_line(line)
         or _is_issuer_line(line)
+        or _is_title(line)
     )
 
 
