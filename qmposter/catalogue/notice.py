@@ -6,8 +6,11 @@ any one notice, so it copes with years and regions it has never seen:
     [web-page junk]  title “关于开展XXXX年全X“质量月”活动的通知”  [文号]  addressees：
     body: numbered sections 一、 （一） 1、 （1） ① — 指导思想, 活动主题, the activities, 要求
     [附件 mention]  落款 (issuing bodies, several per line)  date
-    附件: “XXXX年…宣传口号 / 宣传标语” and the slogan list
+    附件: “XXXX年…宣传口号 / 宣传标语” and the slogan list (or the 活动方案 that a cover letter
+          “关于印发《…活动方案》的通知” issues)
 
+Paragraphs hard-wrapped at a fixed width (web or e-mail copies) are joined back first. Without
+a 落款, the issuers come from the notice's own “经……研究决定” sentence, with a warning.
 docs/catalogue.md (“Notice parsing”) says how each field is found.
 """
 
@@ -226,8 +229,6 @@ _UNIT_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]{3,40}$")
 _UNIT_END = re.compile(r"(局|厅|委|会|部|办|院|府|室|中心|所|站|处|署|中央|社|司|团|小组)$")
 _UNIT_STRONG = re.compile(r"(局|厅|部|委员会|协会|联合会|工会|办公室|政府|中央|党委|团委|[省市县区]委)$")
 _UNIT_PLACE = re.compile(r"省|市|县|区|州|盟|旗|国家|国务院|中国|中华|全国|共青团|中共")
-
-
 _UNIT_ALIAS = re.compile(r"[（(][\u4e00-\u9fff]{2,20}[）)]$")
 
 
@@ -838,8 +839,9 @@ def _unwrap(lines: list[str]) -> list[str]:
     """Join the lines of paragraphs that were hard-wrapped at a fixed width back into one line each.
 
     A line is joined to the next when it is (nearly) as wide as the wrap or stops at a comma,
-    does not end with a full stop, and the lines after it run on to a full stop: so a slogan list, which has no full
-    stops, is never joined. Blank lines stay; a text that was not wrapped comes back unchanged.
+    does not end with a full stop, and the lines after it run on to a full stop: so a slogan
+    list, which has no full stops, is never joined. Blank lines stay; a text that was not
+    wrapped comes back unchanged.
     """
     width = _wrap_width(lines)
     if width is None:
