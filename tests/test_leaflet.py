@@ -440,3 +440,16 @@ def test_missing_output_folders_are_created(tmp_path):
     write_leaflet(b"%PDF-1.4 test", tmp_path / "new" / "sub" / "x.pdf")
     assert (tmp_path / "new" / "sub" / "x.pdf").read_bytes() == b"%PDF-1.4 test"
     assert [p.name for p in (tmp_path / "new" / "sub").iterdir()] == ["x.pdf"]
+
+
+@needs_poppler
+def test_headline_comma_at_a_line_end_is_not_printed_but_stays_in_the_text(leaflets):
+    """The tri-fold cover sets the theme on two lines: the phrase comma ending the first line is
+    invisible on paper (as on the posters) yet still copied and searched."""
+    from pypdf import PdfReader
+
+    _result, path = leaflets["2010-jiangsu", "trifold"]
+    cover_lines = [text for page, text, *_ in poppler_lines(path) if page == 1 and "质量水平提升" in text]
+    assert cover_lines and cover_lines[0].strip().endswith("抓质量水平提升，")
+    content = PdfReader(path).pages[0].get_contents().get_data()
+    assert b"3 Tr" in content  # the comma is drawn in invisible text render mode

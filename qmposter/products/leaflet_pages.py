@@ -124,6 +124,7 @@ class Kit:
         phrase: bool = False,
         indent: float = 0.0,
         label: str = "",
+        hide_line_end_comma: bool = False,
     ) -> CJKParagraph:
         size = size or self.size
         if isinstance(spans, str):
@@ -140,6 +141,7 @@ class Kit:
             phrase_first=phrase,
             ideo_top=top,
             label=label,
+            hide_line_end_comma=hide_line_end_comma,
         )
 
     def heading(
@@ -228,7 +230,7 @@ def fit_headline(kit: Kit, text: str, width: float, *, color: str, max_lines: in
     for phrase_only in (True, False):
         for size in sizes:
             para = kit.para(text, font="headline", size=size, color=color, align=align, leading=1.28, phrase=True,
-                            label="主题")  # fmt: skip
+                            label="主题", hide_line_end_comma=True)  # fmt: skip
             lines = para.lines_for(width)
             if len(lines) <= max_lines and (not phrase_only or _phrase_breaks_only(para, lines)):
                 return para

@@ -175,8 +175,10 @@ class CJKParagraph(Flowable):
         min_split_lines: int = 2,
         ideo_top: float = DEFAULT_IDEO_TOP,
         label: str = "",
+        hide_line_end_comma: bool = False,
     ) -> None:
         super().__init__()
+        self.hide_line_end_comma = hide_line_end_comma
         self.spans = tuple(s for s in spans if s.text)
         self.text = "".join(s.text for s in self.spans)
         self.leading = leading
@@ -279,6 +281,7 @@ class CJKParagraph(Flowable):
             min_split_lines=self.min_split_lines,
             ideo_top=self.ideo_top,
             label=self.label,
+            hide_line_end_comma=self.hide_line_end_comma,
         )
 
     def draw(self) -> None:
@@ -310,12 +313,22 @@ class CJKParagraph(Flowable):
             x += spare
         canv = self.canv
         text_obj = canv.beginText(x + self._pad_before[line.start], top - self._baseline_offset())
-        for span_index, gap, chunk in self._chunks(line, spacing):
+        chunks = self._chunks(line, spacing)
+        # A headline's phrase comma at a line end is not printed (the poster convention), but stays
+        # in the PDF text as invisible glyphs (render mode 3) so copying and searching still see it.
+        hidden = self.hide_line_end_comma and not is_last and self.text[line.end - 1] == "，"
+        for number, (span_index, gap, chunk) in enumerate(chunks):
             span = self.spans[span_index]
             text_obj.setFont(span.font, span.size)
             text_obj.setFillColor(span.color)
             text_obj.setCharSpace(gap)
-            text_obj.textOut(chunk)
+            if hidden and number == len(chunks) - 1:
+                text_obj.textOut(chunk[:-1])
+                text_obj.setTextRenderMode(3)
+                text_obj.textOut(chunk[-1])
+                text_obj.setTextRenderMode(0)
+            else:
+                text_obj.textOut(chunk)
         canv.drawText(text_obj)
 
     def _chunks(self, line: SetLine, spacing: float) -> list[tuple[int, float, str]]:
