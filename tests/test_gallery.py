@@ -96,3 +96,17 @@ def test_gallery_without_manifest_is_a_clear_error(tmp_path: Path) -> None:
     assert "manifest.json" in result.output and "qmposter build" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "index.html").exists()
+
+
+def test_gallery_carries_a_font_for_every_character_it_shows(tmp_path: Path) -> None:
+    """Review machines may have no Chinese font: the page brings a subset of the bundled 黑体."""
+    from fontTools.ttLib import TTFont
+
+    _write_build(tmp_path, ["质量是企业的生命，安全是人民的生命", "关注民生，重视质量"])
+    build_gallery(tmp_path)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'src:url(".gallery/page-font.ttf")' in html
+    cmap = TTFont(tmp_path / ".gallery" / "page-font.ttf").getBestCmap()
+    shown = {ch for ch in html if not ch.isspace() and ord(ch) > 0x7F}
+    assert shown and not {ch for ch in shown if ord(ch) not in cmap}
+    assert (tmp_path / ".gallery" / "page-font.ttf").stat().st_size < 400_000

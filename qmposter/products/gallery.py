@@ -22,6 +22,7 @@ from qmposter.errors import InputError
 from qmposter.fileio import atomic_write_bytes
 
 THUMB_DIR = ".gallery"
+PAGE_FONT = f"{THUMB_DIR}/page-font.ttf"  # the page's own characters, so it reads right with no Chinese font installed
 THUMB_MAX_PX = 360
 RASTER_FORMATS = ("png", "jpg", "jpeg")
 
@@ -70,6 +71,7 @@ def build_gallery(directory: Path, *, template_titles: dict[str, str] | None = N
     cards = _cards(directory, manifest["items"], titles)
     thumbs = sum(1 for card in cards if card.thumb)
     html = render_html(manifest, cards)
+    atomic_write_bytes(directory / PAGE_FONT, page_font(html))
     index = directory / "index.html"
     atomic_write_bytes(index, html.encode("utf-8"))
     return GalleryResult(index=index, cards=len(cards), thumbnails=thumbs)
@@ -128,6 +130,30 @@ def _thumbnail(directory: Path, item: dict) -> str | None:
         return None
     atomic_write_bytes(target, buffer.getvalue())
     return relative
+
+
+def page_font(html: str) -> bytes:
+    """The bundled regular 黑体 subset to the characters of `html` (a few hundred KB at most).
+
+    Review machines on an intranet may have no Chinese font at all (a Linux server, a kiosk):
+    the page carries the glyphs it needs, like everything else it shows, and works offline.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from qmposter.fonts import font_for_role
+
+    options = subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep copyright and licence records (OFL)
+    font = TTFont(font_for_role("heiti", 400).path)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(html))))
+    subsetter.subset(font)
+    buffer = BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
 
 
 def render_html(manifest: dict, cards: list[GalleryCard]) -> str:
@@ -230,8 +256,10 @@ _HEAD = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body{font-family:"Noto Sans SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:24px;
+@font-face{font-family:"qmposter page";src:url(".gallery/page-font.ttf") format("truetype")}
+body{font-family:"qmposter page","Noto Sans SC","PingFang SC",sans-serif;margin:24px;
  color:#222;background:#f4f4f2}
+select,input{font:inherit}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:24px 0 8px;border-bottom:2px solid #c8102e;padding-bottom:4px}
 h2 small{color:#888;font-weight:normal;font-size:12px;margin-left:8px}
 .summary{color:#555;margin:0 0 16px}
