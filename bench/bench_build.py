@@ -370,6 +370,7 @@ class Options:
     jobs: int
     slogans: int | None
     skip_build: bool
+    only_build: bool
     json_path: Path | None
     work: Path
     keep: bool
@@ -592,7 +593,16 @@ def _med(result: dict | None, phase: str | None = None) -> float | None:
 
 
 def markdown(report: dict) -> str:
-    lines = [_header(report), "", "### qmposter, per file (median ms; heap = tracemalloc peak; RSS = ru_maxrss)", ""]
+    lines = [_header(report)]
+    if report["cells"]:
+        lines += _cell_tables(report)
+    if report.get("builds"):
+        lines += _build_table(report)
+    return "\n".join(lines) + "\n"
+
+
+def _cell_tables(report: dict) -> list[str]:
+    lines = ["", "### qmposter, per file (median ms; heap = tracemalloc peak; RSS = ru_maxrss)", ""]
     lines += [
         "| template | format | size | files | layout | render | encode | write | total | CPU | cold | "
         "heap MiB L/R/E | RSS MiB setup→peak |",
@@ -609,16 +619,19 @@ def markdown(report: dict) -> str:
     for row in report["cells"]:
         lines.append(_ratio_row(row))
     lines.append(_total_row(report["cells"]))
-    if report.get("builds"):
-        lines += ["", "### Full `qmposter build --force` (subprocess, fresh output folder)", ""]
-        lines += ["| command | files | wall s | main peak RSS MiB | max worker peak RSS MiB | tree RSS peak MiB |",
-                  "|---|--:|--:|--:|--:|--:|"]  # fmt: skip
-        for b in report["builds"]:
-            lines.append(f"| `{b['command']}` | {b['files']} | {b['wall_s']:.1f} | {_f(b['main_peak_rss_mib'])} | "
-                         f"{_f(b['worker_peak_rss_mib'])} | {_f(b['tree_rss_peak_mib'])} |")  # fmt: skip
-        lines.append("")
-        lines.append(f"Bytes of the per-cell runs vs the build's manifest: {report['identical']}.")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _build_table(report: dict) -> list[str]:
+    lines = ["", "### Full `qmposter build --force` (subprocess, fresh output folder)", ""]
+    lines += ["| command | files | wall s | main peak RSS MiB | max worker peak RSS MiB | tree RSS peak MiB |",
+              "|---|--:|--:|--:|--:|--:|"]  # fmt: skip
+    for b in report["builds"]:
+        lines.append(f"| `{b['command']}` | {b['files']} | {b['wall_s']:.1f} | {_f(b['main_peak_rss_mib'])} | "
+                     f"{_f(b['worker_peak_rss_mib'])} | {_f(b['tree_rss_peak_mib'])} |")  # fmt: skip
+    lines.append("")
+    lines.append(f"Bytes of the per-cell runs vs the build's manifest: {report['identical']}.")
+    return lines
 
 
 def _header(report: dict) -> str:
@@ -681,6 +694,8 @@ def _total_row(cells: list[dict]) -> str:
 def compare_bytes(cells: list[dict], builds: list[dict]) -> str:
     if not builds:
         return "not checked (--skip-build)"
+    if not cells:
+        return "not checked (--only-build)"
     made = {path: sha for row in cells if row.get("qmposter") for path, sha in row["qmposter"]["sha256"].items()}
     verdicts = []
     for build in builds:
@@ -714,24 +729,27 @@ def parse_args(argv: list[str]) -> Options:
     add("--quick", action="store_true", help="只用 3 条口号（最短、居中、最长）。")
     add("--slogans", type=int, metavar="N", help="只用 N 条口号（按长度均匀挑选）。")
     add("--skip-build", action="store_true", help="不做完整的 qmposter build 计时。")
+    add("--only-build", action="store_true", help="只做完整构建的计时（不逐个模板测）。")
     add("--json", type=Path, metavar="FILE", help="另把全部数据写成 JSON。")
     add("--work", type=Path, metavar="DIR", help="工作目录（默认：临时目录，结束后删除）。")
     add("--keep", action="store_true", help="保留工作目录（输出文件）。")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.jobs < 1 or (args.slogans is not None and args.slogans < 1):
         parser.error("--repeat、--jobs、--slogans 必须 ≥ 1")
+    if args.skip_build and args.only_build:
+        parser.error("--skip-build 与 --only-build 不能同时使用")
     slogans = args.slogans if args.slogans is not None else (3 if args.quick else None)
     work = args.work or Path(tempfile.mkdtemp(prefix="qmposter-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     return Options(_split(args.templates), _split(args.formats), args.repeat, args.jobs, slogans, args.skip_build,
-                   args.json, work.resolve(), args.keep or args.work is not None)  # fmt: skip
+                   args.only_build, args.json, work.resolve(), args.keep or args.work is not None)  # fmt: skip
 
 
 def run(opts: Options, argv: list[str]) -> dict:
     started = time.perf_counter()
     report: dict = {"machine": machine(), "command": " ".join(["python bench/bench_build.py", *argv]),
                     "repeat": opts.repeat, "git": git_state()}  # fmt: skip
-    cells, ids = bench_cells(opts)
+    cells, ids = ([], plan_cells(opts)[1]) if opts.only_build else bench_cells(opts)
     report["slogans"], report["cells"] = ids, cells
     builds = []
     if not opts.skip_build:
