@@ -220,13 +220,36 @@ class _Canvas:
         w, h = box[2] - box[0], box[3] - box[1]
         if w <= 0 or h <= 0:
             return
-        src = load_picture(Path(item.path))
-        resample = Image.Resampling.NEAREST if self.mono else Image.Resampling.LANCZOS
-        scaled = src.resize((w, h), resample=resample)
-        alpha = scaled.getchannel("A")
-        if item.opacity < 1:
-            alpha = alpha.point(lambda v: _round(v * max(0.0, item.opacity)))
-        self.image.paste(scaled.convert("RGB"), box[:2], alpha)
+        rgb, alpha = scaled_picture(Path(item.path), w, h, mono=self.mono, opacity=item.opacity)
+        self.image.paste(rgb, box[:2], alpha)
+
+
+def scaled_picture(
+    path: Path, width: int, height: int, *, mono: bool, opacity: float
+) -> tuple[Image.Image, Image.Image]:
+    """The picture resized to `width`×`height` px as (RGB, alpha), cached per file version and size.
+
+    A build draws the same template decorations (rays, ribbons, grids) at the same pixel size on
+    every slogan's page; resizing them with LANCZOS was a large share of a poster's render time.
+    """
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise InputError(f"无法读取图片 {path}：{exc.strerror or exc}。请检查模板中的图片路径。") from exc
+    return _scaled_picture(path, st.st_size, st.st_mtime_ns, width, height, mono, round(opacity, 4))
+
+
+@lru_cache(maxsize=8)
+def _scaled_picture(
+    path: Path, size: int, mtime_ns: int, width: int, height: int, mono: bool, opacity: float
+) -> tuple[Image.Image, Image.Image]:
+    src = _load_picture(path, size, mtime_ns)
+    resample = Image.Resampling.NEAREST if mono else Image.Resampling.LANCZOS
+    scaled = src.resize((width, height), resample=resample)
+    alpha = scaled.getchannel("A")
+    if opacity < 1:
+        alpha = alpha.point(lambda v: _round(v * max(0.0, opacity)))
+    return scaled.convert("RGB"), alpha
 
 
 def load_picture(path: Path) -> Image.Image:
