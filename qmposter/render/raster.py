@@ -33,8 +33,8 @@ def pixel_size(page: Page, dpi: float, include_bleed: bool = False) -> tuple[int
 
 def render_image(page: Page, dpi: float, *, include_bleed: bool = False) -> Image.Image:
     """Draw `page` into a new RGB image at `dpi` (trim area, or trim + bleed)."""
-    if dpi <= 0:
-        raise InputError(f"分辨率 {dpi} dpi 无效：请给出大于 0 的 dpi。")
+    if not math.isfinite(dpi) or dpi <= 0:
+        raise InputError(f"分辨率 {dpi} dpi 无效：请给出大于 0 的 dpi，例如 --dpi 300。")
     size = pixel_size(page, dpi, include_bleed)
     off = page.bleed if include_bleed else 0.0
     canvas = _Canvas(Image.new("RGB", size, (255, 255, 255)), dpi / 72, off, page.monochrome)
@@ -176,7 +176,10 @@ class _Canvas:
 
     # -- text ------------------------------------------------------------------------
     def glyphs(self, run: GlyphRun) -> None:
-        font = _font(str(run_font_path(run)), round(run.size * self.scale * 64) / 64)
+        size_px = round(run.size * self.scale * 64) / 64
+        if size_px < 0.5:  # FreeType rounds it to 0 ppem and refuses; below a pixel there is nothing to draw
+            return
+        font = _font(str(run_font_path(run)), size_px)
         color = _rgb(run.color)
         for glyph in run.glyphs:
             if not glyph.visible or glyph.char.isspace() or not glyph.char:
