@@ -29,3 +29,13 @@ def test_render_at_1_dpi_skips_sub_pixel_text(tmp_path: Path):
     assert result.exit_code == 0, result.output
     with Image.open(out) as image:
         assert image.size == (17, 23)  # 420 × 594 mm at 1 dpi: 16.5 → 17, 23.4 → 23
+
+
+def test_preview_refuses_a_non_png_output(tmp_path: Path):
+    """-o x.pdf used to get PNG bytes under a .pdf name."""
+    for name in ("sheet.pdf", "sheet"):
+        out = tmp_path / name
+        result = run("preview", "led-red-384x32", "-o", str(out))
+        assert result.exit_code == 2, result.output
+        assert ".png" in result.output
+        assert not out.exists()

@@ -89,6 +89,8 @@ def _file_samples(path: Path) -> list[Sample]:
 
 def render_sheet(template: Template, campaign: Campaign, samples: list[Sample], out: Path) -> SheetResult:
     """Render every sample with `template` and write one PNG contact sheet to `out`."""
+    if Path(out).suffix.lower() != ".png":
+        raise InputError(f"联系表 {out} 的扩展名应为 .png：预览只输出 PNG 图片。", hint="例如 -o 预览.png。")
     cells: list[tuple[Sample, Image.Image | None, str | None]] = []
     for sample in samples:
         content = Content.from_campaign(campaign, sample.text, sample.ref)
