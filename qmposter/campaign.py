@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qmposter import toml_errors
 from qmposter.errors import CampaignError
 from qmposter.resources import bundled_dir
 from qmposter.templates import FORMATS
@@ -75,13 +76,13 @@ def load_campaign(path: Path | None = None) -> Campaign:
     """Read and check a campaign file; None reads the bundled default campaign."""
     file = Path(path) if path is not None else default_campaign_path()
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        data = tomllib.loads(file.read_text(encoding="utf-8-sig"))  # Notepad saves UTF-8 with a BOM
     except FileNotFoundError:
         raise CampaignError(f"活动文件 {file} 不存在。", hint="用 qmposter init 生成一个 campaign.toml。") from None
     except UnicodeDecodeError:
         raise CampaignError(f"活动文件 {file} 不是 UTF-8 编码的文本。") from None
     except tomllib.TOMLDecodeError as error:
-        raise CampaignError(f"活动文件 {file} 不是合法的 TOML：{error}。") from None
+        raise CampaignError(f"活动文件 {file} {toml_errors.describe(error)}。", hint=toml_errors.HINT) from None
     except OSError as error:
         raise CampaignError(f"活动文件 {file} 无法读取：{error.strerror}。") from None
     return _Reader(file, data).campaign()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qmposter import toml_errors
 from qmposter.errors import QmposterError, TemplateError
 from qmposter.layout.page import Color, LinearGradient
 from qmposter.layout.textbox import Box
@@ -333,7 +334,7 @@ def _peek(name: str, templates_dir: Path | None) -> tuple[object, bool]:
     """(kind, abstract) read without validation; a broken file is listed so loading reports it."""
     found = _find(name, search_dirs(templates_dir))
     try:
-        data = tomllib.loads(found[0].read_text(encoding="utf-8")) if found else {}
+        data = tomllib.loads(found[0].read_text(encoding="utf-8-sig")) if found else {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None, False
     return data.get("kind"), data.get("abstract") is True
@@ -409,11 +410,11 @@ def _show(value: object) -> str:
 
 def _read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad saves UTF-8 with a BOM
     except UnicodeDecodeError:
         raise TemplateError(f"模板 {path} 不是 UTF-8 编码的文本。") from None
     except tomllib.TOMLDecodeError as error:
-        raise TemplateError(f"模板 {path} 不是合法的 TOML：{error}。") from None
+        raise TemplateError(f"模板 {path} {toml_errors.describe(error)}。", hint=toml_errors.HINT) from None
     except OSError as error:
         raise TemplateError(f"模板 {path} 无法读取：{error.strerror}。") from None
 

@@ -39,3 +39,27 @@ def test_preview_refuses_a_non_png_output(tmp_path: Path):
         assert result.exit_code == 2, result.output
         assert ".png" in result.output
         assert not out.exists()
+
+
+def test_campaign_saved_with_a_bom_is_read(tmp_path: Path):
+    """Windows Notepad saves UTF-8 with a BOM; tomllib alone rejects it at line 1."""
+    campaign = tmp_path / "campaign.toml"
+    campaign.write_bytes(b"\xef\xbb\xbf" + (Path(__file__).parents[1] / "campaigns" / "default.toml").read_bytes())
+    out = tmp_path / "led.png"
+    result = run("render", "led-red-384x32", "--slogan", "2010-05", "-o", str(out), "--campaign", str(campaign))
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+
+
+def test_malformed_campaign_and_template_name_line_and_column_in_chinese(tmp_path: Path):
+    campaign = tmp_path / "campaign.toml"
+    campaign.write_text("year = 2010\ntheme = = 1\n", encoding="utf-8")
+    result = run("sms", "--campaign", str(campaign))
+    assert result.exit_code == 2, result.output
+    assert "第 2 行第 9 列 TOML 格式有误" in result.output and "提示：" in result.output
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "mine.toml").write_text('title = "未完\n', encoding="utf-8")
+    result = run("templates", "list", "--templates", str(templates))
+    assert result.exit_code == 2, result.output
+    assert "mine.toml 第 1 行" in result.output and "TOML 格式有误" in result.output
