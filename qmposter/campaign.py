@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from qmposter import toml_errors
 from qmposter.errors import CampaignError
+from qmposter.fileio import os_reason
 from qmposter.resources import bundled_dir
 from qmposter.templates import FORMATS
 
@@ -84,7 +85,7 @@ def load_campaign(path: Path | None = None) -> Campaign:
     except tomllib.TOMLDecodeError as error:
         raise CampaignError(f"活动文件 {file} {toml_errors.describe(error)}。", hint=toml_errors.HINT) from None
     except OSError as error:
-        raise CampaignError(f"活动文件 {file} 无法读取：{error.strerror}。") from None
+        raise CampaignError(f"活动文件 {file} 无法读取：{os_reason(error)}。") from None
     return _Reader(file, data).campaign()
 
 

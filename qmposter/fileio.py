@@ -8,6 +8,7 @@ under a final name; the temporary file is removed on failure.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -25,6 +26,24 @@ def _read_umask() -> int:
 
 _UMASK = _read_umask()  # read once at import: os.umask is process-wide and not thread-safe
 
+_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.ENOTDIR: "路径中有一段是文件，不是文件夹",
+    errno.EEXIST: "路径中有一段是已存在的文件，不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "所在的磁盘是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """The reason of an OSError in Chinese (strerror is English on servers with the C locale)."""
+    return _REASONS.get(error.errno or 0) or error.strerror or str(error)
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` via a temporary file and os.replace; parents are created."""
@@ -41,7 +60,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
         tmp = None
     except OSError as error:
-        raise InputError(f"无法写入 {path}：{error.strerror or error}", hint="请检查文件夹权限和磁盘空间") from error
+        raise InputError(
+            f"无法写入 {path}：{os_reason(error)}。", hint="请检查输出路径、文件夹权限和磁盘空间。"
+        ) from error
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qmposter.errors import FontError, MissingGlyphsError
-from qmposter.fileio import sha256_file
+from qmposter.fileio import os_reason, sha256_file
 from qmposter.resources import bundled_dir
 
 MANIFEST_NAME = "fonts.toml"
@@ -308,7 +308,7 @@ def _open_checked(path: Path):  # -> TTFont
         with path.open("rb") as handle:
             magic = handle.read(4)
     except OSError as error:
-        raise FontError(f"无法读取字体文件 {path}：{error.strerror}。") from error
+        raise FontError(f"无法读取字体文件 {path}：{os_reason(error)}。") from error
     if magic == b"ttcf":
         raise FontError(
             f"{path} 是字体集合（.ttc），不能直接使用。",

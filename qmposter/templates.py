@@ -21,6 +21,7 @@ from typing import Any
 
 from qmposter import toml_errors
 from qmposter.errors import QmposterError, TemplateError
+from qmposter.fileio import os_reason
 from qmposter.layout.page import Color, LinearGradient
 from qmposter.layout.textbox import Box
 from qmposter.layout.units import is_paper_size, paper_size, parse_length
@@ -416,7 +417,7 @@ def _read_toml(path: Path) -> dict:
     except tomllib.TOMLDecodeError as error:
         raise TemplateError(f"模板 {path} {toml_errors.describe(error)}。", hint=toml_errors.HINT) from None
     except OSError as error:
-        raise TemplateError(f"模板 {path} 无法读取：{error.strerror}。") from None
+        raise TemplateError(f"模板 {path} 无法读取：{os_reason(error)}。") from None
 
 
 def _unknown(path: Path, where: str, keys: set[str], allowed: set[str]) -> None:

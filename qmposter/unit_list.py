@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qmposter.errors import CampaignError
+from qmposter.fileio import os_reason
 
 # field → accepted header names (compared after _normal_header)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -84,7 +85,7 @@ def _decode(path: Path) -> str:
     except FileNotFoundError:
         raise CampaignError(f"单位表 {path} 不存在。") from None
     except OSError as error:
-        raise CampaignError(f"单位表 {path} 无法读取：{error.strerror or error}。") from None
+        raise CampaignError(f"单位表 {path} 无法读取：{os_reason(error)}。") from None
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     encodings = ("utf-16",) if utf16 else ("utf-8-sig", "gb18030")
     for encoding in encodings:

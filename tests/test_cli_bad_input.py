@@ -63,3 +63,29 @@ def test_malformed_campaign_and_template_name_line_and_column_in_chinese(tmp_pat
     result = run("templates", "list", "--templates", str(templates))
     assert result.exit_code == 2, result.output
     assert "mine.toml 第 1 行" in result.output and "TOML 格式有误" in result.output
+
+
+def test_output_under_a_file_is_explained_in_chinese(tmp_path: Path):
+    """OSError.strerror is English ("File exists", "Is a directory"); the user reads Chinese."""
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    cases = {
+        "render": ("render", "led-red-384x32", "--text", "质量第一", "-o", str(blocker / "r.png")),
+        "sms": ("sms", "-o", str(blocker / "s.csv")),
+        "build": ("build", "--template", "led-red-384x32", "--out", str(blocker / "out")),
+        "slogans list": ("slogans", "list", "--format", "csv", "-o", str(blocker / "l.csv")),
+    }
+    for name, args in cases.items():
+        result = run(*args)
+        assert result.exit_code == 2, (name, result.output)
+        assert "路径中有一段是" in result.output and "不是文件夹" in result.output, (name, result.output)
+        assert "File exists" not in result.output and "Not a directory" not in result.output
+        assert ".tmp" not in result.output, (name, result.output)  # names the target, not the temp file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_a_folder_given_as_campaign_file_is_explained_in_chinese(tmp_path: Path):
+    result = run("preview", "led-red-384x32", "--campaign", str(tmp_path), "-o", str(tmp_path / "p.png"))
+    assert result.exit_code == 2, result.output
+    assert "这是一个文件夹，不是文件" in result.output
+    assert not (tmp_path / "p.png").exists()

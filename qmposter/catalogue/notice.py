@@ -25,6 +25,7 @@ from pathlib import Path
 
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
 from qmposter.errors import InputError, NoticeError
+from qmposter.fileio import os_reason
 from qmposter.text import canonical, is_han
 
 MAX_NOTICE_BYTES = 20 * 1024 * 1024
@@ -55,7 +56,7 @@ def read_notice_file(path: Path | str) -> str:
             )
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(f"无法读取通知文件 {path}：{error.strerror or error}") from error
+        raise InputError(f"无法读取通知文件 {path}：{os_reason(error)}") from error
     text = _decode(data, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip(" \t\n\u3000\u00a0\ufeff\u200b"):

@@ -22,7 +22,7 @@ from qmposter.catalogue.dedupe import format_alias
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
 from qmposter.catalogue.notice import parse_notice_file
 from qmposter.errors import CatalogueError, InputError
-from qmposter.fileio import atomic_write_bytes
+from qmposter.fileio import atomic_write_bytes, os_reason
 from qmposter.text import canonical
 
 VARIANTS_FILE = "variants.toml"
@@ -199,7 +199,7 @@ def _load_toml(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise CatalogueError(f"无法读取口号库文件 {path}：{error.strerror or error}。") from error
+        raise CatalogueError(f"无法读取口号库文件 {path}：{os_reason(error)}。") from error
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -33,7 +33,7 @@ from qmposter.campaign import Campaign, campaign_slogans, load_campaign
 from qmposter.catalogue.catalogue import Catalogue, Entry, load_catalogue
 from qmposter.content import Content
 from qmposter.errors import CampaignError, InputError, QmposterError, TemplateError
-from qmposter.fileio import sha256_file
+from qmposter.fileio import os_reason, sha256_file
 from qmposter.render.output import write_atomic
 from qmposter.templates import FORMATS, Template, load_template, template_names
 from qmposter.unit_list import Unit, load_units
@@ -550,7 +550,7 @@ def _check_out(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise InputError(f"无法创建输出文件夹 {out}：{error.strerror or error}。") from None
+        raise InputError(f"无法创建输出文件夹 {out}：{os_reason(error)}。") from None
 
 
 def _remove_leftovers(out: Path, jobs: Sequence[Job], shard: Shard | None) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from qmposter.errors import InputError
+from qmposter.fileio import os_reason
 from qmposter.text import is_cjk_punct, is_han, is_latin_or_digit
 
 SINGLE_LIMIT = 70
@@ -386,7 +387,7 @@ def read_phones(path: Path) -> PhoneList:
     except FileNotFoundError:
         raise InputError(f"找不到号码文件 {path}。", hint="请检查 --phones 的路径。") from None
     except OSError as error:
-        raise InputError(f"无法读取号码文件 {path}：{error.strerror}。") from None
+        raise InputError(f"无法读取号码文件 {path}：{os_reason(error)}。") from None
     text = _decode(data, path)
     phones = parse_phones(text)
     if not phones.numbers and not phones.problems:
@@ -472,19 +473,22 @@ def write_atomic(files: dict[Path, bytes]) -> None:
         if path.is_dir():
             raise InputError(f"无法写出 {path}：同名的文件夹已存在。", hint="请换一个 -o 文件名。")
     temps: list[tuple[Path, Path]] = []
+    target: Path | None = None  # the file being written, named in the message (not its temp file)
     try:
         for path, data in files.items():
+            target = path
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             temps.append((Path(name), path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
         for temp, path in temps:
+            target = path
             os.replace(temp, path)
     except OSError as error:
         for temp, _ in temps:
             temp.unlink(missing_ok=True)
-        raise InputError(f"无法写出 {error.filename or '输出文件'}：{error.strerror}。") from None
+        raise InputError(f"无法写出 {target or '输出文件'}：{os_reason(error)}。") from None
 
 
 # ---------------------------------------------------------------------------- display
