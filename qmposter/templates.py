@@ -299,6 +299,8 @@ def _color_function(value: str, func: str, args: str) -> Color:
 
 def search_dirs(templates_dir: Path | None = None) -> list[Path]:
     """Where templates are looked up: the user's folder first, then the bundled one."""
+    if templates_dir is not None and not Path(templates_dir).is_dir():
+        raise TemplateError(f"模板文件夹 {templates_dir} 不存在或不是文件夹。", hint="检查 --templates 的路径。")
     dirs = [Path(templates_dir)] if templates_dir is not None else []
     bundled = bundled_dir("templates")
     if bundled.is_dir() and all(d.resolve() != bundled.resolve() for d in dirs):

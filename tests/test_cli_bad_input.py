@@ -89,3 +89,12 @@ def test_a_folder_given_as_campaign_file_is_explained_in_chinese(tmp_path: Path)
     assert result.exit_code == 2, result.output
     assert "这是一个文件夹，不是文件" in result.output
     assert not (tmp_path / "p.png").exists()
+
+
+def test_preview_with_a_missing_templates_folder_is_refused(tmp_path: Path):
+    """It used to fall back to the bundled templates silently."""
+    out = tmp_path / "p.png"
+    result = run("preview", "led-red-384x32", "--templates", str(tmp_path / "nope"), "-o", str(out))
+    assert result.exit_code == 2, result.output
+    assert "模板文件夹" in result.output and "nope" in result.output
+    assert not out.exists()
