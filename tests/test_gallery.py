@@ -90,6 +90,17 @@ def test_gallery_is_deterministic(tmp_path: Path) -> None:
     assert first == second
 
 
+def test_page_font_does_not_carry_the_save_time() -> None:
+    """fontTools stamps head.modified with the clock on save; a second later the bytes differed."""
+    import time
+
+    from qmposter.products.gallery import page_font
+
+    first = page_font("关注民生，重视质量")
+    time.sleep(1.1)
+    assert page_font("关注民生，重视质量") == first
+
+
 def test_gallery_without_manifest_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["gallery", str(tmp_path)])
     assert result.exit_code == 2

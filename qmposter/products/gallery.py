@@ -147,7 +147,9 @@ def page_font(html: str) -> bytes:
     options.layout_features = []
     options.hinting = False
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep copyright and licence records (OFL)
-    font = TTFont(font_for_role("heiti", 400).path)
+    # Keep head.modified as in the bundled file: fontTools stamps the save time otherwise,
+    # and the gallery must be byte-identical from run to run.
+    font = TTFont(font_for_role("heiti", 400).path, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(set(html))))
     subsetter.subset(font)
