@@ -75,8 +75,22 @@ def load_units(path: Path) -> list[Unit]:
     """Read and check a units CSV (see the module docstring); CampaignError naming row and column."""
     path = Path(path)
     text = _decode(path)
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text)))
-    return _Table(path, rows).units()
+    return _Table(path, _rows(path, text)).units()
+
+
+def _rows(path: Path, text: str) -> list[list[str]]:
+    """All rows; unpaired quotes are an error (an open one would swallow the rest of the file)."""
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text))
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error:
+        raise CampaignError(
+            f"单位表 {path} 第 {len(rows) + 1} 行的英文双引号不成对（读到文件第 {reader.line_num} 行时出错）。",
+            hint="检查该行的英文双引号 \" 是否成对；单元格内的引号要写成两个 \"\"。",
+        ) from None
+    return rows
 
 
 def _decode(path: Path) -> str:
@@ -109,6 +123,7 @@ def _dialect(text: str) -> type[csv.Dialect]:
 
     class Dialect(csv.excel):
         delimiter = sep
+        strict = True
 
     return Dialect
 

@@ -114,3 +114,17 @@ def test_a_file_that_is_neither_utf8_nor_gb18030(tmp_path: Path) -> None:
 def test_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CampaignError, match="不存在"):
         load_units(tmp_path / "none.csv")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "单位,落款\n\"南京市质量技术监督局,南京市总工会\n苏州市质量技术监督局,苏州市总工会\n",  # never closed
+        "单位,落款\n\"南京\"市质量技术监督局,南京市总工会\n",  # text after the closing quote
+    ],
+)
+def test_unpaired_quotes_are_an_error_naming_the_row(tmp_path: Path, text: str) -> None:
+    """An open quote would silently swallow every later unit into one cell."""
+    with pytest.raises(CampaignError, match="第 2 行的英文双引号不成对") as caught:
+        load_units(write(tmp_path, text.encode("utf-8")))
+    assert "成对" in caught.value.hint
