@@ -324,7 +324,7 @@ def template_names(templates_dir: Path | None = None, *, include_abstract: bool 
     """
     names: set[str] = set()
     for root in search_dirs(templates_dir):
-        names.update(p.stem for p in root.glob("*.toml"))
+        names.update(p.stem for p in root.glob("*.toml") if p.is_file())
     kept = []
     for name in sorted(names):
         kind, abstract = _peek(name, templates_dir)

@@ -253,6 +253,13 @@ def test_abstract_templates_are_not_listed(tmp_path):
     assert "child" in names and "parent" not in names
 
 
+def test_a_folder_named_like_a_template_is_not_listed(tmp_path):
+    write(tmp_path, "parent", PARENT)
+    write(tmp_path, "child", 'extends = "parent"\ntitle = "子模板"\n')
+    (tmp_path / "backup.toml").mkdir()
+    assert "backup" not in template_names(tmp_path)
+
+
 def test_error_in_child_override_names_the_child(tmp_path):
     write(tmp_path, "parent", PARENT)
     path = write(tmp_path, "child", 'extends = "parent"\n[[element]]\nid = "band"\ncolor = "nicht"\n')
