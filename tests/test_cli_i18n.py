@@ -24,6 +24,15 @@ def test_unknown_command_is_a_chinese_usage_error_from_a_real_process() -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_missing_argument_and_option_end_with_a_chinese_full_stop() -> None:
+    argument = CliRunner().invoke(cli, ["render"])
+    option = CliRunner().invoke(cli, ["leaflet"])
+    assert argument.exit_code == option.exit_code == 2
+    assert "错误：缺少参数 'TEMPLATE'。" in argument.output
+    assert "错误：缺少选项 '-o' / '--output'。" in option.output
+    assert "'." not in argument.output + option.output
+
+
 def test_help_is_chinese() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0

@@ -91,3 +91,22 @@ def install() -> None:
             module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    _use_chinese_full_stop_for_missing_parameters()
+
+
+def _use_chinese_full_stop_for_missing_parameters() -> None:
+    """click writes "Missing argument 'X'." with a literal ASCII full stop; end it with "。"."""
+    missing = importlib.import_module("click.exceptions").MissingParameter
+    if getattr(missing.format_message, "_qmposter", False):
+        return
+    english = missing.format_message
+
+    def format_message(self) -> str:  # type: ignore[no-untyped-def]
+        text = english(self)
+        if text.endswith("."):
+            return text[:-1] + "。"
+        head, dot, tail = text.partition(". ")
+        return f"{head}。{tail}" if dot else text
+
+    format_message._qmposter = True  # type: ignore[attr-defined]
+    missing.format_message = format_message
