@@ -98,3 +98,23 @@ def test_preview_with_a_missing_templates_folder_is_refused(tmp_path: Path):
     assert result.exit_code == 2, result.output
     assert "模板文件夹" in result.output and "nope" in result.output
     assert not out.exists()
+
+
+def test_render_output_without_or_with_an_unknown_suffix(tmp_path: Path):
+    bare = tmp_path / "poster"
+    result = run("render", "led-red-384x32", "--text", "质量第一", "-o", str(bare))
+    assert result.exit_code == 2, result.output
+    assert "没有扩展名" in result.output and "poster.png" in result.output
+    gif = tmp_path / "poster.gif"
+    result = run("render", "led-red-384x32", "--text", "质量第一", "-o", str(gif))
+    assert result.exit_code == 2, result.output
+    assert "「gif」" in result.output and ".png" in result.output
+    assert not bare.exists() and not gif.exists()
+
+
+def test_gallery_given_a_file_says_it_is_a_file(tmp_path: Path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text("{}", encoding="utf-8")
+    result = run("gallery", str(manifest))
+    assert result.exit_code == 2, result.output
+    assert "是一个文件，不是文件夹" in result.output and "Traceback" not in result.output

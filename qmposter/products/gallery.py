@@ -51,6 +51,8 @@ class GalleryResult:
 def read_manifest(directory: Path) -> dict:
     """The build manifest of `directory`, with a Chinese error when it is missing or broken."""
     path = directory / "manifest.json"
+    if directory.is_file():
+        raise InputError(f"{directory} 是一个文件，不是文件夹", hint="请给出 qmposter build 的输出文件夹，例如 out")
     if not directory.is_dir():
         raise InputError(f"文件夹不存在：{directory}", hint="请给出 qmposter build 的输出文件夹，例如 out")
     if not path.is_file():

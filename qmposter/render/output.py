@@ -19,9 +19,15 @@ FORMATS = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "pdf": "pdf", "svg": "sv
 def format_for(path: Path, fmt: str | None = None) -> str:
     """Normalised format name ("png", "jpeg", "pdf", "svg") from `fmt` or the file suffix."""
     key = (fmt or path.suffix.lstrip(".")).lower()
+    if not key:
+        raise InputError(
+            f"输出文件 {path} 没有扩展名，无法判断要生成哪种格式。",
+            hint=f"在文件名后加上 .png、.jpg、.pdf 或 .svg，例如 {path.name}.png。",
+        )
     if key not in FORMATS:
         raise InputError(
-            f"无法识别输出格式「{key or path.name}」：请用 .png、.jpg、.pdf 或 .svg 作为文件扩展名（或指定格式）。"
+            f"无法识别输出格式「{key}」（{path}）。",
+            hint="请用 .png、.jpg、.pdf 或 .svg 作为文件扩展名。",
         )
     return FORMATS[key]
 
