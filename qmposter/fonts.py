@@ -321,7 +321,9 @@ def _open_checked(path: Path):  # -> TTFont
         font = TTFont(str(path), lazy=True)
         tags = set(font.keys())
     except (TTLibError, OSError, ValueError, AssertionError, struct.error) as error:
-        raise FontError(f"{path} 不是可读的字体文件（{error}）。", hint="请给出 TrueType 字体文件（.ttf）。") from error
+        raise FontError(
+            f"{path} 不是可读的字体文件（fontTools 报告：{error}）。", hint="请给出 TrueType 字体文件（.ttf）。"
+        ) from error
     if "glyf" not in tags:
         kind = "CFF/PostScript" if ({"CFF ", "CFF2"} & tags) else "非 TrueType"
         raise FontError(f"{path} 是 {kind} 轮廓字体，不能嵌入 PDF。", hint=_CONVERT_HINT)
@@ -356,7 +358,7 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
     except FontError:
         raise
     except (TTLibError, KeyError, IndexError, ValueError, AssertionError, struct.error) as error:  # corrupt table
-        raise FontError(f"{path} 的字体表无法解析（{error}），文件可能已损坏。") from error
+        raise FontError(f"{path} 的字体表无法解析，文件可能已损坏（fontTools 报告：{error}）。") from error
     ascender, descender = hhea.ascent, hhea.descent
     if ascender == 0 and descender == 0:
         ascender, descender = os2.sTypoAscender, os2.sTypoDescender

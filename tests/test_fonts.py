@@ -411,6 +411,18 @@ def test_cli_fonts_check_named_font_missing_exits_2(tmp_path: Path) -> None:
     assert f"U+{ord(rare):04X}" in result.output
 
 
+def test_cli_fonts_check_opens_a_given_font_even_without_text(tmp_path: Path) -> None:
+    """A designer checking their own .ttf before a build: a broken file must fail, not "pass"."""
+    broken = tmp_path / "方正小标宋.ttf"
+    broken.write_bytes(b"not a font at all")
+    result = CliRunner().invoke(cli, ["fonts", "check", "--font", str(broken)])
+    assert result.exit_code == 2, result.output
+    assert "不是可读的字体文件" in result.output
+    good = CliRunner().invoke(cli, ["fonts", "check", "--font", "noto-sans-sc-black"])
+    assert good.exit_code == 0, good.output
+    assert "字体可用" in good.output
+
+
 def test_cli_fonts_check_catalogue() -> None:
     result = CliRunner().invoke(cli, ["fonts", "check", "--font", "noto-sans-sc-black", "--catalogue"])
     assert result.exit_code == 0, result.output

@@ -80,10 +80,13 @@ def check_command(text: str | None, font_refs: tuple[str, ...], use_catalogue: b
         raise FontError("内置字体文件有问题：\n" + "\n".join(problems),
                         hint="运行 python scripts/build_fonts.py 重新生成 fonts/，或从仓库重新取出。")
     click.echo(f"内置字体文件校验通过：{len(bundled_fonts())} 款，SHA-256 与 fonts/fonts.toml 一致，许可证齐全。")
+    given = [load_font(ref) for ref in font_refs]  # a broken or unusable file fails here, text or not
+    for face in given:
+        click.echo(f"字体可用：{face.name}（{face.path}），{face.char_count} 个字符。")
     texts = _texts(text, use_catalogue, catalogue_dir)
     if not texts:
         return
-    faces = [load_font(ref) for ref in font_refs] or [load_font(info.id) for info in bundled_fonts()]
+    faces = given or [load_font(info.id) for info in bundled_fonts()]
     everywhere = _report(faces, texts)
     if font_refs and any(face.missing("".join(texts.values())) for face in faces):
         raise MissingGlyphsError("所指定的字体缺字，见上表。", hint="换用覆盖这些字的字体，或改写文字。")
