@@ -118,3 +118,14 @@ def test_gallery_given_a_file_says_it_is_a_file(tmp_path: Path):
     result = run("gallery", str(manifest))
     assert result.exit_code == 2, result.output
     assert "是一个文件，不是文件夹" in result.output and "Traceback" not in result.output
+
+
+def test_a_bitmap_too_big_for_memory_is_refused_at_once(tmp_path: Path):
+    """A2 at 2400 dpi is 2.2 billion pixels: it used to run for minutes towards 6 GB of memory."""
+    out = tmp_path / "huge.png"
+    result = run("render", "poster-a2-red", "--text", "质量第一", "-o", str(out), "--dpi", "2400")
+    assert result.exit_code == 2, result.output
+    assert "39685×56126 像素" in result.output and "PDF" in result.output
+    highest = int(result.output.split("--dpi 降到 ")[1].split(" ")[0])
+    assert 800 < highest < 900
+    assert not out.exists()

@@ -23,6 +23,9 @@ from qmposter.render._common import gradient_color, gradient_stops, qr_runs, run
 JPEG_QUALITY = 92
 MONO_THRESHOLD = 128  # a pixel whose brightest channel reaches this is "lit"
 _RAMP = 4096  # gradient resolution along its axis, in samples
+# 300 million pixels is ~0.9 GB of RGB memory (and minutes of drawing): an A1 poster at 600 dpi
+# fits, a mistyped --dpi 2400 on A2 (2.2 billion pixels, 6.7 GB) does not. Print uses the PDF.
+MAX_PIXELS = 300_000_000
 
 
 def pixel_size(page: Page, dpi: float, include_bleed: bool = False) -> tuple[int, int]:
@@ -36,6 +39,7 @@ def render_image(page: Page, dpi: float, *, include_bleed: bool = False) -> Imag
     if not math.isfinite(dpi) or dpi <= 0:
         raise InputError(f"分辨率 {dpi} dpi 无效：请给出大于 0 的 dpi，例如 --dpi 300。")
     size = pixel_size(page, dpi, include_bleed)
+    _check_pixel_budget(page, dpi, size)
     off = page.bleed if include_bleed else 0.0
     canvas = _Canvas(Image.new("RGB", size, (255, 255, 255)), dpi / 72, off, page.monochrome)
     for item in page.items:
@@ -44,6 +48,19 @@ def render_image(page: Page, dpi: float, *, include_bleed: bool = False) -> Imag
     if page.monochrome:
         image = threshold(image)
     return image
+
+
+def _check_pixel_budget(page: Page, dpi: float, size: tuple[int, int]) -> None:
+    """Refuse an image too big to hold in memory, before allocating it."""
+    pixels = size[0] * size[1]
+    if pixels <= MAX_PIXELS:
+        return
+    highest = math.floor(dpi * math.sqrt(MAX_PIXELS / pixels))
+    raise InputError(
+        f"{dpi:g} dpi 下图像为 {size[0]}×{size[1]} 像素（约 {pixels / 1e8:.1f} 亿像素，"
+        f"需约 {pixels * 3 / 2**30:.1f} GB 内存），超过上限 {MAX_PIXELS // 10**8} 亿像素。",
+        hint=f"印刷请输出 PDF（矢量，不受分辨率限制）；需要位图时把 --dpi 降到 {highest} 或更低。",
+    )
 
 
 def threshold(image: Image.Image) -> Image.Image:
