@@ -130,3 +130,20 @@ def test_banner_template():
     page = template_page("banner-red-0.9x6m")
     check_same_picture(page, 12, "banner")  # 6 m × 0.9 m at 12 dpi: 2835 × 425 px
     check_text(page)
+
+
+def test_vertical_banner_pdf_text_has_the_slogans_own_punctuation():
+    """The 竖幅 draws ， as its vertical form U+FE10; copying or searching the PDF must
+    still give ，, and the picture must stay the vertical glyph."""
+    from qmposter.campaign import load_campaign
+    from qmposter.content import Content
+    from qmposter.layout.engine import layout_page
+    from qmposter.templates import load_template
+
+    slogan = "创造高质量，奉献高质量，享受高质量"
+    page = layout_page(load_template("vertical-red-0.8x3m"), Content.from_campaign(load_campaign(), slogan))
+    assert any(g.char == "\ufe10" for run in runs(page) for g in run.glyphs)  # drawn vertically
+    text = pypdf.PdfReader(io.BytesIO(render_pdf([page]))).pages[0].extract_text()
+    assert slogan in "".join(text.split())  # no NFKC needed: ， not ︐ (which NFKC makes ",")
+    assert not any(0xFE10 <= ord(ch) <= 0xFE4F for ch in text)
+    check_same_picture(page, 10, "vertical-banner")  # 0.8 × 3 m at 10 dpi: 315 × 1181 px

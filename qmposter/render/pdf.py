@@ -116,6 +116,49 @@ def register_font(path: Path) -> str:
     return name
 
 
+def register_vertical_font(path: Path, forms: dict[str, str]) -> str:
+    """A variant of the font at `path` whose cmap sends each horizontal punctuation mark to its
+    vertical form's glyph (， → the glyph of U+FE10); registered once per process.
+
+    Vertical text draws presentation forms such as U+FE10, and a PDF's text is the code points
+    drawn: copying a 竖幅 would give ︐ where the slogan has ，. Drawing ， with this variant
+    paints the same vertical glyph while the ToUnicode map says ，.
+    """
+    key = f"{path}#vert"
+    with _font_lock:
+        name = _registered.get(key)
+        if name is None:
+            name = "qm-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+            pdfmetrics.registerFont(TTFont(name, io.BytesIO(_vertical_variant(path, forms))))
+            _registered[key] = name
+    return name
+
+
+def _vertical_variant(path: Path, forms: dict[str, str]) -> bytes:
+    """The font file with cmap[horizontal] = cmap[vertical form]; other tables copied as they are."""
+    from fontTools.ttLib import TTFont as FontToolsFont
+
+    font = FontToolsFont(str(path), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            for horizontal, vertical in sorted(forms.items()):
+                if ord(vertical) in table.cmap:
+                    table.cmap[ord(horizontal)] = table.cmap[ord(vertical)]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _vertical_sources(run: GlyphRun) -> dict[str, str]:
+    """The font's horizontal -> vertical form pairs when the run draws any vertical form, else {}."""
+    if all(glyph.char == glyph.source for glyph in run.glyphs):
+        return {}
+    from qmposter.fonts import load_font
+
+    forms = load_font(run.font_id).vertical_forms()
+    return forms if any(forms.get(glyph.source) == glyph.char for glyph in run.glyphs) else {}
+
+
 def _initial_font() -> str:
     """reportlab's bundled Vera.ttf, registered once; only ever named, never drawn."""
     import reportlab
@@ -218,24 +261,32 @@ class _Page:
         """
         if not run.glyphs:
             return
-        name = register_font(run_font_path(run))
+        path = run_font_path(run)
+        name = register_font(path)
+        vertical = _vertical_sources(run)
         c = self.c
         c.saveState()
         c.setFillColor(self.color(run.color))
         text = c.beginText()
         text.setFont(name, run.size)
-        visible = True
+        font, visible = name, True
         for glyph in run.glyphs:
             if not glyph.char:
                 continue
             if glyph.visible != visible:
                 visible = glyph.visible
                 text.setTextRenderMode(0 if visible else 3)
+            char, wanted = glyph.char, name
+            if vertical and vertical.get(glyph.source) == glyph.char:
+                char, wanted = glyph.source, register_vertical_font(path, vertical)
+            if wanted != font:
+                font = wanted
+                text.setFont(font, run.size)
             angle = math.radians(glyph.rotate)
             cos, sin = _clean(math.cos(angle)), _clean(math.sin(angle))
             # clockwise on the page (y up in PDF): x axis → (cos, -sin), y axis → (sin, cos)
             text.setTextTransform(cos, -sin, sin, cos, self.X(glyph.x), self.Y(glyph.y))
-            text.textOut(glyph.char)
+            text.textOut(char)
         c.drawText(text)
         c.restoreState()
 
