@@ -503,6 +503,24 @@ def test_2023_cover_letter_issuing_an_attached_plan_with_slogans_in_a_table() ->
     assert notice.warnings == ()
 
 
+def test_a_plan_passed_on_without_its_covering_notice() -> None:
+    """Departments also forward just the 活动方案: its own title gives the year and the scope."""
+    text = read_notice_file(NOTICES / "2023-haian-plan.txt")
+    plan_only = text[text.index("2023年全市“质量月”活动方案\n\n") :]
+    notice = parse_notice(plan_only)
+    whole = parse_notice_file(NOTICES / "2023-haian-plan.txt")
+    assert notice.title == "2023年全市“质量月”活动方案"
+    assert (notice.year, notice.scope) == (2023, "municipal")
+    assert (notice.doc_number, notice.issuers, notice.date) == (None, (), None)
+    assert (notice.theme, notice.activities, notice.slogans) == (whole.theme, whole.activities, whole.slogans)
+    assert any("活动方案" in w and "落款" in w for w in notice.warnings)
+
+
+def test_a_plan_title_further_down_is_not_taken_for_the_document_title() -> None:
+    text = "各单位：\n请认真组织。\n现将有关事项通知如下。\n2013年全省“质量月”活动方案\n一、活动主题\n质量强省\n"
+    assert parse_notice(text).title is None
+
+
 # --- issuers named in the body when there is no 落款 ---------------------------------------------
 
 NO_CLOSING = """关于开展2011年全省“质量月”活动的通知

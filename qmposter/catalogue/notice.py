@@ -594,7 +594,11 @@ def _is_title(text: str) -> bool:
 
 
 def _find_title(lines: list[str]) -> tuple[int, int] | None:
-    """(first, last) line index of the title; a long title may wrap onto a second line."""
+    """(first, last) line index of the title; a long title may wrap onto a second line.
+
+    Failing a notice title, a plan's own title at the top (“2013年全省“质量月”活动方案”):
+    departments also pass on the 活动方案 alone, without its covering notice.
+    """
     for i, line in enumerate(lines):
         if _is_title(line):
             return i, i
@@ -602,7 +606,21 @@ def _find_title(lines: list[str]) -> tuple[int, int] | None:
             joined = line + lines[i + 1]
             if len(lines[i + 1]) <= 40 and _is_title(joined):
                 return i, i + 1
-    return None
+    return next(((i, i) for i, line in enumerate(lines[:PLAN_TITLE_LINES]) if _is_plan_title(line)), None)
+
+
+PLAN_TITLE_LINES = 3
+"""A plan title counts only among the first lines: further down it is an attachment's."""
+
+
+def _is_plan_title(text: str) -> bool:
+    return (
+        "质量月" in text
+        and re.search(r"(?:方案|安排|计划|实施意见)[”》」]?$", text) is not None
+        and len(text) <= 60
+        and "。" not in text
+        and _marker(text)[0] is None
+    )
 
 
 def _is_slogan_heading(line: str) -> bool:
@@ -1047,6 +1065,8 @@ def _warnings(title, year, theme, activities, slogans, issuers_from_body) -> lis
         out.append(f"通知没有落款，发文单位取自正文“{words}”：{'、'.join(bodies)}。请核对。")
     if title is None:
         out.append("没有找到通知标题（形如“关于开展XXXX年全X‘质量月’活动的通知”）。")
+    elif _is_plan_title(title) and not _is_title(title) and not bodies:
+        out.append(f"这是活动方案“{title}”，没有通知的文号、落款和日期：请核对或在口号库文件中补上。")
     if year is None:
         out.append("没有找到活动年份。")
     if theme is None:
