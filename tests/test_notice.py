@@ -521,6 +521,39 @@ def test_a_plan_title_further_down_is_not_taken_for_the_document_title() -> None
     assert parse_notice(text).title is None
 
 
+def _without_closing(name: str, closing: str) -> str:
+    text = read_notice_file(NOTICES / name)
+    assert closing in text
+    return text.replace(closing, "")
+
+
+def test_a_copy_without_its_closing_takes_the_issuer_from_the_red_header() -> None:
+    """Web copies often lose the 落款 (it sits by the seal); the 红头 above the title still names the body."""
+    closing = "海安市市场监督管理局（知识产权局）\n2023年8月25日\n"
+    notice = parse_notice(_without_closing("2023-haian-plan.txt", closing))
+    assert notice.issuers == ("海安市市场监督管理局",)
+    assert (notice.scope, notice.region, notice.date) == ("municipal", "海安", None)
+    assert notice.theme == "质量第一，品质生活" and len(notice.activities) == 3  # the plan is still found
+    assert any("文头“海安市市场监督管理局文件”" in w for w in notice.warnings)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "江苏省质量技术监督局\n江苏省经济和信息化委员会文件\n",
+        "江苏省质量技术监督局\n江苏省经济和信息化委员会\n文件\n",
+        "江苏省质量技术监督局　江苏省经济和信息化委员会　文件\n",
+    ],
+)
+def test_a_joint_red_header_names_every_body(header: str) -> None:
+    text = header + "苏质监质〔2012〕9号\n关于开展2012年全省“质量月”活动的通知\n各市：\n一、活动主题\n质量强省\n"
+    assert parse_notice(text).issuers == ("江苏省质量技术监督局", "江苏省经济和信息化委员会")
+
+
+def test_the_closing_wins_over_the_red_header() -> None:
+    assert parse_notice_file(NOTICES / "2023-haian-plan.txt").issuers == ("海安市市场监督管理局（知识产权局）",)
+
+
 # --- issuers named in the body when there is no 落款 ---------------------------------------------
 
 NO_CLOSING = """关于开展2011年全省“质量月”活动的通知

@@ -298,7 +298,26 @@ def _issuers_in_opening(opening: list[str]) -> tuple[tuple[str, ...], str]:
                 continue
             bodies = _split_bodies(listed)
             if bodies:
-                return bodies, match.group(0)
+                return bodies, f"正文“{match.group(0)}”"
+    return (), ""
+
+
+_RED_HEADER = re.compile(r"^(?P<bodies>.*?)\s*文\s*件$")
+
+
+def _issuers_in_red_header(head: list[str]) -> tuple[tuple[str, ...], str]:
+    """(bodies, where) from the 红头 above the title (“海安市市场监督管理局文件”), for a copy that lost
+    its 落款. A joint 红头 stacks its bodies, the last one followed by 文件, or 文件 on its own line."""
+    for k, line in enumerate(head):
+        match = _RED_HEADER.match(line)
+        if not match:
+            continue
+        start = k
+        while start > 0 and _is_issuer_line(head[start - 1]):
+            start -= 1
+        parts = [p for ln in head[start:k] for p in ln.split()] + match.group("bodies").split()
+        if parts and all(_is_unit(p) for p in parts):
+            return tuple(parts), f"文头“{''.join(head[start : k + 1])}”"
     return (), ""
 
 
@@ -614,13 +633,8 @@ PLAN_TITLE_LINES = 3
 
 
 def _is_plan_title(text: str) -> bool:
-    return (
-        "质量月" in text
-        and re.search(r"(?:方案|安排|计划|实施意见)[”》」]?$", text) is not None
-        and len(text) <= 60
-        and "。" not in text
-        and _marker(text)[0] is None
-    )
+    """“2013年全省“质量月”活动方案”: a plan's own title line (not a sentence, not numbered)."""
+    return _PLAN_TITLE.search(text) is not None and len(text) <= 60 and "。" not in text and _marker(text)[0] is None
 
 
 def _is_slogan_heading(line: str) -> bool:
@@ -921,6 +935,8 @@ def parse_notice(text: str) -> Notice:
     closing = lines[closing_start:closing_end]
     issuers = tuple(p for ln in closing if _is_issuer_line(ln) for p in ln.split())
     from_body = ((), "") if issuers else _issuers_in_opening(root.lines)
+    if not (issuers or from_body[0]):
+        from_body = _issuers_in_red_header(lines[: title_span[0]] if title_span else [])
     issuers = issuers or from_body[0]
     date = next((d for ln in closing if (d := _parse_date(ln))), None)
     if date is None and meta_date:
@@ -965,17 +981,22 @@ def _contents(body: list[str]) -> tuple[str | None, list[Activity], str | None]:
     return _theme(root, body), activities, _guiding_idea(root)
 
 
-_PLAN_TITLE = re.compile(r"质量月.*(?:方案|安排|计划|要点)$")
+_PLAN_TITLE = re.compile(r"质量月.*(?:方案|安排|计划|要点|实施意见)[”》」]?$")
 _PLAN_END = re.compile(r"^(?:抄送|印发)")
 
 
 def _attached_plan(lines: list[str], start: int) -> list[str]:
-    """The text of an attached 活动方案 after the 落款: from its title line to the next 附件 or 抄送."""
-    for i in range(start, len(lines)):
-        line = lines[i]
-        if _PLAN_TITLE.search(line) and len(line) <= 60 and "。" not in line and _marker(line)[0] is None:
-            ends = (j for j in range(i + 1, len(lines)) if _ATTACH.match(lines[j]) or _PLAN_END.match(lines[j]))
-            return lines[i + 1 : next(ends, len(lines))]
+    """The text of an attached 活动方案 after the 落款: from its title line to the next 附件 or 抄送.
+
+    The 附件 mention (“附件：1.2023年全市“质量月”活动方案”, “2.…”) names the plan too; with no
+    落款 between, it comes first. So a title on a line of its own is preferred; failing that,
+    one on the attachment's own header line (“附件1：2023年全市“质量月”活动方案”).
+    """
+    candidates = [i for i in range(start, len(lines)) if _is_plan_title(lines[i])]
+    own_line = [i for i in candidates if not (_ATTACH.match(lines[i]) or _ATTACHMENT_ITEM.match(lines[i]))]
+    for i in (own_line or candidates)[:1]:
+        ends = (j for j in range(i + 1, len(lines)) if _ATTACH.match(lines[j]) or _PLAN_END.match(lines[j]))
+        return lines[i + 1 : next(ends, len(lines))]
     return []
 
 
@@ -1062,7 +1083,7 @@ def _warnings(title, year, theme, activities, slogans, issuers_from_body) -> lis
     out = []
     bodies, words = issuers_from_body
     if bodies:
-        out.append(f"通知没有落款，发文单位取自正文“{words}”：{'、'.join(bodies)}。请核对。")
+        out.append(f"通知没有落款，发文单位取自{words}：{'、'.join(bodies)}。请核对。")
     if title is None:
         out.append("没有找到通知标题（形如“关于开展XXXX年全X‘质量月’活动的通知”）。")
     elif _is_plan_title(title) and not _is_title(title) and not bodies:
