@@ -113,7 +113,15 @@ def _header(notice: Notice, file_name: str) -> list[str]:
         "  没有的字段（如没有文号、日期）直接省略。",
         "再次导入同一份通知（[source] 中的 sha256 相同）时本文件保持原样，您的修改和注释都会保留。",
         "跨年份的措辞变体由程序自动分组，人工调整写在同目录的 variants.toml 中。",
+        *_warning_lines(notice),
     ]
+
+
+def _warning_lines(notice: Notice) -> list[str]:
+    """The parser's warnings, kept in the file: whoever edits it later sees what to check."""
+    if not notice.warnings:
+        return []
+    return ["", "导入时的提示（请核对后自行删除）：", *(f"  - {warning}" for warning in notice.warnings)]
 
 
 def _source_table(notice: Notice, file_name: str, sha256: str) -> tomlkit.items.Table:
