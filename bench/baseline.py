@@ -153,6 +153,10 @@ def save_raster(image: Image.Image, spec: dict, path: Path) -> None:
         if spec["raster"]["mono"]:
             image = image.convert("1", dither=Image.Dither.NONE)
         image.save(path, "PNG", dpi=(dpi, dpi))
+    elif spec["format"] == "bmp":
+        if spec["raster"]["mono"]:
+            image = image.convert("1", dither=Image.Dither.NONE)
+        image.save(path, "BMP", dpi=(round(dpi), round(dpi)))
     else:
         image.save(path, "JPEG", quality=JPEG_QUALITY, subsampling=0, dpi=(round(dpi), round(dpi)))
 

@@ -135,12 +135,17 @@ def qmposter_job(job, template, out: Path, mark: Callable[[str], None]):
     page = layout_page(template, job.content)
     mark("layout")
     dpi = job.dpi or template.page.dpi
-    if job.format in ("png", "jpg"):
-        from qmposter.render.raster import encode_jpeg, encode_png, render_image
+    if job.format in ("png", "jpg", "bmp"):
+        from qmposter.render.raster import encode_bmp, encode_jpeg, encode_png, render_image
 
         image = render_image(page, dpi, include_bleed=False)
         mark("render")
-        data = encode_png(image, dpi, one_bit=page.monochrome) if job.format == "png" else encode_jpeg(image, dpi)
+        if job.format == "png":
+            data = encode_png(image, dpi, one_bit=page.monochrome)
+        elif job.format == "bmp":
+            data = encode_bmp(image, dpi, one_bit=page.monochrome)
+        else:
+            data = encode_jpeg(image, dpi)
     elif job.format == "pdf":
         from qmposter.render.pdf import render_pdf
 

@@ -34,7 +34,7 @@ PRINT_KINDS = frozenset({"poster", "banner", "vertical", "couplet"})
 KIND_NAMES_ZH = {
     "poster": "海报", "banner": "横幅", "vertical": "竖幅", "couplet": "对联", "image": "图片", "led": "LED 屏",
 }  # fmt: skip
-FORMATS = ("pdf", "png", "jpg", "svg")
+FORMATS = ("pdf", "png", "jpg", "bmp", "svg")
 ELEMENT_TYPES = ("slogan", "text", "issuers", "qr", "image", "rect", "line")
 TEXT_FIELDS = ("year", "name", "theme", "issuer", "issuers", "hotline", "unit", "qr_caption", "qr_url")
 ROLE_ALIASES = {

@@ -27,6 +27,7 @@ def poster() -> Page:
         ("c.jpeg", b"\xff\xd8\xff"),
         ("d.pdf", b"%PDF-"),
         ("e.svg", b"<?xml"),
+        ("f.bmp", b"BM"),
     ],
 )
 def test_backend_is_chosen_by_suffix(tmp_path, poster, name, magic):
@@ -98,7 +99,27 @@ def test_monochrome_page_is_written_as_a_one_bit_png(tmp_path, poster):
     assert img.mode == "1" and img.size == (595, 420)
 
 
-@pytest.mark.parametrize("fmt", ["png", "jpeg", "pdf", "svg"])
+def test_bmp_for_led_controllers_has_the_pngs_pixels(tmp_path, poster):
+    """Older LED controller programs import only BMP: 1-bit for a monochrome page, same pixels, stable bytes."""
+    from dataclasses import replace
+
+    led = replace(poster, monochrome=True)
+    write_page(led, tmp_path / "led.png", dpi=72)
+    write_page(led, tmp_path / "led.bmp", dpi=72)
+    with Image.open(tmp_path / "led.bmp") as bmp, Image.open(tmp_path / "led.png") as png:
+        assert bmp.format == "BMP" and bmp.mode == "1" and bmp.size == (595, 420)
+        assert bmp.tobytes() == png.tobytes()
+        assert round(bmp.info["dpi"][0]) == 72
+    first = (tmp_path / "led.bmp").read_bytes()
+    write_page(led, tmp_path / "led.bmp", dpi=72)
+    assert (tmp_path / "led.bmp").read_bytes() == first
+    write_page(poster, tmp_path / "colour.bmp", dpi=36)
+    with Image.open(tmp_path / "colour.bmp") as colour:
+        assert colour.mode == "RGB"
+        assert decode_qr(colour) == [QR_DATA]
+
+
+@pytest.mark.parametrize("fmt", ["png", "jpeg", "bmp", "pdf", "svg"])
 def test_a_glyph_missing_from_the_font_is_refused_by_every_backend(tmp_path, fmt):
     from qmposter.errors import MissingGlyphsError
     from qmposter.layout.page import Color, Glyph, GlyphRun

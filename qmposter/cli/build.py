@@ -41,7 +41,7 @@ from qmposter.products.posters import (
     "formats",
     multiple=True,
     metavar="FMT",
-    help="只输出这种格式：pdf、png、jpg、svg（可重复；默认：每个模板自己的格式）。",
+    help="只输出这种格式：pdf、png、jpg、bmp、svg（可重复；默认：每个模板自己的格式）。",
 )
 @click.option(
     "--units",

@@ -11,7 +11,7 @@ from qmposter.cli.base import cli
 from qmposter.content import Content
 from qmposter.layout.engine import layout_page
 from qmposter.layout.units import pt_to_mm, pt_to_px
-from qmposter.render.output import format_for, write_page
+from qmposter.render.output import RASTER, format_for, write_page
 from qmposter.templates import load_template
 
 
@@ -20,7 +20,7 @@ from qmposter.templates import load_template
 @click.option("--slogan", "slogan_ref", metavar="ID|别名", help="口号库中的口号 ID 或别名（如 2010-05）。")
 @click.option("--text", "text", metavar="文字", help="不在口号库中的文字（与 --slogan 二选一）。")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="输出文件：.png、.jpg、.pdf 或 .svg。")  # fmt: skip
+              help="输出文件：.png、.jpg、.bmp、.pdf 或 .svg。")  # fmt: skip
 @click.option("--dpi", type=click.FloatRange(min=1, max=2400), metavar="N", help="PNG/JPEG 分辨率（默认取模板的）。")
 @click.option("--campaign", "campaign_file", type=click.Path(dir_okay=False, path_type=Path),
               help="活动文件 campaign.toml（默认：内置的默认活动）。")  # fmt: skip
@@ -53,7 +53,7 @@ def render_command(
     dpi = dpi or loaded.page.dpi
     write_page(page, output, dpi=dpi, cmyk=cmyk)
     size = f"{pt_to_mm(page.width):.0f}×{pt_to_mm(page.height):.0f} mm"
-    if format_for(output) in ("png", "jpeg"):
+    if format_for(output) in RASTER:
         size += f"，{round(pt_to_px(page.width, dpi))}×{round(pt_to_px(page.height, dpi))} px"
     click.echo(f"已写出 {output}（模板 {loaded.name}，口号 {content.slogan_ref}：{content.slogan}；{size}）")
 

@@ -364,7 +364,7 @@ def render_job(job: Job, templates_dir: Path | None) -> Outcome:
         data = render_bytes(page, job.format, dpi=job.dpi or template.page.dpi, cmyk=job.cmyk)
     except QmposterError as error:
         return Outcome(job.index, error=_LABEL_PREFIX.sub("", str(error), count=1))
-    width_px, height_px = _pixel_size(data) if job.format in ("png", "jpg") else (None, None)
+    width_px, height_px = _pixel_size(data) if job.format in ("png", "jpg", "bmp") else (None, None)
     return Outcome(job.index, sha256=_sha256(data), width_px=width_px, height_px=height_px, data=data)
 
 

@@ -13,21 +13,22 @@ from qmposter.errors import InputError
 from qmposter.fileio import atomic_write_bytes
 from qmposter.layout.page import Page
 
-FORMATS = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "pdf": "pdf", "svg": "svg"}
+FORMATS = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "bmp": "bmp", "pdf": "pdf", "svg": "svg"}
+RASTER = ("png", "jpeg", "bmp")
 
 
 def format_for(path: Path, fmt: str | None = None) -> str:
-    """Normalised format name ("png", "jpeg", "pdf", "svg") from `fmt` or the file suffix."""
+    """Normalised format name ("png", "jpeg", "bmp", "pdf", "svg") from `fmt` or the file suffix."""
     key = (fmt or path.suffix.lstrip(".")).lower()
     if not key:
         raise InputError(
             f"输出文件 {path} 没有扩展名，无法判断要生成哪种格式。",
-            hint=f"在文件名后加上 .png、.jpg、.pdf 或 .svg，例如 {path.name}.png。",
+            hint=f"在文件名后加上 .png、.jpg、.bmp、.pdf 或 .svg，例如 {path.name}.png。",
         )
     if key not in FORMATS:
         raise InputError(
             f"无法识别输出格式「{key}」（{path}）。",
-            hint="请用 .png、.jpg、.pdf 或 .svg 作为文件扩展名。",
+            hint="请用 .png、.jpg、.bmp、.pdf 或 .svg 作为文件扩展名。",
         )
     return FORMATS[key]
 
@@ -48,14 +49,16 @@ def render_bytes(
         from qmposter.render.svg import render_svg
 
         return render_svg(page).encode("utf-8")
-    if fmt in ("png", "jpeg"):
-        from qmposter.render.raster import encode_jpeg, encode_png, render_image
+    if fmt in RASTER:
+        from qmposter.render.raster import encode_bmp, encode_jpeg, encode_png, render_image
 
         image = render_image(page, dpi, include_bleed=bool(include_bleed))
         if fmt == "png":
             return encode_png(image, dpi, one_bit=page.monochrome)
+        if fmt == "bmp":
+            return encode_bmp(image, dpi, one_bit=page.monochrome)
         return encode_jpeg(image, dpi)
-    raise InputError(f"无法识别输出格式「{fmt}」：请用 png、jpg、pdf 或 svg。")
+    raise InputError(f"无法识别输出格式「{fmt}」：请用 png、jpg、bmp、pdf 或 svg。")
 
 
 def write_page(

@@ -80,6 +80,18 @@ def encode_png(image: Image.Image, dpi: float, *, one_bit: bool = False) -> byte
     return out.getvalue()
 
 
+def encode_bmp(image: Image.Image, dpi: float, *, one_bit: bool = False) -> bytes:
+    """Uncompressed BMP: the one format every LED controller program imports (灵信, 仰邦, 诺瓦 …).
+
+    A monochrome page becomes a 1-bit BMP (lit = white); anything else 24-bit RGB. BMP carries
+    no timestamp, so the bytes depend on the pixels and the dpi only.
+    """
+    out = io.BytesIO()
+    img = image.convert("1", dither=Image.Dither.NONE) if one_bit else image.convert("RGB")
+    img.save(out, "BMP", dpi=(round(dpi), round(dpi)))
+    return out.getvalue()
+
+
 def encode_jpeg(image: Image.Image, dpi: float) -> bytes:
     """Baseline RGB JPEG, quality 92, 4:4:4 so red text keeps sharp edges, dpi in JFIF."""
     out = io.BytesIO()
