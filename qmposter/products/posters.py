@@ -34,7 +34,7 @@ from qmposter.catalogue.catalogue import Catalogue, Entry, load_catalogue
 from qmposter.content import Content
 from qmposter.errors import CampaignError, InputError, QmposterError, TemplateError
 from qmposter.fileio import os_reason, sha256_file
-from qmposter.render.output import write_atomic
+from qmposter.render.output import RASTER, format_for, write_atomic
 from qmposter.templates import FORMATS, Template, load_template, template_names
 from qmposter.unit_list import Unit, load_units
 
@@ -364,7 +364,7 @@ def render_job(job: Job, templates_dir: Path | None) -> Outcome:
         data = render_bytes(page, job.format, dpi=job.dpi or template.page.dpi, cmyk=job.cmyk)
     except QmposterError as error:
         return Outcome(job.index, error=_LABEL_PREFIX.sub("", str(error), count=1))
-    width_px, height_px = _pixel_size(data) if job.format in ("png", "jpg", "bmp") else (None, None)
+    width_px, height_px = _pixel_size(data) if format_for(Path(job.path)) in RASTER else (None, None)
     return Outcome(job.index, sha256=_sha256(data), width_px=width_px, height_px=height_px, data=data)
 
 

@@ -18,7 +18,7 @@ import io
 import math
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
@@ -100,20 +100,7 @@ def _set_meta(canvas: Canvas, page: Page) -> None:
 
 def register_font(path: Path) -> str:
     """Register a TrueType file with reportlab once per process; return its stable name."""
-    key = str(path)
-    with _font_lock:
-        name = _registered.get(key)
-        if name is None:
-            name = "qm-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-            try:
-                pdfmetrics.registerFont(TTFont(name, key))
-            except (TTFError, OSError) as exc:
-                raise FontError(
-                    f"字体 {path} 无法嵌入 PDF：{exc}。请使用 TrueType 轮廓（glyf）的 .ttf 字体，"
-                    "CFF 轮廓的 .otf/.ttc 不能嵌入。"
-                ) from exc
-            _registered[key] = name
-    return name
+    return _register_once(str(path), lambda name: TTFont(name, str(path)), path)
 
 
 def register_vertical_font(path: Path, forms: dict[str, str]) -> str:
@@ -124,12 +111,22 @@ def register_vertical_font(path: Path, forms: dict[str, str]) -> str:
     drawn: copying a 竖幅 would give ︐ where the slogan has ，. Drawing ， with this variant
     paints the same vertical glyph while the ToUnicode map says ，.
     """
-    key = f"{path}#vert"
+    return _register_once(f"{path}#vert", lambda name: TTFont(name, io.BytesIO(_vertical_variant(path, forms))), path)
+
+
+def _register_once(key: str, make: Callable[[str], TTFont], path: Path) -> str:
+    """reportlab's name for the font `key` (`qm-` + a hash of it), registering `make(name)` the first time."""
     with _font_lock:
         name = _registered.get(key)
         if name is None:
             name = "qm-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-            pdfmetrics.registerFont(TTFont(name, io.BytesIO(_vertical_variant(path, forms))))
+            try:
+                pdfmetrics.registerFont(make(name))
+            except (TTFError, OSError) as exc:
+                raise FontError(
+                    f"字体 {path} 无法嵌入 PDF：{exc}。请使用 TrueType 轮廓（glyf）的 .ttf 字体，"
+                    "CFF 轮廓的 .otf/.ttc 不能嵌入。"
+                ) from exc
             _registered[key] = name
     return name
 
