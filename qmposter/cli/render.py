@@ -21,7 +21,8 @@ from qmposter.templates import load_template
 @click.option("--text", "text", metavar="文字", help="不在口号库中的文字（与 --slogan 二选一）。")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="输出文件：.png、.jpg、.bmp、.pdf 或 .svg。")  # fmt: skip
-@click.option("--dpi", type=click.FloatRange(min=1, max=2400), metavar="N", help="PNG/JPEG 分辨率（默认取模板的）。")
+@click.option("--dpi", type=click.FloatRange(min=1, max=2400), metavar="N",
+              help="位图（PNG/JPEG/BMP）分辨率，默认取模板的。")  # fmt: skip
 @click.option("--campaign", "campaign_file", type=click.Path(dir_okay=False, path_type=Path),
               help="活动文件 campaign.toml（默认：内置的默认活动）。")  # fmt: skip
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),

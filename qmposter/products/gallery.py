@@ -48,13 +48,16 @@ class GalleryResult:
     thumbnails: int
 
 
+_BUILD_DIR_HINT = "请给出 qmposter build 的输出文件夹，例如 out"
+
+
 def read_manifest(directory: Path) -> dict:
     """The build manifest of `directory`, with a Chinese error when it is missing or broken."""
     path = directory / "manifest.json"
     if directory.is_file():
-        raise InputError(f"{directory} 是一个文件，不是文件夹", hint="请给出 qmposter build 的输出文件夹，例如 out")
+        raise InputError(f"{directory} 是一个文件，不是文件夹", hint=_BUILD_DIR_HINT)
     if not directory.is_dir():
-        raise InputError(f"文件夹不存在：{directory}", hint="请给出 qmposter build 的输出文件夹，例如 out")
+        raise InputError(f"文件夹不存在：{directory}", hint=_BUILD_DIR_HINT)
     if not path.is_file():
         raise InputError(f"{directory} 中没有 manifest.json", hint="请先运行 qmposter build 生成宣传品，再生成预览页")
     try:

@@ -261,6 +261,7 @@ class _Page:
         path = run_font_path(run)
         name = register_font(path)
         vertical = _vertical_sources(run)
+        vertical_name = register_vertical_font(path, vertical) if vertical else name
         c = self.c
         c.saveState()
         c.setFillColor(self.color(run.color))
@@ -275,7 +276,7 @@ class _Page:
                 text.setTextRenderMode(0 if visible else 3)
             char, wanted = glyph.char, name
             if vertical and vertical.get(glyph.source) == glyph.char:
-                char, wanted = glyph.source, register_vertical_font(path, vertical)
+                char, wanted = glyph.source, vertical_name
             if wanted != font:
                 font = wanted
                 text.setFont(font, run.size)

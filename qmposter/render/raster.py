@@ -39,7 +39,7 @@ def render_image(page: Page, dpi: float, *, include_bleed: bool = False) -> Imag
     if not math.isfinite(dpi) or dpi <= 0:
         raise InputError(f"分辨率 {dpi} dpi 无效：请给出大于 0 的 dpi，例如 --dpi 300。")
     size = pixel_size(page, dpi, include_bleed)
-    _check_pixel_budget(page, dpi, size)
+    _check_pixel_budget(dpi, size)
     off = page.bleed if include_bleed else 0.0
     canvas = _Canvas(Image.new("RGB", size, (255, 255, 255)), dpi / 72, off, page.monochrome)
     for item in page.items:
@@ -50,7 +50,7 @@ def render_image(page: Page, dpi: float, *, include_bleed: bool = False) -> Imag
     return image
 
 
-def _check_pixel_budget(page: Page, dpi: float, size: tuple[int, int]) -> None:
+def _check_pixel_budget(dpi: float, size: tuple[int, int]) -> None:
     """Refuse an image too big to hold in memory, before allocating it."""
     pixels = size[0] * size[1]
     if pixels <= MAX_PIXELS:
@@ -75,7 +75,7 @@ def encode_png(image: Image.Image, dpi: float, *, one_bit: bool = False) -> byte
     info = PngImagePlugin.PngInfo()
     info.add(b"sRGB", b"\x00")  # perceptual rendering intent: the pixels are sRGB
     out = io.BytesIO()
-    img = image.convert("1", dither=Image.Dither.NONE) if one_bit else image
+    img = _one_bit(image) if one_bit else image
     img.save(out, "PNG", dpi=(dpi, dpi), pnginfo=info, optimize=False, compress_level=6)
     return out.getvalue()
 
@@ -87,9 +87,14 @@ def encode_bmp(image: Image.Image, dpi: float, *, one_bit: bool = False) -> byte
     no timestamp, so the bytes depend on the pixels and the dpi only.
     """
     out = io.BytesIO()
-    img = image.convert("1", dither=Image.Dither.NONE) if one_bit else image.convert("RGB")
+    img = _one_bit(image) if one_bit else image.convert("RGB")
     img.save(out, "BMP", dpi=(round(dpi), round(dpi)))
     return out.getvalue()
+
+
+def _one_bit(image: Image.Image) -> Image.Image:
+    """Mode "1" without dithering: an already thresholded page keeps its exact pixels."""
+    return image.convert("1", dither=Image.Dither.NONE)
 
 
 def encode_jpeg(image: Image.Image, dpi: float) -> bytes:
