@@ -330,7 +330,11 @@ def _open_checked(path: Path):  # -> TTFont
     lacking = {"head", "hhea", "hmtx", "maxp", "cmap", "OS/2", "loca"} - tags
     if lacking:
         raise FontError(f"{path} 缺少必需的字体表 {', '.join(sorted(lacking))}，文件可能已损坏。")
-    if (font["OS/2"].fsType & 0x000F) == 0x0002:
+    try:
+        fs_type = font["OS/2"].fsType  # lazy: the table is parsed here
+    except (TTLibError, KeyError, IndexError, ValueError, AssertionError, struct.error) as error:
+        raise FontError(f"{path} 的字体表无法解析，文件可能已损坏（fontTools 报告：{error}）。") from error
+    if (fs_type & 0x000F) == 0x0002:
         raise FontError(
             f"{path} 的授权标记为“禁止嵌入”（OS/2 fsType），不能嵌入 PDF 交付印刷。",
             hint="请向字体厂商确认授权，或改用可嵌入的字体。",

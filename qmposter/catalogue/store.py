@@ -476,10 +476,12 @@ def plan_import(notice_path: Path, notice: Notice, directory: Path, *, replace: 
     if _comparable_data(existing) == _comparable_data(text):
         return plan("unchanged", "内容与已有文件相同（同一份通知的另一种编码或文件名），文件保持原样")
     if _same_notice(existing, text):
-        return plan(
-            "unchanged",
-            "同一份通知（标题、文号、日期相同，另一种编码或文件名）已导入过，文件中有手工修改，保持原样",
-            where,
+        raise CatalogueError(
+            f"{where} 已存在，{notice_path.name} 的标题、文号和日期与它相同，但口号或活动不同："
+            "可能是同一份通知的另一种编码或文件名、而口号库文件已被手工修改，也可能是修订过的通知。"
+            "为免覆盖手工修改，本次没有写入任何文件。",
+            hint="如果是同一份通知，口号库已包含它，无需再导入；如果是修订过的通知，加 --replace 用它重新生成"
+            "（该文件中的手工修改会丢失）。",
         )
     old_sha = str(_source_of(existing).get("sha256", "无"))[:12]
     raise CatalogueError(
