@@ -37,6 +37,7 @@ from qmposter.products.leaflet_blocks import (
     choose_slogans,
     guiding_block,
     plan_block,
+    slogan_height,
     slogan_items,
     slogan_stack,
     theme_block,
@@ -175,7 +176,7 @@ def a4_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, sheet: S
 
     footer_h, draw_footer = a4_footer(head, content, width, margin, sheet)
     back_h = sheet.height - 2 * margin - footer_h - 7 * MM
-    min_slogans = slogans_min_height(head, content, width)
+    min_slogans = slogans_min_height(content, style, fonts, width - 12 * MM)
     size, detail, columns = fit_plan(content, style, fonts, column, back_h - min_slogans - 8 * MM)
     kit = Kit(style, fonts, size)
     plan_h = max(stack_height(c, column) for c in columns)
@@ -213,14 +214,15 @@ def a4_public(content: LeafletContent, style: LeafletStyle, fonts: Fonts, width:
     raise too_much(content, style)
 
 
-def slogans_min_height(kit: Kit, content: LeafletContent, width: float) -> float:
-    """The slogan panel at its fewest slogans and smallest size (what the plan must leave free)."""
-    style = kit.style
+def slogans_min_height(content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float) -> float:
+    """The slogan panel at its fewest slogans and smallest size, measured as `choose_slogans` will
+    (with the largest body size's label, so whatever size the plan takes, the panel fits)."""
     count = min(min(style.fit_slogans), len(content.slogans))
     if not count:
         return 0.0
-    items = slogan_items(kit, content.slogans[:count], min(style.slogan_sizes))
-    return 12 * MM + stack_height([Columns(items, 2, 6 * MM)], width - 12 * MM) + 8 * MM
+    kit = Kit(style, fonts, max(style.body_sizes))
+    columns = 2 if count > 4 else 1
+    return slogan_height(kit, content.slogans[:count], min(style.slogan_sizes), width, columns) + 11 * MM
 
 
 def a4_slogans(canv: Canvas, kit: Kit, slogans: Sequence[str], size: float, x: float, top: float, width: float,
