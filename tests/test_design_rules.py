@@ -97,7 +97,9 @@ def placed_images(pdf: bytes) -> list[tuple[int, int, float, float]]:
                 return
             obj = xobjects[args[0]].get_object()
             if obj.get("/Subtype") == "/Image":
-                found.append((int(obj["/Width"]), int(obj["/Height"]), math.hypot(cm[0], cm[1]), math.hypot(cm[2], cm[3])))
+                found.append(
+                    (int(obj["/Width"]), int(obj["/Height"]), math.hypot(cm[0], cm[1]), math.hypot(cm[2], cm[3]))
+                )
 
         page.extract_text(visitor_operand_before=visit)
     return found
@@ -183,7 +185,7 @@ def test_wechat_cover_slogan_stays_in_the_centre_square(campaign):
             for glyph in run.glyphs:
                 if glyph.visible:
                     x0, y0, x1, y1 = glyph_box(run, glyph)
-                    assert left <= x0 and x1 <= right and 0 <= y0 and y1 <= height, (
+                    assert left <= x0 and x1 <= right and y0 >= 0 and y1 <= height, (
                         f"“{glyph.char}” of {entry.text} leaves the centre square"
                     )
         name = next(r for r in runs(page) if "质量月" in r.text and "活动" in r.text)
