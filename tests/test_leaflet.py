@@ -39,8 +39,8 @@ from qmposter.products.leaflet import (
 )
 from qmposter.products.leaflet_layouts import render_leaflet
 from qmposter.products.leaflet_pages import Kit, resolve_fonts
-from qmposter.products.leaflet_text import han_count
 from qmposter.products.leaflet_style import load_style, read_style, style_path
+from qmposter.products.leaflet_text import han_count
 
 MM = 72 / 25.4
 A4_W, A4_H = 595.2756, 841.8898
