@@ -240,7 +240,18 @@ def a4_slogans(canv: Canvas, kit: Kit, slogans: Sequence[str], size: float, x: f
     _w, body_h = body.wrap(inner, 1e9)
     draw_stack(canv, heading, x + pad, top - pad, inner)
     free = height - 2 * pad - head_h - body_h
-    draw_stack(canv, [body], x + pad, top - pad - head_h - max(0.0, free) / 2, inner)
+    shift = (inner - list_width(body.items, inner)) / 2 if columns == 1 else 0.0  # a short list sits centred
+    draw_stack(canv, [body], x + pad + shift, top - pad - head_h - max(0.0, free) / 2, inner)
+
+
+def list_width(items: Sequence[Flowable], width: float) -> float:
+    """Width of the widest line of a bulleted list set `width` wide (to centre the list as a block)."""
+    widest = 0.0
+    for item in items:
+        item.wrap(width, 1e9)
+        lines = item.para.lines_for(width - item.indent)
+        widest = max(widest, item.indent + max(line.width + line.indent for line in lines))
+    return widest
 
 
 def a4_band(kit: Kit, content: LeafletContent, width: float, margin: float, sheet: Sheet):
