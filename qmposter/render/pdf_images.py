@@ -67,9 +67,10 @@ def _name(source: str | ImageReader) -> str:
     from reportlab.pdfgen.canvas import _digester
 
     if isinstance(source, ImageReader):
+        rawdata = source.getRGBData()  # sets _dataA, the alpha channel
         smask = source._dataA
         mdata = smask.getRGBData() if smask else MASK.encode("utf8")
-        return _digester(source.getRGBData() + mdata)
+        return _digester(rawdata + mdata)
     return _digester(f"{source}{MASK}".encode())
 
 
