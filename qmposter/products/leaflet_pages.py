@@ -151,19 +151,26 @@ class Rule(Flowable):
         self.canv.rect(0, 0, self.length, self.thickness, stroke=0, fill=1)
 
 
-class Bulleted(Flowable):
-    """A paragraph with a small square bullet hanging to its left (slogan lists)."""
+class Hanging(Flowable):
+    """A paragraph indented by `indent`, with a mark (drawn by the subclass) hanging to its left."""
 
-    def __init__(self, para: CJKParagraph, color: CMYKColor, size: float, *, after: float = 0.0) -> None:
+    def __init__(self, para: CJKParagraph, indent: float, after: float) -> None:
         super().__init__()
-        self.para, self.color, self.size = para, color, size
-        self.indent = size * 1.1
+        self.para, self.indent = para, indent
         self.spaceAfter = after
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         _w, h = self.para.wrap(availWidth - self.indent, availHeight)
         self.width, self.height = availWidth, h
         return availWidth, h
+
+
+class Bulleted(Hanging):
+    """A paragraph with a small square bullet hanging to its left (slogan lists)."""
+
+    def __init__(self, para: CJKParagraph, color: CMYKColor, size: float, *, after: float = 0.0) -> None:
+        super().__init__(para, size * 1.1, after)
+        self.color, self.size = color, size
 
     def draw(self) -> None:
         side = self.size * 0.32
@@ -405,20 +412,13 @@ class Label(Flowable):
         self.para.drawOn(canv, self.pad, (self.height - self.para.height) / 2)
 
 
-class Numbered(Flowable):
+class Numbered(Hanging):
     """A paragraph hanging from a number in a red disc (the public tips)."""
 
     def __init__(self, kit: Kit, number: int, para: CJKParagraph, *, after: float = 0.0) -> None:
-        super().__init__()
-        self.kit, self.number, self.para = kit, number, para
+        super().__init__(para, para.leading * 1.4, after)
+        self.kit, self.number = kit, number
         self.disc = para.leading * 0.95
-        self.indent = self.disc + para.leading * 0.45
-        self.spaceAfter = after
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        _w, h = self.para.wrap(availWidth - self.indent, availHeight)
-        self.width, self.height = availWidth, h
-        return availWidth, h
 
     def draw(self) -> None:
         canv = self.canv
