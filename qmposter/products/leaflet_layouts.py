@@ -281,9 +281,10 @@ def a4_band(kit: Kit, content: LeafletContent, width: float, margin: float, shee
         bx, by = sheet.x(-sheet.bleed), sheet.y(height)
         bw, bh = sheet.width + 2 * sheet.bleed, height + sheet.bleed
         fill_rect(canv, kit.color("primary"), bx, by, bw, bh)
+        strip = 1.2 * MM  # the gold strip closing the band; the rays stop above it
         sunburst(canv, kit.color("ray"), sheet.x(margin + width - mark_w / 2), sheet.y(pad_top + right_h / 2),
-                 sheet.width, (bx, by, bw, bh))  # fmt: skip
-        fill_rect(canv, kit.color("accent"), bx, by, bw, 1.2 * MM)
+                 sheet.width, (bx, by + strip, bw, bh - strip))  # fmt: skip
+        fill_rect(canv, kit.color("accent"), bx, by, bw, strip)
         body_top = pad_top + (max(left_h, right_h) - left_h) / 2
         draw_stack(canv, left, sheet.x(margin), sheet.y(body_top), text_w)
         mark_top = pad_top + (max(left_h, right_h) - right_h) / 2
