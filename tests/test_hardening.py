@@ -220,6 +220,13 @@ def test_row6_huge_qr_border_is_refused_at_load(tmp_path: Path, border: int) -> 
     assert_refused(render(template(tmp_path, extra), tmp_path / "o.png"), "border", "40")
 
 
+@pytest.mark.parametrize(("kind", "key"), [("slogan", "max_lines = 101"), ("issuers", "columns = 1000000000000")])
+def test_counts_have_an_upper_bound(tmp_path: Path, kind: str, key: str) -> None:
+    box = 'x = "10%"\ny = "60%"\nwidth = "80%"\nheight = "20%"\n'
+    extra = f'[[element]]\ntype = "{kind}"\n{key}\n{box}'
+    assert_refused(render(template(tmp_path, extra), tmp_path / "o.png"), key.split()[0], "之间")
+
+
 # -- row 8 and 14: the gallery reads manifest.json as untrusted ------------------------------------------
 
 
