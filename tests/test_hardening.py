@@ -255,6 +255,7 @@ def test_row8_sha256_cannot_steer_the_thumbnail_outside(tmp_path: Path) -> None:
     [
         ([_item(path="../secret.png")], {}, ["items[0].path", "之外"]),
         ([_item(path="/etc/passwd")], {}, ["items[0].path", "之外"]),
+        ([_item(path="..\\secret.png")], {}, ["items[0].path", "之外"]),
         ([_item(path="javascript:alert(1)")], {}, ["items[0].path", "http"]),
         ([_item(path="file:///etc/passwd")], {}, ["items[0].path", "http"]),
         ([_item(), 7], {}, ["items[1]", "对象"]),
