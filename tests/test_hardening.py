@@ -331,6 +331,14 @@ def test_row12_unknown_catalogue_table_or_key_names_file_and_line(tmp_path: Path
     assert_refused(run("slogans", "list", "--catalogue", cat), "2010-jiangsu.toml", f"第 {line} 行", *words)
 
 
+def test_row12_unknown_key_in_variants_is_refused(tmp_path: Path) -> None:
+    cat = tmp_path / "cat"
+    cat.mkdir()
+    (cat / "2010-jiangsu.toml").write_bytes((REPO / "slogans" / "2010-jiangsu.toml").read_bytes())
+    (cat / "variants.toml").write_text('[[join]]\nids = ["2010-01", "2010-02"]\ncurent = "2010-01"\n', encoding="utf-8")
+    assert_refused(run("slogans", "variants", "--catalogue", cat), "variants.toml", "[[join]]", "curent")
+
+
 # -- row 13: over-long folder names from unit names --------------------------------------------------------
 
 
