@@ -1,0 +1,72 @@
+"""The studio's state: which campaign folder it serves and the services that act on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qmposter.campaign import CAMPAIGN_FILE_NAME, Campaign, load_campaign
+from qmposter.catalogue.catalogue import Catalogue, Entry
+from qmposter.errors import QmposterError
+from qmposter.studio import seams
+from qmposter.studio.jobs import BuildJobs
+from qmposter.studio.previews import PreviewService
+from qmposter.studio.security import UPLOAD_LIMIT, Secrets, inside
+
+
+@dataclass
+class Studio:
+    """One campaign folder (campaign.toml, its slogans/, notices/ and output) and its services."""
+
+    campaign_path: Path
+    templates_dir: Path | None
+    keys: Secrets
+    upload_limit: int = UPLOAD_LIMIT
+    previews: PreviewService = field(init=False)
+    jobs: BuildJobs = field(default_factory=BuildJobs)
+
+    def __post_init__(self) -> None:
+        self.campaign_path = self.campaign_path.resolve()
+        if self.campaign_path.is_dir() or self.campaign_path.suffix != ".toml":
+            self.campaign_path = self.campaign_path / CAMPAIGN_FILE_NAME
+        self.previews = PreviewService(self.templates_dir)
+
+    @property
+    def folder(self) -> Path:
+        return self.campaign_path.parent
+
+    @property
+    def exists(self) -> bool:
+        return self.campaign_path.is_file()
+
+    def campaign(self) -> Campaign:
+        return load_campaign(self.campaign_path)
+
+    def catalogue(self) -> Catalogue:
+        return seams.campaign_catalogue(self.folder)
+
+    def catalogue_dir(self) -> Path | None:
+        return seams.campaign_catalogue_dir(self.folder)
+
+    def out_dir(self, campaign: Campaign) -> Path:
+        """build.out, taken relative to the campaign folder and kept inside it."""
+        return inside(self.folder, str(campaign.out_dir))
+
+    def notices_dir(self) -> Path:
+        folder = self.folder / "notices"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def selected(self, campaign: Campaign, catalogue: Catalogue) -> list[Entry]:
+        """The campaign's slogans, or the catalogue's current ones when its selection finds none."""
+        try:
+            picked = seams.campaign_slogans(campaign, catalogue)
+        except QmposterError:
+            picked = []
+        return picked or catalogue.current()
+
+    def build_request(self, campaign: Campaign, *, force: bool = False) -> seams.BuildRequest:
+        return seams.BuildRequest(
+            campaign_path=self.campaign_path, out=self.out_dir(campaign), force=force,
+            templates_dir=self.templates_dir, catalogue_dir=self.catalogue_dir(),
+        )  # fmt: skip
