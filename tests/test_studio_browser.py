@@ -23,7 +23,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from studio_support import notice_docx
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -104,7 +103,8 @@ def _drop_file(page, selector: str, path: Path, mime: str) -> None:
 def test_studio_journey_in_chromium(studio, viewport: dict, tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     base, folder, templates = studio
-    docx = notice_docx(NOTICE, tmp_path / "关于开展2010年全省质量月活动的通知.docx")
+    notice = tmp_path / "关于开展2010年全省质量月活动的通知.txt"
+    shutil.copyfile(NOTICE, notice)
     problems: list[str] = []
     with sync_api.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -112,7 +112,7 @@ def test_studio_journey_in_chromium(studio, viewport: dict, tmp_path: Path) -> N
             page = browser.new_page(viewport=viewport, accept_downloads=True)
             page.set_default_timeout(60_000)
             _watch(page, problems)
-            _create_from_notice(page, base, docx, folder)
+            _create_from_notice(page, base, notice, folder)
             _edit_issuers(page)
             _designer_edit(page, base, templates)
             _build_and_download(page, base, tmp_path)
@@ -127,11 +127,11 @@ def test_studio_journey_in_chromium(studio, viewport: dict, tmp_path: Path) -> N
     assert problems == []
 
 
-def _create_from_notice(page, base: str, docx: Path, folder: Path) -> None:
+def _create_from_notice(page, base: str, notice: Path, folder: Path) -> None:
     page.goto(base + "/")
     assert page.locator("h1").inner_text() == "新建活动"
-    _drop_file(page, "[data-dropzone]", docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    assert docx.name in page.locator("[data-chosen]").inner_text()
+    _drop_file(page, "[data-dropzone]", notice, "text/plain")
+    assert notice.name in page.locator("[data-chosen]").inner_text()
     page.click("text=读取通知并新建活动")
     page.wait_for_url("**/campaign?saved=1")
     assert (folder / "campaign.toml").is_file()
