@@ -82,14 +82,16 @@ def create_app(studio: Studio) -> Starlette:
         watcher = TemplateWatcher(folders, studio.previews.forget)
         app.state.watcher = watcher
         task = asyncio.create_task(watcher.run())
+        warming = asyncio.create_task(asyncio.to_thread(campaign.warm, studio))
         try:
             yield
         finally:
             app.state.stopping.set()
             watcher.stop()
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
+            with contextlib.suppress(asyncio.CancelledError):
                 await task
+            await warming
 
     static = StaticFiles(directory=str(resources.files("qmposter.studio").joinpath("static")))
     app = Starlette(

@@ -20,7 +20,7 @@ from qmposter.layout.engine import layout_page, skip_reason
 from qmposter.products.posters import output_dpi
 from qmposter.render.output import render_bytes
 from qmposter.render.raster import render_image
-from qmposter.templates import Template, load_template, template_names
+from qmposter.templates import Template, load_template, search_dirs, template_names
 
 CARD_PX = 420  # a card in the 版式预览 grid
 LARGE_PX = 900  # the campaign page's poster and the large view: an A3 at about 54 dpi
@@ -40,10 +40,16 @@ class PreviewService:
     def __init__(self, templates_dir: Path | None) -> None:
         self.templates_dir = templates_dir
         self._cache: dict[str, tuple[tuple[int, ...], Template]] = {}
+        self._names: tuple[tuple, list[str]] | None = None
         self._lock = threading.Lock()
 
     def names(self) -> list[str]:
-        return template_names(self.templates_dir)
+        """The page templates (`template_names`), listed again only when a template file changes."""
+        files = sorted(p for folder in search_dirs(self.templates_dir) for p in folder.glob("*.toml"))
+        key = tuple(zip(files, _stamps(tuple(files)), strict=True))
+        if self._names is None or self._names[0] != key:
+            self._names = (key, template_names(self.templates_dir))
+        return self._names[1]
 
     def template(self, name: str) -> Template:
         """The loaded template `name` (a listed name only: never a path from a request)."""
@@ -61,6 +67,7 @@ class PreviewService:
     def forget(self) -> None:
         with self._lock:
             self._cache.clear()
+            self._names = None
 
     def png(self, name: str, campaign: Campaign, text: str, ref: str, longest_px: int = CARD_PX) -> Preview:
         """The template set with this slogan at `longest_px` on the longer side; layout errors raise."""

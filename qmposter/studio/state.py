@@ -24,6 +24,7 @@ class Studio:
     upload_limit: int = UPLOAD_LIMIT
     previews: PreviewService = field(init=False)
     jobs: BuildJobs = field(default_factory=BuildJobs)
+    _catalogue: tuple[tuple, Catalogue] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.campaign_path = self.campaign_path.resolve()
@@ -43,7 +44,13 @@ class Studio:
         return load_campaign(self.campaign_path)
 
     def catalogue(self) -> Catalogue:
-        return seams.campaign_catalogue(self.folder)
+        """The campaign's catalogue, read again only when one of its files changes."""
+        folder = self.catalogue_dir()
+        files = sorted(folder.glob("*.toml")) if folder is not None else []
+        key = (folder, tuple((f, f.stat().st_mtime_ns) for f in files))
+        if self._catalogue is None or self._catalogue[0] != key:
+            self._catalogue = (key, seams.campaign_catalogue(self.folder))
+        return self._catalogue[1]
 
     def catalogue_dir(self) -> Path | None:
         return seams.campaign_catalogue_dir(self.folder)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from qmposter.campaign import Campaign
 from qmposter.errors import QmposterError
 from qmposter.studio import campaign_form, seams
-from qmposter.studio.previews import LARGE_PX
+from qmposter.studio.previews import LARGE_PX, Preview
 from qmposter.studio.routes.common import checked_form, json_error, studio_of, text_values
 from qmposter.studio.routes.notices import notice_from_form
+from qmposter.studio.state import Studio
 from qmposter.studio.views import page
 
 PREVIEW_TEMPLATE = "poster-a3-red"  # the campaign page shows the A3 poster, the kit's most printed item
@@ -62,14 +66,26 @@ async def preview(request: Request) -> Response:
     if checked.campaign is None:
         return JSONResponse({"error": checked.error, "field": checked.error_field}, status_code=422)
     try:
-        entry = studio.selected(checked.campaign, studio.catalogue())[0]
-        shown = studio.previews.png(template, checked.campaign, entry.text, entry.alias_in(checked.campaign.year),
-                                    LARGE_PX)  # fmt: skip
+        shown = await asyncio.to_thread(_poster, studio, template, checked.campaign)
     except QmposterError as error:
         return json_error(error, 422)
     if shown.png is None:
         return JSONResponse({"error": f"此模板不用于这条口号：{shown.skipped}"}, status_code=422)
     return Response(shown.png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+def _poster(studio: Studio, template: str, campaign: Campaign) -> Preview:
+    """The campaign's first slogan on `template`, at the size the page shows it."""
+    entry = studio.selected(campaign, studio.catalogue())[0]
+    return studio.previews.png(template, campaign, entry.text, entry.alias_in(campaign.year), LARGE_PX)
+
+
+def warm(studio: Studio) -> None:
+    """Render the campaign page's poster once at start-up: fonts, word list and template are then loaded,
+    so the first edit a person makes is as quick as the rest."""
+    with contextlib.suppress(QmposterError):
+        if studio.exists and PREVIEW_TEMPLATE in studio.previews.names():
+            _poster(studio, PREVIEW_TEMPLATE, studio.campaign())
 
 
 async def create(request: Request) -> Response:

@@ -107,7 +107,7 @@ function setupCampaignPreview() {
     }
     frame.dataset.edit = edit;
   };
-  const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 120); };
+  const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 40); };
   form.addEventListener("input", soon);
   form.addEventListener("change", soon);
   refresh();
