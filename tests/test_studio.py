@@ -76,7 +76,8 @@ def test_a_refused_field_shows_the_cli_message_next_to_it_and_leaves_the_file(ca
     expected = str(cli_error.value).replace(str(broken), str(studio.campaign_path))
     page = response.text
     field = page[page.index('data-field="hotline"'):page.index('data-field="qr_url"')]
-    assert _html(expected.splitlines()[0]) in field
+    assert _html(expected.splitlines()[0].split("：", 1)[1]) in field  # beside the field, without the file name
+    assert _html(expected) in page  # and in full at the top
     assert studio.campaign_path.read_bytes() == before
 
 

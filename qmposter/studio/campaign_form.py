@@ -45,6 +45,13 @@ class Checked:
     error: str | None = None
     error_field: str | None = None
 
+    @property
+    def field_message(self) -> str | None:
+        """The message without its "活动文件 PATH：" lead, for beside the field it is about."""
+        if self.error is None or self.campaign is not None:
+            return self.error
+        return self.error.split("：", 1)[1] if self.error.startswith("活动文件 ") and "：" in self.error else self.error
+
 
 def form_fields() -> tuple[Field, ...]:
     data = tomllib.loads(resources.files("qmposter.studio").joinpath("fields.toml").read_text(encoding="utf-8"))

@@ -9,6 +9,7 @@ and stay, and a later build reuses them.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,6 +17,9 @@ from pathlib import Path
 
 from qmposter.errors import QmposterError
 from qmposter.studio import seams
+
+
+_LOG = logging.getLogger(__name__)
 
 
 class Cancelled(Exception):
@@ -89,14 +93,18 @@ class BuildJobs:
         except QmposterError as error:
             state.status, state.errors = "failed", [*state.errors, str(error)]
             return
+        except Exception as error:  # a bug: say so on the page instead of a bar that never ends
+            _LOG.exception("build failed")
+            state.status, state.errors = "failed", [*state.errors, f"程序错误（请报告）：{type(error).__name__}: {error}"]
+            return
+        _gallery(Path(state.out))  # before "done": the page then links a gallery that exists
         state.errors = list(report.failures)
         state.current = ""
-        state.status = "done" if not report.failures else "failed"
         state.summary = (
             f"共 {report.planned} 项：新写出 {report.written} 个文件，未变 {report.unchanged} 个，"
             f"跳过 {report.skipped} 项，失败 {report.failed} 项；用时 {report.seconds:.1f} 秒。"
         )
-        _gallery(Path(state.out))
+        state.status = "done" if not report.failures else "failed"
 
 
 def _gallery(out: Path) -> None:

@@ -27,19 +27,18 @@ async def show(request: Request) -> Response:
         return page(request, "new_campaign.html", {"active": "campaign"})
     text = studio.campaign_path.read_text(encoding="utf-8-sig")
     checked = campaign_form.check(text, studio.campaign_path)
-    return _form_page(request, campaign_form.read_values(text), checked.error, checked.error_field,
-                      saved=request.query_params.get("saved") == "1")  # fmt: skip
+    return _form_page(request, campaign_form.read_values(text), checked, saved=request.query_params.get("saved") == "1")
 
 
-def _form_page(request: Request, values: dict, error: str | None, error_field: str | None, *,
+def _form_page(request: Request, values: dict, checked: campaign_form.Checked, *,
                saved: bool = False, status: int = 200) -> Response:  # fmt: skip
     studio = studio_of(request)
     names = studio.previews.names()
     choices = {"templates": [(n, n) for n in names]}
     preview = PREVIEW_TEMPLATE if PREVIEW_TEMPLATE in names else (names[0] if names else "")
     return page(request, "campaign.html", {
-        "active": "campaign", "fields": campaign_form.form_fields(), "values": values, "error": error,
-        "error_field": error_field, "saved": saved, "choices": choices, "preview_template": preview,
+        "active": "campaign", "fields": campaign_form.form_fields(), "values": values, "error": checked.error,
+        "error_field": checked.error_field, "field_message": checked.field_message, "saved": saved, "choices": choices, "preview_template": preview,
         "templates": names,
     }, status)  # fmt: skip
 
@@ -50,8 +49,7 @@ async def save(request: Request) -> Response:
     text = campaign_form.apply_form(studio.campaign_path.read_text(encoding="utf-8-sig"), values)
     checked = campaign_form.check(text, studio.campaign_path)
     if checked.campaign is None:
-        return _form_page(request, campaign_form.read_values_lenient(values), checked.error, checked.error_field,
-                          status=400)  # fmt: skip
+        return _form_page(request, campaign_form.read_values_lenient(values), checked, status=400)
     campaign_form.save(studio.campaign_path, checked)
     return RedirectResponse("/campaign?saved=1", status_code=303)
 
@@ -64,7 +62,7 @@ async def preview(request: Request) -> Response:
     text = campaign_form.apply_form(studio.campaign_path.read_text(encoding="utf-8-sig"), values)
     checked = campaign_form.check(text, studio.campaign_path)
     if checked.campaign is None:
-        return JSONResponse({"error": checked.error, "field": checked.error_field}, status_code=422)
+        return JSONResponse({"error": checked.field_message, "field": checked.error_field}, status_code=422)
     try:
         shown = await asyncio.to_thread(_poster, studio, template, checked.campaign)
     except QmposterError as error:

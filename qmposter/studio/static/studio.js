@@ -28,7 +28,7 @@ function setupDropzones() {
 }
 
 // A picture loaded with fetch, so a layout error (the CLI's message) can be shown in its place.
-async function loadPicture(holder, response) {
+async function loadPicture(holder, response, keepOld = false) {
   const img = holder.querySelector("img");
   const message = holder.querySelector("[data-error]");
   if (response.ok) {
@@ -41,7 +41,7 @@ async function loadPicture(holder, response) {
     return null;
   }
   const body = await response.json().catch(() => ({ error: "预览失败（" + response.status + "）" }));
-  img.removeAttribute("src");
+  if (!keepOld) img.removeAttribute("src");  // the campaign page keeps the last good poster, dimmed
   message.textContent = body.error;
   holder.dataset.state = response.status === 409 ? "skipped" : "error";
   return body;
@@ -97,7 +97,7 @@ function setupCampaignPreview() {
       field.classList.remove("invalid");
       field.querySelector("[data-message]").textContent = "";
     }
-    const problem = await loadPicture(frame, response);
+    const problem = await loadPicture(frame, response, true);
     if (problem && problem.field) {
       const field = form.querySelector('[data-field="' + problem.field + '"]');
       if (field) {
