@@ -18,7 +18,6 @@ from pathlib import Path
 from qmposter.errors import QmposterError
 from qmposter.studio import seams
 
-
 _LOG = logging.getLogger(__name__)
 
 
