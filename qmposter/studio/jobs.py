@@ -94,7 +94,8 @@ class BuildJobs:
             return
         except Exception as error:  # a bug: say so on the page instead of a bar that never ends
             _LOG.exception("build failed")
-            state.status, state.errors = "failed", [*state.errors, f"程序错误（请报告）：{type(error).__name__}: {error}"]
+            bug = f"程序错误（请报告）：{type(error).__name__}: {error}"
+            state.status, state.errors = "failed", [*state.errors, bug]
             return
         _gallery(Path(state.out))  # before "done": the page then links a gallery that exists
         state.errors = list(report.failures)

@@ -38,7 +38,8 @@ def _form_page(request: Request, values: dict, checked: campaign_form.Checked, *
     preview = PREVIEW_TEMPLATE if PREVIEW_TEMPLATE in names else (names[0] if names else "")
     return page(request, "campaign.html", {
         "active": "campaign", "fields": campaign_form.form_fields(), "values": values, "error": checked.error,
-        "error_field": checked.error_field, "field_message": checked.field_message, "saved": saved, "choices": choices, "preview_template": preview,
+        "error_field": checked.error_field, "field_message": checked.field_message, "saved": saved,
+        "choices": choices, "preview_template": preview,
         "templates": names,
     }, status)  # fmt: skip
 
