@@ -111,8 +111,8 @@ def browser_edits(base: str, edits: int) -> dict | None:
                 box.addEventListener('input', () => { window.editStarted = performance.now(); }, { once: true });
             }""")
             page.fill("#f-issuers", _issuers(number + 100))
-            page.wait_for_function(f"Number(document.querySelector('#campaign-preview').dataset.edit) > {edit}"
-                                   " && document.querySelector('#campaign-preview').dataset.state === 'ready'")  # fmt: skip
+            frame = "document.querySelector('#campaign-preview').dataset"
+            page.wait_for_function(f"Number({frame}.edit) > {edit} && {frame}.state === 'ready'")
             samples.append(page.evaluate("performance.now() - window.editStarted"))
         browser.close()
     return {**_summary(samples), "picture_px": size}
