@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from qmposter.campaign import load_campaign, write_example_campaign
 from qmposter.cli import cli as cli_root
 from qmposter.errors import CampaignError
+from qmposter.folder_lock import folder_lock
 from qmposter.studio import campaign_form, seams
 from qmposter.studio.app import create_app
 from qmposter.studio.security import Secrets, inside
@@ -220,10 +221,11 @@ def test_a_build_reaches_the_end_and_its_zips_match_their_manifests(campaign_dir
 def test_a_second_build_on_the_same_folder_is_refused_by_the_build_lock(campaign_dir: Path) -> None:
     _one_template_campaign(campaign_dir)
     client, studio = _client(campaign_dir)
-    with seams.build_lock(campaign_dir / "out"):  # as a CLI build in progress would hold it
+    (campaign_dir / "out").mkdir()
+    with folder_lock(campaign_dir / "out", "build"):  # as a CLI build in progress holds it
         client.post("/build/start", headers={"X-CSRF-Token": studio.keys.csrf})
         state = _wait(studio)
-    assert state["status"] == "failed" and "正在生成中" in state["errors"][0]
+    assert state["status"] == "failed" and "正被另一个 qmposter build" in state["errors"][0]
     assert not (campaign_dir / "out" / "manifest.json").exists()
 
 

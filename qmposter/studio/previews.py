@@ -13,11 +13,11 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from qmposter.build.plan import output_dpi
 from qmposter.campaign import Campaign
 from qmposter.content import Content
 from qmposter.errors import InputError
 from qmposter.layout.engine import layout_page, skip_reason
-from qmposter.products.posters import output_dpi
 from qmposter.render.output import render_bytes
 from qmposter.render.raster import render_image
 from qmposter.templates import Template, load_template, search_dirs, template_names

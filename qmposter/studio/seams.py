@@ -7,23 +7,20 @@ one spot that follows such a move.
 
 from __future__ import annotations
 
-import fcntl
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
+from qmposter.build.plan import BuildRequest, Plan, output_dpi, plan_build
+from qmposter.build.run import BuildReport, run_build
 from qmposter.campaign import Campaign, campaign_slogans, load_campaign
 from qmposter.catalogue.catalogue import Catalogue, Entry, load_catalogue
 from qmposter.catalogue.model import Notice
 from qmposter.catalogue.notice import parse_notice_file
 from qmposter.catalogue.store import ImportPlan, import_notices
 from qmposter.errors import InputError
-from qmposter.products.posters import BuildReport, BuildRequest, Plan, plan_build, run_build
 from qmposter.resources import bundled_dir
 
 CATALOGUE_FOLDER = "slogans"  # a campaign's own catalogue: DIR/slogans next to DIR/campaign.toml
-LOCK_NAME = ".qmposter-build.lock"
 
 __all__ = [
     "BuildReport",
@@ -34,12 +31,12 @@ __all__ = [
     "ImportPlan",
     "Notice",
     "Plan",
-    "build_lock",
     "campaign_catalogue",
     "campaign_catalogue_dir",
     "campaign_slogans",
     "import_notice",
     "load_campaign",
+    "output_dpi",
     "plan_build",
     "read_notice",
     "run_build",
@@ -100,25 +97,9 @@ def _seed_catalogue(folder: Path) -> None:
         (folder / source.name).write_bytes(source.read_bytes())
 
 
-@contextmanager
-def build_lock(out: Path) -> Iterator[None]:
-    """One build at a time per output folder, across browser tabs and CLI runs (flock on a file in it)."""
-    out.mkdir(parents=True, exist_ok=True)
-    handle = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise InputError(f"输出文件夹 {out} 正在生成中（另一个窗口或命令行）。", hint="等它结束后再试。") from None
-        yield
-    finally:
-        os.close(handle)
-
-
 def run_locked_build(plan: Plan, request: BuildRequest, on_progress: Callable[[int], None]) -> BuildReport:
-    """`qmposter build` under the output folder's lock."""
-    with build_lock(plan.out):
-        return run_build(plan, request, on_progress=on_progress)
+    """`qmposter build`, which holds the output folder's lock: another tab or a CLI build is refused."""
+    return run_build(plan, request, on_progress=on_progress)
 
 
 
