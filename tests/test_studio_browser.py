@@ -70,14 +70,15 @@ def studio(tmp_path: Path):
 
 
 def _watch(page, problems: list[str]) -> None:
-    """Collect console errors, script errors and failed requests (not the event stream a page closes on leaving)."""
+    """Collect console errors, script errors and failed requests; a request the page cancels itself (an
+    older preview superseded by a newer edit, the event stream closed on leaving) is not a failure."""
 
     def console(message) -> None:
         if message.type == "error":
             problems.append(f"{page.url}: console error: {message.text}")
 
     def failed(request) -> None:
-        if "/previews/events" not in request.url:
+        if request.failure != "net::ERR_ABORTED":
             problems.append(f"request failed: {request.url}")
 
     page.on("console", console)
