@@ -256,3 +256,24 @@ def test_sms_and_leaflet_pages_use_the_cli_products(campaign_dir: Path) -> None:
     assert client.get("/products/sms.csv").content == sms.messages_csv(batch.messages)
     pdf = client.get("/products/leaflet.pdf?layout=a4")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+UNITS = "单位,落款,二维码,电话\n南京市局,南京市质量技术监督局,https://example.org/nj,025-12365\n苏州市局,苏州市质量技术监督局,,\n"
+
+
+def test_a_units_list_builds_one_set_per_unit_and_each_unit_downloads_alone(campaign_dir: Path) -> None:
+    _one_template_campaign(campaign_dir)
+    client, studio = _client(campaign_dir)
+    bad = client.post("/build/units", data={"csrf": studio.keys.csrf},
+                      files={"units": ("units.csv", "名字\n甲\n".encode(), "text/csv")})  # fmt: skip
+    assert bad.status_code == 400 and "units.csv" in bad.text and ".units-upload" not in bad.text
+    assert not studio.units_path.exists() and not list(campaign_dir.glob(".units*"))
+    files = {"units": ("单位.csv", UNITS.encode("utf-8"), "text/csv")}
+    good = client.post("/build/units", data={"csrf": studio.keys.csrf}, files=files, follow_redirects=False)
+    assert good.status_code == 303 and studio.units_path.is_file()
+    client.post("/build/start", headers={"X-CSRF-Token": studio.keys.csrf})
+    assert _wait(studio)["status"] == "done"
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/build/zip?kind=unit&value=南京市局").content))
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["items"] and {item["unit"] for item in manifest["items"]} == {"南京市局"}
+    assert set(archive.namelist()) - {"manifest.json"} == {item["path"] for item in manifest["items"]}

@@ -61,6 +61,7 @@ ROUTES = [
     Route("/previews/{name}", previews.large),
     Route("/build", build.show),
     Route("/build/start", build.start, methods=["POST"]),
+    Route("/build/units", build.units, methods=["POST"]),
     Route("/build/status", build.status),
     Route("/build/cancel", build.cancel, methods=["POST"]),
     Route("/build/zip", build.zip_download),

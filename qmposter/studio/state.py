@@ -13,6 +13,8 @@ from qmposter.studio.jobs import BuildJobs
 from qmposter.studio.previews import PreviewService
 from qmposter.studio.security import UPLOAD_LIMIT, Secrets, inside
 
+UNITS_FILE = "units.csv"
+
 
 @dataclass
 class Studio:
@@ -72,8 +74,14 @@ class Studio:
             picked = []
         return picked or catalogue.current()
 
+    @property
+    def units_path(self) -> Path:
+        """The campaign's units list (`build --units`), uploaded on the 生成 page."""
+        return self.folder / UNITS_FILE
+
     def build_request(self, campaign: Campaign, *, force: bool = False) -> seams.BuildRequest:
+        units = self.units_path if self.units_path.is_file() else None
         return seams.BuildRequest(
-            campaign_path=self.campaign_path, out=self.out_dir(campaign), force=force,
+            campaign_path=self.campaign_path, out=self.out_dir(campaign), force=force, units_path=units,
             templates_dir=self.templates_dir, catalogue_dir=self.catalogue_dir(),
         )  # fmt: skip

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import mimetypes
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from qmposter.errors import InputError, QmposterError
 from qmposter.studio.downloads import Selection, build_parts, build_zip
 from qmposter.studio.routes.common import checked_form, json_error, studio_of
-from qmposter.studio.security import inside
+from qmposter.studio.security import inside, save_upload
 from qmposter.studio.views import page
+from qmposter.unit_list import load_units
 
 
 async def show(request: Request) -> Response:
     studio = studio_of(request)
     context: dict = {"active": "build", "state": studio.jobs.state.to_json(), "templates": [], "units": []}
     try:
+        if studio.units_path.is_file():
+            context["unit_names"] = [unit.name for unit in load_units(studio.units_path)]
         out = studio.out_dir(studio.campaign())
         context["out"] = str(out)
         if (out / "manifest.json").is_file():
@@ -26,6 +30,30 @@ async def show(request: Request) -> Response:
     except QmposterError as error:
         context["error"] = str(error)
     return page(request, "build.html", context)
+
+
+async def units(request: Request) -> Response:
+    """Upload (or remove) the units list: checked with `load_units` before it replaces the old one."""
+    studio = studio_of(request)
+    form = await checked_form(request)
+    upload = form.get("units")
+    try:
+        if form.get("remove") == "1":
+            studio.units_path.unlink(missing_ok=True)
+        elif isinstance(upload, UploadFile) and upload.filename:
+            candidate = await save_upload(upload, studio.folder / ".units-upload.csv", studio.upload_limit)
+            try:
+                load_units(candidate)
+            except QmposterError as error:  # name the file the person chose, not our scratch copy
+                candidate.unlink(missing_ok=True)
+                raise type(error)(error.message.replace(str(candidate), upload.filename), hint=error.hint) from None
+            candidate.replace(studio.units_path)
+        else:
+            raise InputError("没有收到单位表：请选择 CSV 文件。")
+    except QmposterError as error:
+        return page(request, "build.html", {"active": "build", "state": studio.jobs.state.to_json(),
+                                            "templates": [], "units": [], "error": str(error)}, 400)  # fmt: skip
+    return RedirectResponse("/build", status_code=303)
 
 
 async def start(request: Request) -> Response:
