@@ -83,35 +83,37 @@ function setupCampaignPreview() {
     if (running) running.abort();
     running = new AbortController();
     frame.dataset.state = "loading";
-    let response;
     try {
-      response = await fetch("/campaign/preview", {
-        method: "POST", body: new FormData(form), headers: { "X-CSRF-Token": csrf() }, signal: running.signal,
-      });
+      await showDraft(form, frame, edit, running.signal, () => edit === edits);
     } catch (error) {
-      if (error.name === "AbortError") return;
-      throw error;
+      if (error.name !== "AbortError") throw error;  // a newer edit superseded this one
     }
-    if (edit !== edits) return;
-    for (const field of form.querySelectorAll(".field")) {
-      field.classList.remove("invalid");
-      field.querySelector("[data-message]").textContent = "";
-    }
-    const problem = await loadPicture(frame, response, true);
-    if (problem && problem.field) {
-      const field = form.querySelector('[data-field="' + problem.field + '"]');
-      if (field) {
-        field.classList.add("invalid");
-        field.querySelector("[data-message]").textContent = problem.error;
-      }
-    }
-    frame.dataset.edit = edit;
   };
   const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 40); };
   form.addEventListener("input", soon);
   form.addEventListener("change", soon);
   refresh();
   followTemplates(refresh);
+}
+
+async function showDraft(form, frame, edit, signal, latest) {
+  const response = await fetch("/campaign/preview", {
+    method: "POST", body: new FormData(form), headers: { "X-CSRF-Token": csrf() }, signal,
+  });
+  if (!latest()) return;
+  for (const field of form.querySelectorAll(".field")) {
+    field.classList.remove("invalid");
+    field.querySelector("[data-message]").textContent = "";
+  }
+  const problem = await loadPicture(frame, response, true);
+  if (problem && problem.field) {
+    const field = form.querySelector('[data-field="' + problem.field + '"]');
+    if (field) {
+      field.classList.add("invalid");
+      field.querySelector("[data-message]").textContent = problem.error;
+    }
+  }
+  frame.dataset.edit = edit;
 }
 
 // 生成: start, follow and cancel a build.
