@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from qmposter.cli.base import cli
+from qmposter.cli.campaign_context import CAMPAIGN_HELP, checked_campaign
 from qmposter.products.executors import EXECUTORS
 from qmposter.products.posters import (
     BuildReport,
@@ -25,7 +26,7 @@ from qmposter.products.posters import (
     "campaign_path",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
-    help="活动文件 campaign.toml（默认：内置的默认活动）。",
+    help=CAMPAIGN_HELP,
 )
 @click.option(
     "--out",
@@ -74,7 +75,7 @@ from qmposter.products.posters import (
     "catalogue_dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     metavar="DIR",
-    help="口号库文件夹（默认：随程序附带的 slogans/）。",
+    help="只用这个口号库文件夹（默认：内置口号库加活动自己的口号库）。",
 )
 @click.option(
     "--merge-shards",
@@ -111,6 +112,7 @@ def build_command(
     if merge_shards:
         _merge(request)
         return
+    checked_campaign(campaign_path, catalogue_dir)  # contradictions stop the build before anything is written
     plan = plan_build(request)
     total = len(request.shard.take(plan.jobs)) if request.shard else len(plan.jobs)
     if sys.stderr.isatty():

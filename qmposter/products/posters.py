@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qmposter import __version__
-from qmposter.campaign import Campaign, campaign_slogans, load_campaign
-from qmposter.catalogue.catalogue import Catalogue, Entry, load_catalogue
+from qmposter.campaign import Campaign, campaign_catalogue, campaign_slogans, load_campaign
+from qmposter.catalogue.catalogue import Catalogue, Entry
 from qmposter.content import Content
 from qmposter.errors import CampaignError, InputError, QmposterError, TemplateError
 from qmposter.fileio import os_reason, sha256_file
@@ -178,7 +178,7 @@ def plan_build(request: BuildRequest) -> Plan:
     campaign = load_campaign(request.campaign_path)
     units = load_units(request.units_path) if request.units_path is not None else None
     templates = _templates(request, campaign)
-    catalogue = load_catalogue(request.catalogue_dir)
+    catalogue = campaign_catalogue(campaign, request.catalogue_dir)
     entries = _slogans(campaign, catalogue, request.year)
     alias_year = request.year if request.year is not None else campaign.year
     out = Path(request.out) if request.out is not None else campaign.out_dir
