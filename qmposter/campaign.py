@@ -43,6 +43,7 @@ _TOP_KEYS = {
 _TABLE_KEYS = {"slogans": {"select", "ids"}, "build": {"out", "templates", "formats"}, "sms": {"signature", "opt_out"}}
 _HOTLINE_RE = re.compile(r"^[0-9][0-9 -]{2,19}$")
 PLACEHOLDER = "请填写"
+CAMPAIGN_FILE_NAME = "campaign.toml"
 OWN_CATALOGUE = "slogans"
 RETIRED_HOTLINE = "12365"
 
@@ -102,7 +103,9 @@ def _read_text(file: Path) -> str:
     except FileNotFoundError:
         raise CampaignError(f"活动文件 {file} 不存在。", hint="用 qmposter init 生成一个 campaign.toml。") from None
     except IsADirectoryError:
-        raise CampaignError(f"活动文件 {file} 是一个文件夹。", hint="请给出其中的 campaign.toml。") from None
+        raise CampaignError(
+            f"活动文件 {file} 无法读取：这是一个文件夹，不是文件。", hint=f"请给出 {file / CAMPAIGN_FILE_NAME}。"
+        ) from None
     except OSError as error:
         raise CampaignError(f"活动文件 {file} 无法读取：{os_reason(error)}。") from None
     for encoding in ("utf-8-sig", "gb18030"):
@@ -333,5 +336,3 @@ def _unique(entries: list[Entry]) -> list[Entry]:
     seen: set[str] = set()
     return [e for e in entries if not (e.id in seen or seen.add(e.id))]
 
-
-CAMPAIGN_FILE_NAME = "campaign.toml"

@@ -78,9 +78,7 @@ def _reused_source(campaign: Campaign, catalogue: Catalogue) -> str | None:
         return None
     title = f"《{source.title}》" if source.title else source.stem
     bodies = f"{source.issuers[0]}等 {len(source.issuers)} 个单位" if len(source.issuers) > 1 else source.issuers[0]
-    return (
-        f"注意：口号和活动内容取自 {title}（{bodies}发文），落款印为 {'、'.join(campaign.issuers)}。"
-    )
+    return f"注意：口号和活动内容取自{title}（{bodies}发文），落款印为 {'、'.join(campaign.issuers)}。"
 
 
 def _older_slogans(campaign: Campaign, catalogue: Catalogue) -> str | None:

@@ -12,7 +12,6 @@ import click
 
 from qmposter.campaign import Campaign, bundled_and_own, campaign_catalogue, load_campaign, own_catalogue_dir
 from qmposter.catalogue.catalogue import Catalogue, load_catalogue
-from qmposter.errors import InputError
 
 CAMPAIGN_HELP = "活动文件 campaign.toml（默认：内置的示例活动）；口号库为内置口号库加本活动自己的口号库。"
 
@@ -21,8 +20,6 @@ def checked_campaign(campaign_path: Path | None, catalogue_dir: Path | None = No
     """Load the campaign and its catalogue, refuse contradictions, print warnings (one line each)."""
     from qmposter.consistency import check_campaign
 
-    if campaign_path is not None and campaign_path.is_dir():
-        raise InputError(f"活动文件 {campaign_path} 是一个文件夹。", hint=f"请给出 {campaign_path}/campaign.toml。")
     campaign = load_campaign(campaign_path)
     catalogue = campaign_catalogue(campaign, catalogue_dir)
     for warning in check_campaign(campaign, catalogue):
