@@ -40,7 +40,7 @@ JIANGSU_ISSUERS = (
     "江苏省总工会",
     "共青团江苏省委",
 )
-FORBIDDEN = ("江苏", "2010", "12365", "质监", *JIANGSU_ISSUERS)
+FORBIDDEN = ("江苏", "2010", "二〇一〇", "12365", "质监", *JIANGSU_ISSUERS)
 _HEX = re.compile(r"\bs?[0-9a-f]{8,64}\b")  # IDs and digests may contain “2010” by chance
 _NOT_TEXT = re.compile(r"[\s\u3000，。、；：！？,.;:!?“”\"'（）()·]")
 
