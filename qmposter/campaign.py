@@ -19,6 +19,7 @@ import difflib
 import json
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -157,7 +158,7 @@ class _Reader:
     def campaign(self) -> Campaign:
         data = self.data
         self.check_keys(data, _TOP_KEYS, "")
-        self.check_placeholders(data, "")
+        self.check_placeholders(data)
         year = self.year()
         slogans, build, sms = self.table("slogans"), self.table("build"), self.table("sms")
         source = self.text(data, "source", "source", None) or None
@@ -182,19 +183,18 @@ class _Reader:
             catalogue_dir=self.catalogue_dir(),
         )
 
-    def check_placeholders(self, table: dict, prefix: str) -> None:
+    def check_placeholders(self, data: dict) -> None:
         """Refuse text `qmposter init` left for the user ("请填写落款"): it must never be printed."""
-        for key, value in table.items():
-            if isinstance(value, dict):
-                self.check_placeholders(value, f"{prefix}{key}.")
-                continue
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, str) and PLACEHOLDER in item:
-                    raise self.fail(
-                        f"{prefix}{key}",
-                        f"还是 qmposter init 留下的占位文字“{item}”，没有印出任何文件。",
-                        hint=f"按文件中的注释把 {prefix}{key} 改成本次活动的内容后再运行。",
-                    )
+        left = list(_placeholders(data, ""))
+        if not left:
+            return
+        key, value = left[0]
+        others = f"（另有 {'、'.join(k for k, _v in left[1:])} 也还没改）" if len(left) > 1 else ""
+        raise self.fail(
+            key,
+            f"还是 qmposter init 留下的占位文字“{value}”{others}，没有印出任何文件。",
+            hint="按文件中标有【必改】的注释把写着“请填写”的各项改成本次活动的内容后再运行。",
+        )
 
     def catalogue_dir(self) -> Path | None:
         """The campaign's own slogans folder: `catalogue` (relative to this file), default slogans/."""
@@ -266,6 +266,18 @@ class _Reader:
         if value is not None and not re.fullmatch(r"【[^【】]+】", value):
             raise self.fail("sms.signature", f'= "{value}" 应写成【签名】的形式，如 "【江苏质监】"。')
         return value
+
+
+def _placeholders(table: dict, prefix: str) -> Iterator[tuple[str, str]]:
+    """(key, text) of every string still holding a placeholder, in file order."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _placeholders(value, f"{prefix}{key}.")
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and PLACEHOLDER in item:
+                yield f"{prefix}{key}", item
+                break
 
 
 def campaign_catalogue(campaign: Campaign, catalogue_dir: Path | None = None) -> Catalogue:
