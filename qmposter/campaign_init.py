@@ -26,6 +26,7 @@ from qmposter.resources import bundled_dir
 
 _HEADER_NOTE = re.compile(r"^# 凡是写着“请填写”.*?\n(?=\n)", re.MULTILINE | re.DOTALL)
 _HOTLINE_LINE = '# hotline = "12315"'
+_DATE_LINE = '# date = "2026-09-01"'
 _MUST_EDIT = "【必改】"
 
 
@@ -137,6 +138,8 @@ def _filled_text(
     text = tomlkit.dumps(doc)
     if hotline is not None:
         text = text.replace(_HOTLINE_LINE, f"hotline = {tomlkit.string(hotline).as_string()}", 1)
+    if issuers == notice.issuers and notice.date:  # the notice's own 落款: its date is theirs too
+        text = text.replace(_DATE_LINE, f"date = {tomlkit.string(notice.date).as_string()}", 1)
     title = f"《{notice.title}》" if notice.title else notice_name
     number = f"（{notice.doc_number}）" if notice.doc_number else ""
     who = " --issuer" if issuers != notice.issuers else "通知的落款（通知是本单位发的才对；否则请改成本单位）"

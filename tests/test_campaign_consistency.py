@@ -164,7 +164,7 @@ def test_init_from_without_issuer_takes_the_notice_issuers_and_says_so(tmp_path)
     campaign = load_campaign(tmp_path / "c" / "campaign.toml")
     assert campaign.issuers[0] == "市场监管总局" and len(campaign.issuers) == 8
     assert "落款取自通知" in result.stderr and "--issuer" in result.stderr
-    assert campaign.theme == THEME
+    assert campaign.theme == THEME and campaign.date == "2026-08-18"  # the notice's 落款 with its own date
 
 
 def test_init_from_a_missing_notice_writes_nothing(tmp_path):
