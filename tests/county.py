@@ -16,6 +16,7 @@ from pathlib import Path
 import pypdf
 from click.testing import CliRunner, Result
 
+from qmposter.campaign import load_campaign
 from qmposter.cli import cli
 
 NOTICE = Path(__file__).parent / "county" / "2026-national-notice.txt"
@@ -31,15 +32,7 @@ SELECTED = (
     "强化质量安全监管，守护美好生活",
     "弘扬工匠精神，打造中国精品",
 )
-JIANGSU_ISSUERS = (
-    "江苏省质量技术监督局",
-    "江苏省经济和信息化委员会",
-    "江苏省住房和城乡建设厅",
-    "江苏省人民政府国有资产监督管理委员会",
-    "江苏省工商业联合会",
-    "江苏省总工会",
-    "共青团江苏省委",
-)
+JIANGSU_ISSUERS = load_campaign().issuers  # the bundled example's 落款 (tests/test_campaign.py lists them)
 FORBIDDEN = ("江苏", "2010", "二〇一〇", "12365", "质监", *JIANGSU_ISSUERS)
 _HEX = re.compile(r"\bs?[0-9a-f]{8,64}\b")  # IDs and digests may contain “2010” by chance
 _NOT_TEXT = re.compile(r"[\s\u3000，。、；：！？,.;:!?“”\"'（）()·]")
