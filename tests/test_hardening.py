@@ -227,6 +227,12 @@ def test_counts_have_an_upper_bound(tmp_path: Path, kind: str, key: str) -> None
     assert_refused(render(template(tmp_path, extra), tmp_path / "o.png"), key.split()[0], "之间")
 
 
+def test_a_dot_ornament_spacing_too_small_is_refused_not_a_hang(tmp_path: Path) -> None:
+    box = 'x = "0"\ny = "0"\nwidth = "100%"\nheight = "100%"\n'
+    extra = f'[[element]]\ntype = "ornament"\npattern = "dots"\nspacing = "0.001mm"\n{box}'
+    assert_refused(render(template(tmp_path, extra), tmp_path / "o.svg"), "spacing", "万个点")
+
+
 # -- row 8 and 14: the gallery reads manifest.json as untrusted ------------------------------------------
 
 
