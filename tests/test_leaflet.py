@@ -600,3 +600,65 @@ def test_the_last_line_takes_a_character_from_the_line_above():
     assert "".join(lines) == text and len(lines) == 2
     assert han_count(lines[-1]) >= 2 and lines[-1].endswith("全。")
     assert all(line.width <= width + 1e-6 for line in para.lines_for(width))
+
+
+def test_a_campaign_leaflet_file_rewords_the_public_part(tmp_path):
+    """[leaflet] file: the keys it gives replace the bundled wording; {hotline} is the campaign's."""
+    (tmp_path / "传单文字.toml").write_text(
+        'activities = ["清水县质量集市：9月20日在人民广场举办。"]\n'
+        '[about]\ntext = "清水县每年9月开展“质量月”活动，欢迎群众参与。"\n'
+        '[complaint]\nheading = "清水县质量投诉"\ntext = "请拨打 {hotline}"\n',
+        encoding="utf-8",
+    )
+    text = (SHORT / "campaign.toml").read_text(encoding="utf-8") + '\n[leaflet]\nfile = "传单文字.toml"\n'
+    (tmp_path / "campaign.toml").write_text(text, encoding="utf-8")
+    content = leaflet_content(load_campaign(tmp_path / "campaign.toml"), load_catalogue(SHORT / "slogans"))
+    words = content.words
+    assert words.about == "清水县每年9月开展“质量月”活动，欢迎群众参与。"
+    assert words.about_heading == "什么是“质量月”"  # not given: the bundled wording
+    assert (words.complaint_heading, words.complaint) == ("清水县质量投诉", "请拨打 12315")
+    assert any("12315" in tip.text for tip in words.tips)
+    assert [a.title for a in content.activities] == ["清水县质量集市"]
+    notice = "《关于开展2026年全县“质量月”活动的通知》（清市监〔2026〕18号）"
+    assert content.credit == f"指导思想摘自清水县市场监督管理局{notice}"  # the plan is the campaign's own
+
+
+@pytest.mark.parametrize(
+    ("wording", "message"),
+    [
+        ('[tips]\nitems = ["只有标题"]\n', "tips.items"),
+        ('[about]\ntext = "拨打 {电话}"\n', "占位符"),
+        ("whatever = 1\n", "whatever"),
+        ('[about]\ntext = "没有结尾的引号\n', "第 2 行"),
+    ],
+)
+def test_a_bad_leaflet_file_is_refused_with_exit_2(tmp_path, wording, message):
+    (tmp_path / "words.toml").write_text(wording, encoding="utf-8")
+    text = (SHORT / "campaign.toml").read_text(encoding="utf-8") + '\n[leaflet]\nfile = "words.toml"\n'
+    (tmp_path / "campaign.toml").write_text(text, encoding="utf-8")
+    out = tmp_path / "x.pdf"
+    args = ["leaflet", "--campaign", str(tmp_path / "campaign.toml"), "--catalogue", str(SHORT / "slogans"), "-o",
+            str(out)]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "words.toml" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_cli_reports_what_the_fitting_chose(tmp_path):
+    result = CliRunner().invoke(cli, ["leaflet", "-o", str(tmp_path / "传单.pdf")])
+    assert result.exit_code == 0, result.output
+    assert "活动内容只列标题" in result.output  # the 16-item Jiangsu plan, condensed for the public
+    args = ["leaflet", "--campaign", str(SHORT / "campaign.toml"), "--catalogue", str(SHORT / "slogans"), "-o",
+            str(tmp_path / "短.pdf")]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "活动内容为全文" in result.output and "口号 3/3 条" in result.output
+
+
+def test_a_leaflet_file_saved_as_gbk_is_read(tmp_path):
+    (tmp_path / "words.toml").write_bytes('[about]\ntext = "本县每年9月开展质量月活动。"\n'.encode("gbk"))
+    text = (SHORT / "campaign.toml").read_text(encoding="utf-8") + '\n[leaflet]\nfile = "words.toml"\n'
+    (tmp_path / "campaign.toml").write_text(text, encoding="utf-8")
+    content = leaflet_content(load_campaign(tmp_path / "campaign.toml"), load_catalogue(SHORT / "slogans"))
+    assert content.words.about == "本县每年9月开展质量月活动。"

@@ -26,7 +26,7 @@ from qmposter.fonts import FontFace, font_for_role, load_font
 from qmposter.layout.qr import qr_item
 from qmposter.products.leaflet_content import LAYOUT_NAMES_ZH, LeafletContent, first_sentences
 from qmposter.products.leaflet_style import MM, FontRef, LeafletStyle
-from qmposter.products.leaflet_text import PHRASE, CJKParagraph, Span, break_opportunities, register_face
+from qmposter.products.leaflet_text import PHRASE, CJKParagraph, Span, break_opportunities, char_width, register_face
 
 QR_BORDER = 4  # quiet-zone modules, qr_item's default
 SLUG_MM = 10.0  # media margin outside the trim: bleed, then the crop marks
@@ -243,6 +243,8 @@ def plan_story(kit: Kit, content: LeafletContent, detail: int) -> list[Flowable]
     story: list[Flowable] = []
     gap = kit.size * kit.style.leading * (0.35 if detail >= 0 else 0.12)
     bold = bold_titles(content, kit.style)
+    numbers = [str(a.number) for a in content.activities] or ["0"]
+    widest = max(char_width_of(n, kit.fonts.names["heading"], kit.size) for n in numbers)
     for group in content.groups:
         if group.heading:
             story.append(
@@ -255,8 +257,9 @@ def plan_story(kit: Kit, content: LeafletContent, detail: int) -> list[Flowable]
             if not text:
                 title = title.rstrip("。")
             number = kit.span(str(item.number), "heading", color="primary")
+            pad = widest - char_width_of(number.text, number.font, number.size)  # titles align after 9 | 10
             spans = [
-                Span(number.text, number.font, number.size, number.color, kit.size * 0.45),
+                Span(number.text, number.font, number.size, number.color, kit.size * 0.45 + pad),
                 kit.span(title, "heading" if bold and text else "body"),
             ]
             if text:
@@ -270,6 +273,10 @@ def plan_chars(content: LeafletContent, detail: int) -> int:
     if detail < 0:
         return 0
     return sum(len(first_sentences(split_title(a.title, a.text)[1], detail)[0]) for a in content.activities)
+
+
+def char_width_of(text: str, font: str, size: float) -> float:
+    return sum(char_width(ch, font, size) for ch in text)
 
 
 def bold_titles(content: LeafletContent, style: LeafletStyle) -> bool:
