@@ -14,6 +14,8 @@ __all__ = ["cli", "main"]
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="qmposter")
+
+
 # Each command's module is imported when the command is used (QmGroup.lazy): a module that
 # registers commands on `cli` or `slogans` is listed here with the names it registers.
 cli.lazy.update({
@@ -25,6 +27,7 @@ cli.lazy.update({
     "preview": "qmposter.cli.preview",
     "render": "qmposter.cli.render",
     "sms": "qmposter.cli.sms",
+    "studio": "qmposter.cli.studio",
     "templates": "qmposter.cli.templates",
 })  # fmt: skip
 slogans.lazy.update({
