@@ -277,3 +277,22 @@ def test_a_units_list_builds_one_set_per_unit_and_each_unit_downloads_alone(camp
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["items"] and {item["unit"] for item in manifest["items"]} == {"南京市局"}
     assert set(archive.namelist()) - {"manifest.json"} == {item["path"] for item in manifest["items"]}
+
+
+def test_each_finished_job_is_reported_with_its_failure_as_it_comes(campaign_dir: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).parents[1] / "templates", templates)
+    square = templates / "image-square-1080.toml"
+    square.write_text(square.read_text(encoding="utf-8").replace("max_lines = 3", "max_lines = 1"), encoding="utf-8")
+    _one_template_campaign(campaign_dir)
+    client, studio = _client(campaign_dir, templates=templates)
+    request = studio.build_request(studio.campaign())
+    plan = seams.plan_build(request)
+    finished: list[tuple[str, str | None]] = []
+    report = seams.run_locked_build(plan, request, lambda _n: None, lambda job, err: finished.append((job.path, err)))
+    assert sorted(path for path, _ in finished) == sorted(job.path for job in plan.jobs if not job.skip_reason)
+    assert report.failures and sorted(e for _, e in finished if e) == sorted(report.failures)
+    assert report.written == len(finished) - len(report.failures) > 0  # the other slogans were still made
+    client.post("/build/start", headers={"X-CSRF-Token": studio.keys.csrf})
+    state = _wait(studio)
+    assert state["status"] == "failed" and state["done"] == state["total"] and state["errors"] == report.failures

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from qmposter.build.plan import BuildRequest, Plan, output_dpi, plan_build
+from qmposter.build.plan import BuildRequest, Job, Plan, output_dpi, plan_build
 from qmposter.build.run import BuildReport, run_build
 from qmposter.campaign import Campaign, campaign_slogans, load_campaign
 from qmposter.catalogue.catalogue import Catalogue, Entry, load_catalogue
@@ -29,6 +29,7 @@ __all__ = [
     "Catalogue",
     "Entry",
     "ImportPlan",
+    "Job",
     "Notice",
     "Plan",
     "campaign_catalogue",
@@ -97,9 +98,11 @@ def _seed_catalogue(folder: Path) -> None:
         (folder / source.name).write_bytes(source.read_bytes())
 
 
-def run_locked_build(plan: Plan, request: BuildRequest, on_progress: Callable[[int], None]) -> BuildReport:
+def run_locked_build(
+    plan: Plan, request: BuildRequest, on_progress: Callable[[int], None], on_job: Callable[[Job, str | None], None]
+) -> BuildReport:
     """`qmposter build`, which holds the output folder's lock: another tab or a CLI build is refused."""
-    return run_build(plan, request, on_progress=on_progress)
+    return run_build(plan, request, on_progress=on_progress, on_job=on_job)
 
 
 
