@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from qmposter.campaign import load_campaign, write_example_campaign
+from qmposter.campaign import default_campaign_path, load_campaign
 from qmposter.cli import cli as cli_root
 from qmposter.errors import CampaignError
 from qmposter.folder_lock import folder_lock
@@ -38,7 +38,7 @@ def _client(
 
 @pytest.fixture
 def campaign_dir(tmp_path: Path) -> Path:
-    write_example_campaign(tmp_path)
+    shutil.copyfile(default_campaign_path(), tmp_path / "campaign.toml")
     return tmp_path
 
 
@@ -63,6 +63,7 @@ def test_saving_the_form_changes_the_campaign_and_keeps_its_comments(campaign_di
     assert campaign.templates == ("poster-a3-red",) and campaign.formats == ("png",)
     text = studio.campaign_path.read_text(encoding="utf-8")
     assert "# 落款：联合发文的单位" in text and "# 质量投诉举报电话" in text  # comments survive the save
+    assert "[leaflet]" not in text and "date =" not in text  # empty optional fields stay out of the file
 
 
 def test_a_refused_field_shows_the_cli_message_next_to_it_and_leaves_the_file(campaign_dir: Path) -> None:
@@ -296,3 +297,22 @@ def test_each_finished_job_is_reported_with_its_failure_as_it_comes(campaign_dir
     client.post("/build/start", headers={"X-CSRF-Token": studio.keys.csrf})
     state = _wait(studio)
     assert state["status"] == "failed" and state["done"] == state["total"] and state["errors"] == report.failures
+
+
+def test_a_new_campaign_from_a_notice_is_init_from(tmp_path: Path) -> None:
+    client, studio = _client(tmp_path)
+    assert "新建活动" in client.get("/campaign").text
+    notice = (NOTICES / "2021-county.txt").read_bytes()
+    files = {"file": ("2021年通知.txt", notice, "text/plain")}
+    typed = _post(client, studio, "/campaign/new", {"issuers": "沭阳县市场监督管理局"}, files=files,
+                  follow_redirects=False)  # fmt: skip
+    assert typed.status_code == 303 and typed.headers["location"] == "/campaign?saved=1"
+    campaign = load_campaign(studio.campaign_path)
+    parsed = seams.read_notice(NOTICES / "2021-county.txt")
+    assert campaign.year == parsed.year and campaign.issuers == ("沭阳县市场监督管理局",)
+    assert [e.text for e in seams.campaign_slogans(campaign, studio.catalogue())] == [s.text for s in parsed.slogans]
+    other, studio2 = _client(tmp_path / "second")
+    (tmp_path / "second").mkdir()
+    from_notice = _post(other, studio2, "/campaign/new", files=files, follow_redirects=False)
+    assert from_notice.headers["location"].endswith("note=issuers")  # the page asks to check the 落款
+    assert "落款取自通知的发文单位" in other.get(from_notice.headers["location"]).text
