@@ -369,3 +369,15 @@ def test_poster_issuers_are_readable_from_a_step_back(name, campaign, samples):
         _, y0, _, y1 = load_font(run.font_id).ink_bounds("江")
         ink = (y1 - y0) * run.size
         assert ink >= need, f"{name}: {run.text} is {ink / MM:.1f} mm high, needs {need / MM:.1f} mm"
+
+
+def test_wechat_cover_right_side_keeps_content_when_the_theme_is_the_slogan(campaign, samples):
+    """The theme column right of the centre square shows the hotline instead of standing empty
+    above the date when the theme is not printed (slogan = theme); otherwise the theme."""
+    template = load_template("image-wechat-cover-900x383")
+    right = (template.page.width + template.page.height) / 2
+    for text, page in pages(template, campaign, samples):
+        shown = [plain(r.text) for r in runs(page) if min(glyph_box(r, g)[0] for g in r.glyphs) >= right]
+        is_theme = words(text) == words(campaign.theme)
+        assert (campaign.hotline in shown) == is_theme, f"{text}: right side shows {shown}"
+        assert any("二〇" in s for s in shown), f"{text}: the date is missing"
