@@ -183,10 +183,7 @@ class _Canvas:
         n = _RAMP
         ramp = Image.new("RGB", (n + 2 * pad, 1))
         ramp.putdata(
-            [
-                _rgb_tuple(gradient_color(stops, t_lo + (k - pad + 0.5) / n * (t_hi - t_lo)))
-                for k in range(n + 2 * pad)
-            ]
+            [_rgb_tuple(gradient_color(stops, t_lo + (k - pad + 0.5) / n * (t_hi - t_lo))) for k in range(n + 2 * pad)]
         )
         span = t_hi - t_lo
         # Pillow samples the source at output pixel centres (i + 0.5, j + 0.5).
