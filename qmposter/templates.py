@@ -34,7 +34,7 @@ PRINT_KINDS = frozenset({"poster", "banner", "vertical", "couplet"})
 KIND_NAMES_ZH = {
     "poster": "海报", "banner": "横幅", "vertical": "竖幅", "couplet": "对联", "image": "图片", "led": "LED 屏",
 }  # fmt: skip
-FORMATS = ("pdf", "png", "jpg", "bmp", "svg")
+FORMATS = ("pdf", "png", "jpg", "bmp", "gif", "svg")
 ELEMENT_TYPES = ("slogan", "text", "issuers", "qr", "image", "rect", "line")
 TEXT_FIELDS = ("year", "name", "theme", "issuer", "issuers", "hotline", "unit", "qr_caption", "qr_url")
 ROLE_ALIASES = {
@@ -66,7 +66,7 @@ _STYLE_KEYS = {
     "align", "valign", "vertical", "hide_line_end_comma", "phrase_gap", "inline_comma",
 }  # fmt: skip
 _ELEMENT_KEYS = {
-    "slogan": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"phrase", "match_phrases"},
+    "slogan": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"phrase", "match_phrases", "scroll"},
     "text": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"text"},
     "issuers": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"columns", "column_gap", "row_gap"},
     "qr": _COMMON_KEYS | {"x", "y", "size", "data", "error_correction", "dark", "light", "border", "min_module"},
@@ -161,6 +161,7 @@ class Element:
     template_text: str | None = None  # text: the format string; qr: the data format string
     phrase: int | None = None  # slogan: 1-based phrase, None = whole slogan
     match_phrases: bool = False  # slogan with phrase: the size every phrase fits (couplet strips match)
+    scroll: bool = False  # slogan on one line however long: the page widens into a scrolling LED strip
     columns: int = 1  # issuers
     column_gap: float = 0.0
     row_gap: float = 0.0
@@ -960,7 +961,10 @@ class _Builder:
             raise self.fail(f"{key}.match_phrases", "只能与 phrase 一起用（对联的上下联）。", element=index)
         defaults = {"min_size": "12pt", "max_size": "50%", "font": "heiti", "weight": 900}
         text = self._text_spec(index, key, raw, box, defaults)
-        return Element(**common, box=box, text=text, phrase=phrase, match_phrases=match)
+        scroll = self.get(raw, "scroll", (bool,), f"{key}.scroll", "true 或 false", False, index)
+        if scroll and (text.max_lines != 1 or text.vertical):
+            raise self.fail(f"{key}.scroll", "滚动条屏只能是横排一行：请同时写 max_lines = 1。", element=index)
+        return Element(**common, box=box, text=text, phrase=phrase, match_phrases=match, scroll=scroll)
 
     def _el_text(self, index: int, key: str, raw: dict, common: dict) -> Element:
         box = self._box(index, key, raw, text=True)
