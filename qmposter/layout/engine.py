@@ -19,6 +19,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from qmposter import couplet
 from qmposter.content import Content
 from qmposter.errors import LayoutError, TextOverflowError
 from qmposter.fonts import load_font
@@ -40,10 +41,13 @@ class TemplateNotApplicable(LayoutError):
 
 
 def skip_reason(template: Template, content: Content) -> str | None:
-    """Why `template` cannot show `content` (its top-level `when` is false), or None."""
-    if template.when is None or template.when.holds(content.condition_values()):
-        return None
-    return template.skip_reason or f"口号不满足模板条件 {template.when.source}"
+    """Why `template` cannot show `content` (its top-level `when` is false, or a couplet
+    template's slogan is no couplet: qmposter.couplet.problem), or None."""
+    if template.when is not None and not template.when.holds(content.condition_values()):
+        return template.skip_reason or f"口号不满足模板条件 {template.when.source}"
+    if template.kind == "couplet":
+        return couplet.problem(content.phrases)
+    return None
 
 
 def layout_page(template: Template, content: Content, *, allow_overflow: bool = False) -> Page:
@@ -125,7 +129,7 @@ class _Elements:
         self.allow_overflow = allow_overflow
         self.shrink = False
         self.values = content.condition_values()
-        self.fields = content.fields()
+        self.fields = {**content.fields(), "hengpi": couplet.hengpi(content.theme, template.hengpi)}
         self.scroll_width = 0.0  # page width a scrolling slogan needs (0: none scrolls)
 
     def items(self) -> list[Item]:
@@ -178,7 +182,9 @@ class _Elements:
 
     def _slogan(self, element: Element) -> list[Item] | None:
         text = self.content.slogan
-        if element.phrase is not None:
+        if element.couplet is not None:
+            text = getattr(couplet.couplet(self.content.phrases), element.couplet)
+        elif element.phrase is not None:
             phrases = self.content.phrases
             if element.phrase > len(phrases):
                 return None
