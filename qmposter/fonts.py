@@ -315,7 +315,7 @@ def _open_checked(path: Path):  # -> TTFont
     if magic == b"ttcf":
         raise FontError(
             f"{path} 是字体集合（.ttc），不能直接使用。",
-            hint='用 fontTools 拆出其中一款：python -c "from fontTools.ttLib import TTCollection; '
+            hint="用 fontTools 拆出其中一款：python -c \"from fontTools.ttLib import TTCollection; "
             "[f.save(f'part{i}.ttf') for i, f in enumerate(TTCollection('文件.ttc'))]\"",
         )
     if magic in (b"wOFF", b"wOF2"):
@@ -563,7 +563,7 @@ def _unicode_vertical_pairs() -> tuple[tuple[str, str], ...]:
             decomposition = unicodedata.decomposition(chr(cp)).split()
             if len(decomposition) == 2 and decomposition[0] == "<vertical>" and int(decomposition[1], 16) >= 0x80:
                 pairs.append((chr(int(decomposition[1], 16)), chr(cp)))
-    pairs.append(("\u2015", "\ufe31"))
+    pairs.append(("\u2015", "\uFE31"))
     return tuple(pairs)
 
 

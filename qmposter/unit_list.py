@@ -88,7 +88,7 @@ def _rows(path: Path, text: str) -> list[list[str]]:
     except csv.Error:
         raise CampaignError(
             f"单位表 {path} 第 {len(rows) + 1} 行的英文双引号不成对（读到文件第 {reader.line_num} 行时出错）。",
-            hint='检查该行的英文双引号 " 是否成对；单元格内的引号要写成两个 ""。',
+            hint="检查该行的英文双引号 \" 是否成对；单元格内的引号要写成两个 \"\"。",
         ) from None
     return rows
 

@@ -35,12 +35,8 @@ def pages(pdf: Path) -> list[Image.Image]:
             media_top = float(page.mediabox.top)
             trim = page.trimbox
             scale = DPI / 72
-            box = (
-                round(float(trim.left) * scale),
-                round((media_top - float(trim.top)) * scale),
-                round(float(trim.right) * scale),
-                round((media_top - float(trim.bottom)) * scale),
-            )
+            box = (round(float(trim.left) * scale), round((media_top - float(trim.top)) * scale),
+                   round(float(trim.right) * scale), round((media_top - float(trim.bottom)) * scale))
             with Image.open(file) as image:
                 cropped = image.convert("RGB").crop(box)
             cropped.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)

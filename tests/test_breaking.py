@@ -196,9 +196,8 @@ URL_CASES = [
 
 
 @pytest.mark.parametrize(("width", "min_size", "max_lines", "expected"), URL_CASES)
-def test_url_breaks_only_as_a_last_resort(
-    width: float, min_size: float, max_lines: int, expected: tuple[str, ...]
-) -> None:
+def test_url_breaks_only_as_a_last_resort(width: float, min_size: float, max_lines: int,
+                                          expected: tuple[str, ...]) -> None:
     style = TextStyle("noto-sans-sc-black", BLACK, min_size, 300, max_lines=max_lines)
     block = layout_text("扫码了解www.samr.gov.cn质量月活动", Box(0, 0, width, 300), style)
     assert block.lines == expected

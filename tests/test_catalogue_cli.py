@@ -86,7 +86,7 @@ def test_display_width_counts_wide_characters_twice() -> None:
 def test_csv_has_bom_and_all_rows() -> None:
     code, _out, _err, raw = run("list", "--format", "csv", "--all-variants")
     assert code == 0 and raw.startswith(BOM)
-    rows = list(csv.reader(io.StringIO(raw[len(BOM) :].decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(raw[len(BOM):].decode("utf-8"))))
     assert rows[0][:6] == ["id", "text", "years", "sources", "family", "current"]
     assert len(rows) == 32
     hangshi = next(r for r in rows if r[1] == "夯实质量安全基础，促进经济又好又快发展")
@@ -96,7 +96,7 @@ def test_csv_has_bom_and_all_rows() -> None:
 def test_csv_neutralizes_formula_cells(tmp_path: Path) -> None:
     write_source(tmp_path, "2011-national", 2011, ["=1+2", "+质量", "-质量", "@质量", "质量第一"])
     _code, _out, _err, raw = run("list", "--format", "csv", "--catalogue", str(tmp_path))
-    texts = [r[1] for r in csv.reader(io.StringIO(raw[len(BOM) :].decode("utf-8")))][1:]
+    texts = [r[1] for r in csv.reader(io.StringIO(raw[len(BOM):].decode("utf-8")))][1:]
     assert texts == ["'=1+2", "'+质量", "'-质量", "'@质量", "质量第一"]
 
 
@@ -180,10 +180,7 @@ def test_bad_input_exits_2_with_a_chinese_message(tmp_path: Path, setup: str, ar
 def test_real_process_prints_csv_bytes_with_bom() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "qmposter", "slogans", "list", "--format", "csv"],
-        capture_output=True,
-        cwd=REPO,
-        check=False,
-        timeout=60,
+        capture_output=True, cwd=REPO, check=False, timeout=60,
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.startswith(BOM) and done.stdout.count(b"\r\n") == 29

@@ -197,9 +197,8 @@ def test_split_holds_transitively_through_a_chain() -> None:
 def test_join_and_split_of_the_same_pair_is_an_error() -> None:
     a, b = w("质量缔造中国品牌", 2009), w("质量缔造品牌，品牌提升效益", 2010)
     with pytest.raises(CatalogueError, match="矛盾"):
-        group_variants(
-            [a, b], joins=[Join((a.id, b.id), where="variants.toml 第 1 个 [[join]]")], splits=[Split((b.id, a.id))]
-        )
+        group_variants([a, b], joins=[Join((a.id, b.id), where="variants.toml 第 1 个 [[join]]")],
+                       splits=[Split((b.id, a.id))])
 
 
 # --- aliases --------------------------------------------------------------------------------
@@ -215,14 +214,8 @@ def test_year_alias_only_when_that_year_has_one_source() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [
-        ("2010-5", "2010-05"),
-        (" 2010-JIANGSU-005 ", "2010-jiangsu-05"),
-        ("2010-05", "2010-05"),
-        ("2010-0", None),
-        ("s1a2b3c4d", None),
-        ("2010-123", "2010-123"),
-    ],
+    [("2010-5", "2010-05"), (" 2010-JIANGSU-005 ", "2010-jiangsu-05"), ("2010-05", "2010-05"), ("2010-0", None),
+     ("s1a2b3c4d", None), ("2010-123", "2010-123")],
 )
 def test_normalize_alias(typed: str, expected: str | None) -> None:
     assert dedupe.normalize_alias(typed) == expected

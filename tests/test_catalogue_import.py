@@ -108,10 +108,8 @@ def test_a_different_notice_for_an_existing_file_is_refused_and_nothing_written(
     import_notices([seeds[1]], folder)
     before = snapshot(folder)
     other = tmp_path / "2010-jiangsu-revised.txt"
-    other.write_text(
-        seeds[1].read_text(encoding="utf-8").replace("提高可靠性，质量上台阶", "提高可靠性，服务上台阶"),
-        encoding="utf-8",
-    )
+    other.write_text(seeds[1].read_text(encoding="utf-8").replace("提高可靠性，质量上台阶", "提高可靠性，服务上台阶"),
+                     encoding="utf-8")
     with pytest.raises(CatalogueError) as caught:
         import_notices([seeds[0], other], folder)  # the 2009 file would be new, but nothing is written
     message = str(caught.value)
@@ -123,10 +121,8 @@ def test_replace_regenerates_the_file(tmp_path: Path, seeds) -> None:
     folder = tmp_path / "c"
     import_notices([seeds[1]], folder)
     other = tmp_path / "2010-jiangsu-revised.txt"
-    other.write_text(
-        seeds[1].read_text(encoding="utf-8").replace("提高可靠性，质量上台阶", "提高可靠性，服务上台阶"),
-        encoding="utf-8",
-    )
+    other.write_text(seeds[1].read_text(encoding="utf-8").replace("提高可靠性，质量上台阶", "提高可靠性，服务上台阶"),
+                     encoding="utf-8")
     [plan] = import_notices([other], folder, replace=True)
     assert plan.action == "replace"
     assert load_catalogue(folder).resolve("2010-08").text == "提高可靠性，服务上台阶"

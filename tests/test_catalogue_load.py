@@ -76,12 +76,8 @@ def test_both_hangshi_slogans_stay_distinct_current_and_in_both_years(imported: 
 
 def test_look_alikes_are_not_grouped(imported: Path) -> None:
     catalogue = load_catalogue(imported)
-    look_alikes = (
-        "抓质量，保增长，促发展",
-        "质量缔造中国品牌",
-        "质量缔造品牌，品牌提升效益",
-        "抓质量水平提升，促发展方式转变",
-    )
+    look_alikes = ("抓质量，保增长，促发展", "质量缔造中国品牌", "质量缔造品牌，品牌提升效益",
+                   "抓质量水平提升，促发展方式转变")
     for text in look_alikes:
         entry = catalogue.get(text)
         assert entry.current and len(catalogue.family(entry.id)) == 1, text

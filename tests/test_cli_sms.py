@@ -158,9 +158,8 @@ def test_phones_file(catalogue_dir: Path, out_dir: Path, tmp_path: Path) -> None
         encoding="utf-8",
     )
     target = out_dir / "群发.csv"
-    code, out, err = run(
-        "--catalogue", str(catalogue_dir), "--slogan", "2010-04", "--phones", str(phones), "-o", str(target)
-    )
+    code, out, err = run("--catalogue", str(catalogue_dir), "--slogan", "2010-04", "--phones", str(phones),
+                         "-o", str(target))
     assert code == 0, err
     assert "第 4 行“12345”" in err
     assert "第 5 行“13812345678”：与第 2 行重复" in err
@@ -180,16 +179,8 @@ def test_campaign_file_sets_signature_and_opt_out(catalogue_dir: Path, tmp_path:
     code, out, _ = run("--campaign", str(campaign), "--catalogue", str(catalogue_dir))
     assert code == 0
     assert "【南京质监】关注民生，重视质量。拒收请回复R" in out
-    code, out, _ = run(
-        "--campaign",
-        str(campaign),
-        "--catalogue",
-        str(catalogue_dir),
-        "--opt-out",
-        "",
-        "--signature",
-        "【江苏省质监局】",
-    )
+    code, out, _ = run("--campaign", str(campaign), "--catalogue", str(catalogue_dir), "--opt-out", "",
+                       "--signature", "【江苏省质监局】")
     assert code == 0
     assert out.splitlines()[1].endswith("【江苏省质监局】夯实质量安全基础，促进经济又好又快发展")
 
@@ -225,9 +216,8 @@ def test_bad_input_exits_2_in_chinese_and_writes_nothing(
     args: list[str], message: str, catalogue_dir: Path, out_dir: Path, tmp_path: Path
 ) -> None:
     (tmp_path / "bad.toml").write_text("year = \n", encoding="utf-8")
-    (tmp_path / "badsig.toml").write_text(
-        'year = 2010\nsource = "2010-jiangsu"\n[sms]\nsignature = "【江 苏】"\n', encoding="utf-8"
-    )
+    (tmp_path / "badsig.toml").write_text('year = 2010\nsource = "2010-jiangsu"\n[sms]\nsignature = "【江 苏】"\n',
+                                          encoding="utf-8")
     (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
     (tmp_path / "bad.txt").write_text("12345\n", encoding="utf-8")
     filled = [a.format(tmp=tmp_path, out=out_dir) for a in args]

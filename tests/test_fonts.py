@@ -29,19 +29,19 @@ OUTLINE_FONTS = [info.id for info in FONTS if info.role != "dotmatrix"]  # the L
 
 # Unicode's vertical presentation forms (U+FE10–FE19, U+FE30–FE4F), checked by name in the code charts.
 VERTICAL = {
-    "，": "\ufe10",  # PRESENTATION FORM FOR VERTICAL COMMA
-    "、": "\ufe11",  # ... VERTICAL IDEOGRAPHIC COMMA
-    "。": "\ufe12",  # ... VERTICAL IDEOGRAPHIC FULL STOP
-    "：": "\ufe13",  # ... VERTICAL COLON
-    "；": "\ufe14",  # ... VERTICAL SEMICOLON
-    "！": "\ufe15",  # ... VERTICAL EXCLAMATION MARK
-    "？": "\ufe16",  # ... VERTICAL QUESTION MARK
-    "（": "\ufe35",  # ... VERTICAL LEFT PARENTHESIS
-    "）": "\ufe36",  # ... VERTICAL RIGHT PARENTHESIS
-    "《": "\ufe3d",  # ... VERTICAL LEFT DOUBLE ANGLE BRACKET
-    "》": "\ufe3e",  # ... VERTICAL RIGHT DOUBLE ANGLE BRACKET
-    "「": "\ufe41",  # ... VERTICAL LEFT CORNER BRACKET
-    "」": "\ufe42",  # ... VERTICAL RIGHT CORNER BRACKET
+    "，": "\uFE10",  # PRESENTATION FORM FOR VERTICAL COMMA
+    "、": "\uFE11",  # ... VERTICAL IDEOGRAPHIC COMMA
+    "。": "\uFE12",  # ... VERTICAL IDEOGRAPHIC FULL STOP
+    "：": "\uFE13",  # ... VERTICAL COLON
+    "；": "\uFE14",  # ... VERTICAL SEMICOLON
+    "！": "\uFE15",  # ... VERTICAL EXCLAMATION MARK
+    "？": "\uFE16",  # ... VERTICAL QUESTION MARK
+    "（": "\uFE35",  # ... VERTICAL LEFT PARENTHESIS
+    "）": "\uFE36",  # ... VERTICAL RIGHT PARENTHESIS
+    "《": "\uFE3D",  # ... VERTICAL LEFT DOUBLE ANGLE BRACKET
+    "》": "\uFE3E",  # ... VERTICAL RIGHT DOUBLE ANGLE BRACKET
+    "「": "\uFE41",  # ... VERTICAL LEFT CORNER BRACKET
+    "」": "\uFE42",  # ... VERTICAL RIGHT CORNER BRACKET
 }
 # 得意黑 1.1.1 has no 'vert' substitution for full-width ：；！？ (checked in the source font).
 SMILEY_VERTICAL = set(VERTICAL) - set("：；！？")
@@ -58,11 +58,8 @@ def gb2312_hanzi() -> list[str]:
 
 
 def tgh_chars() -> list[str]:
-    rows = [
-        line.split("\t")
-        for line in (fonts_dir() / "tgh8105.txt").read_text("utf-8").splitlines()
-        if not line.startswith("#")
-    ]
+    rows = [line.split("\t") for line in (fonts_dir() / "tgh8105.txt").read_text("utf-8").splitlines()
+            if not line.startswith("#")]
     assert [int(row[0]) for row in rows] == list(range(1, 8106))
     assert all(row[2] == f"U+{ord(row[1]):04X}" for row in rows)
     return [row[1] for row in rows]
@@ -195,9 +192,9 @@ def test_vertical_forms_of_punctuation(font_id: str) -> None:
 @pytest.mark.parametrize("font_id", TEXT_FONTS)
 def test_dash_and_ellipsis_have_vertical_forms(font_id: str) -> None:
     face = load_font(font_id)
-    assert face.vertical_form("…") == "\ufe19"  # PRESENTATION FORM FOR VERTICAL HORIZONTAL ELLIPSIS
-    assert face.vertical_form("—") == "\ufe31"  # ... VERTICAL EM DASH (Unicode <vertical> pair; no 'vert' entry)
-    assert face.vertical_form("\u2015") == "\ufe31"  # GB 2312's 破折号 decodes to U+2015
+    assert face.vertical_form("…") == "\uFE19"  # PRESENTATION FORM FOR VERTICAL HORIZONTAL ELLIPSIS
+    assert face.vertical_form("—") == "\uFE31"  # ... VERTICAL EM DASH (Unicode <vertical> pair; no 'vert' entry)
+    assert face.vertical_form("\u2015") == "\uFE31"  # GB 2312's 破折号 decodes to U+2015
     assert face.vertical_form("(") is None  # ASCII stays rotated Latin
 
 
@@ -285,7 +282,7 @@ def test_user_font_by_path(tmp_path: Path) -> None:
     assert face.info is None and face.name == "Noto Serif SC Bold"
     assert face.advance("A") == bundled.advance("A")
     assert (face.ideo_bottom, face.ideo_top) == (bundled.ideo_bottom, bundled.ideo_top)
-    assert face.vertical_form("，") == "\ufe10"
+    assert face.vertical_form("，") == "\uFE10"
 
 
 def test_missing_path_is_a_font_error(tmp_path: Path) -> None:

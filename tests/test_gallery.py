@@ -42,44 +42,14 @@ def _write_build(out: Path, texts: list[str]) -> None:
             path = f"{template}/s{index}.png"
             (out / template).mkdir(parents=True, exist_ok=True)
             Image.new("RGB", size, (200, 16, 46 + index)).save(out / path)
-            items.append(
-                {
-                    "path": path,
-                    "slogan_id": f"s{index}",
-                    "text": text,
-                    "template": template,
-                    "format": "png",
-                    "unit": "",
-                    "width_mm": 381.0,
-                    "height_mm": 381.0,
-                    "width_px": size[0],
-                    "height_px": size[1],
-                    "dpi": 72,
-                    "sha256": f"{index:02d}{template}",
-                }
-            )
-        items.append(
-            {
-                "path": f"poster-a3-red/s{index}.pdf",
-                "slogan_id": f"s{index}",
-                "text": text,
-                "template": "poster-a3-red",
-                "format": "pdf",
-                "unit": "",
-                "width_mm": 297,
-                "height_mm": 420,
-                "width_px": None,
-                "height_px": None,
-                "dpi": 300,
-                "sha256": "ff",
-            }
-        )
-    manifest = {
-        "version": "0.1.0",
-        "campaign": {"name": "2010年全省“质量月”活动"},
-        "items": items,
-        "skipped": [{"slogan_id": "s0", "template": "couplet", "reason": "对联只用于两句的口号"}],
-    }
+            items.append({"path": path, "slogan_id": f"s{index}", "text": text, "template": template,
+                          "format": "png", "unit": "", "width_mm": 381.0, "height_mm": 381.0,
+                          "width_px": size[0], "height_px": size[1], "dpi": 72, "sha256": f"{index:02d}{template}"})
+        items.append({"path": f"poster-a3-red/s{index}.pdf", "slogan_id": f"s{index}", "text": text,
+                      "template": "poster-a3-red", "format": "pdf", "unit": "", "width_mm": 297, "height_mm": 420,
+                      "width_px": None, "height_px": None, "dpi": 300, "sha256": "ff"})
+    manifest = {"version": "0.1.0", "campaign": {"name": "2010年全省“质量月”活动"}, "items": items,
+                "skipped": [{"slogan_id": "s0", "template": "couplet", "reason": "对联只用于两句的口号"}]}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
 

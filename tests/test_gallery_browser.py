@@ -32,26 +32,9 @@ CHROMIUM_ARGS = [
 def built_gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("gallery") / "out"
     runner = CliRunner()
-    result = runner.invoke(
-        cli,
-        [
-            "build",
-            "--out",
-            str(out),
-            "--template",
-            "image-square-1080",
-            "--template",
-            "couplet-upper",
-            "--template",
-            "poster-a3-red",
-            "--format",
-            "png",
-            "--year",
-            "2010",
-            "--jobs",
-            "1",
-        ],
-    )
+    result = runner.invoke(cli, ["build", "--out", str(out), "--template", "image-square-1080",
+                                 "--template", "couplet-upper", "--template", "poster-a3-red",
+                                 "--format", "png", "--year", "2010", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["gallery", str(out)])
     assert result.exit_code == 0, result.output

@@ -43,9 +43,8 @@ def style(font_id: str, **kw: object) -> TextStyle:
 @pytest.fixture(scope="module")
 def page(font_id) -> Page:
     """A banner line with a gapped comma above a poster block with a hidden line-end comma."""
-    banner = layout_text(
-        BANNER, Box(30, 30, 540, 60), style(font_id, max_lines=1, inline_comma="gap", align="distribute")
-    )
+    banner = layout_text(BANNER, Box(30, 30, 540, 60), style(font_id, max_lines=1, inline_comma="gap",
+                                                               align="distribute"))
     poster = layout_text(POSTER, Box(30, 150, 300, 200), style(font_id, max_lines=2, max_size=70))
     assert banner.lines == ("抓质量水平提升促发展方式转变",)  # preconditions: both commas are hidden
     assert poster.lines == ("关注民生", "重视质量")

@@ -23,9 +23,8 @@ def test_stress_samples_pick_extremes_from_the_catalogue() -> None:
     assert len(by_label["最短口号"].text) == min(lengths)
     assert len(by_label["最长口号"].text) == max(lengths)
     assert len(split_phrases(by_label["三句口号"].text)) >= 3
-    assert any(
-        any(ch.isdigit() for ch in s.text) and any(ch.isascii() and ch.isalpha() for ch in s.text) for s in samples
-    ), "a digits-and-Latin sample comes from preview-samples.toml"
+    assert any(any(ch.isdigit() for ch in s.text) and any(ch.isascii() and ch.isalpha() for ch in s.text)
+               for s in samples), "a digits-and-Latin sample comes from preview-samples.toml"
 
 
 def test_sheet_shows_every_sample_and_marks_what_cannot_be_set(tmp_path: Path) -> None:

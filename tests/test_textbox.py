@@ -194,9 +194,8 @@ def test_optical_centring_uses_the_ideographic_box(face) -> None:
     baseline = glyphs(block)[0].y
     assert baseline - centre * block.size == pytest.approx(200.0)
     # and the ink of the Han characters, from the font's outlines, is centred within 3 %
-    middles = [
-        baseline - (face.ink_bounds(g.char)[1] + face.ink_bounds(g.char)[3]) / 2 * block.size for g in glyphs(block)
-    ]
+    middles = [baseline - (face.ink_bounds(g.char)[1] + face.ink_bounds(g.char)[3]) / 2 * block.size
+               for g in glyphs(block)]
     assert sum(middles) / len(middles) == pytest.approx(200.0, abs=0.03 * block.size)
 
 

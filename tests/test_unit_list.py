@@ -10,9 +10,7 @@ import pytest
 from qmposter.errors import CampaignError
 from qmposter.unit_list import Unit, load_units, unit_slug
 
-ROWS = (
-    "单位,落款,二维码,电话\n南京市质量技术监督局,南京市质量技术监督局；南京市总工会,https://example.org/nj,025-12365\n"
-)
+ROWS = "单位,落款,二维码,电话\n南京市质量技术监督局,南京市质量技术监督局；南京市总工会,https://example.org/nj,025-12365\n"
 
 
 def write(tmp_path: Path, data: bytes, name: str = "units.csv") -> Path:
@@ -121,8 +119,8 @@ def test_a_missing_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        '单位,落款\n"南京市质量技术监督局,南京市总工会\n苏州市质量技术监督局,苏州市总工会\n',  # never closed
-        '单位,落款\n"南京"市质量技术监督局,南京市总工会\n',  # text after the closing quote
+        "单位,落款\n\"南京市质量技术监督局,南京市总工会\n苏州市质量技术监督局,苏州市总工会\n",  # never closed
+        "单位,落款\n\"南京\"市质量技术监督局,南京市总工会\n",  # text after the closing quote
     ],
 )
 def test_unpaired_quotes_are_an_error_naming_the_row(tmp_path: Path, text: str) -> None:

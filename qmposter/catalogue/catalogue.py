@@ -290,12 +290,8 @@ def _overrides(
     return joins, splits
 
 
-def build_catalogue(
-    records: list[SourceRecord],
-    variants: tuple[list[RawJoin], list[RawSplit]],
-    variants_path: Path,
-    directory: Path | None = None,
-) -> Catalogue:
+def build_catalogue(records: list[SourceRecord], variants: tuple[list[RawJoin], list[RawSplit]],
+                    variants_path: Path, directory: Path | None = None) -> Catalogue:
     """Merge identical slogans, group variants and make aliases from already-read files."""
     _check_stems(records)
     records = sorted(records, key=lambda r: (r.fields["year"], r.stem))

@@ -28,16 +28,7 @@ from qmposter.text import canonical
 VARIANTS_FILE = "variants.toml"
 NATIONAL_SLUG = "national"
 _REGION_SUFFIXES = (
-    "壮族自治区",
-    "回族自治区",
-    "维吾尔自治区",
-    "特别行政区",
-    "自治区",
-    "自治州",
-    "省",
-    "市",
-    "地区",
-    "盟",
+    "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "自治州", "省", "市", "地区", "盟",
 )
 _SOURCE_KEYS = ("title", "year", "scope", "region", "doc_number", "issuers", "date", "theme", "guiding_idea")
 

@@ -16,8 +16,6 @@ __all__ = ["cli", "main"]
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="qmposter")
-
-
 from qmposter.cli import slogans_catalogue  # noqa: E402,F401
 from qmposter.cli import slogans_parse  # noqa: E402,F401
 from qmposter.cli import sms  # noqa: E402,F401

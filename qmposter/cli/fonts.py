@@ -19,9 +19,8 @@ def fonts_group() -> None:
 
 
 @fonts_group.command("list")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="输出格式。"
-)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="输出格式。")
 def list_command(fmt: str) -> None:
     """列出内置字体：编号、中文名、类别、字重、字形数与覆盖、许可证。"""
     fonts = bundled_fonts()
@@ -37,40 +36,18 @@ def list_command(fmt: str) -> None:
 
 def _json_row(info: FontInfo) -> dict[str, object]:
     return {
-        "id": info.id,
-        "name_zh": info.name_zh,
-        "family": info.family,
-        "family_zh": info.family_zh,
-        "style": info.style,
-        "weight": info.weight,
-        "role": info.role,
-        "role_zh": ROLE_NAMES_ZH.get(info.role, ""),
-        "file": info.file,
-        "size": info.size,
-        "glyphs": info.glyphs,
-        "chars": info.chars,
-        "hanzi": info.hanzi,
-        "gb2312_hanzi": info.gb2312_hanzi,
-        "tgh8105": info.tgh8105,
-        "licence": info.licence,
-        "licence_file": info.licence_file,
-        "upstream": info.upstream,
-        "source": info.source,
-        "sha256": info.sha256,
+        "id": info.id, "name_zh": info.name_zh, "family": info.family, "family_zh": info.family_zh,
+        "style": info.style, "weight": info.weight, "role": info.role, "role_zh": ROLE_NAMES_ZH.get(info.role, ""),
+        "file": info.file, "size": info.size, "glyphs": info.glyphs, "chars": info.chars, "hanzi": info.hanzi,
+        "gb2312_hanzi": info.gb2312_hanzi, "tgh8105": info.tgh8105, "licence": info.licence,
+        "licence_file": info.licence_file, "upstream": info.upstream, "source": info.source, "sha256": info.sha256,
     }
 
 
 def _table_row(info: FontInfo) -> tuple[str, ...]:
     return (
-        info.id,
-        info.name_zh,
-        ROLE_NAMES_ZH.get(info.role, info.role),
-        str(info.weight),
-        str(info.glyphs),
-        str(info.hanzi),
-        f"{info.gb2312_hanzi}/6763",
-        f"{info.tgh8105}/8105",
-        info.licence,
+        info.id, info.name_zh, ROLE_NAMES_ZH.get(info.role, info.role), str(info.weight), str(info.glyphs),
+        str(info.hanzi), f"{info.gb2312_hanzi}/6763", f"{info.tgh8105}/8105", info.licence,
     )
 
 
@@ -80,38 +57,28 @@ def _width(text: str) -> int:
 
 def _table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [
-        "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
+    lines = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
     return "\n".join(lines)
 
 
 @fonts_group.command("check")
 @click.argument("text", required=False)
-@click.option(
-    "--font",
-    "font_refs",
-    multiple=True,
-    metavar="ID|PATH",
-    help="只查这款字体（内置编号或 .ttf 路径，可重复）；默认查全部内置字体。",
-)
+@click.option("--font", "font_refs", multiple=True, metavar="ID|PATH",
+              help="只查这款字体（内置编号或 .ttf 路径，可重复）；默认查全部内置字体。")
 @click.option("--catalogue", "use_catalogue", is_flag=True, help="检查口号库里的全部口号。")
-@click.option(
-    "--catalogue-dir", type=click.Path(path_type=Path), metavar="DIR", help="口号库文件夹；默认用内置的 slogans/。"
-)
-def check_command(
-    text: str | None, font_refs: tuple[str, ...], use_catalogue: bool, catalogue_dir: Path | None
-) -> None:
+@click.option("--catalogue-dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="口号库文件夹；默认用内置的 slogans/。")
+def check_command(text: str | None, font_refs: tuple[str, ...], use_catalogue: bool,
+                  catalogue_dir: Path | None) -> None:
     """校验内置字体文件（SHA-256 与清单一致、许可证齐全），并检查 TEXT 或口号库在各字体中是否缺字。
 
     用 --font 指定字体时，缺字即以退出码 2 结束；查全部内置字体时，只有某个字所有字体都没有才算失败。
     """
     problems = verify_bundled()
     if problems:
-        raise FontError(
-            "内置字体文件有问题：\n" + "\n".join(problems),
-            hint="运行 python scripts/build_fonts.py 重新生成 fonts/，或从仓库重新取出。",
-        )
+        raise FontError("内置字体文件有问题：\n" + "\n".join(problems),
+                        hint="运行 python scripts/build_fonts.py 重新生成 fonts/，或从仓库重新取出。")
     click.echo(f"内置字体文件校验通过：{len(bundled_fonts())} 款，SHA-256 与 fonts/fonts.toml 一致，许可证齐全。")
     given = [load_font(ref) for ref in font_refs]  # a broken or unusable file fails here, text or not
     for face in given:
@@ -124,10 +91,8 @@ def check_command(
     if font_refs and any(face.missing("".join(texts.values())) for face in faces):
         raise MissingGlyphsError("所指定的字体缺字，见上表。", hint="换用覆盖这些字的字体，或改写文字。")
     if everywhere:
-        raise MissingGlyphsError(
-            f"这些字所有被检查的字体都没有：{''.join(everywhere)}。",
-            hint="改写文字，或用 --font 给出含这些字的字体文件。",
-        )
+        raise MissingGlyphsError(f"这些字所有被检查的字体都没有：{''.join(everywhere)}。",
+                                 hint="改写文字，或用 --font 给出含这些字的字体文件。")
 
 
 def _texts(text: str | None, use_catalogue: bool, catalogue_dir: Path | None) -> dict[str, str]:

@@ -13,41 +13,16 @@ from qmposter.products.leaflet import LAYOUT_NAMES_ZH, LAYOUTS, Leaflet, build_l
 
 
 @cli.command("leaflet")
-@click.option(
-    "--campaign",
-    "campaign_path",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="活动文件 campaign.toml；默认用内置的默认活动。",
-)
-@click.option(
-    "--catalogue",
-    "catalogue_dir",
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="口号库文件夹；默认用内置的 slogans/。",
-)
-@click.option(
-    "--source",
-    "source_id",
-    metavar="ID",
-    help="按口号库中的哪份通知排传单（slogans/ 下的文件名，如 2009-national）；默认为活动文件的 source。",
-)
-@click.option(
-    "--layout",
-    type=click.Choice(LAYOUTS),
-    default="a4",
-    show_default=True,
-    help="版式：a4 = A4 双面（正反两页）；trifold = A4 横向三折页。",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    metavar="FILE.pdf",
-    help="输出的 PDF 文件（先写临时文件再改名，出错时不留半截文件）。",
-)
+@click.option("--campaign", "campaign_path", type=click.Path(path_type=Path), metavar="FILE",
+              help="活动文件 campaign.toml；默认用内置的默认活动。")
+@click.option("--catalogue", "catalogue_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="口号库文件夹；默认用内置的 slogans/。")
+@click.option("--source", "source_id", metavar="ID",
+              help="按口号库中的哪份通知排传单（slogans/ 下的文件名，如 2009-national）；默认为活动文件的 source。")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="a4", show_default=True,
+              help="版式：a4 = A4 双面（正反两页）；trifold = A4 横向三折页。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="FILE.pdf",
+              help="输出的 PDF 文件（先写临时文件再改名，出错时不留半截文件）。")
 def leaflet_command(
     campaign_path: Path | None,
     catalogue_dir: Path | None,

@@ -20,14 +20,8 @@ POLL_SECONDS = 0.5
 @click.option("--catalogue", "catalogue_dir", type=click.Path(path_type=Path), help="口号库文件夹（默认内置）。")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path), help="自定义模板文件夹。")
 @click.option("--watch", is_flag=True, help="模板文件一改动就重新生成（Ctrl-C 结束）。")
-def preview(
-    template_name: str,
-    output: Path | None,
-    campaign_file: Path | None,
-    catalogue_dir: Path | None,
-    templates_dir: Path | None,
-    watch: bool,
-) -> None:
+def preview(template_name: str, output: Path | None, campaign_file: Path | None, catalogue_dir: Path | None,
+            templates_dir: Path | None, watch: bool) -> None:
     """用最短、最长、三句、含数字和英文的口号排一遍模板，生成一张联系表，供设计人员调版式。"""
     from qmposter.campaign import load_campaign
     from qmposter.catalogue.catalogue import load_catalogue

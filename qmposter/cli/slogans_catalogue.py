@@ -142,18 +142,11 @@ def _describe(plan: ImportPlan) -> str:
 
 @slogans.command("import")
 @click.argument("notices", nargs=-1, required=True, metavar="NOTICE.txt...", type=click.Path(path_type=Path))
-@click.option(
-    "--catalogue",
-    "directory",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="DIR",
-    help="写入的口号库文件夹（默认：本项目的 slogans/；安装版为当前目录下的 slogans/）。",
-)
+@click.option("--catalogue", "directory", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="写入的口号库文件夹（默认：本项目的 slogans/；安装版为当前目录下的 slogans/）。")
 @click.option("--dry-run", is_flag=True, help="只说明将写入什么，不写任何文件。")
-@click.option(
-    "--replace", is_flag=True, help="按通知重新生成已有文件（来自另一份通知时也替换；文件中的手工修改会丢失）。"
-)
+@click.option("--replace", is_flag=True,
+              help="按通知重新生成已有文件（来自另一份通知时也替换；文件中的手工修改会丢失）。")
 def import_command(notices: tuple[Path, ...], directory: Path | None, dry_run: bool, replace: bool) -> None:
     """把通知原文导入口号库：每份通知一个 <年份>-<地区>.toml 文件。
 
@@ -179,26 +172,14 @@ def import_command(notices: tuple[Path, ...], directory: Path | None, dry_run: b
 @slogans.command("list")
 @click.option("--year", type=int, default=None, metavar="YEAR", help="只列出这一年通知上的口号。")
 @click.option("--all-variants", is_flag=True, help="列出所有措辞（默认每个变体族只列现行措辞）。")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="输出格式。",
-)
-@click.option(
-    "--catalogue", "directory", type=click.Path(path_type=Path), default=None, metavar="DIR", help=CATALOGUE_HELP
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="写入文件而不是屏幕（CSV 建议用这个，Excel/WPS 可直接打开）。",
-)
-def list_command(year: int | None, all_variants: bool, fmt: str, directory: Path | None, output: Path | None) -> None:
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="输出格式。")
+@click.option("--catalogue", "directory", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help=CATALOGUE_HELP)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="写入文件而不是屏幕（CSV 建议用这个，Excel/WPS 可直接打开）。")
+def list_command(year: int | None, all_variants: bool, fmt: str, directory: Path | None,
+                 output: Path | None) -> None:
     """列出口号库中的口号（默认每个变体族只列现行措辞）。"""
     catalogue = load_catalogue(directory)
     if year is not None:
@@ -219,12 +200,10 @@ def list_command(year: int | None, all_variants: bool, fmt: str, directory: Path
 
 
 @slogans.command("variants")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="输出格式。"
-)
-@click.option(
-    "--catalogue", "directory", type=click.Path(path_type=Path), default=None, metavar="DIR", help=CATALOGUE_HELP
-)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="输出格式。")
+@click.option("--catalogue", "directory", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help=CATALOGUE_HELP)
 def variants_command(fmt: str, directory: Path | None) -> None:
     """列出跨年份的措辞变体族：每族的各个措辞、年份和现行措辞。"""
     catalogue = load_catalogue(directory)

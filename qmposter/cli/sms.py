@@ -14,67 +14,28 @@ from qmposter.products import sms
 
 
 @cli.command("sms")
-@click.option(
-    "--campaign",
-    "campaign_path",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="活动文件 campaign.toml；默认用内置的默认活动。",
-)
-@click.option(
-    "--catalogue",
-    "catalogue_dir",
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="口号库文件夹；默认用内置的 slogans/。",
-)
+@click.option("--campaign", "campaign_path", type=click.Path(path_type=Path), metavar="FILE",
+              help="活动文件 campaign.toml；默认用内置的默认活动。")
+@click.option("--catalogue", "catalogue_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="口号库文件夹；默认用内置的 slogans/。")
 @click.option("--signature", metavar="TEXT", help="短信签名，如【江苏质监】；默认取活动文件 [sms] 表的 signature。")
-@click.option(
-    "--year", type=click.IntRange(1978, 2100), metavar="Y", help="改用该年份的现行口号，不用活动文件的口号选择。"
-)
-@click.option(
-    "--slogan",
-    "slogan_refs",
-    multiple=True,
-    metavar="ID",
-    help="只发这条口号（编号或别名，可重复）；优先于 --year 和活动文件。",
-)
+@click.option("--year", type=click.IntRange(1978, 2100), metavar="Y",
+              help="改用该年份的现行口号，不用活动文件的口号选择。")
+@click.option("--slogan", "slogan_refs", multiple=True, metavar="ID",
+              help="只发这条口号（编号或别名，可重复）；优先于 --year 和活动文件。")
 @click.option("--with-hotline", is_flag=True, help="附一行投诉举报电话（号码取自活动文件，如 12365）。")
 @click.option("--with-name", is_flag=True, help="附一行活动名称（取自活动文件）。")
-@click.option(
-    "--opt-out",
-    metavar="TEXT",
-    help="退订语，如“回T退订”“拒收请回复R”；默认取活动文件 [sms] 表的 opt_out，给空串则不加。",
-)
-@click.option(
-    "--max-parts",
-    type=click.IntRange(min=1),
-    metavar="N",
-    help="每条短信最多拆成几条计费；放不下的口号在标准错误中列出并略去，绝不截断。",
-)
-@click.option(
-    "--max-length",
-    type=click.IntRange(min=1),
-    default=sms.DEFAULT_MAX_LENGTH,
-    show_default=True,
-    metavar="N",
-    help="平台对一条长短信的字数上限（含签名）。",
-)
-@click.option(
-    "--phones",
-    "phones_path",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="号码文件（每行一个，或 CSV 第一列）；另写出群发平台导入用的 mobile,content 文件"
-    "（与 -o 同名，后缀 .mobile.csv）。",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    metavar="FILE.csv",
-    help="写出 CSV（id,text,length,parts，UTF-8 带 BOM）和同名 .txt（一行一条）；不给则在屏幕上列表。",
-)
+@click.option("--opt-out", metavar="TEXT",
+              help="退订语，如“回T退订”“拒收请回复R”；默认取活动文件 [sms] 表的 opt_out，给空串则不加。")
+@click.option("--max-parts", type=click.IntRange(min=1), metavar="N",
+              help="每条短信最多拆成几条计费；放不下的口号在标准错误中列出并略去，绝不截断。")
+@click.option("--max-length", type=click.IntRange(min=1), default=sms.DEFAULT_MAX_LENGTH, show_default=True,
+              metavar="N", help="平台对一条长短信的字数上限（含签名）。")
+@click.option("--phones", "phones_path", type=click.Path(path_type=Path), metavar="FILE",
+              help="号码文件（每行一个，或 CSV 第一列）；另写出群发平台导入用的 mobile,content 文件"
+                   "（与 -o 同名，后缀 .mobile.csv）。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE.csv",
+              help="写出 CSV（id,text,length,parts，UTF-8 带 BOM）和同名 .txt（一行一条）；不给则在屏幕上列表。")
 def sms_command(
     campaign_path: Path | None,
     catalogue_dir: Path | None,

@@ -55,31 +55,24 @@ ELLIPSES = frozenset("…⋯")
 TWO_EM_DASH = "⸺"
 
 CJK_PUNCT = frozenset(
-    "、，。．：；！？"
-    + CLOSING_QUOTES
-    + "）］｝〕】〗〙〛》〉"
-    + OPENING_QUOTES
-    + "（［｛〔【〖〘〚《〈"
-    + "～〜－·・‧•／％￥"
-    + "".join(DASHES)
-    + "".join(ELLIPSES)
-    + TWO_EM_DASH
+    "、，。．：；！？" + CLOSING_QUOTES + "）］｝〕】〗〙〛》〉" + OPENING_QUOTES + "（［｛〔【〖〘〚《〈"
+    + "～〜－·・‧•／％￥" + "".join(DASHES) + "".join(ELLIPSES) + TWO_EM_DASH
 )
 """Full-width (Chinese) punctuation: set in a 1-em cell, never part of a Latin word."""
 
 # --- break kinds and their cost --------------------------------------------------------
 
-FORCED = "forced"  # an explicit newline in the text
-PHRASE = "phrase"  # after ，。；！？ or at a run of spaces between Chinese phrases
-MINOR = "minor"  # after 、：or a closing bracket, before an opening one, between Latin words
-WORD = "word"  # a sure word boundary inside a phrase: around 是 和 与 及 并 或, after 的
-DICT = "dict"  # between two dictionary words (江苏省|质量技术监督局, 百年大计|质量第一)
-PLAIN = "plain"  # Han next to a dash or ellipsis (他|——): no words to look up
-SINGLE = "single"  # next to a one-character dictionary word (质量|月, 以|质量, 又|好): unsure
-POOR = "poor"  # between a short Latin word/number and a Han neighbour (2010|年)
-BOUND = "bound"  # before a bound particle (…企业|的…): a line should not start with 的
-COMPOUND = "compound"  # inside a long dictionary word, at a seam between its parts (质量|技术监督局)
-INSIDE = "inside"  # inside a dictionary word (质|量, 江苏|省): cuts the word
+FORCED = "forced"        # an explicit newline in the text
+PHRASE = "phrase"        # after ，。；！？ or at a run of spaces between Chinese phrases
+MINOR = "minor"          # after 、：or a closing bracket, before an opening one, between Latin words
+WORD = "word"            # a sure word boundary inside a phrase: around 是 和 与 及 并 或, after 的
+DICT = "dict"            # between two dictionary words (江苏省|质量技术监督局, 百年大计|质量第一)
+PLAIN = "plain"          # Han next to a dash or ellipsis (他|——): no words to look up
+SINGLE = "single"        # next to a one-character dictionary word (质量|月, 以|质量, 又|好): unsure
+POOR = "poor"            # between a short Latin word/number and a Han neighbour (2010|年)
+BOUND = "bound"          # before a bound particle (…企业|的…): a line should not start with 的
+COMPOUND = "compound"    # inside a long dictionary word, at a seam between its parts (质量|技术监督局)
+INSIDE = "inside"        # inside a dictionary word (质|量, 江苏|省): cuts the word
 EMERGENCY = "emergency"  # inside a URL, after / or before a dot: only when nothing else fits
 
 SHORT_WORD = 5
@@ -133,7 +126,7 @@ BOUND_PARTICLES = frozenset("的地得了着过们")
 # --- what separates two segments when they stay on one line --------------------------
 
 GAP_NONE = ""
-GAP_SPACE = "space"  # a Latin word space: drawn as the font's space, dropped at a break
+GAP_SPACE = "space"   # a Latin word space: drawn as the font's space, dropped at a break
 GAP_PHRASE = "phrase"  # spaces between Chinese phrases: an empty gap, dropped at a break
 
 
@@ -274,9 +267,8 @@ def url_pieces(word: str) -> list[str]:
     return pieces
 
 
-def _break_kind(
-    left: _Atom, right: _Atom, sep: _Atom | None, phrase_closed: bool, word_kind: str | None = None
-) -> str | None:
+def _break_kind(left: _Atom, right: _Atom, sep: _Atom | None, phrase_closed: bool,
+                word_kind: str | None = None) -> str | None:
     """The kind of break allowed between two adjacent atoms, or None if forbidden.
 
     `phrase_closed` is true when `left` ends a phrase (。 or 。” …); `word_kind` is what

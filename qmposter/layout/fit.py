@@ -125,9 +125,8 @@ class _Search:
     phrases and forced breaks finds a good candidate quickly to bound the full pass.
     """
 
-    def __init__(
-        self, segments: Sequence[Segment], line_length: LineLength, block_extent: BlockExtent, frame: Frame
-    ) -> None:
+    def __init__(self, segments: Sequence[Segment], line_length: LineLength, block_extent: BlockExtent,
+                 frame: Frame) -> None:
         self.segments = segments
         self.length = line_length
         self.extent = block_extent

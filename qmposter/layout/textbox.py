@@ -287,9 +287,8 @@ class _Setter:
                         low, high = max(low, self.face.ideo_bottom - y0), max(high, y1 - self.face.ideo_top)
                     else:
                         lo, hi = (y0, y1) if draw.rotate else (x0, x1)
-                        low, high = (
-                            max(low, -0.5 * self.unit - (draw.across + lo)),
-                            max(high, draw.across + hi - 0.5 * self.unit),
+                        low, high = max(low, -0.5 * self.unit - (draw.across + lo)), max(
+                            high, draw.across + hi - 0.5 * self.unit
                         )
         return low, high
 
@@ -363,9 +362,8 @@ class _Setter:
         if not self.face.has(" "):
             return _Cell("space", 0.25)
         length = _advance(self.face, " ")
-        return _Cell(
-            "space", length, (_Draw(" ", " ", 0.0, -self.centre, 90 if self.vertical else 0),), rotated=self.vertical
-        )
+        return _Cell("space", length, (_Draw(" ", " ", 0.0, -self.centre, 90 if self.vertical else 0),),
+                     rotated=self.vertical)
 
     def _cjk(self, ch: str, kind: str) -> _Cell:
         comma = ch == br.PHRASE_COMMA
@@ -611,9 +609,8 @@ def _place(setter: _Setter, size: float, ends: tuple[int, ...], box: Box) -> Tex
     runs = []
     for index, line in enumerate(lines):
         if setter.vertical:
-            glyphs = _vertical_glyphs(
-                setter, line, size, box, _column_x(box, style, block, low, high, size, index, pitch, setter.unit)
-            )
+            glyphs = _vertical_glyphs(setter, line, size, box, _column_x(box, style, block, low, high, size, index,
+                                                                           pitch, setter.unit))
         else:
             top = _block_top(box, style, block, low, high, size) + index * pitch
             glyphs = _horizontal_glyphs(setter, line, size, box, top + setter.face.ideo_top * size)
@@ -630,17 +627,8 @@ def _block_top(box: Box, style: TextStyle, block: float, below: float, above: fl
     return box.y + (box.height - block) / 2
 
 
-def _column_x(
-    box: Box,
-    style: TextStyle,
-    block: float,
-    left: float,
-    right: float,
-    size: float,
-    index: int,
-    pitch: float,
-    unit: float,
-) -> float:
+def _column_x(box: Box, style: TextStyle, block: float, left: float, right: float, size: float, index: int,
+              pitch: float, unit: float) -> float:
     """Centre x of column `index` (0 = rightmost, read first)."""
     if style.valign == "top":
         right_edge = box.x + box.width - right * size
@@ -706,14 +694,8 @@ def _vertical_glyphs(setter: _Setter, line: _Line, size: float, box: Box, centre
 
 def _vertical(draws: Sequence[_Draw], top: float, centre_x: float, ideo_top: float, size: float) -> list[Glyph]:
     return [
-        Glyph(
-            d.char,
-            centre_x + d.across * size,
-            top + d.along * size + (0.0 if d.rotate else ideo_top),
-            d.rotate,
-            d.source,
-            d.visible,
-        )
+        Glyph(d.char, centre_x + d.across * size, top + d.along * size + (0.0 if d.rotate else ideo_top), d.rotate,
+              d.source, d.visible)
         for d in draws
     ]
 

@@ -202,7 +202,9 @@ def _slogans_in_order(cards: list[GalleryCard]) -> list[tuple[str, str]]:
 
 
 def _controls(templates: list[tuple[str, str]], units: list[str]) -> str:
-    template_options = "".join(f'<option value="{escape(name)}">{escape(title)}</option>' for name, title in templates)
+    template_options = "".join(
+        f'<option value="{escape(name)}">{escape(title)}</option>' for name, title in templates
+    )
     unit_select = ""
     if units:
         unit_options = "".join(f'<option value="{escape(u)}">{escape(u)}</option>' for u in units)
@@ -221,7 +223,7 @@ def _controls(templates: list[tuple[str, str]], units: list[str]) -> str:
 def _group_html(kind: str, key: str, heading: str, cards: list[GalleryCard]) -> str:
     body = "".join(_card_html(card) for card in cards)
     label = escape(heading)
-    sub = f" <small>{escape(key)}</small>" if heading != key else ""
+    sub = f' <small>{escape(key)}</small>' if heading != key else ""
     return f'<div class="group" data-{kind}="{escape(key)}"><h2>{label}{sub}</h2><div class="cards">{body}</div></div>'
 
 

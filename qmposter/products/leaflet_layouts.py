@@ -363,10 +363,8 @@ def trifold_back(kit: Kit, content: LeafletContent, width: float, height: float)
     small = kit.base * 0.85
     top: list = []
     if content.qr_url:
-        top += [
-            QRBlock(kit, content.qr_url, 30 * MM),
-            kit.para(content.qr_caption, size=small, color="muted", align="center", leading=1.3, before=2 * MM),
-        ]
+        top += [QRBlock(kit, content.qr_url, 30 * MM),
+                kit.para(content.qr_caption, size=small, color="muted", align="center", leading=1.3, before=2 * MM)]
     top += [
         kit.para("质量投诉举报电话", font="heading", size=kit.base, color="muted", align="center", leading=1.3,
                  before=12 * MM if top else 0.0),

@@ -134,7 +134,7 @@ class _Reader:
         if unknown:
             raise self.fail(unknown[0], f"不是可用的键；可用：{'、'.join(sorted(_TOP_KEYS))}。")
         if raw.get("kind") != "leaflet":
-            raise self.fail("kind", f'= {raw.get("kind")!r}：传单版式文件必须写 kind = "leaflet"。')
+            raise self.fail("kind", f"= {raw.get('kind')!r}：传单版式文件必须写 kind = \"leaflet\"。")
         layout = raw.get("layout")
         if layout not in LAYOUTS:
             raise self.fail("layout", f"= {layout!r} 不是可用的版式；可用：{'、'.join(LAYOUTS)}。")
@@ -191,7 +191,7 @@ class _Reader:
     def color(self, key: str, value: object) -> CMYKColor:
         match = _CMYK_RE.match(value) if isinstance(value, str) else None
         if not match:
-            raise self.fail(key, f'= {value!r} 应写成 "cmyk(C, M, Y, K)"，各分量 0–100。')
+            raise self.fail(key, f"= {value!r} 应写成 \"cmyk(C, M, Y, K)\"，各分量 0–100。")
         parts = [float(v) for v in match.groups()]
         if any(v > 100 for v in parts):
             raise self.fail(key, f"= {value!r} 的分量超过 100。")
@@ -211,5 +211,5 @@ class _Reader:
                     raise self.fail(f"fonts.{key}.weight", "应是整数（100–900）。")
                 out[key] = FontRef(role=value["role"], weight=weight)
             else:
-                raise self.fail(f"fonts.{key}", '应是字体 id／路径字符串，或 { role = "heiti", weight = 700 }。')
+                raise self.fail(f"fonts.{key}", "应是字体 id／路径字符串，或 { role = \"heiti\", weight = 700 }。")
         return out

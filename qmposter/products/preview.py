@@ -124,9 +124,8 @@ def _compose(template: Template, cells: list[tuple[Sample, Image.Image | None, s
     sheet = Image.new("RGB", (width, height), SHEET_BACKGROUND)
     draw = ImageDraw.Draw(sheet)
     title_font, label_font = _label_fonts()
-    draw.text(
-        (GAP_PX, GAP_PX), f"{template.title or template.name}（{template.name}）", fill=(40, 40, 40), font=title_font
-    )
+    draw.text((GAP_PX, GAP_PX), f"{template.title or template.name}（{template.name}）", fill=(40, 40, 40),
+              font=title_font)
     for index, (sample, picture, reason) in enumerate(cells):
         x = GAP_PX + (index % columns) * (cell_w + GAP_PX)
         y = header + GAP_PX + (index // columns) * (cell_h + LABEL_PX + GAP_PX)

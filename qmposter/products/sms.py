@@ -221,7 +221,7 @@ def make_options(
     if signature is None:
         raise InputError(
             "没有短信签名。",
-            hint='请用 --signature 【单位简称】 给出，或在活动文件的 [sms] 表中写 signature = "【…】"。',
+            hint="请用 --signature 【单位简称】 给出，或在活动文件的 [sms] 表中写 signature = \"【…】\"。",
         )
     if max_parts is not None and max_parts < 1:
         raise InputError(f"条数上限须为正整数，收到 {max_parts}。")
@@ -509,8 +509,6 @@ def format_table(messages: Sequence[Message]) -> str:
     id_width = max([_width(header[0]), *(_width(m.id) for m in messages)])
     lines = [f"{_pad(header[0], id_width)}  {header[1]}  {header[2]}  {header[3]}"]
     for m in messages:
-        lines.append(
-            f"{_pad(m.id, id_width)}  {_pad(str(m.length), 4, right=True)}  "
-            f"{_pad(str(m.parts), 4, right=True)}  {m.text}"
-        )
+        lines.append(f"{_pad(m.id, id_width)}  {_pad(str(m.length), 4, right=True)}  "
+                     f"{_pad(str(m.parts), 4, right=True)}  {m.text}")
     return "\n".join(lines)

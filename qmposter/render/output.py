@@ -33,7 +33,9 @@ def format_for(path: Path, fmt: str | None = None) -> str:
     return FORMATS[key]
 
 
-def render_bytes(page: Page, fmt: str, *, dpi: float, cmyk: bool = False, include_bleed: bool | None = None) -> bytes:
+def render_bytes(
+    page: Page, fmt: str, *, dpi: float, cmyk: bool = False, include_bleed: bool | None = None
+) -> bytes:
     """The file content of `page` in format `fmt` (see format_for).
 
     `include_bleed` defaults to True for PDF (print) and False for images (screen).
