@@ -196,3 +196,11 @@ def test_led_output_is_deterministic() -> None:
     page = page_for(LONG)
     for fmt in ("png", "bmp", "gif"):
         assert render_bytes(page, fmt, dpi=72) == render_bytes(page_for(LONG), fmt, dpi=72)
+
+
+def test_gif_is_refused_for_a_colour_page() -> None:
+    from qmposter.errors import InputError
+
+    poster = layout_page(load_template("image-square-1080"), Content.from_campaign(campaign(), "关注民生，重视质量"))
+    with pytest.raises(InputError, match="GIF 只用于 LED"):
+        render_bytes(poster, "gif", dpi=72)
