@@ -21,7 +21,6 @@ import tomlkit.exceptions
 
 from qmposter.catalogue.dedupe import format_alias
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
-from qmposter.catalogue.notice import parse_notice_file
 from qmposter.errors import CatalogueError, InputError
 from qmposter.fileio import atomic_write_bytes, os_reason
 from qmposter.text import canonical, invisible_marks
@@ -529,6 +528,8 @@ def import_notices(
     """
     if directory.exists() and not directory.is_dir():
         raise CatalogueError(f"{directory} 不是文件夹。", hint="--catalogue 应当指向存放口号 .toml 文件的文件夹。")
+    from qmposter.catalogue.notice import parse_notice_file  # only importing needs the parser (cold start)
+
     plans: list[ImportPlan] = []
     planned: dict[Path, ImportPlan] = {}
     for path in paths:
