@@ -16,6 +16,7 @@ docs/catalogue.md (“Notice parsing”) says how each field is found.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 import unicodedata
@@ -24,80 +25,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
-from qmposter.errors import InputError, NoticeError
-from qmposter.fileio import os_reason
+from qmposter.errors import NoticeError
+from qmposter.readers import MAX_SOURCE_BYTES, SourceText, read_source
 from qmposter.text import canonical, is_han
 
-MAX_NOTICE_BYTES = 20 * 1024 * 1024
+MAX_NOTICE_BYTES = MAX_SOURCE_BYTES
 
 # ---------------------------------------------------------------------------------------------
-# Reading the file
+# Reading the file (any format: qmposter.readers)
 # ---------------------------------------------------------------------------------------------
-
-_BINARY_HINT = "通知必须是纯文本文件（.txt）；Word、WPS 或 PDF 文件请先“另存为”纯文本（编码选 UTF-8）再解析。"
 
 
 def read_notice_file(path: Path | str) -> str:
-    """Read a notice file as text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK.
+    """The text of a notice file of any format qmposter.readers knows (txt in any encoding, docx, pdf, html…).
 
-    Line ends (CRLF, CR, LF) become "\\n". A missing path, a folder, an empty file or a
-    binary file raises InputError with a Chinese message, so the CLI exits with code 2.
+    Line ends become "\\n". A missing path, a folder, an empty or unreadable file raises
+    InputError with a Chinese message, so the CLI exits with code 2.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"找不到通知文件：{path}", hint="请检查路径和文件名是否正确。")
-    if path.is_dir():
-        raise InputError(f"{path} 是一个文件夹，不是通知文件。", hint="请给出通知的纯文本文件，例如 通知.txt。")
-    try:
-        size = path.stat().st_size
-        if size > MAX_NOTICE_BYTES:
-            raise InputError(
-                f"通知文件 {path} 太大（{size // 1024 // 1024} MB），不像一份通知的纯文本。", hint=_BINARY_HINT
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"无法读取通知文件 {path}：{os_reason(error)}") from error
-    text = _decode(data, path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip(" \t\n\u3000\u00a0\ufeff\u200b"):
-        raise InputError(f"通知文件 {path} 是空的。", hint="请确认保存了通知的全文。")
-    return text
-
-
-def _decode(data: bytes, path: Path) -> str:
-    """Detect the encoding the way Chinese Windows and web files come: BOMs first, then UTF-8, then GB18030."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
-    elif b"\x00" in data:
-        raise InputError(f"{path} 是二进制文件，不是纯文本通知。", hint=_BINARY_HINT)
-    else:
-        candidates = ["utf-8", "gb18030"]
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_binary(text):
-            break
-        return text
-    raise InputError(f"{path} 不是可识别的文本文件（既不是 UTF-8 也不是 GB18030/GBK 编码）。", hint=_BINARY_HINT)
-
-
-def _looks_binary(text: str) -> bool:
-    """Control characters other than tab/newline/form feed do not occur in a typed notice."""
-    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\x7f" or ch == "\x00")
-    return controls > max(2, len(text) // 1000)
+    return read_source(Path(path)).text
 
 
 def parse_notice_file(path: Path | str) -> Notice:
     """Read and parse one notice file; errors name the file."""
-    text = read_notice_file(path)
+    return parse_source(read_source(Path(path)))
+
+
+def parse_source(source: SourceText) -> Notice:
+    """Parse what qmposter.readers read; errors name the source, the reading's warnings come first."""
     try:
-        return parse_notice(text)
+        notice = parse_notice(source.text)
     except NoticeError as error:
-        raise NoticeError(f"{path}：{error.message}", hint=error.hint) from None
+        raise NoticeError(f"{source.origin}：{error.message}", hint=error.hint) from None
+    if source.warnings:
+        notice = dataclasses.replace(notice, warnings=(*source.warnings, *notice.warnings))
+    return notice
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,7 +92,9 @@ _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"^(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*[）)])\s*")),
     (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
 )
-_BULLET = re.compile(r"^[-—–•·●○■□◆◇★☆▲△▶►※*＊]+\s*")
+_MARKER_FIRST = frozenset("一二三四五六七八九十（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
+_BULLET_FIRST = "-—–•·●○■□◆◇★☆▲△▶►※*＊"
+_BULLET = re.compile(rf"^[{_BULLET_FIRST}]+\s*")
 
 _BARE_HEADINGS = re.compile(
     r"^(?:指导思想|活动主题|活动时间|活动内容|主要活动|重点活动|活动安排|活动要求|工作要求|有关要求|组织领导|"
@@ -150,6 +113,8 @@ def _clean(line: str) -> str:
 
 def _marker(line: str) -> tuple[int | None, str]:
     """(level, rest): the numbering level of a line (1 = 一、 … 5 = ①) and the text after the marker."""
+    if not line or (line[0] not in _MARKER_FIRST and not line[0].isdigit()):
+        return None, line  # most lines: called several times per line, so skip the five patterns
     for level, pattern in _MARKERS:
         match = pattern.match(line)
         if match:
@@ -209,6 +174,8 @@ def _cn_small(text: str) -> int | None:
 
 def _parse_date(text: str) -> str | None:
     """ISO date from 二○○九年七月十五日 / 二〇〇九年 / 2009年7月15日 (a whole line), else None."""
+    if not text.rstrip().endswith("日"):
+        return None
     match = _DATE_LINE.match(re.sub(r"\s+", "", text))
     if not match:
         return None
@@ -639,6 +606,8 @@ def _is_plan_title(text: str) -> bool:
 
 def _is_slogan_heading(line: str) -> bool:
     """“2010年全省“质量月”活动宣传口号”, “附件2：宣传标语”, “五、宣传口号”."""
+    if "口号" not in line and "标语" not in line:
+        return False
     text = _ATTACH.sub("", line, count=1).strip()
     level, rest = _marker(text)
     if level is not None:
@@ -718,14 +687,19 @@ _SECTION_WORDS = re.compile(r"要求|安排|内容|领导|保障|时间|主题|�
 _QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』"}
 
 
+_CANONICAL_TAIL = "。｡.，,﹐；;﹔、､﹑ \t\u3000\u00a0"
+
+
 def _slogan_line_stops(line: str) -> bool:
-    if _ATTACH.match(line) or _is_date_line(line) or _SLOGAN_STOP.search(line):
+    if _ATTACH.match(line) or (line[-1] == "日" and _is_date_line(line)) or _SLOGAN_STOP.search(line):
         return True
-    if _is_issuer_line(line) and all(_UNIT_PLACE.search(p) for p in line.split()):
+    if line[-1] in _BREAK_LAST and _is_issuer_line(line) and all(_UNIT_PLACE.search(p) for p in line.split()):
         return True
     level, rest = _marker(line)
     if level == 1 and (name := _heading_name(rest)) and _SECTION_WORDS.search(name) and "，" not in rest:
         return not re.search(r"口号|标语", name)
+    if len(rest) <= 60 and not any(c in rest.rstrip(_CANONICAL_TAIL) for c in "。｡."):
+        return False  # canonical() never lengthens a text, drops this tail and makes a 。 only of 。｡.
     text = canonical(rest)
     return len(text) > 60 or "。" in text
 
@@ -736,8 +710,11 @@ _TABLE_NUMBER = re.compile(r"^\d{1,2}\s+(?=[^\x00-\x7f])")  # “1\t质量第一
 def _strip_item(line: str) -> str:
     """The slogan as printed, without its numbering, bullet or wrapping quotes."""
     _, text = _marker(line)
-    text = _TABLE_NUMBER.sub("", text)
-    text = _BULLET.sub("", text).strip()
+    if text[:1].isdigit():
+        text = _TABLE_NUMBER.sub("", text)
+    if text[:1] in _BULLET_FIRST:
+        text = _BULLET.sub("", text)
+    text = text.strip()
     if len(text) > 2 and text[0] in _QUOTES and text.endswith(_QUOTES[text[0]]):
         inner = text[1:-1]
         if not any(q in inner for q in '“”"「」『』'):
@@ -748,7 +725,7 @@ def _strip_item(line: str) -> str:
 _STOP = None  # marks a line that ends a slogan list
 
 
-def _slogan_line(line: str) -> list[NoticeSlogan] | None:
+def _slogan_line(line: str) -> list[NoticeSlogan | str] | None:
     """The slogans on one line of a list: None ends the list, [] is a line to skip."""
     if _slogan_line_stops(line):
         return _STOP
@@ -760,13 +737,25 @@ def _slogan_line(line: str) -> list[NoticeSlogan] | None:
     parts = re.split(r"\s{4,}|\u3000{2,}", printed)
     if len(parts) < 2 or not all("，" in canonical(p) for p in parts):
         parts = [printed]  # two columns of slogans on one line only when each has its own comma
-    found = []
+    found: list[NoticeSlogan | str] = []
     for part in parts:
         part = part.strip()
-        text = canonical(part)
-        if len(text) >= 2 and any(is_han(c) for c in text):
+        if sum(1 for c in part if is_han(c)) >= 2:
+            found.append(part)  # canonical() keeps every Han character: made a slogan only if the list is used
+        elif len(text := canonical(part)) >= 2 and any(is_han(c) for c in text):
             found.append(NoticeSlogan(text=text, original=part if part != text else None))
     return found
+
+
+def _settle(items: list[NoticeSlogan | str]) -> list[NoticeSlogan]:
+    """The slogans of a list, printed parts given their canonical form."""
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            text = canonical(item)
+            item = NoticeSlogan(text=text, original=item if item != text else None)
+        out.append(item)
+    return out
 
 
 _QUOTED = r"[“「『]([^“”「」『』]+)[”」』]"
@@ -801,12 +790,12 @@ def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
 
     One backward pass: each line is classified once, so long texts stay linear.
     """
-    following: list[list[NoticeSlogan]] = []  # slogans of the lines after line i (last line first)
+    following: list[list[NoticeSlogan | str]] = []  # slogans of the lines after line i (last line first)
     for i in range(len(lines) - 1, start - 1, -1):
         if following and _is_slogan_heading(lines[i]) and not _continues(lines, i, start):
-            return [s for line in reversed(following) for s in line]
+            return _settle([s for line in reversed(following) for s in line])
         if inline := _inline_slogans(lines[i]):
-            return inline + [s for line in reversed(following) for s in line]
+            return inline + _settle([s for line in reversed(following) for s in line])
         on_line = _slogan_line(lines[i])
         if on_line is _STOP:
             following = []
@@ -829,8 +818,18 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# What a paragraph-breaking line can start or end with (numbering, bullets, 附件; 号, 日, a body's
+# name, 通知”): the other lines of a long text skip the regular expressions below.
+_BREAK_FIRST = frozenset("一二三四五六七八九十（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳-—–•·●○■□◆◇★☆▲△▶►※*＊附")
+_BREAK_LAST = frozenset("局厅委会部办院府室心所站处署央社司团组日号知”》」）)")
+_SHORT_LINE = 16  # a bare heading (活动主题：) is shorter
+
+
 def _breaks_paragraph(line: str) -> bool:
     """A line that is never the middle of a wrapped paragraph: blank, numbered, a list item, 附件, date, 落款, title."""
+    first = line[:1]
+    if len(line) > _SHORT_LINE and first not in _BREAK_FIRST and not first.isdigit() and line[-1] not in _BREAK_LAST:
+        return False
     return (
         not line
         or _marker(line)[0] is not None
@@ -842,7 +841,7 @@ def _breaks_paragraph(line: str) -> bool:
     )
 
 
-def _wrap_width(lines: list[str]) -> int | None:
+def _wrap_width(lines: list[str], breaks: list[bool]) -> int | None:
     """The width a text was hard-wrapped at, or None when it was not.
 
     A wrapped line ends without a full stop, is followed by more of its paragraph, and the
@@ -855,7 +854,7 @@ def _wrap_width(lines: list[str]) -> int | None:
         if not line or line[-1] in _FINAL or _width(line) < _MIN_WRAP_WIDTH:
             continue
         for j in range(i + 1, min(len(lines), i + 12)):
-            if _breaks_paragraph(lines[j]):
+            if breaks[j]:
                 break
             if lines[j][-1] in _FINAL:
                 widths[_width(line)] += 1
@@ -876,7 +875,8 @@ def _unwrap(lines: list[str]) -> list[str]:
     list, which has no full stops, is never joined. Blank lines stay; a text that was not
     wrapped comes back unchanged.
     """
-    width = _wrap_width(lines)
+    breaks = [_breaks_paragraph(line) for line in lines]  # once per line: the passes below look ahead
+    width = _wrap_width(lines, breaks)
     if width is None:
         return lines
     full = [
@@ -885,20 +885,21 @@ def _unwrap(lines: list[str]) -> list[str]:
     runs_on = [False] * (len(lines) + 1)  # line i is part of a paragraph that reaches a full stop
     for i in range(len(lines) - 1, -1, -1):
         line = lines[i]
-        runs_on[i] = bool(line) and (line[-1] in _FINAL or (full[i] and _joins(lines, i, runs_on)))
+        runs_on[i] = bool(line) and (line[-1] in _FINAL or (full[i] and _joins(breaks, i, runs_on)))
     out: list[str] = []
-    joined = False
+    paragraph: list[str] = []  # joined once at its end: `out[-1] += line` made long paragraphs quadratic
     for i, line in enumerate(lines):
-        if joined:
-            out[-1] += line
-        else:
-            out.append(line)
-        joined = full[i] and _joins(lines, i, runs_on) and not _is_title(line)
+        paragraph.append(line)
+        if not (full[i] and _joins(breaks, i, runs_on) and not _is_title(line)):
+            out.append("".join(paragraph))
+            paragraph = []
+    if paragraph:
+        out.append("".join(paragraph))
     return out
 
 
-def _joins(lines: list[str], i: int, runs_on: list[bool]) -> bool:
-    return i + 1 < len(lines) and not _breaks_paragraph(lines[i + 1]) and runs_on[i + 1]
+def _joins(breaks: list[bool], i: int, runs_on: list[bool]) -> bool:
+    return i + 1 < len(breaks) and not breaks[i + 1] and runs_on[i + 1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1065,7 +1066,8 @@ def _scope_region(
 
     region = next((r for s, r in places if s == scope and r), None) or next((r for _, r in places if r), None)
     if region is None and scope == "provincial":
-        counts = Counter({p: sum(ln.count(p) for ln in lines) for p in PROVINCES})
+        whole = "\n".join(lines)
+        counts = Counter({p: whole.count(p) for p in PROVINCES})
         best, count = counts.most_common(1)[0]
         region = best if count else None
     return scope, region

@@ -20,9 +20,10 @@ import tomlkit.exceptions
 
 from qmposter.catalogue.dedupe import format_alias
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
-from qmposter.catalogue.notice import parse_notice_file
+from qmposter.catalogue.notice import parse_source
 from qmposter.errors import CatalogueError, InputError
 from qmposter.fileio import atomic_write_bytes, os_reason
+from qmposter.readers import is_url, read_source
 from qmposter.text import canonical
 
 VARIANTS_FILE = "variants.toml"
@@ -395,9 +396,14 @@ def _existing_import(directory: Path, sha256: str) -> Path | None:
     return None
 
 
-def plan_import(notice_path: Path, notice: Notice, directory: Path, *, replace: bool = False) -> ImportPlan:
-    """Decide what importing `notice` (read from `notice_path`) into `directory` should do."""
-    sha256 = hashlib.sha256(notice_path.read_bytes()).hexdigest()
+def plan_import(
+    notice_path: Path, notice: Notice, directory: Path, *, replace: bool = False, sha256: str | None = None
+) -> ImportPlan:
+    """Decide what importing `notice` (read from `notice_path`) into `directory` should do.
+
+    `sha256` is that of the source's bytes when they were read already (a URL has no file to hash).
+    """
+    sha256 = sha256 or hashlib.sha256(notice_path.read_bytes()).hexdigest()
     target = directory / f"{source_stem(notice)}.toml"
     text = source_document(notice, notice_path.name, sha256)
 
@@ -439,7 +445,7 @@ def _same_content(a: str, b: str) -> bool:
 
 
 def import_notices(
-    paths: list[Path], directory: Path, *, replace: bool = False, dry_run: bool = False
+    paths: list[Path | str], directory: Path, *, replace: bool = False, dry_run: bool = False
 ) -> list[ImportPlan]:
     """Import notices into a catalogue folder: plan every file first, then write (unless dry_run).
 
@@ -451,8 +457,11 @@ def import_notices(
     plans: list[ImportPlan] = []
     planned: dict[Path, ImportPlan] = {}
     for path in paths:
-        check_notice_path(path)
-        plan = plan_import(path, parse_notice_file(path), directory, replace=replace)
+        if not is_url(path):
+            check_notice_path(Path(path))
+        source = read_source(path)
+        path = Path(source.name) if is_url(path) else Path(path)
+        plan = plan_import(path, parse_source(source), directory, replace=replace, sha256=source.sha256)
         earlier = planned.get(plan.target)
         if earlier is not None:
             if not _same_content(earlier.text, plan.text):

@@ -141,14 +141,17 @@ def _describe(plan: ImportPlan) -> str:
 
 
 @slogans.command("import")
-@click.argument("notices", nargs=-1, required=True, metavar="NOTICE.txt...", type=click.Path(path_type=Path))
+@click.argument("notices", nargs=-1, required=True, metavar="NOTICE...", type=str)
 @click.option("--catalogue", "directory", type=click.Path(path_type=Path), default=None, metavar="DIR",
               help="写入的口号库文件夹（默认：本项目的 slogans/；安装版为当前目录下的 slogans/）。")
 @click.option("--dry-run", is_flag=True, help="只说明将写入什么，不写任何文件。")
 @click.option("--replace", is_flag=True,
               help="按通知重新生成已有文件（来自另一份通知时也替换；文件中的手工修改会丢失）。")
-def import_command(notices: tuple[Path, ...], directory: Path | None, dry_run: bool, replace: bool) -> None:
+def import_command(notices: tuple[str, ...], directory: Path | None, dry_run: bool, replace: bool) -> None:
     """把通知原文导入口号库：每份通知一个 <年份>-<地区>.toml 文件。
+
+    NOTICE 可以是文本（UTF-8、GBK…）、Word（.docx；.doc/.wps 需要 LibreOffice）、PDF、
+    保存的网页（.html/.mhtml）或 http(s) 网址。
 
     \b
     同一份通知再次导入时文件保持原样（保留手工修改和注释）；
