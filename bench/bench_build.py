@@ -128,7 +128,7 @@ def _hook_pdf_save() -> bool:
 
 
 def qmposter_job(job, template, out: Path, mark: Callable[[str], None]):
-    """What render_job + write_job do (qmposter/products/posters.py), with a mark after each phase."""
+    """What render_job + write_job do (qmposter/build/job.py), with a mark after each phase."""
     from qmposter.layout.engine import layout_page
     from qmposter.render.output import write_atomic
 
@@ -383,7 +383,7 @@ class Options:
 
 def plan_cells(opts: Options) -> tuple[list[tuple[str, str, list, int]], list[str]]:
     """(template, format, jobs, skipped) in build order, and the slogan ids used."""
-    from qmposter.products.posters import BuildRequest, plan_build
+    from qmposter.build.plan import BuildRequest, plan_build
 
     plan = plan_build(BuildRequest(out=opts.work / "plan", templates=opts.templates, formats=opts.formats))
     ids = list(dict.fromkeys(job.slogan_id for job in plan.jobs))

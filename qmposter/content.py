@@ -13,6 +13,8 @@ from qmposter.campaign import Campaign
 from qmposter.text import canonical, is_cjk_punct, is_space, split_phrases
 
 ISSUERS_SEPARATOR = "　"  # U+3000: the 落款 bodies of one line, set apart as print does
+CAMPAIGN_MONTH = 9  # 质量月 is September every year since 1978: the month a poster is dated
+_DIGITS = "〇一二三四五六七八九"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class Content:
             "theme": self.theme,
             "issuer": self.issuers[0] if self.issuers else "",
             "issuers": ISSUERS_SEPARATOR.join(self.issuers),
+            "issuer_group": issuer_group(self.issuers),
+            "event": event_name(self.name, self.year),
+            "date": formal_date(self.year, CAMPAIGN_MONTH),
             "hotline": self.hotline,
             "unit": self.unit,
             "qr_caption": self.qr_caption,
@@ -71,3 +76,29 @@ class Content:
         """Numbers a template `when` can test: phrases, chars (no punctuation or spaces), issuers, year."""
         chars = sum(1 for ch in self.slogan if not (is_cjk_punct(ch) or is_space(ch) or ch in ",.;:!?"))
         return {"phrases": len(self.phrases), "chars": chars, "issuers": len(self.issuers), "year": self.year}
+
+
+def issuer_group(issuers: tuple[str, ...]) -> str:
+    """The first body and how many there are: 江苏省质量技术监督局等七部门 (never a bare 等)."""
+    if len(issuers) <= 1:
+        return issuers[0] if issuers else ""
+    return f"{issuers[0]}等{chinese_count(len(issuers))}部门"
+
+
+def chinese_count(n: int) -> str:
+    """1–99 in Chinese numerals as counted (二、十、十一、二十三)."""
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _DIGITS[ones]
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def event_name(name: str, year: int) -> str:
+    """The campaign name without its leading year (全省“质量月”活动), for layouts that show the year apart."""
+    prefix = f"{year}年"
+    return name[len(prefix) :].strip() or name if name.startswith(prefix) else name
+
+
+def formal_date(year: int, month: int) -> str:
+    """A 落款 date in Chinese numerals, as official documents write it: 二〇一〇年九月."""
+    return "".join(_DIGITS[int(d)] for d in str(year)) + "年" + chinese_count(month) + "月"

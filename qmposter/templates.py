@@ -22,6 +22,7 @@ from typing import Any
 from qmposter import toml_errors
 from qmposter.errors import QmposterError, TemplateError
 from qmposter.fileio import os_reason
+from qmposter.layout.ornaments import PATTERNS, OrnamentSpec
 from qmposter.layout.page import Color, LinearGradient
 from qmposter.layout.textbox import Box
 from qmposter.layout.units import is_paper_size, paper_size, parse_length
@@ -35,8 +36,11 @@ KIND_NAMES_ZH = {
     "poster": "海报", "banner": "横幅", "vertical": "竖幅", "couplet": "对联", "image": "图片", "led": "LED 屏",
 }  # fmt: skip
 FORMATS = ("pdf", "png", "jpg", "bmp", "svg")
-ELEMENT_TYPES = ("slogan", "text", "issuers", "qr", "image", "rect", "line")
-TEXT_FIELDS = ("year", "name", "theme", "issuer", "issuers", "hotline", "unit", "qr_caption", "qr_url")
+ELEMENT_TYPES = ("slogan", "text", "issuers", "qr", "image", "rect", "line", "ornament")
+TEXT_FIELDS = (
+    "year", "name", "event", "date", "theme", "issuer", "issuer_group", "issuers", "hotline", "unit", "qr_caption",
+    "qr_url",
+)  # fmt: skip
 ROLE_ALIASES = {
     "heiti": "heiti", "黑体": "heiti", "songti": "songti", "宋体": "songti", "kaiti": "kaiti", "楷体": "kaiti",
     "fangsong": "fangsong", "仿宋": "fangsong", "display": "display", "标题": "display",
@@ -73,6 +77,9 @@ _ELEMENT_KEYS = {
     "image": _COMMON_KEYS | _BOX_KEYS | {"src", "fit", "opacity", "bleed"},
     "rect": _COMMON_KEYS | _BOX_KEYS | {"color", "gradient", "bleed", "stroke", "stroke_width"},
     "line": _COMMON_KEYS | {"x0", "y0", "x1", "y1", "thickness", "color"},
+    "ornament": _COMMON_KEYS
+    | _BOX_KEYS
+    | {"pattern", "color", "opacity", "bleed", "count", "origin", "corner", "thickness", "spacing"},
 }
 _NOT_INHERITED = ("name", "abstract", "extends")
 
@@ -179,6 +186,7 @@ class Element:
     stroke: Color | None = None
     stroke_width: float = 0.0
     line: tuple[float, float, float, float] | None = None
+    ornament: OrnamentSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -1057,6 +1065,41 @@ class _Builder:
             raise self.fail(f"{key}.thickness", "应大于 0。", element=index)
         color = self.color(raw.get("color", "#000000"), f"{key}.color", index)
         return Element(**common, line=(x0, y0, x1, y1), stroke_width=thickness, stroke=color)
+
+    def _el_ornament(self, index: int, key: str, raw: dict, common: dict) -> Element:
+        box = self._box(index, key, raw, text=False)
+        pattern = raw.get("pattern")
+        if pattern not in PATTERNS:
+            hint = f"可用：{'、'.join(PATTERNS)}。"
+            raise self.fail(f"{key}.pattern", f"= {_show(pattern)} 不是可用的花纹。", hint=hint, element=index)
+        corner = raw.get("corner", "tl")
+        if corner not in ("tl", "tr", "bl", "br"):
+            raise self.fail(f"{key}.corner", f"= {_show(corner)} 应为 tl、tr、bl 或 br（左上、右上、左下、右下）。",
+                            element=index)  # fmt: skip
+        count = self.get(raw, "count", (int,), f"{key}.count", "正整数", 0, index)
+        if not 0 <= count <= 400:
+            raise self.fail(f"{key}.count", f"= {count} 应在 1 到 400 之间。", element=index)
+        origin = raw.get("origin", [0.5, 0.5])
+        if (
+            not isinstance(origin, list)
+            or len(origin) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) and -2 <= v <= 3 for v in origin)
+        ):
+            raise self.fail(f"{key}.origin", "应为框内的相对位置 [x, y]，如 [0.5, 0.14]。", element=index)  # fmt: skip
+        opacity = self.get(raw, "opacity", (int, float), f"{key}.opacity", "0–1 的数", 1.0, index)
+        if not 0 <= opacity <= 1:
+            raise self.fail(f"{key}.opacity", "应在 0 到 1 之间。", element=index)
+        lengths = {
+            name: self.length(raw.get(name, "0"), f"{key}.{name}", ref=min(box.width, box.height), element=index)
+            for name in ("thickness", "spacing")
+        }
+        spec = OrnamentSpec(pattern=pattern, count=count, origin=(float(origin[0]), float(origin[1])), corner=corner,
+                            **lengths)  # fmt: skip
+        return Element(
+            **common, box=box, ornament=spec, opacity=float(opacity),
+            fill=self.color(raw.get("color", "#ffffff"), f"{key}.color", index),
+            bleed=self.get(raw, "bleed", (bool,), f"{key}.bleed", "true 或 false", False, index),
+        )  # fmt: skip
 
     def _check_fields(self, index: int, key: str, text: str) -> None:
         for field in re.findall(r"\{([^{}]*)\}", text):

@@ -5,8 +5,10 @@ Usage:  python scripts/make_template_assets.py [--out templates/assets]
 
 Everything is drawn from fixed geometry with Pillow (no randomness, no timestamps),
 so a rerun gives byte-identical PNGs. The pictures are our own abstract shapes —
-light rays, 回纹 corners, a technology grid, flowing ribbons — never a copy of an
-emblem or a logo. Each is white or gold on a transparent ground; a template tints
+a technology grid and flowing ribbons for the screen images — never a copy of an
+emblem or a logo. Print templates use none of them: their rays, 回纹 corners, rings,
+ribbons and arcs are vector ornaments (`type = "ornament"`, qmposter/layout/ornaments.py),
+sharp at any print size. Each is white or gold on a transparent ground; a template tints
 it with `opacity`. Shapes are drawn at SUPERSAMPLE× size and scaled down, which
 anti-aliases the edges.
 """
@@ -15,15 +17,13 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
 SUPERSAMPLE = 3
 WHITE = (255, 255, 255)
-GOLD = (246, 210, 122)
-Point = tuple[float, float]
 
 
 def _canvas(width: int, height: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
@@ -33,55 +33,6 @@ def _canvas(width: int, height: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
 
 def _finish(image: Image.Image, width: int, height: int) -> Image.Image:
     return image.resize((width, height), Image.Resampling.LANCZOS)
-
-
-def rays(width: int = 600, height: int = 600, count: int = 36, centre: Point = (0.5, 0.14)) -> Image.Image:
-    """Light rays (放射光芒) from a point near the top, fading towards the edges."""
-    image, draw = _canvas(width, height)
-    s = SUPERSAMPLE
-    cx, cy = centre[0] * width * s, centre[1] * height * s
-    reach = 2 * math.hypot(width, height) * s
-    step = 2 * math.pi / count
-    for k in range(count):
-        a0, a1 = k * step, k * step + step / 2
-        draw.polygon(
-            [(cx, cy), (cx + reach * math.cos(a0), cy + reach * math.sin(a0)),
-             (cx + reach * math.cos(a1), cy + reach * math.sin(a1))],
-            fill=(*WHITE, 255),
-        )  # fmt: skip
-    image = _finish(image, width, height)
-    fade = Image.new("L", (width, height))
-    radius = math.hypot(max(cx / s, width - cx / s), height - cy / s)
-    fade.putdata(
-        [
-            round(255 * max(0.0, 1 - math.hypot(x - cx / s, y - cy / s) / radius) ** 0.7)
-            for y in range(height)
-            for x in range(width)
-        ]
-    )
-    alpha = Image.composite(image.getchannel("A"), Image.new("L", image.size), fade)
-    image.putalpha(alpha)
-    return image
-
-
-def huiwen_corner(size: int = 420, color: tuple[int, int, int] = GOLD) -> Image.Image:
-    """A 回纹 (square meander) corner ornament for the top-left corner of a frame."""
-    units = 15
-    unit = size * SUPERSAMPLE / units
-    stroke = round(unit * 0.62)
-    image, draw = _canvas(size, size)
-
-    def path(points: Sequence[Point]) -> None:
-        pts = [(0.5 * unit + x * unit, 0.5 * unit + y * unit) for x, y in points]
-        draw.line(pts, fill=(*color, 255), width=stroke, joint="curve")
-        for x, y in (pts[0], pts[-1]):
-            half = stroke / 2
-            draw.rectangle((x - half, y - half, x + half, y + half), fill=(*color, 255))
-
-    path([(0, 14), (0, 0), (14, 0)])  # the two arms along the frame
-    path([(6, 0), (6, 6), (2, 6), (2, 2), (4, 2), (4, 4)])  # the 回 spiral
-    path([(0, 8), (8, 8), (8, 0)])  # the step that closes the corner square
-    return _finish(image, size, size)
 
 
 def tech_grid(width: int = 800, height: int = 1131) -> Image.Image:
@@ -143,12 +94,6 @@ def ribbons(width: int = 1131, height: int = 800) -> Image.Image:
 
 
 ASSETS: dict[str, Callable[[], Image.Image]] = {
-    "rays.png": rays,
-    "huiwen-corner-tl.png": huiwen_corner,
-    "huiwen-corner-tr.png": lambda: huiwen_corner().transpose(Image.Transpose.FLIP_LEFT_RIGHT),
-    "huiwen-corner-bl.png": lambda: huiwen_corner().transpose(Image.Transpose.FLIP_TOP_BOTTOM),
-    "huiwen-corner-br.png": lambda: huiwen_corner().transpose(Image.Transpose.ROTATE_180),
-    "tech-grid.png": tech_grid,
     "tech-grid-wide.png": lambda: tech_grid(1280, 720),
     "ribbons.png": ribbons,
 }

@@ -13,7 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from qmposter.products.posters import BuildRequest, plan_build, render_job
+from qmposter.build.job import render_job
+from qmposter.build.plan import BuildRequest, plan_build
 from qmposter.templates import template_names
 
 ROOT = Path(__file__).resolve().parents[1]

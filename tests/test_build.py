@@ -20,9 +20,9 @@ import zxingcpp
 from click.testing import CliRunner, Result
 from PIL import Image
 
+from qmposter.build.plan import BuildRequest, normalize_formats, output_dpi, plan_build
 from qmposter.catalogue.catalogue import load_catalogue
 from qmposter.cli import cli
-from qmposter.products.posters import BuildRequest, normalize_formats, output_dpi, plan_build
 from qmposter.templates import load_template, template_names
 
 REPO = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ import zxingcpp
 from PIL import Image
 from test_build import CAMPAIGN_URL, all_files, make_inputs, manifest, run, sha256, slogan_ids
 
-from qmposter.products.posters import BuildRequest, plan_build
+from qmposter.build.plan import BuildRequest, plan_build
 
 REPO = Path(__file__).resolve().parent.parent
 BOTH = ("--template", "tiny-image", "--template", "tiny-print")  # 3 + 3×2 = 9 jobs
@@ -195,7 +195,7 @@ def test_dask_needs_a_scheduler(inputs: dict[str, Path]) -> None:
 
 def test_dask_unreachable_scheduler_is_a_clear_error(inputs: dict[str, Path], monkeypatch) -> None:
     pytest.importorskip("distributed")
-    from qmposter.products import executors
+    from qmposter.build import executors
 
     monkeypatch.setattr(executors, "DASK_CONNECT_SECONDS", 1)
     result = run(inputs, "--template", "tiny-image", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9")

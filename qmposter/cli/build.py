@@ -7,16 +7,11 @@ from pathlib import Path
 
 import click
 
+from qmposter.build.executors import EXECUTORS
+from qmposter.build.manifest import merge_shard_manifests
+from qmposter.build.plan import BuildRequest, Shard, plan_build
+from qmposter.build.run import BuildReport, run_build
 from qmposter.cli.base import cli
-from qmposter.products.executors import EXECUTORS
-from qmposter.products.posters import (
-    BuildReport,
-    BuildRequest,
-    Shard,
-    merge_shard_manifests,
-    plan_build,
-    run_build,
-)
 
 
 @cli.command("build")

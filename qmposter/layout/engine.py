@@ -21,10 +21,12 @@ from pathlib import Path
 
 from qmposter.content import Content
 from qmposter.errors import LayoutError, TextOverflowError
-from qmposter.layout.page import Fill, Item, Line, Page, PageMeta, Picture
+from qmposter.layout.ornaments import ornament
+from qmposter.layout.page import Fill, Item, Line, Page, PageMeta, Picture, Shape
 from qmposter.layout.qr import qr_item
 from qmposter.layout.textbox import Box, TextBlock, TextStyle, layout_text
 from qmposter.templates import Element, Template, TextSpec
+from qmposter.text import is_cjk_punct, is_space
 
 OVERFLOW_MIN_SIZE = 1.0  # pt: how far --allow-overflow lets text shrink
 
@@ -171,8 +173,8 @@ class _Elements:
 
     def _text(self, element: Element) -> list[Item] | None:
         text = self._fill(element.template_text or "")
-        if text is None:
-            return None
+        if text is None or _words(text) == _words(self.content.slogan):
+            return None  # a theme that is the slogan is printed once, as the slogan
         return list(self._set(text, element.box, element.text, self._label(element)).runs)
 
     def _fill(self, template_text: str) -> str | None:
@@ -236,9 +238,22 @@ class _Elements:
             items.extend(_frame(box, element.stroke_width, element.stroke))
         return items
 
+    def _ornament(self, element: Element) -> list[Item]:
+        box = _bleed_out(element.box, self.template) if element.bleed else element.box
+        return [
+            Shape(polygons, element.fill, element.opacity * alpha)
+            for polygons, alpha in ornament(box, element.ornament)
+            if polygons
+        ]
+
     def _line(self, element: Element) -> list[Item]:
         x0, y0, x1, y1 = element.line
         return [Line(x0, y0, x1, y1, element.stroke_width, element.stroke)]
+
+
+def _words(text: str) -> str:
+    """The text without punctuation and spaces: what a reader sees as "the same line"."""
+    return "".join(ch for ch in text if not (is_cjk_punct(ch) or is_space(ch) or ch in ",.;:!?\"'"))
 
 
 def _later_member(elements: tuple[Element, ...], index: int, values: dict[str, int]) -> bool:

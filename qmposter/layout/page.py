@@ -10,6 +10,7 @@ makes the PNG preview and the printed PDF the same picture.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,31 @@ class Picture:
     opacity: float = 1.0
 
 
-Item = Fill | Line | GlyphRun | QRCode | Picture
+@dataclass(frozen=True)
+class Shape:
+    """Filled vector polygons in one colour: ornaments (rays, 回纹, rings) that stay sharp in print.
 
-_PAINT_METHODS: dict[type, str] = {Fill: "fill", Line: "line", GlyphRun: "glyphs", QRCode: "qr", Picture: "picture"}
+    Polygons are painted in order: one with positive shoelace area (clockwise on the y-down
+    page) adds to the shape, one with negative area cuts a hole in what came before — the
+    non-zero winding rule for outlines listed outside-in (a ring is its outer circle, then its
+    reversed inner circle). `opacity` applies to the whole shape, so overlaps are not darker.
+    """
+
+    polygons: tuple[tuple[tuple[float, float], ...], ...]
+    color: Color
+    opacity: float = 1.0
+
+
+def signed_area(polygon: tuple[tuple[float, float], ...]) -> float:
+    """Shoelace area on the y-down page: positive adds to a Shape, negative cuts a hole."""
+    return 0.5 * sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairwise((*polygon, polygon[0])))
+
+
+Item = Fill | Line | GlyphRun | QRCode | Picture | Shape
+
+_PAINT_METHODS: dict[type, str] = {
+    Fill: "fill", Line: "line", GlyphRun: "glyphs", QRCode: "qr", Picture: "picture", Shape: "shape",
+}  # fmt: skip
 
 
 def paint(painter: object, item: Item) -> None:

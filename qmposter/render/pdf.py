@@ -26,11 +26,11 @@ from reportlab.lib.colors import Color as RLColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 
 from qmposter import __version__
 from qmposter.errors import FontError, InputError
-from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, paint
+from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
 from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
 
 SLUG = 10 * MM  # room outside the bleed for crop marks
@@ -301,6 +301,25 @@ class _Page:
         for r, col, length in qr_runs(item):
             path.rect(self.X(item.x + col * m), self.Y(item.y + (r + 1) * m), length * m, m)
         c.drawPath(path, stroke=0, fill=1)
+        c.restoreState()
+
+    def shape(self, item: Shape) -> None:
+        """One vector path, non-zero winding: reversed polygons are holes, overlaps are one area."""
+        polygons = [p for p in item.polygons if len(p) >= 3]
+        if not polygons or item.opacity <= 0:
+            return
+        c = self.c
+        c.saveState()
+        c.setFillColor(self.color(item.color))
+        if item.opacity < 1:
+            c.setFillAlpha(item.opacity)
+        path = c.beginPath()
+        for polygon in polygons:
+            path.moveTo(self.X(polygon[0][0]), self.Y(polygon[0][1]))
+            for x, y in polygon[1:]:
+                path.lineTo(self.X(x), self.Y(y))
+            path.close()
+        c.drawPath(path, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
         c.restoreState()
 
     def picture(self, item: Picture) -> None:

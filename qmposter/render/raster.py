@@ -17,7 +17,21 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, ImageOps, PngImagePlugin
 
 from qmposter.errors import InputError
-from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, paint
+from qmposter.layout.page import (
+    Color,
+    Fill,
+    Glyph,
+    GlyphRun,
+    Item,
+    Line,
+    LinearGradient,
+    Page,
+    Picture,
+    QRCode,
+    Shape,
+    paint,
+    signed_area,
+)
 from qmposter.render._common import gradient_color, gradient_stops, qr_runs, run_font_path
 
 JPEG_QUALITY = 92
@@ -104,6 +118,10 @@ def encode_jpeg(image: Image.Image, dpi: float) -> bytes:
         out, "JPEG", quality=JPEG_QUALITY, subsampling=0, dpi=(round(dpi), round(dpi)), optimize=False
     )
     return out.getvalue()
+
+
+SHAPE_SUPERSAMPLE = 4
+SHAPE_MASK_BUDGET = 24_000_000  # pixels of one shape's supersampled mask
 
 
 def _round(v: float) -> int:
@@ -250,6 +268,41 @@ class _Canvas:
         dark = _rgb(item.dark)
         for r, c, length in qr_runs(item):
             self.image.paste(dark, (xs[c], ys[r], xs[c + length], ys[r + 1]))
+
+    # -- vector shapes ---------------------------------------------------------------
+    def shape(self, item: Shape) -> None:
+        """Polygons rasterised into a coverage mask over their bounding box, then tinted in.
+
+        The mask is drawn SHAPE_SUPERSAMPLE× larger and reduced (anti-aliased edges) while that
+        stays under SHAPE_MASK_BUDGET pixels; at print resolution 1× is already sharp.
+        """
+        points = [p for polygon in item.polygons for p in polygon]
+        if not points or item.opacity <= 0:
+            return
+        left = max(0, math.floor(self.px(min(x for x, _ in points))))
+        top = max(0, math.floor(self.px(min(y for _, y in points))))
+        right = min(self.image.width, math.ceil(self.px(max(x for x, _ in points))))
+        bottom = min(self.image.height, math.ceil(self.px(max(y for _, y in points))))
+        w, h = right - left, bottom - top
+        if w <= 0 or h <= 0:
+            return
+        factor = 1 if self.mono else next(
+            (f for f in (SHAPE_SUPERSAMPLE, 2) if w * h * f * f <= SHAPE_MASK_BUDGET), 1
+        )  # fmt: skip
+        mask = Image.new("L", (w * factor, h * factor), 0)
+        draw = ImageDraw.Draw(mask)
+        for polygon in item.polygons:
+            if len(polygon) < 3:
+                continue
+            pts = [((self.px(x) - left) * factor, (self.px(y) - top) * factor) for x, y in polygon]
+            draw.polygon(pts, fill=255 if signed_area(polygon) >= 0 else 0)
+        if factor > 1:
+            mask = mask.reduce(factor)
+        if item.opacity < 1:
+            mask = mask.point([round(v * item.opacity) for v in range(256)])
+        if self.mono:
+            mask = mask.point([255 if v >= 128 else 0 for v in range(256)])
+        self.image.paste(_rgb(item.color), (left, top), mask)
 
     # -- pictures --------------------------------------------------------------------
     def picture(self, item: Picture) -> None:

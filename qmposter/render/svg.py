@@ -25,7 +25,7 @@ from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.ttLib import TTFont, TTLibError
 
 from qmposter.errors import FontError, InputError, MissingGlyphsError
-from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, paint
+from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
 from qmposter.render._common import MM, fmt, gradient_stops, qr_runs, run_font_path
 from qmposter.render.raster import load_picture, needs_normalising
 
@@ -190,6 +190,14 @@ class _Svg:
             f'height="{fmt(item.size)}" fill="{_hex(item.light)}"/>'
             f'<path fill="{_hex(item.dark)}" d="{"".join(parts)}"/></g>'
         )
+
+    def shape(self, item: Shape) -> None:
+        polygons = [p for p in item.polygons if len(p) >= 3]
+        if not polygons or item.opacity <= 0:
+            return
+        d = "".join("M" + " ".join(f"{fmt(x)} {fmt(y)}" for x, y in polygon) + "Z" for polygon in polygons)
+        opacity = f' fill-opacity="{fmt(item.opacity)}"' if item.opacity < 1 else ""
+        self.body.append(f'<path fill="{_hex(item.color)}" fill-rule="nonzero"{opacity} d="{d}"/>')
 
     def picture(self, item: Picture) -> None:
         path = Path(item.path)

@@ -17,8 +17,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Protocol
 
+from qmposter.build.job import Outcome, render_job, worker_template, write_job
+from qmposter.build.plan import Job
 from qmposter.errors import InputError
-from qmposter.products.posters import Job, Outcome, _worker_template, render_job, write_job
 from qmposter.render.output import write_atomic
 
 EXECUTORS = ("local", "dask")
@@ -79,7 +80,7 @@ def _context() -> multiprocessing.context.BaseContext:
     forkserver (POSIX) starts them fast from a process that has imported qmposter only."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["qmposter.products.posters"])
+        context.set_forkserver_preload(["qmposter.build.job"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -91,7 +92,7 @@ def _init_worker(out: Path, templates_dir: Path | None, names: tuple[str, ...]) 
     """Once per worker process: remember where to write, load the templates (and their fonts)."""
     _WORKER["out"], _WORKER["templates_dir"] = out, templates_dir
     for name in names:
-        _worker_template(name, templates_dir)
+        worker_template(name, templates_dir)
 
 
 def _run_in_worker(job: Job) -> Outcome:

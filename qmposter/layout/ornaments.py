@@ -1,0 +1,211 @@
+"""Vector ornaments: rays, 回纹 corners, rings, ribbons, dot grids and arcs as polygons.
+
+Print files must stay sharp at any size (a 600-px ray bitmap was 39 ppi on A2), so the
+decorations a template asks for with `type = "ornament"` are computed here as filled
+polygons in page points and handed to the backends as `Shape` items, like any other
+display-list item. Everything is fixed geometry (no randomness): same template, same
+shapes. All are our own abstract figures, never an emblem or a logo.
+
+Each pattern returns layers: (polygons, relative opacity). Polygon orientation matters:
+positive shoelace area (clockwise on a y-down page) fills, negative area cuts a hole
+(`Shape` documents the rule), so a ring is its outer circle followed by its reversed
+inner circle.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from qmposter.layout.page import signed_area
+from qmposter.layout.textbox import Box
+
+Point = tuple[float, float]
+Polygon = tuple[Point, ...]
+Layer = tuple[tuple[Polygon, ...], float]
+
+CIRCLE_SEGMENTS = 144  # sagitta < 0.02 mm on a 60 mm ring: smooth at any print size
+
+
+@dataclass(frozen=True)
+class OrnamentSpec:
+    """What a pattern needs besides its box: counts, a centre, a corner, a stroke and a pitch (points)."""
+
+    pattern: str
+    count: int
+    origin: tuple[float, float]  # fractions of the box: the centre of rays and arcs
+    corner: str  # huiwen: tl | tr | bl | br
+    thickness: float  # ring width, stroke width of arcs and ribbon lines
+    spacing: float  # dots: pitch
+
+
+def _oriented(polygon: Polygon, positive: bool = True) -> Polygon:
+    return polygon if (signed_area(polygon) >= 0) == positive else polygon[::-1]
+
+
+def clip(polygon: Polygon, box: Box) -> Polygon:
+    """Sutherland–Hodgman clip of a polygon to a rectangle (keeps orientation)."""
+    edges: list[Callable[[Point], float]] = [
+        lambda p: p[0] - box.x,
+        lambda p: box.x + box.width - p[0],
+        lambda p: p[1] - box.y,
+        lambda p: box.y + box.height - p[1],
+    ]
+    points = list(polygon)
+    for inside in edges:
+        if not points:
+            break
+        out: list[Point] = []
+        for k, current in enumerate(points):
+            previous = points[k - 1]
+            a, b = inside(previous), inside(current)
+            if b >= 0:
+                if a < 0:
+                    out.append(_cross(previous, current, a, b))
+                out.append(current)
+            elif a >= 0:
+                out.append(_cross(previous, current, a, b))
+        points = out
+    return tuple(points)
+
+
+def _cross(p: Point, q: Point, a: float, b: float) -> Point:
+    t = a / (a - b)
+    return (p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]))
+
+
+def circle(cx: float, cy: float, r: float, *, positive: bool = True) -> Polygon:
+    pts = tuple(
+        (cx + r * math.cos(2 * math.pi * k / CIRCLE_SEGMENTS), cy + r * math.sin(2 * math.pi * k / CIRCLE_SEGMENTS))
+        for k in range(CIRCLE_SEGMENTS)
+    )
+    return _oriented(pts, positive)
+
+
+def rays(box: Box, spec: OrnamentSpec) -> list[Layer]:
+    """Light rays (放射光芒): `count` wedges from `origin`, each half a period wide, clipped to the box."""
+    count = spec.count or 36
+    cx, cy = box.x + spec.origin[0] * box.width, box.y + spec.origin[1] * box.height
+    reach = 2 * math.hypot(box.width, box.height)
+    step = 2 * math.pi / count
+    wedges = []
+    for k in range(count):
+        a0, a1 = k * step, k * step + step / 2
+        wedge = ((cx, cy), (cx + reach * math.cos(a0), cy + reach * math.sin(a0)),
+                 (cx + reach * math.cos(a1), cy + reach * math.sin(a1)))  # fmt: skip
+        clipped = clip(_oriented(wedge), box)
+        if len(clipped) >= 3:
+            wedges.append(clipped)
+    return [(tuple(wedges), 1.0)]
+
+
+# 回纹 corner on a 15 × 15 grid (top-left corner; the others are mirrored): the two arms
+# along the frame, the 回 spiral, and the step that closes the corner square.
+_HUIWEN_PATHS: tuple[tuple[Point, ...], ...] = (
+    ((0, 14), (0, 0), (14, 0)),
+    ((6, 0), (6, 6), (2, 6), (2, 2), (4, 2), (4, 4)),
+    ((0, 8), (8, 8), (8, 0)),
+)
+_HUIWEN_UNITS = 15
+_HUIWEN_STROKE = 0.62  # of a grid unit
+
+
+def huiwen(box: Box, spec: OrnamentSpec) -> list[Layer]:
+    """A 回纹 corner: each straight stroke a rectangle (square ends), so joins fill cleanly."""
+    unit = min(box.width, box.height) / _HUIWEN_UNITS
+    half = unit * _HUIWEN_STROKE / 2
+    flip_x, flip_y = spec.corner in ("tr", "br"), spec.corner in ("bl", "br")
+
+    def place(x: float, y: float) -> Point:
+        px, py = 0.5 * unit + x * unit, 0.5 * unit + y * unit
+        return (box.x + (box.width - px if flip_x else px), box.y + (box.height - py if flip_y else py))
+
+    rects = []
+    for path in _HUIWEN_PATHS:
+        for (x0, y0), (x1, y1) in pairwise(path):
+            (ax, ay), (bx, by) = place(x0, y0), place(x1, y1)
+            left, right = min(ax, bx) - half, max(ax, bx) + half
+            top, bottom = min(ay, by) - half, max(ay, by) + half
+            rects.append(_oriented(((left, top), (right, top), (right, bottom), (left, bottom))))
+    return [(tuple(rects), 1.0)]
+
+
+def ring(box: Box, spec: OrnamentSpec) -> list[Layer]:
+    """A ring centred in the box, `thickness` wide (0 = a disc): the round campaign mark's rim."""
+    cx, cy = box.x + box.width / 2, box.y + box.height / 2
+    outer = min(box.width, box.height) / 2
+    polygons = [circle(cx, cy, outer)]
+    if 0 < spec.thickness < outer:
+        polygons.append(circle(cx, cy, outer - spec.thickness, positive=False))
+    return [(tuple(polygons), 1.0)]
+
+
+def ribbons(box: Box, spec: OrnamentSpec) -> list[Layer]:
+    """Flowing ribbons (飘带): bands between sine curves across the box, plus fine lines along them."""
+
+    def curve(base: float, amp: float, phase: float) -> Callable[[float], float]:
+        return lambda t: box.y + (base + amp * math.sin(2 * math.pi * (t + phase))) * box.height
+
+    steps = 160
+    ts = [k / steps for k in range(steps + 1)]
+    layers: list[Layer] = []
+    bands = (((0.50, 0.16, 0.05), (0.62, 0.12, 0.10), 0.47), ((0.60, 0.18, 0.12), (0.66, 0.15, 0.16), 0.35),
+             ((0.42, 0.14, 0.20), (0.46, 0.12, 0.24), 0.27))  # fmt: skip
+    for top_args, bottom_args, alpha in bands:
+        top, bottom = curve(*top_args), curve(*bottom_args)
+        outline = [(box.x + t * box.width, top(t)) for t in ts] + [(box.x + t * box.width, bottom(t)) for t in ts[::-1]]
+        layers.append(((_oriented(tuple(outline)),), alpha))
+    half = (spec.thickness or box.height / 400) / 2
+    for phase, alpha in ((0.02, 0.63), (0.08, 0.47), (0.14, 0.35)):
+        line = curve(0.56, 0.2, phase)
+        outline = [(box.x + t * box.width, line(t) - half) for t in ts]
+        outline += [(box.x + t * box.width, line(t) + half) for t in ts[::-1]]
+        layers.append(((_oriented(tuple(outline)),), alpha))
+    return layers
+
+
+def dots(box: Box, spec: OrnamentSpec) -> list[Layer]:
+    """A dot grid whose dots grow towards the `origin` side: a quiet 'precision' texture."""
+    pitch = spec.spacing or min(box.width, box.height) / 40
+    radius = (spec.thickness or pitch / 9) / 2
+    cols, rows = int(box.width // pitch), int(box.height // pitch)
+    ox, oy = box.x + spec.origin[0] * box.width, box.y + spec.origin[1] * box.height
+    reach = math.hypot(box.width, box.height)
+    polygons = []
+    for row in range(rows):
+        for col in range(cols):
+            x, y = box.x + (col + 0.5) * pitch, box.y + (row + 0.5) * pitch
+            scale = max(0.0, 1 - math.hypot(x - ox, y - oy) / (0.8 * reach))
+            if scale > 0.15:
+                r = radius * (0.4 + 0.6 * scale)
+                polygons.append(_oriented(((x, y - r), (x + r, y), (x, y + r), (x - r, y))))
+    return [(tuple(polygons), 1.0)]
+
+
+def arcs(box: Box, spec: OrnamentSpec) -> list[Layer]:
+    """Concentric rings about `origin`, clipped to the box, fainter outwards."""
+    count = spec.count or 5
+    cx, cy = box.x + spec.origin[0] * box.width, box.y + spec.origin[1] * box.height
+    step = max(box.width, box.height) / (count + 1)
+    width = spec.thickness or step / 30
+    layers: list[Layer] = []
+    for k in range(count):
+        r = step * (k + 1)
+        w = width * (2 if k % 2 == 0 else 1)
+        outer, inner = clip(circle(cx, cy, r), box), clip(circle(cx, cy, r - w, positive=False), box)
+        polygons = tuple(p for p in (outer, inner) if len(p) >= 3)
+        if polygons:
+            layers.append((polygons, 1.0 - 0.12 * k))
+    return layers
+
+
+PATTERNS: dict[str, Callable[[Box, OrnamentSpec], list[Layer]]] = {
+    "rays": rays, "huiwen": huiwen, "ring": ring, "ribbons": ribbons, "dots": dots, "arcs": arcs,
+}  # fmt: skip
+
+
+def ornament(box: Box, spec: OrnamentSpec) -> list[Layer]:
+    """The layers of `spec.pattern` in `box`."""
+    return PATTERNS[spec.pattern](box, spec)
