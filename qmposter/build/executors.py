@@ -9,11 +9,15 @@ they send the bytes back and this process writes them.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Protocol
 
@@ -49,38 +53,57 @@ def make_executor(name: str, *, jobs: int | None = None, scheduler: str | None =
 # -- local processes -------------------------------------------------------------------------------
 
 
+MIN_JOBS_PER_WORKER = 12  # a worker's start (imports, fonts, dictionary: ~0.5 s CPU) pays off over this many files
+_PRELOAD = ["qmposter.build.job", "qmposter.layout.engine", "qmposter.render.pdf", "qmposter.render.raster"]
+
+
 @dataclasses.dataclass(frozen=True)
 class LocalExecutor:
-    """A pool of `processes` worker processes; 1 runs the jobs in this process."""
+    """This process plus up to `processes - 1` worker processes; 1 runs every job here.
+
+    Workers start only when there is enough work to pay for their start, and this process
+    renders jobs too while they start, so `--jobs N` is never slower than `--jobs 1`.
+    """
 
     processes: int
 
     def run(self, jobs: Sequence[Job], out: Path, templates_dir: Path | None) -> Iterator[Outcome]:
-        count = max(1, min(self.processes, len(jobs)))
-        if count == 1:
+        workers = min(self.processes - 1, len(jobs) // MIN_JOBS_PER_WORKER)
+        if workers <= 0:
             for job in jobs:
                 yield write_job(job, out, templates_dir)
             return
         names = tuple(dict.fromkeys(job.template for job in jobs))
+        pending = collections.deque(jobs)
+        running: set[Future] = set()
         # concurrent.futures, not multiprocessing.Pool: a worker that dies (or cannot even
         # import qmposter) raises BrokenProcessPool here instead of being respawned forever.
-        with ProcessPoolExecutor(count, _context(), _init_worker, (out, templates_dir, names)) as pool:
-            futures = [pool.submit(_run_in_worker, job) for job in jobs]
+        args = (out, templates_dir, names, os.getpid())
+        with ProcessPoolExecutor(workers, _context(), _init_worker, args) as pool:
             try:
-                for future in as_completed(futures):
-                    yield future.result()
+                while pending or running:
+                    while pending and len(running) < workers:  # one job per worker: the rest stays ours
+                        running.add(pool.submit(_run_in_worker, pending.pop()))
+                    if pending:
+                        yield write_job(pending.popleft(), out, templates_dir)
+                        finished = {future for future in running if future.done()}
+                    else:
+                        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    running -= finished
+                    for future in finished:
+                        yield future.result()
             finally:
-                for future in futures:
+                for future in running:
                     future.cancel()
 
 
 def _context() -> multiprocessing.context.BaseContext:
     """Fresh worker processes, never plain fork: fontTools reads tables lazily from an open
     file, and forked children would share its file offset with each other and corrupt reads.
-    forkserver (POSIX) starts them fast from a process that has imported qmposter only."""
+    forkserver (POSIX) starts them fast from a process that has imported the renderers only."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["qmposter.build.job"])
+        context.set_forkserver_preload(_PRELOAD)
         return context
     return multiprocessing.get_context("spawn")
 
@@ -88,11 +111,39 @@ def _context() -> multiprocessing.context.BaseContext:
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(out: Path, templates_dir: Path | None, names: tuple[str, ...]) -> None:
-    """Once per worker process: remember where to write, load the templates (and their fonts)."""
+def _init_worker(out: Path, templates_dir: Path | None, names: tuple[str, ...], build_pid: int) -> None:
+    """Once per worker process: die with the build, remember where to write, load the templates."""
+    _die_with(build_pid)
     _WORKER["out"], _WORKER["templates_dir"] = out, templates_dir
     for name in names:
         worker_template(name, templates_dir)
+
+
+def _die_with(pid: int) -> None:
+    """Exit this worker as soon as process `pid` is gone, even after `kill -9` of it: no orphan
+    keeps rendering into a folder nobody owns any more (and the resource tracker can exit)."""
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # no pidfd (not Linux ≥ 5.3), or already gone
+            while _alive(pid):
+                time.sleep(0.5)
+        else:
+            select.select([fd], [], [])  # readable once the process has exited
+        os._exit(1)
+
+    threading.Thread(target=watch, name="qmposter-build-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _run_in_worker(job: Job) -> Outcome:
@@ -140,7 +191,7 @@ class DaskExecutor:
                 outcome: Outcome = future.result()
                 future.release()
                 if outcome.data is not None:
-                    write_atomic(out / by_index[outcome.index].path, outcome.data)
+                    write_atomic(out / by_index[outcome.index].path, outcome.data, durable=False)
                 yield dataclasses.replace(outcome, data=None)
         finally:
             client.close()

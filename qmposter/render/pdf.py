@@ -23,7 +23,6 @@ from pathlib import Path
 
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.lib.colors import Color as RLColor
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
@@ -32,6 +31,7 @@ from qmposter import __version__
 from qmposter.errors import FontError, InputError
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
 from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
+from qmposter.render.pdf_images import draw_image
 
 SLUG = 10 * MM  # room outside the bleed for crop marks
 MARK_GAP = 2 * MM  # marks start this far outside the bleed (3 mm from trim when there is no bleed)
@@ -330,12 +330,7 @@ class _Page:
         c.saveState()
         if item.opacity < 1:
             c.setFillAlpha(max(0.0, item.opacity))
-        try:
-            c.drawImage(
-                _image_source(path), self.X(item.x), self.Y(item.y + item.height), item.width, item.height, mask="auto"
-            )
-        except OSError as exc:
-            raise InputError(f"无法读取图片 {path}：{exc}。请确认它是 PNG 或 JPEG。") from exc
+        draw_image(c, path, self.X(item.x), self.Y(item.y + item.height), item.width, item.height)
         c.restoreState()
 
     def crop_marks(self) -> None:
@@ -356,14 +351,6 @@ class _Page:
         c.setLineWidth(MARK_WIDTH)
         c.lines(segments)
         c.restoreState()
-
-
-def _image_source(path: Path) -> str | ImageReader:
-    """The file itself (JPEG passes through unchanged), or the PNG backend's normalised copy
-    when the file is rotated by EXIF or carries an ICC profile, so both backends agree."""
-    from qmposter.render.raster import load_picture, needs_normalising
-
-    return ImageReader(load_picture(path)) if needs_normalising(path) else str(path)
 
 
 def _clean(v: float) -> float:
