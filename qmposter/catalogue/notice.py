@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
+from qmposter.catalogue.prose import denoise, half_phrase, is_cut_line, sentence_slogans
 from qmposter.errors import NoticeError
 from qmposter.readers import MAX_SOURCE_BYTES, SourceText, read_source
 from qmposter.text import canonical, is_han
@@ -45,15 +46,15 @@ def read_notice_file(path: Path | str) -> str:
     return read_source(Path(path)).text
 
 
-def parse_notice_file(path: Path | str) -> Notice:
+def parse_notice_file(path: Path | str, *, strict: bool = False) -> Notice:
     """Read and parse one notice file; errors name the file."""
-    return parse_source(read_source(Path(path)))
+    return parse_source(read_source(Path(path)), strict=strict)
 
 
-def parse_source(source: SourceText) -> Notice:
+def parse_source(source: SourceText, *, strict: bool = False) -> Notice:
     """Parse what qmposter.readers read; errors name the source, the reading's warnings come first."""
     try:
-        notice = parse_notice(source.text)
+        notice = parse_notice(source.text, strict=strict)
     except NoticeError as error:
         raise NoticeError(f"{source.origin}：{error.message}", hint=error.hint) from None
     if source.warnings:
@@ -909,14 +910,18 @@ def _joins(breaks: list[bool], i: int, runs_on: list[bool]) -> bool:
 _NOT_A_NOTICE_HINT = "qmposter 需要“质量月”活动通知的纯文本，标题形如“关于开展2010年全省‘质量月’活动的通知”。"
 
 
-def parse_notice(text: str) -> Notice:
-    """Parse the text of a 质量月 notice into a Notice.
+def parse_notice(text: str, *, strict: bool = False) -> Notice:
+    """Parse the text of a 质量月 notice (or a report, slogan list, launch release, slogan call) into a Notice.
 
-    Raises NoticeError when the text is not a 质量月 notice at all (no 质量月, or neither a
-    title nor a year with some structure). Things a person should check — no slogan list,
-    no activities, no theme — are returned as `warnings`.
+    Raises NoticeError when the text is not about the 质量月 at all (no 质量月, a passing mention,
+    or neither a title nor a year with some structure). Things a person should check — no slogan
+    list, no activities, no theme, a list cut off — are returned as `warnings`; `form` and
+    `confidence` say what kind of text it was taken for. `strict` reads formal notices only, the
+    way the parser did before it knew the other forms.
     """
     raw = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    if not strict:
+        raw = denoise(raw)
     if "质量月" not in raw:
         raise NoticeError("这不是“质量月”活动通知：全文没有出现“质量月”。", hint=_NOT_A_NOTICE_HINT)
     meta_docnum = _META_DOCNUM.search(raw)
@@ -950,15 +955,27 @@ def parse_notice(text: str) -> Notice:
         theme, activities, guiding_idea = theme or plan[0], activities or plan[1], guiding_idea or plan[2]
     slogans = _slogans(lines, after_title)
     year = _year(title, [*body, *lines], date, doc_number)
+    form, notes = _form(title, lines), []
+    if not strict:
+        if title is None and _passing_mention(raw, lines):
+            raise NoticeError(
+                "这段文字只是顺带提到一次“质量月”，不是质量月活动的通知、报道或口号表，没有口号可读。",
+                hint=_NOT_A_NOTICE_HINT,
+            )
+        year = year or _published_year(raw)
+        slogans, notes = _finish_slogans(form, slogans, lines)
 
-    if title is None and (year is None or not (theme or activities or slogans)):
+    if title is None and (year is None or not (theme or activities or slogans or form == "slogan-call")):
         raise NoticeError(
             "这不是“质量月”活动通知：没有找到通知标题，也没有找到年份和活动主题、活动或宣传口号。",
             hint=_NOT_A_NOTICE_HINT,
         )
     scope, region = _scope_region(title, issuers, lines, body)
+    if not strict and (scope is None or (scope != "national" and region is None)):
+        scope, region = _month_place(lines, scope, region)
     if scope == "provincial" and region is None and doc_number:
         region = _PROVINCE_ABBREVIATIONS.get(doc_number[0])  # 苏质监〔2011〕5号 -> 江苏
+    warnings = [*notes, *_warnings(title, year, theme, activities, slogans, from_body, form)]
     return Notice(
         year=year,
         scope=scope,
@@ -971,8 +988,112 @@ def parse_notice(text: str) -> Notice:
         slogans=tuple(slogans),
         title=title,
         guiding_idea=guiding_idea,
-        warnings=tuple(_warnings(title, year, theme, activities, slogans, from_body)),
+        warnings=tuple(warnings),
+        form=form,
+        confidence=_confidence(form, year, scope, theme, slogans, notes),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Forms other than the formal notice (not with --strict)
+# ---------------------------------------------------------------------------------------------
+
+FORM_NAMES = {
+    "notice": "活动通知",
+    "plan": "活动方案",
+    "news": "新闻报道",
+    "launch": "启动仪式新闻稿",
+    "slogan-list": "口号（标语）列表",
+    "slogan-call": "口号征集通知",
+}
+_CALL = re.compile(r"征集.{0,12}(?:口号|标语)|(?:口号|标语).{0,6}征集")
+_LAUNCH = re.compile(r"启动(?:仪式|大会|会)|正式启动|拉开(?:了)?(?:序幕|帷幕)")
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期)\s*[：:]\s*((?:19|20)\d{2})\s*[-/.年]")
+_DATELINE_YEAR = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
+
+
+def _form(title: str | None, lines: list[str]) -> str:
+    """Which kind of text this is, from its title or its first lines."""
+    head = "".join(lines[:5])
+    if title is not None:
+        if _CALL.search(title):
+            return "slogan-call"
+        return "notice" if _is_title(title) else "plan"
+    if _CALL.search(head):
+        return "slogan-call"
+    if any(_is_slogan_heading(ln) and ("质量月" in ln or _YEAR_IN.search(ln)) for ln in lines[:3]):
+        return "slogan-list"
+    return "launch" if any(_LAUNCH.search(ln) for ln in lines[:8]) else "news"
+
+
+def _passing_mention(raw: str, lines: list[str]) -> bool:
+    """质量月 named once, inside a sentence further down: a text about something else."""
+    if raw.count("质量月") >= 2 or any("质量月" in ln for ln in lines[:2]):
+        return False
+    line = next((ln for ln in lines if "质量月" in ln), "")
+    return len(line) > 30 and bool(re.search(r"[，。；]", line))
+
+
+def _published_year(raw: str) -> int | None:
+    """A report that says only “今年”: the year of its 发布时间 or of a dateline."""
+    match = _PUBLISHED.search(raw) or _DATELINE_YEAR.search(raw)
+    return int(match.group(1)) if match else None
+
+
+def _finish_slogans(form: str, slogans: list[NoticeSlogan], lines: list[str]) -> tuple[list[NoticeSlogan], list[str]]:
+    """Slogans for what the text is: none for a call, run-on ones for a report, a cut-off last one dropped."""
+    if form == "slogan-call":
+        note = "这是口号征集通知：它征集口号，本身没有列出活动口号，所以不读入任何口号（年份、范围和主题照常读出）。"
+        return [], [note]
+    if not slogans:
+        items, cut = sentence_slogans(lines)
+        found = [NoticeSlogan(text=canonical(i), original=i if canonical(i) != i else None) for i in items]
+        return found, ([_cut_note(cut)] if cut and found else [])
+    last = slogans[-1]
+    printed = last.original or last.text
+    index = next((k for k in range(len(lines) - 1, -1, -1) if printed in lines[k] or last.text in lines[k]), None)
+    if index is None:
+        return slogans, []
+    following = lines[index + 1 :]
+    others = [s.text for s in slogans[:-1]]
+    if is_cut_line(lines[index], following) or (not following and half_phrase(last.text, others)):
+        return slogans[:-1], [_cut_note(printed)]
+    return slogans, []
+
+
+def _cut_note(text: str) -> str:
+    return f"原文到这里就中断了（网页或文件不完整），最后一条口号“{text}”不完整，已舍去；请找到全文核对。"
+
+
+_YEAR_OR_QUOTE_TAIL = re.compile(r"(?:(?:19|20)\d{2}年|今年|本年度|[“\"”])+$")
+_PLACE_CUT = re.compile(r"[，。、；：！？\s“”\"（）()《》年月日在于及与和的是为将由从经]")
+
+
+def _month_place(lines: list[str], scope: str | None, region: str | None) -> tuple[str | None, str | None]:
+    """Scope and region from the words just before a “质量月”: 江苏省“质量月”, 全国质量月, 南京市2019年质量月."""
+    for line in lines:
+        for match in re.finditer(r"质量月", line):
+            before = _YEAR_OR_QUOTE_TAIL.sub("", line[max(0, match.start() - 24) : match.start()])
+            words = _PLACE_CUT.split(before)[-1][-12:]
+            if not words:
+                continue
+            if len(words) >= 2 and words[-2] == "全" and words[-1] in _SCOPE_WORDS:
+                found = _SCOPE_WORDS[words[-1]]
+                if scope is None:
+                    return found, region
+                continue
+            for start in range(len(words) - 1):
+                place = _unit_place(words[start:])
+                if place[0] and (scope is None or place[0] == scope):
+                    return place if place[0] != "national" else ("national", None)
+    return scope, region
+
+
+def _confidence(form: str, year, scope, theme, slogans, notes: list[str]) -> float:
+    """1 for a complete formal notice; less for other forms and for each field that was not found."""
+    base = {"notice": 1.0, "plan": 0.9, "slogan-list": 0.85, "slogan-call": 0.85, "launch": 0.75, "news": 0.75}[form]
+    missing = sum(x is None for x in (year, scope, theme)) + (not slogans and form != "slogan-call")
+    return round(max(0.1, base - 0.15 * missing - 0.1 * bool(notes)), 2)
 
 
 def _contents(body: list[str]) -> tuple[str | None, list[Activity], str | None]:
@@ -1081,13 +1202,15 @@ def _scope_word(word: str, context: list[str]) -> str | None:
     return "provincial" if any(a in joined for a in _AUTONOMOUS_REGIONS) else "county"
 
 
-def _warnings(title, year, theme, activities, slogans, issuers_from_body) -> list[str]:
+def _warnings(title, year, theme, activities, slogans, issuers_from_body, form="notice") -> list[str]:
     out = []
     bodies, words = issuers_from_body
     if bodies:
         out.append(f"通知没有落款，发文单位取自{words}：{'、'.join(bodies)}。请核对。")
-    if title is None:
+    if title is None and form in ("notice", "plan"):
         out.append("没有找到通知标题（形如“关于开展XXXX年全X‘质量月’活动的通知”）。")
+    elif title is None:
+        out.append(f"这不是正式通知，而是{FORM_NAMES[form]}：没有文号、落款和活动条目，口号和主题取自正文，请核对。")
     elif _is_plan_title(title) and not _is_title(title) and not bodies:
         out.append(f"这是活动方案“{title}”，没有通知的文号、落款和日期：请核对或在口号库文件中补上。")
     if year is None:
@@ -1096,7 +1219,7 @@ def _warnings(title, year, theme, activities, slogans, issuers_from_body) -> lis
         out.append("没有找到活动主题（“活动主题”标题下的文字）。")
     if not activities:
         out.append("没有找到活动条目（如“三、活动内容”下的编号条目）。")
-    if not slogans:
+    if not slogans and form != "slogan-call":
         out.append("没有找到宣传口号列表（标题含“宣传口号”或“宣传标语”的附件），口号为空。")
     counts = Counter(s.text for s in slogans)
     out.extend(f"口号在列表中出现了 {n} 次：{text}" for text, n in counts.items() if n > 1)

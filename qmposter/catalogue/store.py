@@ -445,7 +445,7 @@ def _same_content(a: str, b: str) -> bool:
 
 
 def import_notices(
-    paths: list[Path | str], directory: Path, *, replace: bool = False, dry_run: bool = False
+    paths: list[Path | str], directory: Path, *, replace: bool = False, dry_run: bool = False, strict: bool = False
 ) -> list[ImportPlan]:
     """Import notices into a catalogue folder: plan every file first, then write (unless dry_run).
 
@@ -461,7 +461,7 @@ def import_notices(
             check_notice_path(Path(path))
         source = read_source(path)
         path = Path(source.name) if is_url(path) else Path(path)
-        plan = plan_import(path, parse_source(source), directory, replace=replace, sha256=source.sha256)
+        plan = plan_import(path, parse_source(source, strict=strict), directory, replace=replace, sha256=source.sha256)
         earlier = planned.get(plan.target)
         if earlier is not None:
             if not _same_content(earlier.text, plan.text):

@@ -147,7 +147,10 @@ def _describe(plan: ImportPlan) -> str:
 @click.option("--dry-run", is_flag=True, help="只说明将写入什么，不写任何文件。")
 @click.option("--replace", is_flag=True,
               help="按通知重新生成已有文件（来自另一份通知时也替换；文件中的手工修改会丢失）。")
-def import_command(notices: tuple[str, ...], directory: Path | None, dry_run: bool, replace: bool) -> None:
+@click.option("--strict", is_flag=True, help="只按正式通知解析（不认新闻报道、口号表、启动新闻稿、口号征集等）。")
+def import_command(
+    notices: tuple[str, ...], directory: Path | None, dry_run: bool, replace: bool, strict: bool
+) -> None:
     """把通知原文导入口号库：每份通知一个 <年份>-<地区>.toml 文件。
 
     NOTICE 可以是文本（UTF-8、GBK…）、Word（.docx；.doc/.wps 需要 LibreOffice）、PDF、
@@ -158,7 +161,7 @@ def import_command(notices: tuple[str, ...], directory: Path | None, dry_run: bo
     已有文件来自另一份通知时报错，且不写入任何文件。
     """
     folder = directory if directory is not None else _import_default_dir()
-    plans = import_notices(list(notices), folder, replace=replace, dry_run=dry_run)
+    plans = import_notices(list(notices), folder, replace=replace, dry_run=dry_run, strict=strict)
     for plan in plans:
         for warning in plan.notice.warnings:
             click.echo(f"警告：{plan.notice_path.name}：{warning}", err=True)
