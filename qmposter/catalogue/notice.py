@@ -79,6 +79,7 @@ _JUNK_FIELD = (
 )
 _JUNK_LINE = re.compile(
     rf"^(?:(?:{_JUNK_FIELD})\s*[：:]|首页\s*[>＞»›]|分享到|上一篇|下一篇|扫一扫|打印本页|关闭窗口|返回顶部|网站地图|联系我们"
+    r"|(?:展开|阅读|查看)全文|点击(?:查看|加载)更多"
     r"|【?打印】?\s*$)|版权所有|ICP备|公网安备|Copyright|All Rights Reserved|技术支持[：:]"
     r"|\.(?:docx?|wps|pdf|xlsx?|rar|zip)\b",
     re.IGNORECASE,
@@ -313,6 +314,8 @@ _ETHNIC_TAIL = re.compile(
     r"(?:(?:朝鲜|蒙古|维吾尔|哈萨克|柯尔克孜|布依|土家|哈尼|傈僳|纳西|景颇|达斡尔|仫佬|布朗|撒拉|毛南|仡佬|锡伯|"
     r"阿昌|普米|塔吉克|鄂温克|德昂|保安|裕固|独龙|鄂伦春|拉祜|东乡|[苗侗壮回藏彝白傣土瑶畲水黎佤羌怒京满])族)+$"
 )
+# 莒县, 沛县: a one-character name keeps its 县
+_ONE_CHAR_COUNTY = re.compile(r"^([^省市盟县区旗\s各全本我该]县)(?=市场|质量|人民|政府|$)")
 _NOT_A_PLACE = re.compile(r"^[各全本我该省市县区]")
 
 _SCOPE_WORDS = {"国": "national", "省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal"}
@@ -333,7 +336,7 @@ def _unit_place(name: str) -> tuple[str | None, str | None]:
     if city and not rest.startswith("市场") and not _NOT_A_PLACE.match(rest):
         region, scope = _short_place(city.group(1)), "municipal"
         rest = rest[city.end() :]
-    county = _COUNTY.match(rest)
+    county = _COUNTY.match(rest) or _ONE_CHAR_COUNTY.match(rest)
     if county and not _NOT_A_PLACE.match(rest):
         region, scope = _short_place(county.group(1)), "county"
     if scope is None and _NATIONAL_UNIT.search(name):
@@ -699,6 +702,8 @@ def _slogan_line_stops(line: str) -> bool:
     level, rest = _marker(line)
     if level == 1 and (name := _heading_name(rest)) and _SECTION_WORDS.search(name) and "，" not in rest:
         return not re.search(r"口号|标语", name)
+    if rest.endswith("。") and rest.count("，") >= 2:
+        return True  # “会议要求，各单位要高度重视，精心组织，确保活动取得实效。”: a sentence after the list
     if len(rest) <= 60 and not any(c in rest.rstrip(_CANONICAL_TAIL) for c in "。｡."):
         return False  # canonical() never lengthens a text, drops this tail and makes a 。 only of 。｡.
     text = canonical(rest)
@@ -724,10 +729,14 @@ def _strip_item(line: str) -> str:
 
 
 _STOP = None  # marks a line that ends a slogan list
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_BYLINE_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
 
 
 def _slogan_line(line: str) -> list[NoticeSlogan | str] | None:
     """The slogans on one line of a list: None ends the list, [] is a line to skip."""
+    if _URL.search(line) or _BYLINE_DATE.search(line):
+        return []  # a mirror's “转载自 http://…” line, a “市场监管总局 2022-08-30” byline
     if _slogan_line_stops(line):
         return _STOP
     if _is_note(line) or re.search(r"(?:类|篇)[：:]?$|[：:]$", line) or _is_slogan_heading(line):
@@ -964,6 +973,7 @@ def parse_notice(text: str, *, strict: bool = False) -> Notice:
             )
         year = year or _published_year(raw)
         slogans, notes = _finish_slogans(form, slogans, lines)
+        theme = theme or _loose_theme(lines)
 
     if title is None and (year is None or not (theme or activities or slogans or form == "slogan-call")):
         raise NoticeError(
@@ -973,6 +983,8 @@ def parse_notice(text: str, *, strict: bool = False) -> Notice:
     scope, region = _scope_region(title, issuers, lines, body)
     if not strict and (scope is None or (scope != "national" and region is None)):
         scope, region = _month_place(lines, scope, region)
+        if scope not in (None, "national") and region is None:
+            region = _source_region(raw, scope) or (_most_named_province(lines) if scope == "provincial" else None)
     if scope == "provincial" and region is None and doc_number:
         region = _PROVINCE_ABBREVIATIONS.get(doc_number[0])  # 苏质监〔2011〕5号 -> 江苏
     warnings = [*notes, *_warnings(title, year, theme, activities, slogans, from_body, form)]
@@ -1006,7 +1018,7 @@ FORM_NAMES = {
     "slogan-list": "口号（标语）列表",
     "slogan-call": "口号征集通知",
 }
-_CALL = re.compile(r"征集.{0,12}(?:口号|标语)|(?:口号|标语).{0,6}征集")
+_CALL = re.compile(r"征集.{0,24}(?:口号|标语)|(?:口号|标语).{0,6}征集")
 _LAUNCH = re.compile(r"启动(?:仪式|大会|会)|正式启动|拉开(?:了)?(?:序幕|帷幕)")
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期)\s*[：:]\s*((?:19|20)\d{2})\s*[-/.年]")
 _DATELINE_YEAR = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
@@ -1024,6 +1036,14 @@ def _form(title: str | None, lines: list[str]) -> str:
     if any(_is_slogan_heading(ln) and ("质量月" in ln or _YEAR_IN.search(ln)) for ln in lines[:3]):
         return "slogan-list"
     return "launch" if any(_LAUNCH.search(ln) for ln in lines[:8]) else "news"
+
+
+def _loose_theme(lines: list[str]) -> str | None:
+    """“本次活动以“……”为主题”: in a report the sentence need not name the 质量月 itself."""
+    for line in lines:
+        if quoted := _THEME_WITH.search(line):
+            return canonical(quoted.group(1)) or None
+    return None
 
 
 def _passing_mention(raw: str, lines: list[str]) -> bool:
@@ -1065,8 +1085,12 @@ def _cut_note(text: str) -> str:
     return f"原文到这里就中断了（网页或文件不完整），最后一条口号“{text}”不完整，已舍去；请找到全文核对。"
 
 
-_YEAR_OR_QUOTE_TAIL = re.compile(r"(?:(?:19|20)\d{2}年|今年|本年度|[“\"”])+$")
-_PLACE_CUT = re.compile(r"[，。、；：！？\s“”\"（）()《》年月日在于及与和的是为将由从经]")
+_YEAR_OR_QUOTE_TAIL = re.compile(r"(?:(?:19|20)\d{2}年|今年|本年度|[“\"”]|开展|举办|组织|启动|部署)+$")
+_BODY_PLACE = re.compile(
+    r"([\u4e00-\u9fff]{2,10}?(?:省|自治区|市|州|盟|县|旗|区))"
+    r"(?:质监局|质量技术监督局|市场监管局|市场监督管理局|市场监管委|人民政府|政府|经信委|总工会|融媒体中心)"
+)
+_PLACE_CUT = re.compile(r"[，。、；：！？\s“”\"（）()《》年月日在于及与和的是为将由从经据讯向对]")
 
 
 def _month_place(lines: list[str], scope: str | None, region: str | None) -> tuple[str | None, str | None]:
@@ -1078,14 +1102,19 @@ def _month_place(lines: list[str], scope: str | None, region: str | None) -> tup
             if not words:
                 continue
             if len(words) >= 2 and words[-2] == "全" and words[-1] in _SCOPE_WORDS:
-                found = _SCOPE_WORDS[words[-1]]
-                if scope is None:
-                    return found, region
+                scope = scope or _SCOPE_WORDS[words[-1]]  # 全县: the level; the place comes from elsewhere
                 continue
             for start in range(len(words) - 1):
                 place = _unit_place(words[start:])
                 if place[0] and (scope is None or place[0] == scope):
                     return place if place[0] != "national" else ("national", None)
+    for line in lines:  # 记者从青岛市质监局获悉: the bodies a report names
+        for match in _BODY_PLACE.finditer(line):
+            words = _PLACE_CUT.split(match.group(1))[-1]
+            for start in range(len(words) - 1):
+                place = _unit_place(words[start:])
+                if place[0] and place[1] and (scope is None or place[0] == scope):
+                    return place
     return scope, region
 
 
@@ -1187,11 +1216,27 @@ def _scope_region(
 
     region = next((r for s, r in places if s == scope and r), None) or next((r for _, r in places if r), None)
     if region is None and scope == "provincial":
-        whole = "\n".join(lines)
-        counts = Counter({p: whole.count(p) for p in PROVINCES})
-        best, count = counts.most_common(1)[0]
-        region = best if count else None
+        region = _most_named_province(lines)
     return scope, region
+
+
+def _most_named_province(lines: list[str]) -> str | None:
+    whole = "\n".join(lines)
+    counts = Counter({p: whole.count(p) for p in PROVINCES})
+    best, count = counts.most_common(1)[0]
+    return best if count else None
+
+
+_META_SOURCE = re.compile(r"(?:来源|信息来源|文章来源|发布机构|发文机关)\s*[：:]\s*([\u4e00-\u9fff（）()]{4,30})")
+
+
+def _source_region(raw: str, scope: str) -> str | None:
+    """The region of the body a web page names as its 来源 / 发布机构, when of the same level."""
+    for match in _META_SOURCE.finditer(raw):
+        place_scope, place = _unit_place(match.group(1))
+        if place_scope == scope and place:
+            return place
+    return None
 
 
 def _scope_word(word: str, context: list[str]) -> str | None:

@@ -30,7 +30,11 @@ def denoise(text: str) -> str:
 
 # “今年质量月活动的宣传口号包括：A；B；C。” / “宣传标语有“A”、“B”” / “口号为：”
 _SLOGAN_SENTENCE = re.compile(
-    r"(?:宣传|活动)?(?:口号|标语)(?:主要)?(?:包括|有|为|是|如下|分别为|分别是)\s*[：:]?|(?:宣传|活动)(?:口号|标语)\s*[：:]"
+    r"(?:宣传|活动)?(?:口号|标语)[，,]?(?:主要)?(?:包括|有|为|是|如下|分别为|分别是)\s*[：:]?|(?:宣传|活动)(?:口号|标语)\s*[：:]"
+)
+_HUNG = re.compile(
+    r"(?:悬挂|张贴|打出|喷绘|展示|发布|印制|刷写|滚动播放)(?:了)?(?:着)?"
+    r"(?P<items>(?:[“「][^“”「」]{2,40}[”」][、，,\s和及]*){2,})等?(?:一批|多条|系列)?(?:宣传)?(?:标语|口号|横幅)"
 )
 _QUOTED_ITEM = re.compile(r"[“「『\"]([^“”「」『』\"]{2,40})[”」』\"]")
 _OPEN_QUOTE = re.compile(r"[“「『]([^“”「」『』]*)$")
@@ -80,6 +84,11 @@ def sentence_slogans(lines: list[str]) -> tuple[list[str], str | None]:
     """
     best: list[str] = []
     best_cut: str | None = None
+    for line in lines:  # “现场悬挂“A”、“B”等宣传标语”: the slogans come before the word
+        for match in _HUNG.finditer(line):
+            items = _QUOTED_ITEM.findall(match.group("items"))
+            if len(items) > len(best) and all(_is_slogan(i) for i in items):
+                best = items
     for index, line in enumerate(lines):
         for match in _SLOGAN_SENTENCE.finditer(line):
             rest = line[match.end() :]

@@ -362,7 +362,7 @@ def _groups(path: Path, data: dict[str, Any], key: str) -> list[tuple[tuple[str,
 
 @dataclasses.dataclass(frozen=True)
 class ImportPlan:
-    """What importing one notice will do: action is "write", "unchanged" or "replace"."""
+    """What importing one notice will do: action is "write", "unchanged", "replace" or "skip" (a slogan call)."""
 
     notice_path: Path
     target: Path
@@ -462,6 +462,9 @@ def import_notices(
         source = read_source(path)
         path = Path(source.name) if is_url(path) else Path(path)
         plan = plan_import(path, parse_source(source, strict=strict), directory, replace=replace, sha256=source.sha256)
+        if plan.notice.form == "slogan-call":
+            plans.append(dataclasses.replace(plan, action="skip", reason="这是口号征集通知，本身没有活动口号"))
+            continue
         earlier = planned.get(plan.target)
         if earlier is not None:
             if not _same_content(earlier.text, plan.text):

@@ -133,6 +133,8 @@ def _describe(plan: ImportPlan) -> str:
     target = _display_path(plan.target)
     if plan.action == "unchanged":
         return f"未改动 {target}：{plan.reason}"
+    if plan.action == "skip":
+        return f"未导入 {plan.notice_path.name}：{plan.reason}"
     verb = "已写入" if plan.action == "write" else "已替换"
     return f"{verb} {target}（{what}；{plan.reason}）"
 

@@ -102,10 +102,15 @@ def _article(root):
 
 def _title(root, body) -> str | None:
     """The h1/h2 that precedes the body (a page title outside the article div)."""
-    for heading in root.iter("h1", "h2", "h3"):
+    titled = [e for e in root.iter("div", "td", "p", "span") if "title" in f"{e.get('class', '')} {e.get('id', '')}"]
+    for heading in [*root.iter("h1", "h2", "h3"), *titled]:
         text = _squash("".join(heading.itertext()))
-        if text and ("质量月" in text or "質量月" in text):
+        if text and len(text) <= 100 and ("质量月" in text or "質量月" in text):
             return text
+    page_title = root.find(".//title")
+    for part in re.split(r"\s[-_|—]\s|_", _squash(page_title.text_content()) if page_title is not None else ""):
+        if "质量月" in part or "質量月" in part:
+            return part.strip()
     return None
 
 
