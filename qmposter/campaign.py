@@ -32,8 +32,16 @@ SELECTIONS = ("source", "year", "all", "ids")
 LAST_12365_YEAR = 2019
 FIRST_QUALITY_MONTH = 1978
 
-_TOP_KEYS = {"year", "name", "theme", "source", "issuers", "hotline", "qr_url", "qr_caption", "slogans", "build", "sms"}
-_TABLE_KEYS = {"slogans": {"select", "ids"}, "build": {"out", "templates", "formats"}, "sms": {"signature", "opt_out"}}
+_TOP_KEYS = {
+    "year", "name", "theme", "source", "issuers", "hotline", "qr_url", "qr_caption", "slogans", "build", "sms",
+    "date", "leaflet",
+}  # fmt: skip
+_TABLE_KEYS = {
+    "slogans": {"select", "ids"},
+    "build": {"out", "templates", "formats"},
+    "sms": {"signature", "opt_out"},
+    "leaflet": {"guiding_idea", "activities", "file"},
+}
 _HOTLINE_RE = re.compile(r"^[0-9][0-9 -]{2,19}$")
 
 
@@ -57,6 +65,10 @@ class Campaign:
     formats: tuple[str, ...]
     sms_signature: str | None
     sms_opt_out: str | None
+    date: str | None = None  # the date printed under the 落款 (leaflet); None: no date printed
+    leaflet_guiding_idea: str | None = None  # [leaflet]: the campaign's own 指导思想 …
+    leaflet_activities: tuple[str, ...] = ()  # … and 活动内容 (else the source notice's, attributed)
+    leaflet_file: Path | None = None  # [leaflet] file: the leaflet's wording (see templates/leaflet-public.toml)
 
 
 def _show(value: object) -> str:
@@ -129,6 +141,7 @@ class _Reader:
         self.check_keys(data, _TOP_KEYS, "")
         year = self.year()
         slogans, build, sms = self.table("slogans"), self.table("build"), self.table("sms")
+        leaflet = self.table("leaflet")
         source = self.text(data, "source", "source", None) or None
         select = self.selection(slogans, source)
         return Campaign(
@@ -148,7 +161,23 @@ class _Reader:
             formats=self.formats(build),
             sms_signature=self.signature(sms),
             sms_opt_out=self.text(sms, "opt_out", "sms.opt_out", None) or None,
+            date=self.date(),
+            leaflet_guiding_idea=self.text(leaflet, "guiding_idea", "leaflet.guiding_idea", None) or None,
+            leaflet_activities=self.strings(leaflet, "activities", "leaflet.activities"),
+            leaflet_file=self.leaflet_file(leaflet),
         )
+
+    def date(self) -> str | None:
+        value = self.text(self.data, "date", "date", None) or None
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", value or "")
+        if match and not (1 <= int(match[2]) <= 12 and 1 <= int(match[3] or 1) <= 31):
+            hint = '写成 "2026-09-01"、"2026-09" 或 "2026年9月"。'
+            raise self.fail("date", f'= "{value}" 不是有效的日期。', hint=hint)
+        return value
+
+    def leaflet_file(self, leaflet: dict) -> Path | None:
+        value = self.text(leaflet, "file", "leaflet.file", None)
+        return self.path.parent / value if value else None
 
     def year(self) -> int:
         if "year" not in self.data:

@@ -61,8 +61,6 @@ def main() -> None:
     for template in list_templates():
         if args.template and template.name not in args.template:
             continue
-        if template.kind == "led":
-            continue  # drawn by its owner's own preview at dot scale; a 384×32 strip is unreadable here
         path = args.out / f"{template.name}.png"
         result = render_sheet(template, campaign, picks, path)
         shrink(path)

@@ -5,7 +5,7 @@ Usage:  python scripts/make_template_assets.py [--out templates/assets]
 
 Everything is drawn from fixed geometry with Pillow (no randomness, no timestamps),
 so a rerun gives byte-identical PNGs. The pictures are our own abstract shapes —
-a technology grid and flowing ribbons for the screen images — never a copy of an
+flowing ribbons for the square image — never a copy of an
 emblem or a logo. Print templates use none of them: their rays, 回纹 corners, rings,
 ribbons and arcs are vector ornaments (`type = "ornament"`, qmposter/layout/ornaments.py),
 sharp at any print size. Each is white or gold on a transparent ground; a template tints
@@ -35,38 +35,6 @@ def _finish(image: Image.Image, width: int, height: int) -> Image.Image:
     return image.resize((width, height), Image.Resampling.LANCZOS)
 
 
-def tech_grid(width: int = 800, height: int = 1131) -> Image.Image:
-    """Quality/technology ground: a dot grid fading leftwards, concentric arcs, circuit traces."""
-    image, draw = _canvas(width, height)
-    s = SUPERSAMPLE
-    pitch = 24
-    for row in range(height // pitch + 1):
-        for col in range(width // pitch + 1):
-            x, y = col * pitch + pitch / 2, row * pitch + pitch / 2
-            level = round(255 * min(1.0, (x / width) ** 1.6 * 1.2) * (1 - 0.5 * y / height))
-            if level > 8:
-                r = 1.3 * s
-                draw.ellipse((x * s - r, y * s - r, x * s + r, y * s + r), fill=(*WHITE, level))
-    cx, cy = width * 0.96 * s, height * 0.12 * s
-    for k, radius in enumerate((70, 120, 180, 250, 330)):
-        r = radius * s
-        width_px = (3 if k % 2 == 0 else 1) * s
-        draw.arc((cx - r, cy - r, cx + r, cy + r), 90, 250 - k * 12, fill=(*WHITE, 200 - 25 * k), width=width_px)
-    traces = [
-        [(0.70, 0.00), (0.70, 0.04), (0.78, 0.075)],
-        [(0.80, 0.40), (0.88, 0.36), (1.00, 0.36)],
-        [(0.90, 0.62), (0.90, 0.54), (0.96, 0.51), (1.00, 0.51)],
-        [(0.00, 0.64), (0.06, 0.61), (0.16, 0.61)],
-    ]
-    for trace in traces:
-        pts = [(x * width * s, y * height * s) for x, y in trace]
-        draw.line(pts, fill=(*WHITE, 170), width=2 * s, joint="curve")
-        for x, y in (pts[0], pts[-1]):
-            r = 5 * s
-            draw.ellipse((x - r, y - r, x + r, y + r), outline=(*WHITE, 200), width=2 * s)
-    return _finish(image, width, height)
-
-
 def ribbons(width: int = 1131, height: int = 800) -> Image.Image:
     """Flowing ribbons (飘带): bands between sine curves sweeping across, brighter at the crest."""
     image, draw = _canvas(width, height)
@@ -94,7 +62,6 @@ def ribbons(width: int = 1131, height: int = 800) -> Image.Image:
 
 
 ASSETS: dict[str, Callable[[], Image.Image]] = {
-    "tech-grid-wide.png": lambda: tech_grid(1280, 720),
     "ribbons.png": ribbons,
 }
 

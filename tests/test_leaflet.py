@@ -2,8 +2,10 @@
 
 The PDFs are built from the bundled catalogue (slogans/2009-national.toml and
 slogans/2010-jiangsu.toml, imported from the seed notices) and the bundled campaign,
-in both layouts, and inspected with independent tools: pypdf (text, fonts, boxes),
-poppler's pdftotext (line boxes) and pdftoppm + zxing-cpp (the QR code scans).
+and from a short county notice written for the tests (tests/leaflet_short: 3
+activities, 3 slogans besides the theme), in both layouts, and inspected with
+independent tools: pypdf (text, fonts, boxes), poppler's pdftotext (line boxes),
+pdftoppm + Pillow (ink coverage of every panel) and zxing-cpp (the QR code scans).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from PIL import Image
+from PIL import Image, ImageChops
 
 from qmposter.campaign import load_campaign
 from qmposter.catalogue.catalogue import load_catalogue
@@ -35,15 +37,17 @@ from qmposter.products.leaflet import (
     short_text,
     write_leaflet,
 )
-from qmposter.products.leaflet_layouts import ABRIDGED_NOTE, render_leaflet
+from qmposter.products.leaflet_layouts import render_leaflet
 from qmposter.products.leaflet_pages import Kit, resolve_fonts
 from qmposter.products.leaflet_style import load_style, read_style, style_path
+from qmposter.products.leaflet_text import han_count
 
 MM = 72 / 25.4
 A4_W, A4_H = 595.2756, 841.8898
 SEEDS = ("2009-national", "2010-jiangsu")
 LAYOUTS = ("a4", "trifold")
 CASES = [(s, lay) for s in SEEDS for lay in LAYOUTS]
+SHORT = Path(__file__).parent / "leaflet_short"
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
 
@@ -68,6 +72,20 @@ def leaflets(campaign, catalogue, tmp_path_factory):
         path = folder / f"{source}-{layout}.pdf"
         path.write_bytes(result.pdf)
         out[source, layout] = (result, path)
+    return out
+
+
+@pytest.fixture(scope="module")
+def short_leaflets(tmp_path_factory):
+    """The short county notice (3 activities, 3 slogans) under its own county campaign, both layouts."""
+    campaign = load_campaign(SHORT / "campaign.toml")
+    catalogue = load_catalogue(SHORT / "slogans")
+    folder = tmp_path_factory.mktemp("short")
+    out = {}
+    for layout in LAYOUTS:
+        path = folder / f"short-{layout}.pdf"
+        path.write_bytes(build_leaflet(campaign, catalogue, layout=layout).pdf)
+        out[layout] = path
     return out
 
 
@@ -98,12 +116,13 @@ def poppler_lines(path: Path) -> list[tuple[int, str, float, float, float, float
 
 
 @pytest.mark.parametrize(("source", "layout"), CASES)
-def test_theme_and_every_activity_title_in_order(leaflets, catalogue, source, layout):
+def test_campaign_theme_and_every_activity_title_in_order(leaflets, campaign, catalogue, source, layout):
+    """The theme is the campaign's whichever notice supplies the plan; the plan keeps every title."""
     _result, path = leaflets[source, layout]
     text = squash(pdf_text(path))
     notice = catalogue.sources[source]
-    assert squash(notice.theme).rstrip("。") in text
-    position = text.index(squash(notice.theme).rstrip("。"))
+    assert squash(campaign.theme) in text
+    position = text.index("活动内容")
     for activity in notice.activities:
         found = text.find(squash(activity.title), position)
         assert found >= 0, f"{activity.title} missing or out of order"
@@ -131,16 +150,47 @@ def test_the_theme_is_not_repeated_as_a_slogan(campaign, catalogue):
     assert content.date is None  # the Jiangsu notice carries no date: none is printed
 
 
-def test_a_leaflet_for_another_notice_speaks_for_that_notice(campaign, catalogue):
+def test_a_leaflet_from_another_notice_still_speaks_for_the_campaign(campaign, catalogue):
+    """--source picks whose plan and slogans are printed; year, name, 落款 stay the campaign's,
+    and the borrowed plan carries a line naming the notice's issuer, title and 文号."""
     content = leaflet_content(campaign, catalogue, "2009-national")
-    assert content.kicker == "2009年全国“质量月”活动"  # from the title 关于开展…的通知
-    assert content.theme == "全员全过程全方位参与，全面提高质量安全水平"
-    assert content.date == "2009年7月15日"
-    # the national bodies named in the notice's opening (it has no 落款), not the campaign's Jiangsu ones
-    assert content.issuers[0] == "中共中央宣传部" and content.issuers[-1] == "共青团中央"
-    assert not set(content.issuers) & set(campaign.issuers)
+    assert content.kicker == campaign.name and content.year == campaign.year == 2010
+    assert content.theme == "抓质量水平提升，促发展方式转变"
+    assert content.issuers == campaign.issuers
+    assert content.date is None  # the campaign gives no date: none is printed (not the notice's 2009-07-15)
+    assert content.credit == (
+        "指导思想和活动内容摘自中共中央宣传部等六部门《关于开展2009年全国“质量月”活动的通知》（国质检质联〔2009〕322号）"
+    )
     assert content.slogans[0] == "夯实质量安全基础，促进经济又好又快发展"
     assert content.hotline == "12365"
+
+
+def test_the_campaigns_own_plan_and_date_replace_the_notices(tmp_path, catalogue):
+    """[leaflet] guiding_idea/activities and date in campaign.toml: printed, with no attribution line."""
+    text = (SHORT / "campaign.toml").read_text(encoding="utf-8").replace('source = "2026-qingshui"\n', "")
+    text += '\n[leaflet]\nguiding_idea = "让群众买得放心、用得安心。"\n'
+    text += 'activities = ["质量咨询日：9月10日在人民广场设咨询台。", "开放日：请群众走进企业检验室。"]\n'
+    (tmp_path / "campaign.toml").write_text(text, encoding="utf-8")
+    own = load_campaign(tmp_path / "campaign.toml")
+    content = leaflet_content(own, load_catalogue(SHORT / "slogans"))
+    assert content.credit is None and content.guiding_idea == "让群众买得放心、用得安心。"
+    assert [(a.title, a.text) for a in content.activities] == [
+        ("质量咨询日", "质量咨询日。9月10日在人民广场设咨询台。"),
+        ("开放日", "开放日。请群众走进企业检验室。"),
+    ]
+    assert content.date == "2026年9月1日"
+    pdf = tmp_path / "own.pdf"
+    pdf.write_bytes(build_leaflet(own, load_catalogue(SHORT / "slogans"), layout="trifold").pdf)
+    printed = squash(pdf_text(pdf))
+    assert "摘自" not in printed and "9月10日在人民广场设咨询台" in printed and "2026年9月1日" in printed
+
+
+def test_a_bad_campaign_date_is_refused(tmp_path):
+    bad = tmp_path / "campaign.toml"
+    bad.write_text((SHORT / "campaign.toml").read_text(encoding="utf-8").replace("2026-09-01", "2026-13-01"),
+                   encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(cli, ["leaflet", "--campaign", str(bad), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2 and "date" in result.output and "Traceback" not in result.output
 
 
 def test_metadata(leaflets):
@@ -226,24 +276,24 @@ def test_text_stays_inside_the_safe_area_and_its_panel(leaflets, source, layout)
 def test_trifold_panels_are_in_folding_order(leaflets):
     _result, path = leaflets["2010-jiangsu", "trifold"]
     offset = 10 * MM
+    lines = poppler_lines(path)
 
     def panel(page: int, needle: str) -> int:
         widths = (97, 100, 100) if page == 1 else (100, 100, 97)
-        x = next(x0 for p, text, x0, *_ in poppler_lines(path) if p == page and needle in text)
+        x = next(x0 for p, text, x0, *_ in lines if p == page and needle in text)
         edges = [offset + sum(widths[:i]) * MM for i in range(4)]
         return next(i for i in range(3) if edges[i] <= x < edges[i + 1])
 
-    # outside page, left to right: inner flap | back | front cover
-    assert panel(1, "抓质量水平提升") == 2  # the front-cover headline lies in the right third
+    # outside page, left to right: inner flap (the public part) | back | front cover
+    assert panel(1, "什么是") == 0 and panel(1, "您可以这样做") == 0
+    assert panel(1, "质量投诉举报电话") == 1 and panel(1, "共青团江苏省委") == 1
+    assert panel(1, "质量月") == 2 or any(p == 1 and "质量月" in t for p, t, *_ in lines)
     assert panel(1, "2010年全省“质量月”活动") == 2
-    assert panel(1, "质量投诉举报电话") == 1
-    assert panel(1, "共青团江苏省委") == 1
-    assert panel(1, "指导思想") == 0
-    assert panel(1, "宣传口号") == 0
-    # inside page: the activities read across the three panels
-    assert panel(2, "活动内容") == 0
-    assert panel(2, "开展联合宣传") == 0
-    assert panel(2, "强化工程监管") == 2
+    assert panel(1, "抓质量水平提升") == 2
+    # inside page: theme and guiding idea | the plan | the slogans
+    assert panel(2, "指导思想") == 0
+    assert panel(2, "活动内容") == 1 and panel(2, "开展联合宣传") == 1
+    assert panel(2, "宣传口号") == 2
 
 
 # -- what a typesetter checks --------------------------------------------------------------------
@@ -331,19 +381,24 @@ def _longer(content, times: int):
     return replace(content, groups=tuple(groups))
 
 
-def test_too_much_text_is_shortened_at_sentence_ends_and_says_so(campaign, catalogue, tmp_path):
-    content = _longer(leaflet_content(campaign, catalogue, "2010-jiangsu", guiding_max_chars=200), 2)
-    pdf, attempt = render_leaflet(content, load_style("trifold"))
-    assert attempt.sentences > 0
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_long_plan_is_condensed_to_its_titles_and_keeps_every_one(campaign, catalogue, tmp_path, layout):
+    content = _longer(leaflet_content(campaign, catalogue, "2010-jiangsu"), 2)
+    pdf, attempt = render_leaflet(content, load_style(layout))
+    assert attempt.detail == -1  # 32 activities: titles only, not a wall of government instructions
     path = tmp_path / "long.pdf"
     path.write_bytes(pdf)
     text = squash(pdf_text(path))
-    assert squash(ABRIDGED_NOTE) in text
     position = 0
-    for group in content.groups:
-        for activity in group.activities:
-            position = text.index(squash(activity.title), position)
+    for activity in content.activities:
+        position = text.index(squash(activity.title), position)
     assert len(pypdf.PdfReader(path).pages) == 2
+
+
+def test_a_short_plan_is_printed_whole(short_leaflets):
+    text = squash(pdf_text(short_leaflets["trifold"]))
+    assert "9月上旬，在县城和各乡镇设立质量咨询点" in text  # the whole activity text, not only its title
+    assert "摘自清水县市场监督管理局《关于开展2026年全县“质量月”活动的通知》（清市监〔2026〕18号）" in text
 
 
 def test_a_character_the_fonts_lack_is_refused_by_name(campaign, catalogue):
@@ -453,3 +508,149 @@ def test_headline_comma_at_a_line_end_is_not_printed_but_stays_in_the_text(leafl
     assert cover_lines and cover_lines[0].strip().endswith("抓质量水平提升，")
     content = PdfReader(path).pages[0].get_contents().get_data()
     assert b"3 Tr" in content  # the comma is drawn in invisible text render mode
+
+
+# -- balanced pages: a short notice and a long one -------------------------------------------------
+
+INK_DPI = 50
+BAND_MM = 5.0  # a band of the page is inked when any pixel in it is printed (darker than paper)
+
+
+def ink_masks(path: Path, tmp_path: Path) -> list[Image.Image]:
+    """Each page rasterised by poppler, as a mask of printed pixels (any channel below 235)."""
+    subprocess.run(["pdftoppm", "-r", str(INK_DPI), "-png", str(path), str(tmp_path / "ink")], check=True)
+    masks = []
+    for file in sorted(tmp_path.glob("ink-*.png")):
+        red, green, blue = Image.open(file).convert("RGB").split()
+        darkest = ImageChops.darker(red, ImageChops.darker(green, blue))
+        masks.append(darkest.point(lambda v: 255 if v < 235 else 0))
+    return masks
+
+
+def blank_share(mask: Image.Image, x0_mm: float, x1_mm: float) -> float:
+    """Share of the 5 mm bands of a vertical strip (trim x0..x1, inside the 5 mm safe area) without ink."""
+    scale = INK_DPI / 25.4
+    offset = 10.0  # media margin outside the trim, mm
+    height_mm = mask.height / scale - 2 * offset
+    bands = int((height_mm - 10) // BAND_MM)
+    blank = 0
+    for i in range(bands):
+        top = offset + 5 + i * BAND_MM
+        box = (round((offset + x0_mm) * scale), round(top * scale), round((offset + x1_mm) * scale),
+               round((top + BAND_MM) * scale))  # fmt: skip
+        blank += mask.crop(box).getbbox() is None
+    return blank / bands
+
+
+@needs_poppler
+@pytest.mark.parametrize("notice", ["short", "2010-jiangsu"])
+def test_no_a4_page_is_more_than_a_third_blank(leaflets, short_leaflets, notice, tmp_path):
+    path = short_leaflets["a4"] if notice == "short" else leaflets[notice, "a4"][1]
+    masks = ink_masks(path, tmp_path)
+    assert len(masks) == 2
+    for page, mask in enumerate(masks, start=1):
+        share = blank_share(mask, 5, 205)
+        assert share <= 1 / 3, (notice, page, share)
+
+
+@needs_poppler
+@pytest.mark.parametrize("notice", ["short", "2010-jiangsu"])
+def test_no_trifold_panel_is_blank(leaflets, short_leaflets, notice, tmp_path):
+    """Every one of the six panels carries ink over most of its height (the back panel, which
+    holds only the hotline, QR code and 落款, at least half; every other panel two thirds)."""
+    path = short_leaflets["trifold"] if notice == "short" else leaflets[notice, "trifold"][1]
+    masks = ink_masks(path, tmp_path)
+    for page, widths in ((0, (97, 100, 100)), (1, (100, 100, 97))):
+        edges = [sum(widths[:i]) for i in range(4)]
+        for index in range(3):
+            share = blank_share(masks[page], edges[index] + 5, edges[index + 1] - 5)
+            limit = 1 / 2 if (page, index) == (0, 1) else 1 / 3
+            assert share <= limit, (notice, page + 1, index, share)
+
+
+@needs_poppler
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_short_county_leaflet_speaks_only_for_the_county(short_leaflets, layout):
+    text = squash(pdf_text(short_leaflets[layout]))
+    assert "2026" in text and "清水县市场监督管理局" in text and "质量强县，品质惠民" in text
+    assert "2026年9月1日" in text  # the campaign's date, not the notice's 2026-08-20
+    assert "12315" in text
+    for foreign in ("江苏", "2010", "12365", "2026年8月20日"):
+        assert foreign not in text, foreign
+
+
+@needs_poppler
+@pytest.mark.parametrize("case", [*CASES, ("short", "a4"), ("short", "trifold")])
+def test_no_line_of_text_holds_a_lone_han_character(leaflets, short_leaflets, case):
+    """A paragraph never ends on a line of one Han character ("全。", "道。")."""
+    source, layout = case
+    path = short_leaflets[layout] if source == "short" else leaflets[source, layout][1]
+    for page, text, *_ in poppler_lines(path):
+        count = han_count(text)
+        assert count == 0 or count >= 2, (page, text)
+
+
+def test_the_last_line_takes_a_character_from_the_line_above():
+    style = load_style("a4")
+    kit = Kit(style, resolve_fonts(style), 10)
+    text = "发现假冒伪劣产品或质量安全隐患请拨打电话投诉举报全。"
+    para = kit.para(text)
+    width = 25 * 10  # 25 characters a line: greedy would leave "全。" alone
+    lines = para.line_texts(width)
+    assert "".join(lines) == text and len(lines) == 2
+    assert han_count(lines[-1]) >= 2 and lines[-1].endswith("全。")
+    assert all(line.width <= width + 1e-6 for line in para.lines_for(width))
+
+
+def test_a_campaign_leaflet_file_rewords_the_public_part(tmp_path):
+    """[leaflet] file: the keys it gives replace the bundled wording; {hotline} is the campaign's."""
+    (tmp_path / "传单文字.toml").write_text(
+        'activities = ["清水县质量集市：9月20日在人民广场举办。"]\n'
+        '[about]\ntext = "清水县每年9月开展“质量月”活动，欢迎群众参与。"\n'
+        '[complaint]\nheading = "清水县质量投诉"\ntext = "请拨打 {hotline}"\n',
+        encoding="utf-8",
+    )
+    text = (SHORT / "campaign.toml").read_text(encoding="utf-8") + '\n[leaflet]\nfile = "传单文字.toml"\n'
+    (tmp_path / "campaign.toml").write_text(text, encoding="utf-8")
+    content = leaflet_content(load_campaign(tmp_path / "campaign.toml"), load_catalogue(SHORT / "slogans"))
+    words = content.words
+    assert words.about == "清水县每年9月开展“质量月”活动，欢迎群众参与。"
+    assert words.about_heading == "什么是“质量月”"  # not given: the bundled wording
+    assert (words.complaint_heading, words.complaint) == ("清水县质量投诉", "请拨打 12315")
+    assert any("12315" in tip.text for tip in words.tips)
+    assert [a.title for a in content.activities] == ["清水县质量集市"]
+    notice = "《关于开展2026年全县“质量月”活动的通知》（清市监〔2026〕18号）"
+    assert content.credit == f"指导思想摘自清水县市场监督管理局{notice}"  # the plan is the campaign's own
+
+
+@pytest.mark.parametrize(
+    ("wording", "message"),
+    [
+        ('[tips]\nitems = ["只有标题"]\n', "tips.items"),
+        ('[about]\ntext = "拨打 {电话}"\n', "占位符"),
+        ("whatever = 1\n", "whatever"),
+        ('[about]\ntext = "没有结尾的引号\n', "第 2 行"),
+    ],
+)
+def test_a_bad_leaflet_file_is_refused_with_exit_2(tmp_path, wording, message):
+    (tmp_path / "words.toml").write_text(wording, encoding="utf-8")
+    text = (SHORT / "campaign.toml").read_text(encoding="utf-8") + '\n[leaflet]\nfile = "words.toml"\n'
+    (tmp_path / "campaign.toml").write_text(text, encoding="utf-8")
+    out = tmp_path / "x.pdf"
+    args = ["leaflet", "--campaign", str(tmp_path / "campaign.toml"), "--catalogue", str(SHORT / "slogans"), "-o",
+            str(out)]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "words.toml" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_cli_reports_what_the_fitting_chose(tmp_path):
+    result = CliRunner().invoke(cli, ["leaflet", "-o", str(tmp_path / "传单.pdf")])
+    assert result.exit_code == 0, result.output
+    assert "活动内容只列标题" in result.output  # the 16-item Jiangsu plan, condensed for the public
+    args = ["leaflet", "--campaign", str(SHORT / "campaign.toml"), "--catalogue", str(SHORT / "slogans"), "-o",
+            str(tmp_path / "短.pdf")]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "活动内容为全文" in result.output and "口号 3/3 条" in result.output

@@ -18,7 +18,8 @@ from qmposter.products.leaflet import LAYOUT_NAMES_ZH, LAYOUTS, Leaflet, build_l
 @click.option("--catalogue", "catalogue_dir", type=click.Path(path_type=Path), metavar="DIR",
               help="口号库文件夹；默认用内置的 slogans/。")
 @click.option("--source", "source_id", metavar="ID",
-              help="按口号库中的哪份通知排传单（slogans/ 下的文件名，如 2009-national）；默认为活动文件的 source。")
+              help="活动文件没写自己的指导思想和活动内容时，借用口号库中哪份通知的（连同其口号，并印出处）；"
+                   "默认为活动文件的 source。年份、名称、落款总是活动文件的。")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="a4", show_default=True,
               help="版式：a4 = A4 双面（正反两页）；trifold = A4 横向三折页。")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="FILE.pdf",
@@ -40,8 +41,10 @@ def leaflet_command(
 
 
 def _report(result: Leaflet, output: Path) -> str:
-    texts = "活动说明为全文" if result.activity_sentences == 0 else f"活动说明缩为每项前 {result.activity_sentences} 句"
+    texts = {0: "活动内容为全文", -1: "活动内容只列标题"}.get(
+        result.activity_sentences, f"活动内容每项取前 {result.activity_sentences} 句"
+    )
     return (
-        f"已写出 {output}（{LAYOUT_NAMES_ZH[result.layout]}，2 页，通知 {result.source}）："
+        f"已写出 {output}（{LAYOUT_NAMES_ZH[result.layout]}，2 页，通知 {result.source or '无'}）："
         f"正文 {result.body_size:g} pt，口号 {result.slogans}/{result.slogans_available} 条，{texts}。"
     )

@@ -1,250 +1,313 @@
-"""The two leaflet layouts and the fitting that picks the richest setting that fits.
+"""The two leaflet layouts: where each block goes, and the fitting that fills every page.
 
-A4 (portrait, two pages): front = red headline band, guiding idea, activities in two
-columns; back = activities continued, slogans panel, footer with QR code, hotline,
-issuers and date.
+A4 (portrait, two pages): the front speaks to the public — red headline band (name,
+year, theme), 什么是“质量月”, 您可以这样做, the complaint box; the back carries the
+campaign — 指导思想 and 活动内容 in two balanced columns, the slogan panel, and the
+footer (QR code, hotline, 落款, date).
 
-Tri-fold (A4 landscape, roll fold): outside page, left to right = inner flap (guiding
-idea and slogans) | back panel (QR code, hotline, issuers) | front cover (headline);
-inside page = the activities flowing through three panels. Panel widths come from
-the style (97/100/100 mm: the flap folds in, so it is narrower); inside, the order of
-widths is mirrored (100/100/97 mm) because the sheet is turned over.
+Tri-fold (A4 landscape, roll fold): outside page, left to right = inner flap (public
+part) | back panel (hotline, QR code, 落款) | front cover; inside page = 指导思想 and
+活动内容 in two balanced panels | the slogan panel. Panel widths come from the style
+(97/100/100 mm: the flap folds in, so it is narrower); inside, the order of widths is
+mirrored (100/100/97 mm) because the sheet is turned over.
+
+Fitting, for any notice length: the plan is printed at the richest detail (whole texts,
+2 sentences, 1, titles only) whose text stays under text.plan_max_chars and fits, at the
+largest body size that fits; the slogans panel takes the most slogans at the largest
+size that fits what is left; then the remaining space is spread between blocks, so no
+panel is left blank. LayoutError (Chinese) when even the sparest setting overflows.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from qmposter.errors import LayoutError
-from qmposter.products.leaflet import LAYOUT_NAMES_ZH, LeafletContent
+from qmposter.products.leaflet_art import fret_frame, sunburst
+from qmposter.products.leaflet_blocks import (
+    Columns,
+    HotlineBox,
+    about_block,
+    campaign_block,
+    choose_slogans,
+    guiding_block,
+    plan_block,
+    slogan_height,
+    slogan_items,
+    slogan_stack,
+    theme_block,
+    tips_block,
+)
+from qmposter.products.leaflet_content import LAYOUT_NAMES_ZH, LeafletContent
 from qmposter.products.leaflet_pages import (
-    EXPECTED_PAGES,
-    Attempt,
     Fonts,
+    Gap,
     Kit,
-    Plan,
-    Rule,
-    activity_story,
+    Sheet,
+    balance_columns,
     bold_titles,
     draw_qr,
     draw_stack,
+    end_page,
     fill_rect,
     fit_headline,
-    frame,
-    is_dry,
-    nothing,
-    page_template,
+    new_canvas,
+    plan_chars,
     qr_quiet_zone,
     resolve_fonts,
-    run_plan,
     sheet_for,
-    slogan_items,
+    spread,
     stack_height,
-    start_on_first_page,
 )
 from qmposter.products.leaflet_style import MM, LeafletStyle
 
-MIN_FLOW_HEIGHT_MM = 30.0
-ABRIDGED_NOTE = "（据通知原文摘编）"
+FULL_ENOUGH = 0.85  # a column filled to this fraction of its panel is left top-aligned
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The setting the fitting chose: body size, plan detail (0 whole, n sentences, -1 titles), slogans kept."""
+
+    size: float
+    detail: int
+    slogans: int
+
+
+@dataclass
+class Layout:
+    """A fitted leaflet: one drawing function per page, the fold positions (trim x) of each page."""
+
+    attempt: Attempt
+    pages: list[Callable[[Canvas], None]]
+    folds: list[Sequence[float]]
 
 
 def render_leaflet(content: LeafletContent, style: LeafletStyle) -> tuple[bytes, Attempt]:
-    """Fit and render the leaflet: the PDF and the setting used.
-
-    LayoutError (Chinese) when even the sparest setting overflows.
-    """
+    """Fit and draw the leaflet: the PDF and the setting used."""
     fonts = resolve_fonts(style)
     check_glyphs(content, style, fonts)
-    planner = PLANNERS[style.layout]
-
-    def fits(attempt: Attempt) -> bool:
-        plan = planner(content, style, fonts, attempt)
-        return plan.fixed_ok and run_plan(plan, content, style, dry=True)[1] <= EXPECTED_PAGES
-
-    tries = attempts(style, len(content.slogans))
-    if fits(tries[-1]):  # when the sparsest setting overflows, no richer one fits: fail at once
-        attempt = next(a for a in tries if fits(a))
-        data, pages = run_plan(planner(content, style, fonts, attempt), content, style, dry=False)
-        assert pages == EXPECTED_PAGES, pages
-        return data, attempt
-    smallest = min(style.body_sizes + style.fit_extra_sizes)
-    fewest = min(style.fit_activity_sentences) or "全部"
-    raise LayoutError(
-        f"通知 {content.source} 的内容太多，{LAYOUT_NAMES_ZH[style.layout]}排不下：正文已缩到 {smallest:g} pt、"
-        f"口号减到 {min(style.fit_slogans)} 条、每项活动只留 {fewest} 句，仍然超出两页。",
-        hint=f"换用另一种版式（--layout），或在 {style.path} 中放宽 [text] body_sizes 与 [fit]，"
-        "或在口号库中精简活动说明。",
-    )
-
-
-def attempts(style: LeafletStyle, available_slogans: int) -> list[Attempt]:
-    """Settings from richest to sparest (see [fit] in the style file and docs/leaflet.md):
-    whole texts before shortened ones, then larger type, then more slogans; the
-    extra (smallest) sizes only after every text length failed at the normal sizes."""
-    out: list[Attempt] = []
-    for sizes in (style.body_sizes, style.fit_extra_sizes):
-        for sentences in style.fit_activity_sentences:
-            for size in sizes:
-                for count in style.fit_slogans:
-                    for inside in (True, False) if style.layout == "trifold" else (False,):
-                        attempt = Attempt(size, min(count, available_slogans), sentences, inside)
-                        if attempt not in out:
-                            out.append(attempt)
-    return out
+    sheet = sheet_for(style)
+    layout = PLANNERS[style.layout](content, style, fonts, sheet)
+    buffer = io.BytesIO()
+    canv = new_canvas(buffer, sheet, content, style, fonts.names["body"])
+    for draw, folds in zip(layout.pages, layout.folds, strict=True):
+        draw(canv)
+        end_page(canv, style, sheet, folds)
+    canv.save()
+    return buffer.getvalue(), layout.attempt
 
 
 def check_glyphs(content: LeafletContent, style: LeafletStyle, fonts: Fonts) -> None:
     """Every printed character must be in the font that draws it (no tofu boxes):
     MissingGlyphsError names the characters, the font and the notice."""
-    activities = [a for g in content.groups for a in g.activities]
-    bodies = [a.text for a in activities]
-    titles = "".join(f"{a.number}{a.title}。" for a in activities)
-    groups = [g.heading or "" for g in content.groups]
+    words = content.words
+    bodies = [a.text for a in content.activities]
+    titles = "".join(f"{a.number}{a.title}。" for a in content.activities)
     texts = {
-        "headline": [content.theme, str(content.year or ""), content.hotline],
-        "heading": [content.kicker, "指导思想活动内容宣传口号质量投诉举报电话", *groups],
-        "body": [content.qr_caption, *content.issuers, content.date or "", ABRIDGED_NOTE, *bodies],
+        "headline": [content.theme, str(content.year), content.hotline],
+        "heading": [content.kicker, "指导思想活动内容宣传口号：", words.about_heading, words.tips_heading,
+                    words.complaint_heading, *[t.title for t in words.tips],
+                    *[g.heading or "" for g in content.groups]],
+        "body": [content.qr_caption, *content.issuers, content.date or "", content.credit or "", words.about,
+                 words.complaint, *[t.text for t in words.tips], *bodies, content.issuer_short],
         "quote": [content.guiding_idea or "", *content.slogans],
-    }
+        "mark": ["质量月"],
+    }  # fmt: skip
     texts["heading" if bold_titles(content, style) else "body"].append(titles)
     for key, parts in texts.items():
-        fonts.faces[key].require("".join(parts), label=f"传单，通知 {content.source}")
+        fonts.faces[key].require("".join(parts), label=f"传单，通知 {content.source or '（无）'}")
+
+
+def fit_plan(
+    content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float
+) -> tuple[float, int, list[list[Flowable]]]:
+    """The richest plan detail and largest body size whose campaign block fits two balanced
+    columns of `height`: (size, detail, columns)."""
+    details = [d for d in style.fit_activity_sentences if plan_chars(content, d) <= style.plan_max_chars]
+    for detail in details or [min(style.fit_activity_sentences)]:
+        for size in sizes_for(style, detail):
+            columns = balance_columns(campaign_block(Kit(style, fonts, size), content, detail), width, height, 2)
+            if columns is not None:
+                return size, detail, columns
+    raise too_much(content, style)
+
+
+def sizes_for(style: LeafletStyle, detail: int) -> list[float]:
+    """Body sizes to try, largest first; a titles-only plan stops at text.titles_max_size."""
+    sizes = [s for s in style.body_sizes if detail >= 0 or s <= style.titles_max_size]
+    return sizes or [min(style.body_sizes)]
+
+
+def too_much(content: LeafletContent, style: LeafletStyle) -> LayoutError:
+    return LayoutError(
+        f"{LAYOUT_NAMES_ZH[style.layout]}排不下通知 {content.source or ''} 的内容："
+        f"正文已缩到 {min(style.body_sizes):g} pt、"
+        f"活动内容只列标题、口号减到 {min(style.fit_slogans)} 条，仍然超出版面。",
+        hint=f"换用另一种版式（--layout），或在 {style.path} 中放宽 [text] body_sizes，"
+        "或在活动文件的 [leaflet] 中给出精简的 activities。",
+    )
+
+
+def fill_column(items: list[Flowable], width: float, height: float) -> list[Flowable]:
+    """A column left top-aligned when nearly full, else with its gaps widened to fill the panel."""
+    if stack_height(items, width) >= FULL_ENOUGH * height:
+        return items
+    return spread(items, width, height)
 
 
 # -- A4 two pages ----------------------------------------------------------------------------
 
 
-def a4_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, attempt: Attempt) -> Plan:
-    kit = Kit(style, fonts, attempt.size)
-    head = Kit(style, fonts, style.base_size)  # the band and footer keep their size
-    sheet = sheet_for(style)
+def a4_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, sheet: Sheet) -> Layout:
+    head = Kit(style, fonts, style.base_size)
     margin, gap = style.margin_mm * MM, style.column_gap_mm * MM
     width = sheet.width - 2 * margin
     column = (width - gap) / 2
 
-    band = [
-        head.para(content.kicker, font="heading", size=head.base * style.kicker_scale, color="on_primary",
-                  align="left", leading=1.3),
-        Rule(16 * MM, 1.5, kit.color("accent"), before=3.5 * MM, after=4.5 * MM),
-        fit_headline(head, content.theme, width, color="on_primary", max_lines=2),
-    ]  # fmt: skip
-    band_pad_top, band_pad_bottom = 13 * MM, 11 * MM
-    band_h = band_pad_top + stack_height(band, width) + band_pad_bottom
-
-    label_w = 30 * MM
-    guiding_label = [kit.heading("指导思想", after=0.0)] if content.guiding_idea else []
-    guiding = [guiding_text(kit, content)] if content.guiding_idea else []
-    guiding_top = band_h + 8 * MM
-    guiding_h = max(stack_height(guiding_label, label_w), stack_height(guiding, width - label_w)) if guiding else 0.0
-    guiding_h += 8 * MM if guiding else 0.0
-    year = [year_para(head, content, 3.6, "right")] if content.year else []
-
-    story, shortened = activity_story(kit, content, attempt.sentences)
-    acts_heading = section_heading(kit, "活动内容", shortened)
-    acts_top = guiding_top + guiding_h
-    acts_h = stack_height(acts_heading, width)
-    flow_top = acts_top + acts_h + 4.5 * MM
+    band_h, draw_band = a4_band(head, content, width, margin, sheet)
+    front_top = band_h + 9 * MM
+    front_h = sheet.height - margin - front_top
+    front = a4_public(content, style, fonts, width, front_h, gap)
 
     footer_h, draw_footer = a4_footer(head, content, width, margin, sheet)
-    footer_top = sheet.height - margin - footer_h
-    slogans = content.slogans[: attempt.slogans]
-    panel_h, draw_panel = slogan_panel(kit, slogans, width, gap)
-    panel_top = footer_top - 6 * MM - panel_h if slogans else footer_top
-    back_flow_bottom = panel_top - 7 * MM
+    back_h = sheet.height - 2 * margin - footer_h - 7 * MM
+    min_slogans = slogans_min_height(content, style, fonts, width - 12 * MM)
+    size, detail, columns = fit_plan(content, style, fonts, column, back_h - min_slogans - 8 * MM)
+    kit = Kit(style, fonts, size)
+    plan_h = max(stack_height(c, column) for c in columns)
+    panel_top = plan_h + 8 * MM
+    chosen = choose_slogans(kit, content.slogans, width - 12 * MM, back_h - panel_top - 10 * MM, columns=2)
+    if chosen is None:
+        raise too_much(content, style)
+    count, slogan_size = chosen
+    panel_h = back_h - panel_top
+    if plan_h < FULL_ENOUGH * (back_h - panel_h):
+        columns = [spread(c, column, plan_h) for c in columns]
 
-    def front(canv: Canvas) -> None:
-        fill_rect(canv, kit.color("primary"), sheet.x(-sheet.bleed), sheet.y(band_h), sheet.width + 2 * sheet.bleed,
-                  band_h + sheet.bleed)  # fmt: skip
-        draw_stack(canv, band, sheet.x(margin), sheet.y(band_pad_top), width)
-        if year:
-            draw_stack(canv, year, sheet.x(margin), sheet.y(band_pad_top - 2 * MM), width)
-        if guiding:
-            draw_stack(canv, guiding_label, sheet.x(margin), sheet.y(guiding_top), label_w)
-            draw_stack(canv, guiding, sheet.x(margin + label_w), sheet.y(guiding_top), width - label_w)
-        draw_stack(canv, acts_heading, sheet.x(margin), sheet.y(acts_top), width)
-        draw_rule(canv, kit, sheet.x(margin), sheet.y(acts_top + acts_h + 1.5 * MM), width)
+    def front_page(canv: Canvas) -> None:
+        draw_band(canv)
+        draw_stack(canv, front, sheet.x(margin), sheet.y(front_top), width)
 
-    def back(canv: Canvas) -> None:
-        if slogans:
-            draw_panel(canv, sheet.x(margin), sheet.y(panel_top))
-        draw_footer(canv, footer_top)
+    def back_page(canv: Canvas) -> None:
+        for index, col in enumerate(columns):
+            draw_stack(canv, col, sheet.x(margin + index * (column + gap)), sheet.y(margin), column)
+        a4_slogans(canv, kit, content.slogans[:count], slogan_size, sheet.x(margin), sheet.y(margin + panel_top),
+                   width, panel_h)  # fmt: skip
+        draw_footer(canv, sheet.height - margin - footer_h)
 
-    front_h = sheet.height - margin - flow_top
-    back_h = back_flow_bottom - margin
-    columns = [(margin, column), (margin + column + gap, column)]
-    front_frames = [frame(sheet.x(x), sheet.y(sheet.height - margin), w, front_h, f"front{i}")
-                    for i, (x, w) in enumerate(columns)]  # fmt: skip
-    back_frames = [frame(sheet.x(x), sheet.y(back_flow_bottom), w, back_h, f"back{i}")
-                   for i, (x, w) in enumerate(columns)]  # fmt: skip
-    overflow = [frame(sheet.x(margin), sheet.y(sheet.height - margin), width, sheet.height - 2 * margin, "overflow")]
-    templates = [
-        page_template("first", front_frames, front, style, sheet, next_id="second"),
-        page_template("second", back_frames, back, style, sheet, next_id="overflow"),
-        page_template("overflow", overflow, nothing, style, sheet),
-    ]
-    ok = min(front_h, back_h) >= MIN_FLOW_HEIGHT_MM * MM
-    return Plan(sheet, templates, story, fonts.names["body"], fixed_ok=ok)
+    return Layout(Attempt(size, detail, count), [front_page, back_page], [(), ()])
 
 
-def year_para(kit: Kit, content: LeafletContent, scale: float, align: str):
-    """The year in large accent numerals (a design element; the kicker names the year in words)."""
-    size = kit.base * scale
-    return kit.para(str(content.year), font="headline", size=size, color="accent", align=align, leading=1.05)
+def a4_public(content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float, gap: float):
+    """The front below the band: about, tips in two columns, the complaint box; largest size that fits."""
+    for size in style.public_sizes:
+        kit = Kit(style, fonts, size)
+        items = [*about_block(kit, content), Gap(size * 1.6), *tips_block(kit, content, 2, gap), Gap(size * 1.6),
+                 HotlineBox(kit, content)]  # fmt: skip
+        if stack_height(items, width) <= height:
+            return spread(items, width, height, max_factor=3.0)
+    raise too_much(content, style)
 
 
-def guiding_text(kit: Kit, content: LeafletContent, scale: float = 1.1):
-    return kit.para(content.guiding_idea or "", font="quote", size=kit.size * scale, leading=1.6, label="指导思想")
+def slogans_min_height(content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float) -> float:
+    """The slogan panel at its fewest slogans and smallest size, measured as `choose_slogans` will
+    (with the largest body size's label, so whatever size the plan takes, the panel fits)."""
+    count = min(min(style.fit_slogans), len(content.slogans))
+    if not count:
+        return 0.0
+    kit = Kit(style, fonts, max(style.body_sizes))
+    columns = 2 if count > 4 else 1
+    return slogan_height(kit, content.slogans[:count], min(style.slogan_sizes), width, columns) + 11 * MM
 
 
-def section_heading(kit: Kit, text: str, shortened: bool) -> list:
-    items = [kit.heading(text, after=0.0)]
-    if shortened:
-        items.append(kit.para(ABRIDGED_NOTE, size=kit.size * 0.85, color="muted", align="left", before=1 * MM))
-    return items
-
-
-def draw_rule(canv: Canvas, kit: Kit, x: float, y: float, width: float) -> None:
-    canv.saveState()
-    canv.setStrokeColor(kit.color("primary"))
-    canv.setLineWidth(0.8)
-    canv.line(x, y, x + width, y)
-    canv.restoreState()
-
-
-def slogan_panel(kit: Kit, slogans: Sequence[str], width: float, gap: float):
-    """A tinted full-width panel: heading and the slogans in two columns (down, then across)."""
-    pad = 5 * MM
-    heading = [kit.heading("宣传口号")]
-    half = math.ceil(len(slogans) / 2)
+def a4_slogans(canv: Canvas, kit: Kit, slogans: Sequence[str], size: float, x: float, top: float, width: float,
+               height: float) -> None:  # fmt: skip
+    """The tinted slogan panel filling the space between the plan and the footer."""
+    if not slogans:
+        return
+    pad = 6 * MM
+    fill_rect(canv, kit.color("tint"), x, top - height, width, height)
     inner = width - 2 * pad
-    column = (inner - gap) / 2
-    left, right = slogan_items(kit, slogans[:half]), slogan_items(kit, slogans[half:])
-    heading_h = stack_height(heading, inner) + heading[0].getSpaceAfter()
-    body_h = max(stack_height(left, column), stack_height(right, column) if right else 0.0)
-    height = pad + heading_h + body_h + pad
+    columns = 2 if len(slogans) > 4 else 1
+    heading = slogan_stack(kit, slogans, size)[:1]
+    body = Columns(slogan_items(kit, slogans, size), columns, 6 * MM, after=size * 0.5)
+    head_h = stack_height(heading, inner) + kit.size * 0.7
+    _w, body_h = body.wrap(inner, 1e9)
+    draw_stack(canv, heading, x + pad, top - pad, inner)
+    free = height - 2 * pad - head_h - body_h
+    shift = (inner - list_width(body.items, inner)) / 2 if columns == 1 else 0.0  # a short list sits centred
+    draw_stack(canv, [body], x + pad + shift, top - pad - head_h - max(0.0, free) / 2, inner)
 
-    def draw(canv: Canvas, x: float, top: float) -> None:
-        fill_rect(canv, kit.color("tint"), x, top - height, width, height)
-        draw_stack(canv, heading, x + pad, top - pad, inner)
-        draw_stack(canv, left, x + pad, top - pad - heading_h, column)
-        if right:
-            draw_stack(canv, right, x + pad + column + gap, top - pad - heading_h, column)
+
+def list_width(items: Sequence[Flowable], width: float) -> float:
+    """Width of the widest line of a bulleted list set `width` wide (to centre the list as a block)."""
+    widest = 0.0
+    for item in items:
+        item.wrap(width, 1e9)
+        lines = item.para.lines_for(width - item.indent)
+        widest = max(widest, item.indent + max(line.width + line.indent for line in lines))
+    return widest
+
+
+def a4_band(kit: Kit, content: LeafletContent, width: float, margin: float, sheet: Sheet):
+    """The red headline band across the top of the front, over a soft sunburst: name, theme and
+    落款 at the left; the year over the 质量月 mark at the right, set off by a gold rule."""
+    style = kit.style
+    mark_w = 52 * MM
+    text_w = width - mark_w - 6 * MM
+    left: list[Flowable] = [
+        kit.para(content.kicker, font="heading", size=kit.base * style.kicker_scale, color="on_primary",
+                 align="left", leading=1.2),
+        Gap(4 * MM),
+        fit_headline(kit, content.theme, text_w, color="on_primary", max_lines=2),
+    ]  # fmt: skip
+    if content.issuers:
+        left += [Gap(3 * MM), kit.para(content.issuer_short, size=kit.base, color="accent", align="left", leading=1.3)]
+    right = [
+        kit.para(str(content.year), font="headline", size=kit.base * 2.6, color="accent", align="center", leading=1.0),
+        Gap(1.5 * MM),
+        kit.para("质量月", font="mark", size=kit.base * 4.2, color="on_primary", align="center", leading=1.05),
+    ]
+    pad_top, pad_bottom = 16 * MM, 14 * MM
+    left_h, right_h = stack_height(left, text_w), stack_height(right, mark_w)
+    height = pad_top + max(left_h, right_h) + pad_bottom
+
+    def draw(canv: Canvas) -> None:
+        bx, by = sheet.x(-sheet.bleed), sheet.y(height)
+        bw, bh = sheet.width + 2 * sheet.bleed, height + sheet.bleed
+        fill_rect(canv, kit.color("primary"), bx, by, bw, bh)
+        strip = 1.2 * MM  # the gold strip closing the band; the rays stop above it
+        sunburst(canv, kit.color("ray"), sheet.x(margin + width - mark_w / 2), sheet.y(pad_top + right_h / 2),
+                 sheet.width, (bx, by + strip, bw, bh - strip))  # fmt: skip
+        fill_rect(canv, kit.color("accent"), bx, by, bw, strip)
+        body_top = pad_top + (max(left_h, right_h) - left_h) / 2
+        draw_stack(canv, left, sheet.x(margin), sheet.y(body_top), text_w)
+        mark_top = pad_top + (max(left_h, right_h) - right_h) / 2
+        draw_stack(canv, right, sheet.x(margin + width - mark_w), sheet.y(mark_top), mark_w)
+        canv.saveState()
+        canv.setStrokeColor(kit.color("accent"))
+        canv.setLineWidth(0.8)
+        rule_x = sheet.x(margin + width - mark_w - 3 * MM)
+        canv.line(rule_x, sheet.y(mark_top), rule_x, sheet.y(mark_top + right_h))
+        canv.restoreState()
 
     return height, draw
 
 
-def a4_footer(kit: Kit, content: LeafletContent, width: float, margin: float, sheet):
-    """QR code and caption (left), hotline (middle), issuers and date (right)."""
+def a4_footer(kit: Kit, content: LeafletContent, width: float, margin: float, sheet: Sheet):
+    """QR code and caption (left), hotline (middle), 落款 and date (right)."""
     qr_size = 24 * MM if content.qr_url else 0.0
-    small = kit.base * 0.82
+    small = kit.base * 0.85
     caption = [kit.para(content.qr_caption, size=small, color="muted", align="left", leading=1.3)] if qr_size else []
     quiet = qr_quiet_zone(content.qr_url, qr_size) if qr_size else 0.0  # hangs into the margin: modules align
     hotline = [
-        kit.para("质量投诉举报电话", font="heading", size=kit.base, color="muted", align="left", leading=1.3),
+        kit.para(content.words.complaint_heading, font="heading", size=kit.base, color="muted", align="left",
+                 leading=1.3),
         kit.para(content.hotline, font="headline", size=kit.base * kit.style.hotline_scale, color="primary",
                  align="left", leading=1.15),
     ]  # fmt: skip
@@ -259,7 +322,11 @@ def a4_footer(kit: Kit, content: LeafletContent, width: float, margin: float, sh
 
     def draw(canv: Canvas, top: float) -> None:
         x0 = sheet.x(margin)
-        draw_rule(canv, kit, x0, sheet.y(top), width)
+        canv.saveState()
+        canv.setStrokeColor(kit.color("primary"))
+        canv.setLineWidth(0.8)
+        canv.line(x0, sheet.y(top), x0 + width, sheet.y(top))
+        canv.restoreState()
         y = sheet.y(top + top_pad)
         hot_x = x0
         if qr_size:
@@ -276,106 +343,155 @@ def a4_footer(kit: Kit, content: LeafletContent, width: float, margin: float, sh
 # -- tri-fold ----------------------------------------------------------------------------------
 
 
-def trifold_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, attempt: Attempt) -> Plan:
-    kit = Kit(style, fonts, attempt.size)
+def trifold_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, sheet: Sheet) -> Layout:
     head = Kit(style, fonts, style.base_size)
-    sheet = sheet_for(style)
     margin = style.margin_mm * MM
     outside = [w * MM for w in style.panel_widths_mm]
     inside = list(reversed(outside))
     out_x = [sum(outside[:i]) for i in range(3)]
     in_x = [sum(inside[:i]) for i in range(3)]
     text_h = sheet.height - 2 * margin
+    flap_w, back_w, _cover_w = (w - 2 * margin for w in outside)
+    plan_w = inside[0] - 2 * margin
+    slogan_w = inside[2] - 2 * margin
 
-    flap_w, back_w, cover_w = (w - 2 * margin for w in outside)
-    flap = flap_items(head, content, content.slogans[: attempt.slogans], flap_w, text_h, attempt.guiding_inside)
-    flap_ok = flap is not None
-    flap = flap or []
-
-    cover_top = [
-        head.para(content.kicker, font="heading", size=head.base * style.kicker_scale, color="on_primary",
-                  align="left", leading=1.35),
-        Rule(14 * MM, 1.5, kit.color("accent"), before=4 * MM, after=6 * MM),
-        fit_headline(head, content.theme, cover_w, color="on_primary", max_lines=4),
-    ]  # fmt: skip
-    year = [year_para(head, content, 4.2, "left")] if content.year else []
-    back_top, back_bottom, back_ok = trifold_back(head, content, back_w, text_h)
+    flap = trifold_flap(content, style, fonts, flap_w, text_h)
+    size, detail, columns = trifold_inside(content, style, fonts, plan_w, text_h)
+    kit = Kit(style, fonts, size)
+    chosen = choose_slogans(kit, content.slogans, slogan_w, text_h) if content.slogans else (0, 0.0)
+    if chosen is None:
+        raise too_much(content, style)
+    count, slogan_size = chosen
+    slogans = spread(slogan_stack(kit, content.slogans[:count], slogan_size), slogan_w, text_h) if count else []
+    back_top, back_middle, back_bottom = trifold_back(head, content, back_w)
 
     def outside_page(canv: Canvas) -> None:
-        x_cover = out_x[2]
-        fill_rect(canv, kit.color("primary"), sheet.x(x_cover), sheet.y(sheet.height + sheet.bleed),
-                  outside[2] + sheet.bleed, sheet.height + 2 * sheet.bleed)  # fmt: skip
-        draw_stack(canv, cover_top, sheet.x(x_cover + margin), sheet.y(sheet.height * 0.24), cover_w)
-        if year:
-            y_h = stack_height(year, cover_w)
-            draw_stack(canv, year, sheet.x(x_cover + margin), sheet.y(sheet.height - margin - 4 * MM - y_h), cover_w)
-        if flap:
-            draw_stack(canv, flap, sheet.x(out_x[0] + margin), sheet.y(margin), flap_w)
+        draw_stack(canv, flap, sheet.x(out_x[0] + margin), sheet.y(margin), flap_w)
         x_back = sheet.x(out_x[1] + margin)
+        top_h = stack_height(back_top, back_w - 8 * MM)
+        fill_rect(canv, head.color("tint"), x_back, sheet.y(margin + top_h + 16 * MM), back_w, top_h + 16 * MM)
+        fill_rect(canv, head.color("primary"), x_back, sheet.y(margin + 1.2 * MM), back_w, 1.2 * MM)
+        draw_stack(canv, back_top, x_back + 4 * MM, sheet.y(margin + 8 * MM), back_w - 8 * MM)
         bottom_h = stack_height(back_bottom, back_w)
-        top_h = stack_height(back_top, back_w)
-        free = text_h - bottom_h - (8 * MM if back_bottom else 0.0)
-        draw_stack(canv, back_top, x_back, sheet.y(margin + max(0.0, (free - top_h) * 0.45)), back_w)
-        draw_stack(canv, back_bottom, x_back, sheet.y(sheet.height - margin - bottom_h), back_w)
+        middle_h = stack_height(back_middle, back_w)
+        free_top = margin + top_h + 16 * MM
+        free_bottom = sheet.height - margin - bottom_h
+        draw_stack(canv, back_middle, x_back, sheet.y(free_top + (free_bottom - free_top - middle_h) / 2), back_w)
+        draw_stack(canv, back_bottom, x_back, sheet.y(free_bottom), back_w)
+        trifold_cover(canv, head, content, sheet, out_x[2], outside[2], margin)
 
-    story, shortened = activity_story(kit, content, attempt.sentences)
-    heading = section_heading(kit, "活动内容", shortened)
-    heading[0].spaceAfter = kit.size * 0.6
-    if attempt.guiding_inside and content.guiding_idea:
-        guiding = [kit.heading("指导思想"), guiding_text(kit, content, 1.05)]
-        guiding[-1].spaceAfter = kit.size * 2
-        heading = guiding + heading
-    story = heading + story
-    frames = [frame(sheet.x(in_x[i] + margin), sheet.y(sheet.height - margin), inside[i] - 2 * margin, text_h, f"in{i}")
-              for i in range(3)]  # fmt: skip
-    overflow = [frame(sheet.x(margin), sheet.y(sheet.height - margin), sheet.width - 2 * margin, text_h, "overflow")]
-    first_frame = [frame(sheet.x(out_x[0] + margin), sheet.y(sheet.height - margin), flap_w, text_h, "outside")]
-    templates = [
-        page_template("first", first_frame, outside_page, style, sheet, folds=out_x[1:], next_id="second"),
-        page_template("second", frames, nothing, style, sheet, folds=in_x[1:], next_id="overflow"),
-        page_template("overflow", overflow, nothing, style, sheet),
-    ]
-    return Plan(sheet, templates, start_on_first_page(story), fonts.names["body"], fixed_ok=flap_ok and back_ok)
-
-
-FLAP_SCALES = (1.4, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85)
-
-
-def flap_items(
-    kit: Kit, content: LeafletContent, slogans: Sequence[str], width: float, height: float, slogans_only: bool
-) -> list | None:
-    """The inner flap: guiding idea (unless it moved inside) and slogans, at the largest
-    scale of the base size that fits; None when even the smallest does not."""
-    for scale in FLAP_SCALES:
-        sized = Kit(kit.style, kit.fonts, kit.base * scale)
-        items: list = []
-        if content.guiding_idea and not slogans_only:
-            items += [sized.heading("指导思想"), guiding_text(sized, content, 1.0)]
+    def inside_page(canv: Canvas) -> None:
+        for index, col in enumerate(columns):
+            draw_stack(canv, col, sheet.x(in_x[index] + margin), sheet.y(margin), plan_w)
         if slogans:
-            items += [sized.heading("宣传口号", before=7 * MM if items else 0.0), *slogan_items(sized, slogans)]
+            fill_rect(canv, kit.color("tint"), sheet.x(in_x[2]), sheet.y(sheet.height + sheet.bleed),
+                      inside[2] + sheet.bleed, sheet.height + 2 * sheet.bleed)  # fmt: skip
+            draw_stack(canv, slogans, sheet.x(in_x[2] + margin), sheet.y(margin), slogan_w)
+
+    return Layout(Attempt(size, detail, count), [outside_page, inside_page], [out_x[1:], in_x[1:]])
+
+
+def trifold_inside(
+    content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float
+) -> tuple[float, int, list[list[Flowable]]]:
+    """The two inside panels before the slogans: 活动主题 and 指导思想 in the first, set as large as
+    fits, 活动内容 in the second; a plan too long for one panel (or no guiding idea) flows
+    through both panels in balanced columns instead."""
+    details = [d for d in style.fit_activity_sentences if plan_chars(content, d) <= style.plan_max_chars]
+    if content.guiding_idea:
+        for detail in details:
+            for size in sizes_for(style, detail):
+                plan = plan_block(Kit(style, fonts, size), content, detail)
+                if stack_height(plan, width) <= height:
+                    return size, detail, [guiding_panel(content, style, fonts, size, width, height),
+                                          fill_column(plan, width, height)]  # fmt: skip
+    size, detail, columns = fit_plan(content, style, fonts, width, height)
+    return size, detail, [fill_column(c, width, height) for c in columns]
+
+
+def guiding_panel(content: LeafletContent, style: LeafletStyle, fonts: Fonts, size: float, width: float,
+                  height: float) -> list[Flowable]:  # fmt: skip
+    """活动主题 and 指导思想 filling a panel: the guiding idea at the largest scale (up to 1.5× the body) that fits."""
+    for scale in (1.5, 1.4, 1.3, 1.2, 1.1, 1.0):
+        kit = Kit(style, fonts, size)
+        items = [*theme_block(kit, content, size * 1.7), Gap(size * 2), *guiding_block(kit, content, scale)]
         if stack_height(items, width) <= height:
-            return items
-    return None
+            return fill_column(items, width, height)
+    return guiding_block(Kit(style, fonts, size), content)
 
 
-def trifold_back(kit: Kit, content: LeafletContent, width: float, height: float):
-    """The back panel: QR code with caption and hotline at the top, issuers and date at the bottom."""
-    small = kit.base * 0.85
-    top: list = []
-    if content.qr_url:
-        top += [QRBlock(kit, content.qr_url, 30 * MM),
-                kit.para(content.qr_caption, size=small, color="muted", align="center", leading=1.3, before=2 * MM)]
-    top += [
-        kit.para("质量投诉举报电话", font="heading", size=kit.base, color="muted", align="center", leading=1.3,
-                 before=12 * MM if top else 0.0),
-        kit.para(content.hotline, font="headline", size=kit.base * kit.style.hotline_scale, color="primary",
-                 align="center", leading=1.2),
+def trifold_flap(content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float):
+    """The inner flap (seen first on opening the cover): what the month is and what you can do."""
+    for size in style.public_sizes:
+        kit = Kit(style, fonts, size * 0.86)
+        items = [*about_block(kit, content), Gap(kit.size * 1.8), *tips_block(kit, content)]
+        if stack_height(items, width) <= height:
+            return fill_column(items, width, height)
+    raise too_much(content, style)
+
+
+def trifold_back(kit: Kit, content: LeafletContent, width: float):
+    """The back panel: the hotline (top), QR code and caption (middle), 落款 and date (bottom)."""
+    words = content.words
+    top = [
+        kit.para(words.complaint_heading, font="heading", size=kit.base * 1.25, color="primary", align="center",
+                 leading=1.4),
+        kit.para(content.hotline, font="headline", size=kit.base * kit.style.hotline_scale * 1.3, color="primary",
+                 align="center", leading=1.15, before=1 * MM),
+        kit.para(words.complaint + content.hotline + "。", size=kit.base * 0.95, align="center", leading=1.5,
+                 before=2 * MM),
     ]  # fmt: skip
-    bottom = [kit.para(name, size=small, align="center", leading=1.45) for name in content.issuers]
+    middle: list[Flowable] = []
+    if content.qr_url:
+        middle = [QRBlock(kit, content.qr_url, 38 * MM),
+                  kit.para(content.qr_caption, size=kit.base * 0.9, color="muted", align="center", leading=1.3,
+                           before=2 * MM)]  # fmt: skip
+    small = kit.base * 0.92
+    bottom = [kit.para(name, size=small, align="center", leading=1.5) for name in content.issuers]
+    if bottom:
+        heading = kit.para("主办单位", font="heading", size=kit.base, color="primary", align="center", leading=1.6)
+        bottom.insert(0, heading)
     if content.date:
-        bottom.append(kit.para(content.date, size=small, align="center", leading=1.45, before=1 * MM))
-    ok = stack_height(top, width) + 8 * MM + stack_height(bottom, width) <= height
-    return top, bottom, ok
+        bottom.append(kit.para(content.date, size=small, align="center", leading=1.5, before=1.5 * MM))
+    return top, middle, bottom
+
+
+def trifold_cover(canv: Canvas, kit: Kit, content: LeafletContent, sheet: Sheet, x: float, w: float,
+                  margin: float) -> None:  # fmt: skip
+    """The front cover: red field with a soft sunburst and 回纹 corners; name, year, the 质量月 mark,
+    the theme, and the 落款 (with date) at the foot."""
+    bx, by = sheet.x(x), sheet.y(sheet.height + sheet.bleed)
+    bw, bh = w + sheet.bleed, sheet.height + 2 * sheet.bleed
+    fill_rect(canv, kit.color("primary"), bx, by, bw, bh)
+    sunburst(canv, kit.color("ray"), sheet.x(x + w / 2), sheet.y(sheet.height * 0.44), sheet.height * 1.2,
+             (bx, by, bw, bh))  # fmt: skip
+    inset = 6 * MM
+    fret_frame(canv, kit.color("accent"), sheet.x(x + inset), sheet.y(sheet.height - inset), w - 2 * inset,
+               sheet.height - 2 * inset, 1.05 * MM)  # fmt: skip
+    inner = w - 2 * margin - 8 * MM
+    left = sheet.x(x + margin + 4 * MM)
+    kicker = kit.para(content.kicker, font="heading", size=kit.base * 1.25, color="on_primary", align="center",
+                      leading=1.3)  # fmt: skip
+    draw_stack(canv, [kicker], left, sheet.y(22 * MM), inner)
+    year = kit.para(str(content.year), font="headline", size=kit.base * 2.6, color="accent", align="center",
+                    leading=1.0)  # fmt: skip
+    mark = kit.para("质量月", font="mark", size=kit.base * 5.6, color="on_primary", align="center", leading=1.05)
+    theme = fit_headline(kit, content.theme, inner, color="accent", max_lines=3, align="center", largest=22)
+    stack = [year, Gap(2 * MM), mark, Gap(5 * MM), theme]
+    top = sheet.height * 0.47 - stack_height(stack[:3], inner)
+    draw_stack(canv, stack, left, sheet.y(top), inner)
+    rule_y = sheet.y(top + stack_height(stack[:3], inner) + 2.2 * MM)
+    canv.saveState()
+    canv.setStrokeColor(kit.color("accent"))
+    canv.setLineWidth(0.8)
+    canv.line(left + inner * 0.3, rule_y, left + inner * 0.7, rule_y)
+    canv.restoreState()
+    foot = [kit.para(content.issuer_short, font="heading", size=kit.base * 1.05, color="on_primary", align="center",
+                     leading=1.4)] if content.issuers else []  # fmt: skip
+    if content.date:
+        foot.append(kit.para(content.date, size=kit.base * 0.95, color="on_primary", align="center", leading=1.4))
+    if foot:
+        draw_stack(canv, foot, left, sheet.y(sheet.height - 17 * MM - stack_height(foot, inner)), inner)
 
 
 class QRBlock(Flowable):
@@ -390,8 +506,7 @@ class QRBlock(Flowable):
         return availWidth, self.size
 
     def draw(self) -> None:
-        if not is_dry(self.canv):
-            draw_qr(self.canv, self.kit, self.data, (self.avail - self.size) / 2, 0, self.size)
+        draw_qr(self.canv, self.kit, self.data, (self.avail - self.size) / 2, 0, self.size)
 
 
 PLANNERS = {"a4": a4_plan, "trifold": trifold_plan}

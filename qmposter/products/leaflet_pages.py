@@ -1,38 +1,33 @@
-"""Leaflet page layouts (A4 two-page and A4 tri-fold) drawn with reportlab platypus.
+"""Leaflet building blocks: fonts, paragraph kit, labels, lists, columns, QR code, page furniture.
 
-Fixed blocks (headline band, guiding idea, slogans, QR code, hotline, issuers) are
-stacks of flowables drawn by the page templates; the activities flow through frames
-(two columns per A4 page; the three inside panels of the tri-fold), with group
-headings kept with their first activity (keepWithNext) and paragraphs split with at
-least two lines on each side. A third page template catches overflow: a layout that
-needs it does not fit, and the fitting tries the next, shorter setting.
+Every block is a reportlab flowable measured before it is drawn: the layouts
+(`leaflet_layouts`) stack blocks into panels and columns, measure them (`stack_height`,
+`flow_columns`), choose sizes so every panel is filled and nothing overflows, and only
+then draw them on a canvas. No platypus document runs: the layouts place everything.
 
 Coordinates: reportlab's, in points, on a media box that is the trim box plus bleed
-plus a slug for the crop marks. `Sheet` converts from trim-relative, top-down
-millimetre-like positions.
+plus a slug for the crop marks. `Sheet` converts from trim-relative, top-down positions.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
-from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
+from reportlab.platypus import Flowable
 
 from qmposter import __version__
 from qmposter.errors import FontError, LayoutError
 from qmposter.fonts import FontFace, font_for_role, load_font
 from qmposter.layout.qr import qr_item
-from qmposter.products.leaflet import LAYOUT_NAMES_ZH, LeafletContent, first_sentences
+from qmposter.products.leaflet_content import LAYOUT_NAMES_ZH, LeafletContent, first_sentences
 from qmposter.products.leaflet_style import MM, FontRef, LeafletStyle
-from qmposter.products.leaflet_text import PHRASE, CJKParagraph, Span, break_opportunities, register_face
+from qmposter.products.leaflet_text import PHRASE, CJKParagraph, Span, break_opportunities, char_width, register_face
 
-EXPECTED_PAGES = 2
 QR_BORDER = 4  # quiet-zone modules, qr_item's default
 SLUG_MM = 10.0  # media margin outside the trim: bleed, then the crop marks
 MARK_LENGTH_MM = 5.0
@@ -77,21 +72,6 @@ def _face(ref: FontRef) -> FontFace:
 
 
 # -- building blocks -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One setting the fitting tries: body size, slogans kept, sentences per activity (0 = all).
-
-    `guiding_inside` (tri-fold only): the guiding idea opens the inside pages instead of
-    sharing the flap with the slogans — preferred when it fits, so a short notice fills
-    the inside and leaves the flap to the slogans.
-    """
-
-    size: float
-    slogans: int
-    sentences: int
-    guiding_inside: bool = False
 
 
 class Kit:
@@ -171,13 +151,12 @@ class Rule(Flowable):
         self.canv.rect(0, 0, self.length, self.thickness, stroke=0, fill=1)
 
 
-class Bulleted(Flowable):
-    """A paragraph with a small square bullet hanging to its left (slogan lists)."""
+class Hanging(Flowable):
+    """A paragraph indented by `indent`, with a mark (drawn by the subclass) hanging to its left."""
 
-    def __init__(self, para: CJKParagraph, color: CMYKColor, size: float, *, after: float = 0.0) -> None:
+    def __init__(self, para: CJKParagraph, indent: float, after: float) -> None:
         super().__init__()
-        self.para, self.color, self.size = para, color, size
-        self.indent = size * 1.1
+        self.para, self.indent = para, indent
         self.spaceAfter = after
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -185,9 +164,15 @@ class Bulleted(Flowable):
         self.width, self.height = availWidth, h
         return availWidth, h
 
+
+class Bulleted(Hanging):
+    """A paragraph with a small square bullet hanging to its left (slogan lists)."""
+
+    def __init__(self, para: CJKParagraph, color: CMYKColor, size: float, *, after: float = 0.0) -> None:
+        super().__init__(para, size * 1.1, after)
+        self.color, self.size = color, size
+
     def draw(self) -> None:
-        if is_dry(self.canv):
-            return
         side = self.size * 0.32
         first_line_middle = self.height - self.para.leading / 2
         self.canv.setFillColor(self.color)
@@ -222,11 +207,14 @@ def draw_stack(canv: Canvas, items: Sequence[Flowable], x: float, top: float, wi
     return y
 
 
-def fit_headline(kit: Kit, text: str, width: float, *, color: str, max_lines: int, align: str = "left") -> CJKParagraph:
-    """The theme at the largest size (headline_max … headline_min, 1 pt steps) that fits in
-    `max_lines` lines, breaking only between phrases if any size allows it."""
+def fit_headline(
+    kit: Kit, text: str, width: float, *, color: str, max_lines: int, align: str = "left", largest: float | None = None
+) -> CJKParagraph:
+    """The theme at the largest size (headline_max or `largest` … headline_min, 1 pt steps) that
+    fits in `max_lines` lines, breaking only between phrases if any size allows it."""
     style = kit.style
-    sizes = [style.headline_max - step for step in range(int(style.headline_max - style.headline_min) + 1)]
+    top = min(largest or style.headline_max, style.headline_max)
+    sizes = [top - step for step in range(int(top - style.headline_min) + 1)]
     for phrase_only in (True, False):
         for size in sizes:
             para = kit.para(text, font="headline", size=size, color=color, align=align, leading=1.28, phrase=True,
@@ -245,35 +233,50 @@ def _phrase_breaks_only(para: CJKParagraph, lines: Sequence) -> bool:
     return all(breaks.get(line.start) == PHRASE for line in lines[1:])
 
 
-def activity_story(kit: Kit, content: LeafletContent, sentences: int) -> tuple[list[Flowable], bool]:
-    """Group headings and run-in activities (number, title, text); True if any text was shortened.
+def plan_story(kit: Kit, content: LeafletContent, detail: int) -> list[Flowable]:
+    """Group headings and run-in activities: number, title and `detail` sentences of text
+    (0 = the whole text, -1 = titles only: the plan condensed for the public).
 
     Titles are bold unless the notice's titles are whole sentences (mean length above
     text.bold_title_max_chars): a list of bold sentences is a bold page, not a hierarchy.
     """
     story: list[Flowable] = []
-    shortened = False
-    gap = kit.size * kit.style.leading * 0.35
+    gap = kit.size * kit.style.leading * (0.35 if detail >= 0 else 0.12)
     bold = bold_titles(content, kit.style)
+    numbers = [str(a.number) for a in content.activities] or ["0"]
+    widest = max(char_width_of(n, kit.fonts.names["heading"], kit.size) for n in numbers)
     for group in content.groups:
         if group.heading:
             story.append(
                 kit.para(group.heading, font="heading", size=kit.size * kit.style.group_scale, color="primary",
-                         align="left", leading=1.45, before=gap * 1.6, after=gap * 0.6, keep=True, label="活动分组")
+                         align="left", leading=1.45, before=gap * 2.2, after=gap * 0.8, keep=True, label="活动分组")
             )  # fmt: skip
         for item in group.activities:
             title, rest = split_title(item.title, item.text)
-            text, cut = first_sentences(rest, sentences)
-            shortened = shortened or cut
+            text = "" if detail < 0 else first_sentences(rest, detail)[0]
+            if not text:
+                title = title.rstrip("。")
             number = kit.span(str(item.number), "heading", color="primary")
+            pad = widest - char_width_of(number.text, number.font, number.size)  # titles align after 9 | 10
             spans = [
-                Span(number.text, number.font, number.size, number.color, kit.size * 0.45),
-                kit.span(title, "heading" if bold else "body"),
+                Span(number.text, number.font, number.size, number.color, kit.size * 0.45 + pad),
+                kit.span(title, "heading" if bold and text else "body"),
             ]
             if text:
                 spans.append(kit.span(text, "body"))
-            story.append(kit.para(spans, after=gap, label=f"活动 {item.number}"))
-    return story, shortened
+            story.append(kit.para(spans, after=gap, align="justify" if text else "left", label=f"活动 {item.number}"))
+    return story
+
+
+def plan_chars(content: LeafletContent, detail: int) -> int:
+    """Characters of activity text (titles excluded) printed at `detail`: the wall-of-text measure."""
+    if detail < 0:
+        return 0
+    return sum(len(first_sentences(split_title(a.title, a.text)[1], detail)[0]) for a in content.activities)
+
+
+def char_width_of(text: str, font: str, size: float) -> float:
+    return sum(char_width(ch, font, size) for ch in text)
 
 
 def bold_titles(content: LeafletContent, style: LeafletStyle) -> bool:
@@ -299,15 +302,6 @@ def split_title(title: str, text: str) -> tuple[str, str]:
 
 
 _TITLE_ENDS = "。！？：；，、"
-
-
-def slogan_items(kit: Kit, slogans: Sequence[str]) -> list[Flowable]:
-    size = kit.size * kit.style.slogan_scale
-    return [
-        Bulleted(kit.para(text, font="quote", size=size, align="left", leading=1.45, phrase=True, label="口号"),
-                 kit.color("primary"), size, after=size * 0.35)
-        for text in slogans
-    ]  # fmt: skip
 
 
 # -- geometry and page furniture ----------------------------------------------------------------
@@ -390,92 +384,184 @@ def fill_rect(canv: Canvas, color: CMYKColor, x: float, y: float, w: float, h: f
     canv.rect(x, y, w, h, stroke=0, fill=1)
 
 
-# -- running the document --------------------------------------------------------------------
 
 
-@dataclass
-class Plan:
-    """One layout attempt: page templates (first, second, overflow) and the flowing story."""
-
-    sheet: Sheet
-    templates: list[PageTemplate]
-    story: list[Flowable]
-    font: str  # reportlab name of the body font: the canvas's initial font (never unembedded Helvetica)
-    fixed_ok: bool = True
+# -- labels and lists --------------------------------------------------------------------------
 
 
-class _DryCanvas(Canvas):
-    """A canvas for fitting: flowables are placed but draw nothing and nothing is written."""
+class Label(Flowable):
+    """A section label: white heading on a red tab, a hairline running on to the column's edge."""
 
-    qm_dry = True
+    def __init__(self, kit: Kit, text: str, size: float, *, before: float = 0.0, after: float = 0.0) -> None:
+        super().__init__()
+        self.kit, self.text, self.size = kit, text, size
+        self.para = kit.para(text, font="heading", size=size, color="on_primary", align="left", leading=1.0)
+        self.pad = size * 0.55
+        self.spaceBefore, self.spaceAfter = before, after
+        self.keepWithNext = True
 
-    def save(self) -> None:
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, self.size * 1.75
+        return self.width, self.height
+
+    def draw(self) -> None:
+        text_w = sum(self.para._widths)
+        tab_w = min(text_w + 2 * self.pad, self.width)
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(self.kit.color("primary"))
+        canv.rect(0, 0, tab_w, self.height, stroke=0, fill=1)
+        canv.setStrokeColor(self.kit.color("primary"))
+        canv.setLineWidth(0.9)
+        canv.line(tab_w, 0.45, self.width, 0.45)
+        canv.restoreState()
+        self.para.wrap(text_w + 1, self.height)
+        self.para.drawOn(canv, self.pad, (self.height - self.para.height) / 2)
+
+
+class Numbered(Hanging):
+    """A paragraph hanging from a number in a red disc (the public tips)."""
+
+    def __init__(self, kit: Kit, number: int, para: CJKParagraph, *, after: float = 0.0) -> None:
+        super().__init__(para, para.leading * 1.4, after)
+        self.kit, self.number = kit, number
+        self.disc = para.leading * 0.95
+
+    def draw(self) -> None:
+        canv = self.canv
+        radius = self.disc / 2
+        cy = self.height - self.para.leading / 2
+        canv.saveState()
+        canv.setFillColor(self.kit.color("primary"))
+        canv.circle(radius, cy, radius, stroke=0, fill=1)
+        canv.setFillColor(self.kit.color("on_primary"))
+        size = self.disc * 0.62
+        canv.setFont(self.kit.fonts.names["heading"], size)
+        canv.drawCentredString(radius, cy - size * 0.36, str(self.number))
+        canv.restoreState()
+        self.para.drawOn(canv, self.indent, 0)
+
+
+class Gap(Flowable):
+    """Fixed vertical space that `spread` may widen (a stretchable gap between blocks)."""
+
+    def __init__(self, height: float, *, stretch: bool = True) -> None:
+        super().__init__()
+        self.gap, self.stretch = height, stretch
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, self.gap
+
+    def draw(self) -> None:
         pass
 
 
-def is_dry(canv: Canvas) -> bool:
-    return getattr(canv, "qm_dry", False)
+def spread(items: Sequence[Flowable], width: float, height: float, max_factor: float = 4.0) -> list[Flowable]:
+    """The items with their stretchable Gaps widened (up to `max_factor` times) to fill `height`:
+    a short panel is set with more air between its blocks, not left empty at the bottom."""
+    gaps = [i for i in items if isinstance(i, Gap) and i.stretch]
+    free = height - stack_height(items, width)
+    if not gaps or free <= 0:
+        return list(items)
+    total = sum(g.gap for g in gaps) or 1.0
+    grow = min(free / total, max_factor - 1)
+    return [Gap(i.gap * (1 + grow), stretch=False) if isinstance(i, Gap) and i.stretch else i for i in items]
 
 
-def run_plan(plan: Plan, content: LeafletContent, style: LeafletStyle, *, dry: bool) -> tuple[bytes, int]:
-    """Build the document; return the PDF bytes (empty when dry) and the page count."""
-    buffer = io.BytesIO()
-    sheet = plan.sheet
-    doc = BaseDocTemplate(
+# -- columns -------------------------------------------------------------------------------------
+
+
+def flow_columns(items: Sequence[Flowable], width: float, heights: Sequence[float]) -> list[list[Flowable]] | None:
+    """Pour `items` into columns of the given heights (top to bottom, left to right), splitting
+    paragraphs (two lines at least on each side) and keeping a heading (keepWithNext) with
+    what follows; None when they do not all fit. A Gap never opens a column."""
+    columns: list[list[Flowable]] = [[] for _ in heights]
+    queue = list(items)
+    col, used = 0, 0.0
+    while queue:
+        if col >= len(heights):
+            return None
+        item = queue[0]
+        if isinstance(item, Gap) and not columns[col]:
+            queue.pop(0)
+            continue
+        room = heights[col] - used - (item.getSpaceBefore() if columns[col] else 0.0)
+        need = _with_next(queue, width)
+        _w, h = item.wrap(width, room)
+        if h <= room + 1e-6 and need <= room + 1e-6:
+            columns[col].append(queue.pop(0))
+            used += h + (item.getSpaceBefore() if len(columns[col]) > 1 else 0.0) + item.getSpaceAfter()
+            continue
+        parts = item.split(width, room) if not getattr(item, "keepWithNext", False) and room > 0 else []
+        if len(parts) == 2:
+            columns[col].append(parts[0])
+            queue[0] = parts[1]
+        elif not columns[col]:
+            return None  # does not fit even in an empty column
+        col, used = col + 1, 0.0
+    return columns
+
+
+def _with_next(queue: Sequence[Flowable], width: float) -> float:
+    """Height a keepWithNext item needs: itself and the first two lines of what follows."""
+    item = queue[0]
+    _w, h = item.wrap(width, 1e9)
+    if not getattr(item, "keepWithNext", False) or len(queue) < 2:
+        return h
+    follower = queue[1]
+    _w, fh = follower.wrap(width, 1e9)
+    lead = getattr(follower, "leading", fh)
+    splittable = fh >= 4 * lead - 1e-6  # two lines on each side of a split
+    return h + item.getSpaceAfter() + (2 * lead if splittable else fh)
+
+
+def balance_columns(items: Sequence[Flowable], width: float, height: float, count: int) -> list[list[Flowable]] | None:
+    """`count` columns of at most `height`, as even as they can be: the shortest column height
+    that still holds everything (bisection to half a point); None when nothing fits."""
+    if flow_columns(items, width, [height] * count) is None:
+        return None
+    low, high = 0.0, height
+    while high - low > 0.5:
+        mid = (low + high) / 2
+        if flow_columns(items, width, [mid] * count) is None:
+            low = mid
+        else:
+            high = mid
+    return flow_columns(items, width, [high] * count)
+
+
+def column_height(column: Sequence[Flowable], width: float) -> float:
+    return stack_height(column, width)
+
+
+# -- the document ----------------------------------------------------------------------------------
+
+
+def new_canvas(
+    buffer: io.BytesIO, sheet: Sheet, content: LeafletContent, style: LeafletStyle, body_font: str
+) -> Canvas:
+    """A canvas with trim and bleed boxes, metadata, and the body font as its initial font
+    (never an unembedded Helvetica); invariant, so the same input gives the same bytes."""
+    canv = Canvas(
         buffer,
         pagesize=sheet.media,
-        pageTemplates=plan.templates,
         invariant=1,
-        initialFontName=plan.font,
-        title=content.title,
-        author="、".join(content.issuers) or "qmposter",
-        subject=f"{LAYOUT_NAMES_ZH[style.layout]}：{content.theme}",
-        creator=f"qmposter {__version__}",
-        producer=f"qmposter {__version__} (ReportLab)",
-        keywords=["质量月", str(content.year or ""), content.source],
-        lang="zh-CN",
+        initialFontName=body_font,
         trimBox=sheet.box(),
         bleedBox=sheet.box(sheet.bleed),
-        leftMargin=0, rightMargin=0, topMargin=0, bottomMargin=0,
-    )  # fmt: skip
-    try:
-        doc.build(plan.story, canvasmaker=_DryCanvas if dry else Canvas)
-    except RLLayoutError:
-        return b"", EXPECTED_PAGES + 1
-    return (b"" if dry else buffer.getvalue()), doc.page
+        lang="zh-CN",
+    )
+    canv.setTitle(content.title)
+    canv.setAuthor("、".join(content.issuers) or "qmposter")
+    canv.setSubject(f"{LAYOUT_NAMES_ZH[style.layout]}：{content.theme}")
+    canv.setCreator(f"qmposter {__version__}")
+    canv.setProducer(f"qmposter {__version__} (ReportLab)")
+    canv.setKeywords(["质量月", str(content.year), content.source or ""])
+    return canv
 
 
-def frame(x: float, y: float, w: float, h: float, ident: str) -> Frame:
-    return Frame(x, y, w, max(h, 1.0), leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=ident)
-
-
-def page_template(
-    ident: str,
-    frames: list[Frame],
-    on_page: Callable[[Canvas], None],
-    style: LeafletStyle,
-    sheet: Sheet,
-    *,
-    folds: Sequence[float] = (),
-    next_id: str | None = None,
-) -> PageTemplate:
-    """A page template whose fixed content is drawn by `on_page`, crop marks last (on top)."""
-
-    def begin(canv: Canvas, _doc: BaseDocTemplate) -> None:
-        if not is_dry(canv):
-            on_page(canv)
-
-    def end(canv: Canvas, _doc: BaseDocTemplate) -> None:
-        if style.crop_marks and not is_dry(canv):
-            draw_crop_marks(canv, sheet, folds)
-
-    return PageTemplate(id=ident, frames=frames, onPage=begin, onPageEnd=end, autoNextPageTemplate=next_id)
-
-
-def nothing(_canv: Canvas) -> None:
-    """The overflow page draws nothing: reaching it means the attempt failed."""
-
-
-def start_on_first_page(story: list[Flowable]) -> list[Flowable]:
-    """For layouts whose first page holds no flowing text: go straight to the second page."""
-    return [NextPageTemplate("second"), PageBreak(), *story]
+def end_page(canv: Canvas, style: LeafletStyle, sheet: Sheet, folds: Sequence[float] = ()) -> None:
+    """Crop and fold marks on top of everything, then the next page."""
+    if style.crop_marks:
+        draw_crop_marks(canv, sheet, folds)
+    canv.showPage()

@@ -24,11 +24,12 @@ MIN_SAFE_MARGIN_MM = 5.0
 
 _TOP_KEYS = {"kind", "name", "title", "description", "layout", "page", "colors", "fonts", "text", "fit"}
 _PAGE_KEYS = {"width_mm", "height_mm", "bleed_mm", "margin_mm", "column_gap_mm", "panel_widths_mm", "crop_marks"}
-_COLOR_KEYS = {"primary", "accent", "ink", "muted", "tint", "paper", "on_primary"}
-_FONT_KEYS = {"headline", "heading", "body", "quote"}
+_COLOR_KEYS = {"primary", "accent", "ink", "muted", "tint", "paper", "on_primary", "ray"}
+_FONT_KEYS = {"headline", "heading", "body", "quote", "mark"}
 _TEXT_KEYS = {
     "base_size", "body_sizes", "leading", "headline_max", "headline_min", "kicker_scale", "heading_scale",
-    "group_scale", "slogan_scale", "hotline_scale", "guiding_max_chars", "bold_title_max_chars",
+    "group_scale", "slogan_scale", "hotline_scale", "guiding_max_chars", "bold_title_max_chars", "plan_max_chars",
+    "public_sizes", "slogan_sizes", "titles_max_size",
 }  # fmt: skip
 _FIT_KEYS = {"slogans", "activity_sentences", "extra_sizes"}
 _CMYK_RE = re.compile(r"^\s*cmyk\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*\)\s*$", re.I)
@@ -71,6 +72,10 @@ class LeafletStyle:
     hotline_scale: float
     guiding_max_chars: int
     bold_title_max_chars: int
+    plan_max_chars: int
+    titles_max_size: float
+    public_sizes: tuple[float, ...]
+    slogan_sizes: tuple[float, ...]
     fit_slogans: tuple[int, ...]
     fit_activity_sentences: tuple[int, ...]
     fit_extra_sizes: tuple[float, ...] = ()
@@ -147,6 +152,8 @@ class _Reader:
         if panels and abs(sum(panels) - width) > 0.01:
             raise self.fail("page.panel_widths_mm", f"之和 {sum(panels)} mm 不等于页宽 {width} mm。")
         sizes = tuple(sorted(self.numbers(text, "text", "body_sizes", 6, 16), reverse=True))
+        if self.number(text, "text", "headline_min", 10, 120) > self.number(text, "text", "headline_max", 12, 120):
+            raise self.fail("text.headline_min", "大于 text.headline_max。")
         return LeafletStyle(
             name=str(raw.get("name") or self.path.stem),
             path=self.path,
@@ -172,8 +179,12 @@ class _Reader:
             hotline_scale=self.number(text, "text", "hotline_scale", 1, 5),
             guiding_max_chars=int(self.number(text, "text", "guiding_max_chars", 20, 1000)),
             bold_title_max_chars=int(self.number(text, "text", "bold_title_max_chars", 1, 1000)),
+            plan_max_chars=int(self.number(text, "text", "plan_max_chars", 0, 10000)),
+            titles_max_size=self.number(text, "text", "titles_max_size", 6, 16),
+            public_sizes=tuple(sorted(self.numbers(text, "text", "public_sizes", 6, 20), reverse=True)),
+            slogan_sizes=tuple(sorted(self.numbers(text, "text", "slogan_sizes", 6, 40), reverse=True)),
             fit_slogans=tuple(int(v) for v in self.numbers(fit, "fit", "slogans", 0, 30)),
-            fit_activity_sentences=tuple(int(v) for v in self.numbers(fit, "fit", "activity_sentences", 0, 20)),
+            fit_activity_sentences=tuple(int(v) for v in self.numbers(fit, "fit", "activity_sentences", -1, 20)),
             fit_extra_sizes=self.extra_sizes(fit),
         )
 

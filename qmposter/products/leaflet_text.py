@@ -24,7 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable
 
 from qmposter.fonts import FontFace
-from qmposter.layout.breaking import PHRASE, segment
+from qmposter.layout.breaking import PHRASE, char_class, segment
 
 # Where a CJK glyph's em box sits: its top is about 0.88 em above the baseline
 # (OS/2 typo ascender of the Noto CJK fonts); used to centre the em box in its line.
@@ -35,6 +35,8 @@ FULL_WIDTH_CLOSING = "”’"
 FULL_WIDTH_MIDDLE = "·"
 # Justification that would open gaps wider than this (in em) is not applied.
 MAX_STRETCH_EM = 0.5
+# A paragraph's last line holds at least this many Han characters ("全。" alone is a 孤字).
+MIN_LAST_LINE_HAN = 2
 _FUZZ = 1e-6
 
 
@@ -110,7 +112,8 @@ def set_lines(
     break. With `phrase_first`, a line that must break ends after the last phrase mark
     (，。；！？ or a run of spaces) it holds when there is one, so slogans break between phrases.
     Spaces at either end of a line are dropped. A run with no allowed break that is
-    wider than the line (a long URL) is broken where it overflows.
+    wider than the line (a long URL) is broken where it overflows. A last line with fewer
+    than MIN_LAST_LINE_HAN Han characters takes characters from the line above (`_no_lone_last`).
     """
     breaks = break_opportunities(text)
     n = len(text)
@@ -137,6 +140,29 @@ def set_lines(
             stop -= 1
         lines.append(SetLine(start, stop, sum(widths[start:stop]), indent))
         start = end
+    return _no_lone_last(text, widths, lines, breaks)
+
+
+def han_count(text: str) -> int:
+    return sum(1 for ch in text if char_class(ch) == "han")
+
+
+def _no_lone_last(text: str, widths: Sequence[float], lines: list[SetLine], breaks: dict[int, str]) -> list[SetLine]:
+    """Move the last break back to the nearest allowed one that leaves MIN_LAST_LINE_HAN Han
+    characters on the last line (clreq break rules still hold: only `breaks` are used).
+    The shortened line above is justified over more gaps, which the eye does not notice."""
+    if len(lines) < 2 or han_count(text[lines[-1].start : lines[-1].end]) >= MIN_LAST_LINE_HAN:
+        return lines
+    prev, last = lines[-2], lines[-1]
+    for b in range(last.start - 1, prev.start + 1, -1):
+        if b in breaks and han_count(text[b : last.end]) >= MIN_LAST_LINE_HAN and han_count(text[prev.start : b]) >= 2:
+            stop = b
+            while stop > prev.start and text[stop - 1].isspace():
+                stop -= 1
+            new_last = SetLine(b, last.end, sum(widths[b : last.end]), last.indent)
+            if new_last.width + new_last.indent > prev.width + prev.indent + _FUZZ:
+                break  # would not fit: keep the lines as they are
+            return [*lines[:-2], SetLine(prev.start, stop, sum(widths[prev.start : stop]), prev.indent), new_last]
     return lines
 
 
