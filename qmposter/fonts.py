@@ -330,7 +330,11 @@ def _open_checked(path: Path):  # -> TTFont
     lacking = {"head", "hhea", "hmtx", "maxp", "cmap", "OS/2", "loca"} - tags
     if lacking:
         raise FontError(f"{path} 缺少必需的字体表 {', '.join(sorted(lacking))}，文件可能已损坏。")
-    if (font["OS/2"].fsType & 0x000F) == 0x0002:
+    try:
+        fs_type = font["OS/2"].fsType  # lazy: the table is parsed here
+    except (TTLibError, KeyError, IndexError, ValueError, AssertionError, struct.error) as error:
+        raise FontError(f"{path} 的字体表无法解析，文件可能已损坏（fontTools 报告：{error}）。") from error
+    if (fs_type & 0x000F) == 0x0002:
         raise FontError(
             f"{path} 的授权标记为“禁止嵌入”（OS/2 fsType），不能嵌入 PDF 交付印刷。",
             hint="请向字体厂商确认授权，或改用可嵌入的字体。",
@@ -345,7 +349,7 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
     try:
         upem = font["head"].unitsPerEm
         num_glyphs = font["maxp"].numGlyphs
-        cmap = _read_cmap(font, num_glyphs)
+        cmap = _read_cmap(font, num_glyphs, path)
         if not cmap:
             raise FontError(f"{path} 没有 Unicode 字符映射表（cmap），无法按文字取字形。")
         hhea, os2 = font["hhea"], font["OS/2"]
@@ -386,7 +390,7 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
 _CMAP_PREFERENCE = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))  # as getBestCmap
 
 
-def _read_cmap(font, num_glyphs: int) -> dict[int, int]:
+def _read_cmap(font, num_glyphs: int, path: Path) -> dict[int, int]:
     """Code point -> glyph id from the best Unicode cmap subtable."""
     data = font.getTableData("cmap")
     _, count = struct.unpack_from(">HH", data, 0)
@@ -399,9 +403,11 @@ def _read_cmap(font, num_glyphs: int) -> dict[int, int]:
             offset = subtables[key]
             fmt = struct.unpack_from(">H", data, offset)[0]
             if fmt == 12:
-                mapping = _cmap_format12(data, offset)
+                mapping = _cmap_format12(data, offset, path)
             elif fmt == 4:
                 mapping = _cmap_format4(data, offset)
+            elif fmt in (8, 10, 13):  # 32-bit ranges fontTools would expand without bound
+                raise FontError(f"{path} 的字符映射表是少见的 cmap 格式 {fmt}。", hint="请换用常见的 TrueType 字体。")
             else:
                 break
             return {cp: gid for cp, gid in mapping.items() if 0 < gid < num_glyphs}
@@ -409,10 +415,24 @@ def _read_cmap(font, num_glyphs: int) -> dict[int, int]:
     return {cp: font.getGlyphID(name) for cp, name in best.items()}
 
 
-def _cmap_format12(data: bytes, offset: int) -> dict[int, int]:
+MAX_CODE_POINT = 0x10FFFF
+
+
+def _cmap_format12(data: bytes, offset: int, path: Path) -> dict[int, int]:
+    """Format-12 groups, bounded: a group ending past U+10FFFF, or groups covering more code
+    points than Unicode has, is a corrupt (or hostile) cmap that would take gigabytes to expand."""
     (groups,) = struct.unpack_from(">I", data, offset + 12)
+    table = data[offset + 16 : offset + 16 + 12 * groups]
+    total = 0
+    for start, end, _ in struct.iter_unpack(">III", table[: len(table) - len(table) % 12]):
+        total += end - start + 1
+        if end > MAX_CODE_POINT or start > end or total > MAX_CODE_POINT + 1:
+            raise FontError(
+                f"{path} 的字符映射表（cmap 格式 12）损坏：字符范围 U+{start:X}–U+{end:X} 超出 Unicode。",
+                hint="换一个完好的字体文件（从字体发布处重新下载）。",
+            )
     mapping = {}
-    for start, end, glyph in struct.iter_unpack(">III", data[offset + 16 : offset + 16 + 12 * groups]):
+    for start, end, glyph in struct.iter_unpack(">III", table[: len(table) - len(table) % 12]):
         for cp in range(start, end + 1):
             mapping[cp] = glyph + cp - start
     return mapping

@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import re
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,8 @@ ROLE_ALIASES = {
     "heiti": "heiti", "黑体": "heiti", "songti": "songti", "宋体": "songti", "kaiti": "kaiti", "楷体": "kaiti",
     "fangsong": "fangsong", "仿宋": "fangsong", "display": "display", "标题": "display",
 }  # fmt: skip
+MIN_DPI, MAX_DPI = 1, 2400  # as render --dpi; beyond it a poster's bitmap would not fit in memory
+MAX_QR_BORDER = 40  # quiet-zone modules: 4 is the standard, the matrix grows with the square of this
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 _KIND_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -515,6 +518,20 @@ def _inside(path: Path, root: Path, value: object, key: str) -> Path:
     return target
 
 
+def _picture(path: Path, root: Path, value: object, key: str) -> Path:
+    """An image asset inside the templates folder whose header says PNG or JPEG within the pixel budget."""
+    from qmposter.images import image_size
+
+    target = _inside(path, root, value, key)
+    if target.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        raise TemplateError(f'模板 {path}：{key} = "{value}"：只支持 PNG 和 JPEG 图片。')
+    try:
+        image_size(target)
+    except QmposterError as error:
+        raise TemplateError(f'模板 {path}：{key} = "{value}"：{error.message}', hint=error.hint) from None
+    return target
+
+
 def _is_font_path(value: str) -> bool:
     return "/" in value or "\\" in value or Path(value).suffix.lower() in {".ttf", ".otf", ".ttc"}
 
@@ -525,7 +542,7 @@ def _resolve_assets(path: Path, root: Path, raw: dict) -> dict:
     if isinstance(raw.get("background"), dict) and "image" in raw["background"]:
         raw["background"] = {
             **raw["background"],
-            "image": _inside(path, root, raw["background"]["image"], "background.image"),
+            "image": _picture(path, root, raw["background"]["image"], "background.image"),
         }
     if isinstance(raw.get("fonts"), dict):
         fonts = {}
@@ -541,7 +558,7 @@ def _resolve_assets(path: Path, root: Path, raw: dict) -> dict:
         element = dict(element)
         key = _element_key(index, element)
         if "src" in element:
-            element["src"] = _inside(path, root, element["src"], f"{key}.src")
+            element["src"] = _picture(path, root, element["src"], f"{key}.src")
         font = element.get("font")
         if isinstance(font, str) and _is_font_path(font):
             element["font"] = _inside(path, root, font, f"{key}.font")
@@ -671,6 +688,8 @@ class _Builder:
             raise self.fail(key, f"应为{expected}，而不是 {_show(value)}。", element=element)
         if not isinstance(value, types):
             raise self.fail(key, f"应为{expected}，而不是 {_show(value)}。", element=element)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(key, f"应为{expected}，而不是 {value}（不是有限的数）。", element=element)
         return value
 
     def length(self, value: object, key: str, *, ref: float | None, element: int | None = None,
@@ -744,8 +763,10 @@ class _Builder:
     def _page(self, table: dict) -> PageSpec:
         defaults = _KIND_DEFAULTS["print" if self.kind in PRINT_KINDS else "image"]
         dpi = self.get(table, "dpi", (int, float), "page.dpi", "正数", default=defaults["dpi"])
-        if dpi <= 0:
-            raise self.fail("page.dpi", f"= {dpi} 应为正数。")
+        if not MIN_DPI <= dpi <= MAX_DPI:
+            raise self.fail(
+                "page.dpi", f"= {dpi} 应在 {MIN_DPI} 到 {MAX_DPI} 之间。", hint="屏幕图片用 72，印刷品用 300。"
+            )
         self.dpi = float(dpi)
         width, height, orientation = self._size(table)
         bleed = self.length(table.get("bleed", defaults["bleed"]), "page.bleed", ref=None)
@@ -805,8 +826,11 @@ class _Builder:
         if not isinstance(value, dict):
             raise self.fail(key, '应为表：{ angle = 90, stops = ["#c8102e", "#8b0000"] }。', element=element)
         angle = value.get("angle", 90)
-        if isinstance(angle, bool) or not isinstance(angle, int | float):
-            raise self.fail(f"{key}.angle", "应为角度（数，0 = 从左到右，90 = 从上到下）。", element=element)
+        if isinstance(angle, bool) or not isinstance(angle, int | float) or not -360 <= angle <= 360:
+            raise self.fail(
+                f"{key}.angle", f"= {_show(angle)} 应为 -360 到 360 的角度（0 = 从左到右，90 = 从上到下）。",
+                element=element,
+            )
         stops = value.get("stops")
         if not isinstance(stops, list) or len(stops) < 2:
             raise self.fail(f"{key}.stops", "至少要两个颜色。", element=element)
@@ -946,16 +970,21 @@ class _Builder:
     def _font(self, index: int, key: str, raw: dict, defaults: dict) -> str:
         font = raw.get("font", defaults.get("font", "heiti"))
         weight = raw.get("weight", defaults.get("weight"))
+        where, at = (f"{key}.font", index), (f"{key}.weight", index)  # who is blamed: the key that set it
         if isinstance(font, str) and font in self.fonts:
-            spec = self.fonts[font]
-            font, weight = (spec.get("font"), spec.get("weight", weight)) if isinstance(spec, dict) else (spec, weight)
+            spec, where = self.fonts[font], (f"fonts.{font}", None)
+            if isinstance(spec, dict):
+                at = (f"fonts.{font}", None) if "weight" in spec else at
+                font, weight = spec.get("font"), spec.get("weight", weight)
+            else:
+                font = spec
         if weight is not None and (isinstance(weight, bool) or not isinstance(weight, int) or not 100 <= weight <= 900):
-            raise self.fail(f"{key}.weight", f"= {_show(weight)} 应为 100–900 的整数。", element=index)
+            raise self.fail(at[0], f"的字重 {_show(weight)} 应为 100–900 的整数。", element=at[1])
         try:
             return resolve_font(font, weight)
         except QmposterError as error:
             raise self.fail(
-                f"{key}.font", f"= {_show(str(font))}：{error.message}", hint=error.hint, element=index
+                where[0], f"= {_show(str(font))}：{error.message}", hint=error.hint, element=where[1]
             ) from None
 
     def _el_slogan(self, index: int, key: str, raw: dict, common: dict) -> Element:
@@ -1007,6 +1036,10 @@ class _Builder:
         border = self.get(raw, "border", (int,), f"{key}.border", "整数（模块数）", 4, index)
         if border < 4:
             raise self.fail(f"{key}.border", f"= {border}：静区至少要 4 个模块宽。", element=index)
+        if border > MAX_QR_BORDER:
+            raise self.fail(
+                f"{key}.border", f"= {border}：静区最多 {MAX_QR_BORDER} 个模块宽。", hint="通常写 4。", element=index
+            )
         module = self.length(raw.get("min_module", "0.25mm"), f"{key}.min_module", ref=None, element=index)
         return Element(
             **common, box=Box(x, y, size, size), qr_size=size, template_text=data, error_correction=level,
@@ -1102,8 +1135,17 @@ class _Builder:
         )  # fmt: skip
 
     def _check_fields(self, index: int, key: str, text: str) -> None:
-        for field in re.findall(r"\{([^{}]*)\}", text):
-            if field not in TEXT_FIELDS:
+        try:
+            parts = list(string.Formatter().parse(text))
+        except ValueError:
+            raise self.fail(
+                key, f"= {_show(text)}：花括号不成对。", hint="字段写成 {year} 这样；要排出花括号本身，写 {{ 或 }}。",
+                element=index,
+            ) from None
+        for _, field, spec, conversion in parts:
+            if field is not None and (spec or conversion) and field in TEXT_FIELDS:
+                raise self.fail(key, f"中的字段 {{{field}}} 后不能带格式（! 或 :）。", element=index)
+            if field is not None and field not in TEXT_FIELDS:
                 raise self.fail(
                     key,
                     f"中的字段 {{{field}}} 不存在。",

@@ -2,7 +2,8 @@
 
 Canonical rule (规范形式) — what `canonical()` guarantees, applied to a printed slogan:
 
-1. Invisible and odd spaces are normalised: zero-width spaces and BOMs are removed; tabs,
+1. Invisible and odd spaces are normalised: control and format characters (zero-width
+   spaces, BOMs, bidi marks such as U+202E; see invisible_marks) are removed; tabs,
    newlines, no-break spaces (U+00A0, U+202F), U+3000 and the other Unicode spaces count as
    ordinary whitespace. Full-width ASCII letters and digits (ＱＣ, １２３６５) become half-width.
 2. Trimmed: no whitespace or phrase commas at either end.
@@ -31,8 +32,16 @@ import re
 
 PHRASE_COMMA = "，"
 
-# Characters removed outright: zero-width space/joiners, word joiner, BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Characters removed outright: control characters that are not whitespace (Unicode Cc) and
+# format characters (Cf): zero-width space/joiners, word joiner, BOM, soft hyphen, and the
+# bidi marks and overrides (U+200E/F, U+202A–202E, U+2066–2069, U+061C) that make a slogan
+# display unlike its characters. The Cf list is Unicode 15's.
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
 
 # Full-width ASCII letters and digits -> half-width (the punctuation in that block is kept).
 _FULLWIDTH_ALNUM = {
@@ -142,7 +151,7 @@ def _ascii_punct(match: re.Match[str], text: str) -> str:
 
 
 def _one_pass(text: str) -> str:
-    text = text.translate(_INVISIBLE).translate(_FULLWIDTH_ALNUM).translate(_VARIANTS)
+    text = _INVISIBLE_RE.sub("", text).translate(_FULLWIDTH_ALNUM).translate(_VARIANTS)
     text = _PAREN_PAIR.sub(lambda m: f"（{m.group(1)}）" if _has_han(m.group(1)) else m.group(0), text)
     text = _QUOTE_PAIR.sub(lambda m: f"“{m.group(1)}”" if _has_han(m.group(1)) else m.group(0), text)
     text = _ASCII_PUNCT_RUN.sub(lambda m: _ascii_punct(m, text), text)
@@ -164,6 +173,15 @@ def canonical(text: str) -> str:
             return new
         text = new
     return text
+
+
+def invisible_marks(text: str) -> list[str]:
+    """The invisible characters canonical() removes from `text`, as "U+202E", in order of first use.
+
+    Whoever imports a slogan is told: such a mark is usually pasted by accident, and it can make
+    two slogans that look the same differ.
+    """
+    return list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in _INVISIBLE_RE.findall(text)))
 
 
 def split_phrases(text: str) -> list[str]:

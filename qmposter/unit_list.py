@@ -14,6 +14,7 @@ import csv
 import difflib
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +38,12 @@ FIELD_NAMES_ZH = {
 ISSUER_SEPARATORS = re.compile(r"[;；|｜\n]")
 _HOTLINE_RE = re.compile(r"^[0-9][0-9 -]{2,19}$")
 _URL_RE = re.compile(r"^https?://\S+$")
-_UNSAFE_IN_FOLDER = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s\u3000]')
+# Besides what Windows refuses: # and % break links to the folder (gallery, intranet pages), and
+# format characters (U+202E, U+200B, …: Unicode category Cf) make a name look unlike its bytes.
+_UNSAFE_IN_FOLDER = re.compile(r'[\\/:*?"<>|#%\x00-\x1f\x7f\s\u3000]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 MAX_FOLDER_CHARS = 80
+MAX_FOLDER_BYTES = 240  # a file name is at most 255 bytes on Linux (ext4) and macOS
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,8 @@ def unit_slug(name: str) -> str:
     Chinese characters are kept (every current file system stores them), so a folder reads
     like the unit's name: "南京市 质监局/城东" → "南京市质监局城东". "" when nothing is left.
     """
-    slug = _UNSAFE_IN_FOLDER.sub("", name).strip(".-")[:MAX_FOLDER_CHARS].rstrip(".-")
+    visible = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Co", "Cs", "Cn"))
+    slug = _UNSAFE_IN_FOLDER.sub("", visible).strip(".-")[:MAX_FOLDER_CHARS].rstrip(".-")
     if slug.upper() in _WINDOWS_RESERVED:
         slug += "_"
     return slug
@@ -235,10 +240,10 @@ class _Table:
             if unit_slug(folder) != folder:
                 raise self.fail(
                     number, self.columns["folder"], f"“{folder}”不能用作文件夹名。",
-                    hint="不要用空格、/ \\ : * ? \" < > | 等字符，也不要以 . 开头。",
+                    hint="不要用空格、/ \\ : * ? \" < > | # % 等字符和不可见字符，也不要以 . 开头，不超过 80 个字。",
                 )  # fmt: skip
-            return folder
-        slug = unit_slug(name)
+            return self.short(number, "folder", folder)
+        slug = self.short(number, "name", unit_slug(name))
         if not slug:
             raise self.fail(
                 number,
@@ -246,6 +251,16 @@ class _Table:
                 f"“{name}”去掉不能用于文件夹名的字符后为空。",
                 hint="加一列“目录”写文件夹名。",
             )
+        return slug
+
+    def short(self, number: int, field: str, slug: str) -> str:
+        """`slug` unless it is too long in bytes for a folder name (emoji, Ext-B: 4 bytes each)."""
+        size = len(slug.encode("utf-8"))
+        if size > MAX_FOLDER_BYTES:
+            raise self.fail(
+                number, self.columns[field], f"作文件夹名有 {size} 字节，超过 {MAX_FOLDER_BYTES} 字节的上限。",
+                hint="加一列“目录”，给这个单位写一个较短的文件夹名。",
+            )  # fmt: skip
         return slug
 
     def check_unique(self, units: list[Unit]) -> None:

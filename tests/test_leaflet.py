@@ -654,3 +654,11 @@ def test_cli_reports_what_the_fitting_chose(tmp_path):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "活动内容为全文" in result.output and "口号 3/3 条" in result.output
+
+
+def test_a_leaflet_file_saved_as_gbk_is_read(tmp_path):
+    (tmp_path / "words.toml").write_bytes('[about]\ntext = "本县每年9月开展质量月活动。"\n'.encode("gbk"))
+    text = (SHORT / "campaign.toml").read_text(encoding="utf-8") + '\n[leaflet]\nfile = "words.toml"\n'
+    (tmp_path / "campaign.toml").write_text(text, encoding="utf-8")
+    content = leaflet_content(load_campaign(tmp_path / "campaign.toml"), load_catalogue(SHORT / "slogans"))
+    assert content.words.about == "本县每年9月开展质量月活动。"

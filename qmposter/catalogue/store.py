@@ -8,6 +8,7 @@ is refused unless asked to replace it, and every write is atomic (temp file + re
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import re
 import tomllib
@@ -24,7 +25,7 @@ from qmposter.catalogue.notice import parse_source
 from qmposter.errors import CatalogueError, InputError
 from qmposter.fileio import atomic_write_bytes, os_reason
 from qmposter.readers import is_url, read_source
-from qmposter.text import canonical
+from qmposter.text import canonical, invisible_marks
 
 VARIANTS_FILE = "variants.toml"
 NATIONAL_SLUG = "national"
@@ -165,11 +166,19 @@ def _slogan_tables(slogans: tuple[NoticeSlogan, ...]) -> tomlkit.items.AoT:
     return aot
 
 
+_NOT_IN_COMMENT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]+")  # TOML comments allow tab, no other control
+
+
+def comment_text(line: str) -> str:
+    """A line fit for a TOML comment: control characters (a \\f in a notice's title) become a space."""
+    return _NOT_IN_COMMENT.sub(" ", line)
+
+
 def source_document(notice: Notice, file_name: str, sha256: str) -> str:
     """The TOML text of a freshly imported notice (deterministic for the same inputs)."""
     doc = tomlkit.document()
     for line in _header(notice, file_name):
-        doc.add(tomlkit.comment(line) if line else tomlkit.nl())
+        doc.add(tomlkit.comment(comment_text(line)) if line else tomlkit.nl())
     doc.add(tomlkit.nl())
     doc.add("source", _source_table(notice, file_name, sha256))
     if notice.activities:
@@ -269,9 +278,47 @@ def _read_slogans(path: Path, items: Any) -> tuple[NoticeSlogan, ...]:
     return tuple(slogans)
 
 
+_SOURCE_FILE_KEYS = {
+    "": {"source", "activity", "slogan"},
+    "source": {*_SOURCE_KEYS, "file", "sha256"},
+    "activity": {"group", "title", "text"},
+    "slogan": {"text", "original"},
+}
+
+
+def _line_of(path: Path, table: str, key: str) -> str:
+    """'第 N 行' where `key` (a table header when `table` is "") is first written, '' when not found."""
+    pattern = rf"^\s*\[\[?\s*{re.escape(key)}\s*\]" if not table else rf"^\s*[\"']?{re.escape(key)}[\"']?\s*="
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    number = next((n for n, line in enumerate(lines, start=1) if re.match(pattern, line)), None)
+    return f"第 {number} 行" if number else ""
+
+
+def _check_known_keys(path: Path, data: dict[str, Any]) -> None:
+    """Unknown tables and keys are errors: a typo such as [[slogans]] would silently drop every slogan."""
+    tables = [("", data)] + [(name, data.get(name)) for name in ("source", "activity", "slogan")]
+    for name, value in tables:
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            for key in sorted(set(item) - _SOURCE_FILE_KEYS[name]):
+                allowed = sorted(_SOURCE_FILE_KEYS[name])
+                close = difflib.get_close_matches(key, allowed, n=1)
+                header = f"[[{key}]]" if isinstance(item[key], list) else f"[{key}]"
+                what = f"[{name}] 中的键 {key}" if name else f"表 {header}"
+                hint = f"是不是“{close[0]}”？" if close else f"可用：{'、'.join(allowed)}。"
+                line = _line_of(path, name, key)
+                raise _bad(path, f"{line}{'：' if line else ''}{what} 是未知的。", hint=hint)
+
+
 def read_source_file(path: Path) -> SourceRecord:
     """Read and check one catalogue source file (slogan texts re-canonicalized)."""
     data = _load_toml(path)
+    _check_known_keys(path, data)
     fields = data.get("source")
     if not isinstance(fields, dict):
         raise _bad(path, "缺少 [source] 表。", hint="每个口号库文件开头应有 [source] 表，至少写明 year = 年份。")
@@ -396,6 +443,16 @@ def _existing_import(directory: Path, sha256: str) -> Path | None:
     return None
 
 
+def _with_mark_warnings(notice: Notice) -> Notice:
+    """The notice with a warning per slogan that had invisible marks (bidi overrides, controls) removed."""
+    extra = []
+    for slogan in notice.slogans:
+        marks = invisible_marks(slogan.original or "")
+        if marks:
+            extra.append(f"口号“{slogan.text}”中有不可见的控制字符或方向标记（{'、'.join(marks)}），已删除。")
+    return dataclasses.replace(notice, warnings=(*notice.warnings, *extra)) if extra else notice
+
+
 def plan_import(
     notice_path: Path, notice: Notice, directory: Path, *, replace: bool = False, sha256: str | None = None
 ) -> ImportPlan:
@@ -404,6 +461,7 @@ def plan_import(
     `sha256` is that of the source's bytes when they were read already (a URL has no file to hash).
     """
     sha256 = sha256 or hashlib.sha256(notice_path.read_bytes()).hexdigest()
+    notice = _with_mark_warnings(notice)
     target = directory / f"{source_stem(notice)}.toml"
     text = source_document(notice, notice_path.name, sha256)
 
@@ -423,12 +481,31 @@ def plan_import(
     existing = _load_toml(where)
     if _comparable_data(existing) == _comparable_data(text):
         return plan("unchanged", "内容与已有文件相同（同一份通知的另一种编码或文件名），文件保持原样")
+    if _same_notice(existing, text):
+        raise CatalogueError(
+            f"{where} 已存在，{notice_path.name} 的标题、文号和日期与它相同，但口号或活动不同："
+            "可能是同一份通知的另一种编码或文件名、而口号库文件已被手工修改，也可能是修订过的通知。"
+            "为免覆盖手工修改，本次没有写入任何文件。",
+            hint="如果是同一份通知，口号库已包含它，无需再导入；如果是修订过的通知，加 --replace 用它重新生成"
+            "（该文件中的手工修改会丢失）。",
+        )
     old_sha = str(_source_of(existing).get("sha256", "无"))[:12]
     raise CatalogueError(
         f"{target} 已存在，但来自另一份通知（已有文件的 sha256 {old_sha}…，"
         f"{notice_path.name} 的 sha256 {sha256[:12]}…）。为免覆盖已有内容和手工修改，本次没有写入任何文件。",
         hint=f"如果确实要用 {notice_path.name} 替换它，加 --replace（该文件中的手工修改会丢失）；"
         f"如果这是同年同地区的另一份通知，先把 {target.name} 改名再导入。",
+    )
+
+
+_IDENTITY_KEYS = ("title", "year", "scope", "region", "doc_number", "date")
+
+
+def _same_notice(existing: dict[str, Any], text: str) -> bool:
+    """True when a (hand-edited) file and a fresh import name the same notice: title, 文号 and date agree."""
+    old, new = _source_of(existing), _source_of(tomllib.loads(text))
+    return any(new.get(k) for k in ("doc_number", "date", "title")) and all(
+        old.get(k) == new.get(k) for k in _IDENTITY_KEYS
     )
 
 

@@ -15,7 +15,7 @@ file order, which is also paint order:
 from __future__ import annotations
 
 import math
-import re
+import string
 from dataclasses import replace
 from pathlib import Path
 
@@ -179,7 +179,7 @@ class _Elements:
 
     def _fill(self, template_text: str) -> str | None:
         """Fields filled in; None when a field used is empty (the element is then not drawn)."""
-        names = re.findall(r"\{([a-z_]+)\}", template_text)
+        names = [field for _, field, _, _ in string.Formatter().parse(template_text) if field]
         if any(not self.fields[name].strip() for name in names):
             return None
         text = template_text.format_map(self.fields).strip()
@@ -317,10 +317,9 @@ def _frame(box: Box, width: float, color) -> list[Item]:
 
 
 def _contain(box: Box, path: Path | None) -> Box:
-    from PIL import Image
+    from qmposter.images import image_size
 
-    with Image.open(path) as image:
-        width, height = image.size
+    width, height = image_size(path)
     scale = min(box.width / width, box.height / height)
     w, h = width * scale, height * scale
     return Box(box.x + (box.width - w) / 2, box.y + (box.height - h) / 2, w, h)

@@ -12,6 +12,7 @@ the display list is in PostScript points (1/72 in). Everything converts here, on
 
 from __future__ import annotations
 
+import math
 import re
 
 from qmposter.errors import InputError
@@ -119,6 +120,8 @@ def parse_length(
     if not match:
         raise UnitError(f"无法识别的长度“{value}”。", hint=_HINT)
     number, unit = float(match.group(1)), match.group(2).lower()
+    if not math.isfinite(number):
+        raise UnitError(f"长度“{value[:40]}”大得没有意义。", hint=_HINT)
     if number < 0 and not allow_negative:
         raise UnitError(f"长度“{value}”不能为负数。")
     if unit == "%":

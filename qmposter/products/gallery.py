@@ -9,17 +9,21 @@ HTML-escaped, since slogans and unit names are typed by people.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import quote
 
 from PIL import Image
 
 from qmposter.errors import InputError
 from qmposter.fileio import atomic_write_bytes
+from qmposter.images import open_image
 
 THUMB_DIR = ".gallery"
 PAGE_FONT = f"{THUMB_DIR}/page-font.ttf"  # the page's own characters, so it reads right with no Chinese font installed
@@ -66,7 +70,81 @@ def read_manifest(directory: Path) -> dict:
         raise InputError(f"{path} 不是有效的 JSON：{error}", hint="请重新运行 qmposter build") from error
     if not isinstance(manifest, dict) or not isinstance(manifest.get("items"), list):
         raise InputError(f"{path} 缺少 items 列表，不像是 qmposter build 写出的清单")
+    _check_manifest(directory, path, manifest)
     return manifest
+
+
+# -- the manifest is untrusted input: a hand-edited or foreign file must not steer the page ----------
+
+_TEXT_FIELDS = ("path", "slogan_id", "text", "template", "format", "sha256")
+_NUMBER_FIELDS = ("width_mm", "height_mm", "width_px", "height_px", "dpi")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_WEB_LINK = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+
+
+def _check_manifest(directory: Path, path: Path, manifest: dict) -> None:
+    """Types of every field the page uses; every file path inside `directory`, links only http(s)."""
+
+    def fail(where: str, problem: str) -> InputError:
+        return InputError(f"{path}：{where} {problem}", hint="manifest.json 应由 qmposter build 写出；请重新运行 build")
+
+    campaign = manifest.get("campaign")
+    if isinstance(campaign, dict) and not isinstance(campaign.get("name", ""), str):
+        raise fail("campaign.name", "应是字符串")
+    if campaign is not None and not isinstance(campaign, dict | str):
+        raise fail("campaign", "应是对象")
+    for key in ("skipped", "failed"):
+        value = manifest.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(s, dict) for s in value):
+            raise fail(key, "应是对象的列表")
+    for index, item in enumerate(manifest["items"]):
+        where = f"items[{index}]"
+        if not isinstance(item, dict):
+            raise fail(where, f"应是对象，而不是 {type(item).__name__}")
+        for field in _TEXT_FIELDS:
+            if not isinstance(item.get(field, ""), str):
+                raise fail(f"{where}.{field}", "应是字符串")
+        if not isinstance(item.get("unit") or "", str):
+            raise fail(f"{where}.unit", "应是字符串")
+        for field in _NUMBER_FIELDS:
+            value = item.get(field)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise fail(f"{where}.{field}", "应是数")
+        link = item.get("path", "")
+        if not link:
+            raise fail(f"{where}.path", "为空")
+        if _SCHEME.match(link) and not _WEB_LINK.match(link):
+            raise fail(f"{where}.path", f"= {link!r}：只允许文件夹内的相对路径或 http(s) 网址")
+        if not _SCHEME.match(link) and not _inside(directory, link):
+            raise fail(f"{where}.path", f"= {link!r} 指向输出文件夹之外")
+
+
+def _inside(directory: Path, relative: str) -> bool:
+    """True when `relative` names a place inside `directory` (after .., symlinks and absolute paths)."""
+    if "\0" in relative or relative.startswith(("/", "\\")) or Path(relative).is_absolute():
+        return False
+    root = directory.resolve()
+    try:
+        return (root / relative).resolve().is_relative_to(root)
+    except (OSError, ValueError):
+        return False
+
+
+def _is_file_link(link: str) -> bool:
+    return not _SCHEME.match(link)
+
+
+def _thumb_name(item: dict) -> str:
+    """The thumbnail's file name: the output's hash when it is one, else a hash of what the item says."""
+    digest = str(item.get("sha256", ""))
+    if re.fullmatch(r"[0-9a-f]{16,64}", digest):
+        return digest[:16]
+    return hashlib.sha256(f"{digest}\0{item.get('path', '')}".encode()).hexdigest()[:16]
+
+
+def _href(link: str) -> str:
+    """A link for an href attribute: file paths percent-encoded (# % and marks in unit names), escaped."""
+    return escape(link if not _is_file_link(link) else quote(link, safe="/"))
 
 
 def build_gallery(directory: Path, *, template_titles: dict[str, str] | None = None) -> GalleryResult:
@@ -119,20 +197,22 @@ def _size_label(item: dict) -> str:
 
 def _thumbnail(directory: Path, item: dict) -> str | None:
     """A small JPEG of a raster product, named by its content hash so reruns reuse it."""
-    source = directory / str(item.get("path", ""))
-    digest = str(item.get("sha256", ""))[:16] or source.stem
-    relative = f"{THUMB_DIR}/{digest}.jpg"
+    link = str(item.get("path", ""))
+    if not _is_file_link(link):
+        return None
+    source = directory / link
+    relative = f"{THUMB_DIR}/{_thumb_name(item)}.jpg"
     target = directory / relative
     if target.is_file():
         return relative
     try:
-        with Image.open(source) as image:
-            image = image.convert("RGB")
-            image.thumbnail((THUMB_MAX_PX, THUMB_MAX_PX), Image.Resampling.LANCZOS)
-            buffer = BytesIO()
-            image.save(buffer, "JPEG", quality=85, optimize=True)
-    except (OSError, ValueError):
-        return None
+        with open_image(source, ("PNG", "JPEG"), decode=True) as image:
+            picture = image.convert("RGB")
+    except InputError:
+        return None  # a missing or broken output: the card says 无预览图
+    picture.thumbnail((THUMB_MAX_PX, THUMB_MAX_PX), Image.Resampling.LANCZOS)
+    buffer = BytesIO()
+    picture.save(buffer, "JPEG", quality=85, optimize=True)
     atomic_write_bytes(target, buffer.getvalue())
     return relative
 
@@ -231,11 +311,11 @@ def _card_html(card: GalleryCard) -> str:
     search = " ".join((card.text, card.slogan_id, card.template, card.template_title, card.unit)).lower()
     first_link = card.files[0][1] if card.files else ""
     picture = (
-        f'<a href="{escape(first_link)}"><img loading="lazy" src="{escape(card.thumb)}" alt="{escape(card.text)}"></a>'
+        f'<a href="{_href(first_link)}"><img loading="lazy" src="{escape(card.thumb)}" alt="{escape(card.text)}"></a>'
         if card.thumb
         else '<div class="nothumb">无预览图</div>'
     )
-    links = " ".join(f'<a href="{escape(path)}">{escape(fmt.upper())}</a>' for fmt, path in card.files)
+    links = " ".join(f'<a href="{_href(path)}">{escape(fmt.upper())}</a>' for fmt, path in card.files)
     unit = f'<div class="unit">{escape(card.unit)}</div>' if card.unit else ""
     return (
         f'<figure class="card" data-template="{escape(card.template)}" data-unit="{escape(card.unit)}" '

@@ -124,23 +124,42 @@ def check_glyphs(content: LeafletContent, style: LeafletStyle, fonts: Fonts) -> 
 
 
 def fit_plan(
-    content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float
-) -> tuple[float, int, list[list[Flowable]]]:
+    content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float, small: bool = True
+) -> tuple[float, int, list[list[Flowable]]] | None:
     """The richest plan detail and largest body size whose campaign block fits two balanced
-    columns of `height`: (size, detail, columns)."""
+    columns of `height`: (size, detail, columns); None when nothing fits. Comfortable sizes
+    (≥ base_size) are tried for every detail before any smaller size; `small` False stops there."""
+    for sizes_pass in PASSES if small else PASSES[:1]:
+        for detail in plan_details(content, style):
+            for size in sizes_pass(style, detail):
+                columns = balance_columns(campaign_block(Kit(style, fonts, size), content, detail), width, height, 2)
+                if columns is not None:
+                    return size, detail, columns
+    return None
+
+
+def plan_details(content: LeafletContent, style: LeafletStyle) -> list[int]:
+    """Plan detail levels to try, richest first, skipping those over text.plan_max_chars."""
     details = [d for d in style.fit_activity_sentences if plan_chars(content, d) <= style.plan_max_chars]
-    for detail in details or [min(style.fit_activity_sentences)]:
-        for size in sizes_for(style, detail):
-            columns = balance_columns(campaign_block(Kit(style, fonts, size), content, detail), width, height, 2)
-            if columns is not None:
-                return size, detail, columns
-    raise too_much(content, style)
+    return details or [min(style.fit_activity_sentences)]
 
 
 def sizes_for(style: LeafletStyle, detail: int) -> list[float]:
     """Body sizes to try, largest first; a titles-only plan stops at text.titles_max_size."""
     sizes = [s for s in style.body_sizes if detail >= 0 or s <= style.titles_max_size]
     return sizes or [min(style.body_sizes)]
+
+
+def comfortable_sizes(style: LeafletStyle, detail: int) -> list[float]:
+    """The sizes a reader takes in without effort (≥ base_size): tried for every detail level first."""
+    return [s for s in sizes_for(style, detail) if s >= style.base_size]
+
+
+def small_sizes(style: LeafletStyle, detail: int) -> list[float]:
+    return [s for s in sizes_for(style, detail) if s < style.base_size]
+
+
+PASSES = (comfortable_sizes, small_sizes)
 
 
 def too_much(content: LeafletContent, style: LeafletStyle) -> LayoutError:
@@ -177,7 +196,10 @@ def a4_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, sheet: S
     footer_h, draw_footer = a4_footer(head, content, width, margin, sheet)
     back_h = sheet.height - 2 * margin - footer_h - 7 * MM
     min_slogans = slogans_min_height(content, style, fonts, width - 12 * MM)
-    size, detail, columns = fit_plan(content, style, fonts, column, back_h - min_slogans - 8 * MM)
+    found = fit_plan(content, style, fonts, column, back_h - min_slogans - 8 * MM)
+    if found is None:
+        raise too_much(content, style)
+    size, detail, columns = found
     kit = Kit(style, fonts, size)
     plan_h = max(stack_height(c, column) for c in columns)
     panel_top = plan_h + 8 * MM
@@ -397,16 +419,19 @@ def trifold_inside(
     """The two inside panels before the slogans: 活动主题 and 指导思想 in the first, set as large as
     fits, 活动内容 in the second; a plan too long for one panel (or no guiding idea) flows
     through both panels in balanced columns instead."""
-    details = [d for d in style.fit_activity_sentences if plan_chars(content, d) <= style.plan_max_chars]
-    if content.guiding_idea:
-        for detail in details:
-            for size in sizes_for(style, detail):
-                plan = plan_block(Kit(style, fonts, size), content, detail)
-                if stack_height(plan, width) <= height:
-                    return size, detail, [guiding_panel(content, style, fonts, size, width, height),
-                                          fill_column(plan, width, height)]  # fmt: skip
-    size, detail, columns = fit_plan(content, style, fonts, width, height)
-    return size, detail, [fill_column(c, width, height) for c in columns]
+    for sizes_pass in PASSES:
+        if content.guiding_idea:
+            for detail in plan_details(content, style):
+                for size in sizes_pass(style, detail):
+                    plan = plan_block(Kit(style, fonts, size), content, detail)
+                    if stack_height(plan, width) <= height:
+                        return size, detail, [guiding_panel(content, style, fonts, size, width, height),
+                                              fill_column(plan, width, height)]  # fmt: skip
+        found = fit_plan(content, style, fonts, width, height, small=sizes_pass is small_sizes)
+        if found is not None:
+            size, detail, columns = found
+            return size, detail, [fill_column(c, width, height) for c in columns]
+    raise too_much(content, style)
 
 
 def guiding_panel(content: LeafletContent, style: LeafletStyle, fonts: Fonts, size: float, width: float,

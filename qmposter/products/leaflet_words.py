@@ -87,12 +87,12 @@ def own_plan(own_file: Path | None) -> OwnPlan:
 
 def _read(path: Path, error: type[CampaignError] | type[TemplateError]) -> dict:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(_decode(path.read_bytes()))
     except FileNotFoundError:
         hint = "检查活动文件 [leaflet] file 的路径（相对于活动文件）。"
         raise error(f"找不到传单文字文件 {path}。", hint=hint) from None
     except UnicodeDecodeError:
-        raise error(f"传单文字文件 {path} 不是 UTF-8 编码的文本。") from None
+        raise error(f"传单文字文件 {path} 不是文本文件（UTF-8 或 GB18030/GBK）。") from None
     except tomllib.TOMLDecodeError as exc:
         raise error(f"传单文字文件 {path} {toml_errors.describe(exc)}。", hint=toml_errors.HINT) from None
     except OSError as exc:
@@ -101,6 +101,15 @@ def _read(path: Path, error: type[CampaignError] | type[TemplateError]) -> dict:
     if unknown:
         raise error(f"传单文字文件 {path}：{unknown[0]} 是未知的键。", hint=f"可用的键：{'、'.join(sorted(_KEYS))}。")
     return data
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without the BOM Notepad writes), else GB18030 (a superset of GBK): how
+    Chinese Windows editors save a file."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
 
 
 class _Words:

@@ -17,6 +17,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, ImageOps, PngImagePlugin
 
 from qmposter.errors import InputError
+from qmposter.fileio import os_reason
+from qmposter.images import open_image
 from qmposter.layout.page import (
     Color,
     Fill,
@@ -325,7 +327,7 @@ def scaled_picture(
     try:
         st = path.stat()
     except OSError as exc:
-        raise InputError(f"无法读取图片 {path}：{exc.strerror or exc}。请检查模板中的图片路径。") from exc
+        raise InputError(f"无法读取图片 {path}：{os_reason(exc)}。请检查模板中的图片路径。") from exc
     return _scaled_picture(path, st.st_size, st.st_mtime_ns, width, height, mono, round(opacity, 4))
 
 
@@ -350,19 +352,15 @@ def load_picture(path: Path) -> Image.Image:
     try:
         st = path.stat()
     except OSError as exc:
-        raise InputError(f"无法读取图片 {path}：{exc.strerror or exc}。请检查模板中的图片路径。") from exc
+        raise InputError(f"无法读取图片 {path}：{os_reason(exc)}。请检查模板中的图片路径。") from exc
     return _load_picture(path, st.st_size, st.st_mtime_ns)
 
 
 @lru_cache(maxsize=16)
 def _load_picture(path: Path, size: int, mtime_ns: int) -> Image.Image:
-    try:
-        with Image.open(path) as im:
-            im.load()
-            img = ImageOps.exif_transpose(im)
-            icc = im.info.get("icc_profile")
-    except (OSError, SyntaxError) as exc:
-        raise InputError(f"无法读取图片 {path}：{exc}。请确认文件存在且是 PNG 或 JPEG。") from exc
+    with open_image(path, decode=True) as im:
+        img = ImageOps.exif_transpose(im)
+        icc = im.info.get("icc_profile")
     if icc:
         img = _to_srgb(img, icc)
     return img.convert("RGBA")
@@ -371,10 +369,18 @@ def _load_picture(path: Path, size: int, mtime_ns: int) -> Image.Image:
 def needs_normalising(path: Path) -> bool:
     """True when a file's stored pixels are not what a viewer shows (EXIF rotation, ICC profile)."""
     try:
-        with Image.open(path) as im:
-            return im.getexif().get(0x0112, 1) != 1 or bool(im.info.get("icc_profile"))
-    except (OSError, SyntaxError) as exc:
-        raise InputError(f"无法读取图片 {path}：{exc}。请确认文件存在且是 PNG 或 JPEG。") from exc
+        st = path.stat()
+    except OSError as exc:
+        raise InputError(f"无法读取图片 {path}：{os_reason(exc)}。请检查模板中的图片路径。") from exc
+    return _needs_normalising(path, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _needs_normalising(path: Path, size: int, mtime_ns: int) -> bool:
+    # decoded in full once per file version: backends that embed the file itself (PDF, SVG)
+    # must refuse a corrupt one as the PNG backend does
+    with open_image(path, decode=True) as im:
+        return im.getexif().get(0x0112, 1) != 1 or bool(im.info.get("icc_profile"))
 
 
 def _to_srgb(img: Image.Image, icc: bytes) -> Image.Image:
