@@ -7,6 +7,10 @@ newest notice in the catalogue, so `qmposter build` works with no arguments.
 The hotline is a per-year fact, not a constant: the quality complaint line was 12365
 (质监) until 2019 and 12315 (市场监管) from 2020 on. When a campaign omits `hotline`,
 it is derived from `year` by `default_hotline`.
+
+A campaign's slogans come from the bundled catalogue plus its own folder (`catalogue`,
+default slogans/ next to the file): `campaign_catalogue` merges both. Text a user must
+still fill in (`qmposter init` writes "请填写…") is refused on load, so it is never printed.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import difflib
 import json
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +38,8 @@ LAST_12365_YEAR = 2019
 FIRST_QUALITY_MONTH = 1978
 
 _TOP_KEYS = {
-    "year", "name", "theme", "source", "issuers", "hotline", "qr_url", "qr_caption", "slogans", "build", "sms",
-    "date", "leaflet",
+    "year", "name", "theme", "source", "issuers", "hotline", "qr_url", "qr_caption", "catalogue", "slogans", "build",
+    "sms", "date", "leaflet",
 }  # fmt: skip
 _TABLE_KEYS = {
     "slogans": {"select", "ids"},
@@ -43,6 +48,10 @@ _TABLE_KEYS = {
     "leaflet": {"guiding_idea", "activities", "file"},
 }
 _HOTLINE_RE = re.compile(r"^[0-9][0-9 -]{2,19}$")
+PLACEHOLDER = "请填写"
+CAMPAIGN_FILE_NAME = "campaign.toml"
+OWN_CATALOGUE = "slogans"
+RETIRED_HOTLINE = "12365"
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,7 @@ class Campaign:
     leaflet_guiding_idea: str | None = None  # [leaflet]: the campaign's own 指导思想 …
     leaflet_activities: tuple[str, ...] = ()  # … and 活动内容 (else the source notice's, attributed)
     leaflet_file: Path | None = None  # [leaflet] file: the leaflet's wording (see templates/leaflet-public.toml)
+    catalogue_dir: Path | None = None  # the campaign's own slogans folder; None: bundled only
 
 
 def _show(value: object) -> str:
@@ -88,25 +98,43 @@ def default_campaign_path() -> Path:
 def load_campaign(path: Path | None = None) -> Campaign:
     """Read and check a campaign file; None reads the bundled default campaign."""
     file = Path(path) if path is not None else default_campaign_path()
+    text = _read_text(file)
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8-sig"))  # Notepad saves UTF-8 with a BOM
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CampaignError(f"活动文件 {file} {toml_errors.describe(error, text)}。", hint=toml_errors.HINT) from None
+    return _Reader(file, data, bundled=path is None).campaign()
+
+
+def _read_text(file: Path) -> str:
+    """The file's text: UTF-8 (Notepad may add a BOM) or GBK/GB18030, as Chinese Windows saves it."""
+    try:
+        data = file.read_bytes()
     except FileNotFoundError:
         raise CampaignError(f"活动文件 {file} 不存在。", hint="用 qmposter init 生成一个 campaign.toml。") from None
-    except UnicodeDecodeError:
-        raise CampaignError(f"活动文件 {file} 不是 UTF-8 编码的文本。") from None
-    except tomllib.TOMLDecodeError as error:
-        raise CampaignError(f"活动文件 {file} {toml_errors.describe(error)}。", hint=toml_errors.HINT) from None
+    except IsADirectoryError:
+        raise CampaignError(
+            f"活动文件 {file} 无法读取：这是一个文件夹，不是文件。", hint=f"请给出 {file / CAMPAIGN_FILE_NAME}。"
+        ) from None
     except OSError as error:
         raise CampaignError(f"活动文件 {file} 无法读取：{os_reason(error)}。") from None
-    return _Reader(file, data).campaign()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CampaignError(
+        f"活动文件 {file} 既不是 UTF-8 也不是 GBK/GB18030 编码的文本。", hint="用记事本“另存为”，编码选 UTF-8。"
+    )
 
 
 class _Reader:
     """Checks one parsed campaign file; every message names the file and the key."""
 
-    def __init__(self, path: Path, data: dict) -> None:
+    def __init__(self, path: Path, data: dict, *, bundled: bool = False) -> None:
         self.path = path
         self.data = data
+        self.bundled = bundled
 
     def fail(self, key: str, problem: str, hint: str | None = None) -> CampaignError:
         return CampaignError(f"活动文件 {self.path}：{key} {problem}", hint=hint)
@@ -139,6 +167,7 @@ class _Reader:
     def campaign(self) -> Campaign:
         data = self.data
         self.check_keys(data, _TOP_KEYS, "")
+        self.check_placeholders(data)
         year = self.year()
         slogans, build, sms = self.table("slogans"), self.table("build"), self.table("sms")
         leaflet = self.table("leaflet")
@@ -165,7 +194,30 @@ class _Reader:
             leaflet_guiding_idea=self.text(leaflet, "guiding_idea", "leaflet.guiding_idea", None) or None,
             leaflet_activities=self.strings(leaflet, "activities", "leaflet.activities"),
             leaflet_file=self.leaflet_file(leaflet),
+            catalogue_dir=self.catalogue_dir(),
         )
+
+    def check_placeholders(self, data: dict) -> None:
+        """Refuse text `qmposter init` left for the user ("请填写落款"): it must never be printed."""
+        left = list(_placeholders(data, ""))
+        if not left:
+            return
+        key, value = left[0]
+        others = f"（另有 {'、'.join(k for k, _v in left[1:])} 也还没改）" if len(left) > 1 else ""
+        raise self.fail(
+            key,
+            f"还是 qmposter init 留下的占位文字“{value}”{others}，没有印出任何文件。",
+            hint="按文件中标有【必改】的注释把写着“请填写”的各项改成本次活动的内容后再运行。",
+        )
+
+    def catalogue_dir(self) -> Path | None:
+        """The campaign's own slogans folder: `catalogue` (relative to this file), default slogans/."""
+        if self.bundled:
+            return None
+        value = self.text(self.data, "catalogue", "catalogue", None)
+        if value == "":
+            raise self.fail("catalogue", '为空：写口号库文件夹，如 catalogue = "slogans"，或删去这一行。')
+        return self.path.parent / (value or OWN_CATALOGUE)
 
     def date(self) -> str | None:
         value = self.text(self.data, "date", "date", None) or None
@@ -187,6 +239,13 @@ class _Reader:
             raise self.fail("year", f"应为整数年份，而不是 {_show(year)}。")
         if not FIRST_QUALITY_MONTH <= year <= 2100:
             raise self.fail("year", f"= {year} 不合理（“质量月”始于 {FIRST_QUALITY_MONTH} 年）。")
+        named = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)年", str(self.data.get("name", "")))}
+        if named and named != {year}:
+            raise self.fail(
+                "name",
+                f"写的是 {'、'.join(map(str, sorted(named)))} 年，而 year = {year}：两处年份矛盾。",
+                hint=f"把 name 中的年份改成 {year}，或改正 year。",
+            )
         return year
 
     def hotline(self, year: int) -> str:
@@ -195,6 +254,12 @@ class _Reader:
             return default_hotline(year)
         if not _HOTLINE_RE.match(value):
             raise self.fail("hotline", f'= "{value}" 不像电话号码。', hint='如 "12365"（2019 年及以前）或 "12315"。')
+        if value.replace(" ", "").replace("-", "") == RETIRED_HOTLINE and year > LAST_12365_YEAR:
+            raise self.fail(
+                "hotline",
+                f'= "{value}" 与 year = {year} 矛盾：12365 只用到 {LAST_12365_YEAR} 年，此后并入 12315。',
+                hint='改为 hotline = "12315"，或删去 hotline 一行（按年份自动取值）。',
+            )
         return value
 
     def qr_url(self) -> str:
@@ -229,6 +294,53 @@ class _Reader:
         return value
 
 
+def _placeholders(table: dict, prefix: str) -> Iterator[tuple[str, str]]:
+    """(key, text) of every string still holding a placeholder, in file order."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _placeholders(value, f"{prefix}{key}.")
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and PLACEHOLDER in item:
+                yield f"{prefix}{key}", item
+                break
+
+
+def campaign_catalogue(campaign: Campaign, catalogue_dir: Path | None = None) -> Catalogue:
+    """The catalogue a campaign reads: bundled + its own folder (when it exists), or `catalogue_dir` alone."""
+    from qmposter.catalogue.catalogue import load_catalogue
+
+    if catalogue_dir is not None:
+        return load_catalogue(catalogue_dir)
+    return bundled_and_own(campaign.catalogue_dir)
+
+
+def bundled_and_own(own: Path | None) -> Catalogue:
+    """The bundled catalogue merged with a campaign's own folder (skipped while it does not exist yet)."""
+    from qmposter.catalogue.catalogue import load_catalogues
+
+    bundled = bundled_dir("slogans")
+    if own is None or not own.exists() or own.resolve() == bundled.resolve():
+        return load_catalogues([bundled])
+    return load_catalogues([bundled, own])
+
+
+def own_catalogue_dir(path: Path) -> Path:
+    """A campaign file's own slogans folder, read without checking the rest of the file.
+
+    `slogans import|list|variants --campaign` need only this, and must work on a fresh
+    `qmposter init` whose other fields are still placeholders.
+    """
+    text = _read_text(path)
+    try:
+        value = tomllib.loads(text).get("catalogue", OWN_CATALOGUE)
+    except tomllib.TOMLDecodeError as error:
+        raise CampaignError(f"活动文件 {path} {toml_errors.describe(error, text)}。", hint=toml_errors.HINT) from None
+    if not isinstance(value, str) or not value.strip():
+        raise CampaignError(f'活动文件 {path}：catalogue 应为口号库文件夹，如 catalogue = "slogans"。')
+    return path.parent / value.strip()
+
+
 def campaign_slogans(campaign: Campaign, catalogue: Catalogue) -> list[Entry]:
     """The slogans a campaign prints: the current wording of each selected family, in order.
 
@@ -246,13 +358,14 @@ def campaign_slogans(campaign: Campaign, catalogue: Catalogue) -> list[Entry]:
         if not picked:
             raise CampaignError(
                 f"活动文件 {campaign.path}：口号库中没有 {campaign.year} 年的口号。",
-                hint='先用 qmposter slogans import 导入当年的通知，或把 [slogans] select 改为 "all"。',
+                hint=f'{catalogue.searched()}或把 [slogans] select 改为 "all"。',
             )
         return picked
     if campaign.source not in catalogue.sources:
         known = "、".join(sorted(catalogue.sources)) or "（无）"
         raise CampaignError(
-            f'活动文件 {campaign.path}：source = "{campaign.source}" 不在口号库中。', hint=f"可用：{known}。"
+            f'活动文件 {campaign.path}：source = "{campaign.source}" 不在口号库中。',
+            hint=f"可用：{known}。{catalogue.searched()}",
         )
     return _unique([catalogue.resolve(entry.family) for entry in catalogue.by_source(campaign.source)])
 
@@ -261,29 +374,3 @@ def _unique(entries: list[Entry]) -> list[Entry]:
     seen: set[str] = set()
     return [e for e in entries if not (e.id in seen or seen.add(e.id))]
 
-
-# -- qmposter init -----------------------------------------------------------------------------
-
-CAMPAIGN_FILE_NAME = "campaign.toml"
-_DEFAULT_NOTE = re.compile(r"^# 这是内置的默认活动.*?\n(?=\n)", re.MULTILINE | re.DOTALL)
-_EXAMPLE_NOTE = "# 下面的内容取自内置的默认活动（江苏省 2010 年全省“质量月”活动），请改成你们这次活动的内容。\n"
-
-
-def example_campaign_text() -> str:
-    """A commented campaign.toml to start from: the bundled default with a note to edit it."""
-    text = default_campaign_path().read_text(encoding="utf-8")
-    return _DEFAULT_NOTE.sub(_EXAMPLE_NOTE, text, count=1)
-
-
-def write_example_campaign(directory: Path, *, force: bool = False) -> Path:
-    """Write DIR/campaign.toml (atomically); refuse to overwrite one unless `force`."""
-    from qmposter.render.output import write_atomic
-
-    directory = Path(directory)
-    target = directory / CAMPAIGN_FILE_NAME
-    if directory.exists() and not directory.is_dir():
-        raise CampaignError(f"{directory} 不是文件夹。")
-    if target.exists() and not force:
-        raise CampaignError(f"{target} 已经存在，没有改动它。", hint="要用示例覆盖它，请加 --force。")
-    write_atomic(target, example_campaign_text().encode("utf-8"))
-    return target

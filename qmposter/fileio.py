@@ -40,6 +40,11 @@ _REASONS = {
 }
 
 
+def output_mode() -> int:
+    """The mode of every output file: 0666 minus the umask (0644 usually); mkstemp alone gives 0600."""
+    return 0o666 & ~_UMASK
+
+
 def os_reason(error: OSError) -> str:
     """The reason of an OSError in Chinese (strerror is English on servers with the C locale)."""
     return _REASONS.get(error.errno or 0) or error.strerror or str(error)
@@ -60,7 +65,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.chmod(tmp, output_mode())
         os.replace(tmp, path)
         tmp = None
     except OSError as error:

@@ -40,7 +40,7 @@ from qmposter.products.leaflet import (
 from qmposter.products.leaflet_layouts import render_leaflet
 from qmposter.products.leaflet_pages import Kit, resolve_fonts
 from qmposter.products.leaflet_style import load_style, read_style, style_path
-from qmposter.products.leaflet_text import han_count
+from qmposter.products.leaflet_text import MAX_SQUEEZE_EM, han_count
 
 MM = 72 / 25.4
 A4_W, A4_H = 595.2756, 841.8898
@@ -346,7 +346,8 @@ def test_paragraph_wrapping_keeps_the_clreq_rules_at_every_width(campaign, catal
             for line in lines:
                 chars = para.text[line.start : line.end]
                 assert chars[0] not in NO_START and chars[-1] not in NO_END, (width, chars)
-                assert line.width + line.indent <= width + 1e-6, (width, chars)
+                gaps = max(1, line.end - line.start - 1)
+                assert line.width + line.indent <= width + MAX_SQUEEZE_EM * 10 * gaps + 1e-6, (width, chars)
 
 
 def test_quotes_fill_a_full_width_cell_even_in_a_font_that_draws_them_narrow():
@@ -590,16 +591,34 @@ def test_no_line_of_text_holds_a_lone_han_character(leaflets, short_leaflets, ca
         assert count == 0 or count >= 2, (page, text)
 
 
-def test_the_last_line_takes_a_character_from_the_line_above():
+def test_a_lone_last_character_is_taken_back_or_joined_by_another(campaign, catalogue):
+    """At every column width, no paragraph ends on a line of one Han character: the line above is
+    tightened by at most MAX_SQUEEZE_EM per gap to take it back, or gives up characters to it."""
     style = load_style("a4")
     kit = Kit(style, resolve_fonts(style), 10)
-    text = "发现假冒伪劣产品或质量安全隐患请拨打电话投诉举报全。"
-    para = kit.para(text)
-    width = 25 * 10  # 25 characters a line: greedy would leave "全。" alone
-    lines = para.line_texts(width)
-    assert "".join(lines) == text and len(lines) == 2
-    assert han_count(lines[-1]) >= 2 and lines[-1].endswith("全。")
-    assert all(line.width <= width + 1e-6 for line in para.lines_for(width))
+    notice = catalogue.sources["2010-jiangsu"]
+    texts = [notice.guiding_idea, *(a.text for a in notice.activities)]
+    squeezed = moved = 0
+    for text in texts:
+        para = kit.para(text)
+        for width in range(80, 300, 7):
+            lines = para.lines_for(width)
+            assert "".join(para.text[line.start : line.end] for line in lines) == text
+            last = para.text[lines[-1].start : lines[-1].end]
+            assert len(lines) == 1 or han_count(last) >= 2, (width, last)
+            for line in lines:
+                gaps = max(1, line.end - line.start - 1)
+                assert line.width + line.indent <= width + MAX_SQUEEZE_EM * 10 * gaps + 1e-6, (width, line)
+            squeezed += lines[-1].width > width + 1e-6 or (len(lines) > 1 and lines[-2].width > width + 1e-6)
+            moved += len(lines) > 1 and han_count(last) == 2 and len(last) <= 3
+    assert squeezed and moved  # both ways are exercised
+
+
+def test_the_tip_with_a_lone_character_is_tightened_onto_one_line():
+    style = load_style("a4")
+    kit = Kit(style, resolve_fonts(style), 14)
+    para = kit.para("选购看标识：查看生产者名称、地址、合格证和执行标准，认准强制性产品认证（CCC）等标志。")
+    assert para.line_texts(70 * MM)[-1] == "强制性产品认证（CCC）等标志。"  # not "…等标" over "志。"
 
 
 def test_a_campaign_leaflet_file_rewords_the_public_part(tmp_path):

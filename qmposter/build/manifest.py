@@ -62,7 +62,13 @@ def manifest_body(plan: Plan, jobs: Sequence[Job], outcomes: dict[int, Outcome],
     campaign = plan.campaign
     body: dict = {
         "version": __version__,
-        "campaign": {"name": campaign.name, "year": campaign.year, "theme": campaign.theme, "source": campaign.source},
+        "campaign": {
+            "name": campaign.name,
+            "year": campaign.year,
+            "theme": campaign.theme,
+            "source": campaign.source,
+            "issuers": list(campaign.issuers),
+        },
         "items": items,
         "skipped": skipped,
         "failed": failed,

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qmposter.build.keys import base_key, job_key, template_key
-from qmposter.campaign import Campaign, campaign_slogans, load_campaign
-from qmposter.catalogue.catalogue import Catalogue, Entry, load_catalogue
+from qmposter.campaign import Campaign, campaign_catalogue, campaign_slogans, load_campaign
+from qmposter.catalogue.catalogue import Catalogue, Entry
 from qmposter.content import Content
 from qmposter.errors import CampaignError, InputError, TemplateError
 from qmposter.templates import FORMATS, Template, load_template, template_names
@@ -110,7 +110,7 @@ def plan_build(request: BuildRequest) -> Plan:
     campaign = load_campaign(request.campaign_path)
     units = load_units(request.units_path) if request.units_path is not None else None
     templates = _templates(request, campaign)
-    catalogue = load_catalogue(request.catalogue_dir)
+    catalogue = campaign_catalogue(campaign, request.catalogue_dir)
     entries = _slogans(campaign, catalogue, request.year)
     alias_year = request.year if request.year is not None else campaign.year
     out = Path(request.out) if request.out is not None else campaign.out_dir

@@ -3,6 +3,8 @@
 `load_catalogue` reads slogans/*.toml (one file per source notice) and variants.toml,
 merges identical slogans (same canonical text), groups wordings edited between years
 into families (qmposter.catalogue.dedupe) and answers "which slogan is 2010-05?".
+`load_catalogues` does the same over several folders (the bundled one and a campaign's
+own), so a campaign's notices are deduplicated against the bundled years.
 """
 
 from __future__ import annotations
@@ -111,10 +113,12 @@ class Catalogue:
         sources: dict[str, Source],
         directory: Path | None = None,
         manual_families: Iterable[str] = (),
+        folders: Iterable[Path] = (),
     ) -> None:
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.sources: dict[str, Source] = sources
         self.directory = directory
+        self.folders: tuple[Path, ...] = tuple(folders) or ((directory,) if directory is not None else ())
         self.manual_families = frozenset(manual_families)
         self._members: dict[str, list[Entry]] = {}
         for entry in self.entries:
@@ -174,7 +178,16 @@ class Catalogue:
             "口号 ID 形如 s1a2b3c4d，别名形如 2010-05（年份-序号）或 2010-jiangsu-05；"
             "用 qmposter slogans list 查看全部。"
         )
+        hint = f"{hint}\n{self.searched()}"
         return f"是不是 {'、'.join(close)}？" + hint if close else hint
+
+    def searched(self) -> str:
+        """Which folders were read and how to add a notice: the end of every "not in catalogue" hint."""
+        folders = "、".join(str(f) for f in self.folders) or "（无）"
+        return (
+            f"已查找的口号库：{folders}。"
+            "把通知加入活动自己的口号库：qmposter slogans import 通知.txt --campaign campaign.toml。"
+        )
 
     def _slogan_count(self, stem: str) -> int:
         return sum(1 for e in self.entries for o in e.occurrences if o.source == stem)
@@ -198,7 +211,7 @@ class Catalogue:
         """The wordings of one source file, in printed order."""
         if stem not in self.sources:
             known = "、".join(sorted(self.sources)) or "无"
-            raise CatalogueError(f"口号库中没有来源 {stem}。", hint=f"已有来源：{known}。")
+            raise CatalogueError(f"口号库中没有来源 {stem}。", hint=f"已有来源：{known}。{self.searched()}")
         found = sorted((o.position, e.id) for e in self.entries for o in e.occurrences if o.source == stem)
         return list(dict.fromkeys(self._by_id[i] for _p, i in found))
 
@@ -291,7 +304,8 @@ def _overrides(
 
 
 def build_catalogue(records: list[SourceRecord], variants: tuple[list[RawJoin], list[RawSplit]],
-                    variants_path: Path, directory: Path | None = None) -> Catalogue:
+                    variants_path: Path, directory: Path | None = None,
+                    folders: Iterable[Path] = ()) -> Catalogue:
     """Merge identical slogans, group variants and make aliases from already-read files."""
     _check_stems(records)
     records = sorted(records, key=lambda r: (r.fields["year"], r.stem))
@@ -316,7 +330,7 @@ def build_catalogue(records: list[SourceRecord], variants: tuple[list[RawJoin], 
     entries.sort(key=_catalogue_order)
     sources = {r.stem: _source(r) for r in records}
     manual = {f.id for f in families.values() if f.manual}
-    return Catalogue(entries, sources, directory, manual)
+    return Catalogue(entries, sources, directory, manual, folders)
 
 
 def _entry(text: str, entry_id: str, occ: list[Occurrence], aliases: list[str], family: dedupe.Family) -> Entry:
@@ -346,3 +360,24 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     records = [read_source_file(path) for path in source_files(folder)]
     variants_path = folder / VARIANTS_FILE
     return build_catalogue(records, read_variants_file(variants_path), variants_path, folder)
+
+
+def load_catalogues(folders: list[Path]) -> Catalogue:
+    """One catalogue from several folders, deduplicated across all of them.
+
+    A later folder's file replaces an earlier one of the same name (a campaign's own copy of
+    a bundled notice, edited by hand, wins); every folder's variants.toml applies.
+    """
+    merged: dict[str, SourceRecord] = {}
+    joins: list[RawJoin] = []
+    splits: list[RawSplit] = []
+    for folder in folders:
+        check_catalogue_dir(folder)
+        records = [read_source_file(path) for path in source_files(folder)]
+        _check_stems(records)
+        merged.update((record.stem.lower(), record) for record in records)
+        folder_joins, folder_splits = read_variants_file(folder / VARIANTS_FILE)
+        joins += folder_joins
+        splits += folder_splits
+    last = folders[-1]
+    return build_catalogue(list(merged.values()), (joins, splits), last / VARIANTS_FILE, last, folders)

@@ -24,3 +24,4 @@ from qmposter.cli import gallery, preview  # noqa: E402,F401
 from qmposter.cli import init, render, templates  # noqa: E402,F401
 from qmposter.cli import leaflet  # noqa: E402,F401
 from qmposter.cli import build  # noqa: E402,F401
+from qmposter.cli import studio  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """The root `qmposter` click group and the error handling every command shares.
 
 Messages are in Simplified Chinese. Exit codes: 0 success, 2 bad input
-(a QmposterError or a usage error), 1 only for bugs.
+(a QmposterError or a usage error), 130 interrupted by Ctrl-C, 1 only for bugs.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from qmposter.errors import QmposterError
 
 i18n.install()
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -26,6 +27,9 @@ class QmGroup(click.Group):
         except QmposterError as error:
             click.echo(f"错误：{error}", err=True)
             ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("\n已按 Ctrl-C 中断。已写完的文件保留，没有写完的文件不会留下。", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=QmGroup, context_settings=CONTEXT_SETTINGS)

@@ -12,6 +12,7 @@ from qmposter.build.manifest import merge_shard_manifests
 from qmposter.build.plan import BuildRequest, Shard, plan_build
 from qmposter.build.run import BuildReport, run_build
 from qmposter.cli.base import cli
+from qmposter.cli.campaign_context import CAMPAIGN_HELP, checked_campaign
 
 
 @cli.command("build")
@@ -20,7 +21,7 @@ from qmposter.cli.base import cli
     "campaign_path",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
-    help="活动文件 campaign.toml（默认：内置的默认活动）。",
+    help=CAMPAIGN_HELP,
 )
 @click.option(
     "--out",
@@ -69,7 +70,7 @@ from qmposter.cli.base import cli
     "catalogue_dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     metavar="DIR",
-    help="口号库文件夹（默认：随程序附带的 slogans/）。",
+    help="只用这个口号库文件夹（默认：内置口号库加活动自己的口号库）。",
 )
 @click.option(
     "--merge-shards",
@@ -106,6 +107,7 @@ def build_command(
     if merge_shards:
         _merge(request)
         return
+    checked_campaign(campaign_path, catalogue_dir)  # contradictions stop the build before anything is written
     plan = plan_build(request)
     total = len(request.shard.take(plan.jobs)) if request.shard else len(plan.jobs)
     if sys.stderr.isatty():

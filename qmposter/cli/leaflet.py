@@ -6,17 +6,16 @@ from pathlib import Path
 
 import click
 
-from qmposter.campaign import load_campaign
-from qmposter.catalogue.catalogue import load_catalogue
 from qmposter.cli.base import cli
+from qmposter.cli.campaign_context import CAMPAIGN_HELP, checked_campaign
 from qmposter.products.leaflet import LAYOUT_NAMES_ZH, LAYOUTS, Leaflet, build_leaflet, check_output, write_leaflet
 
 
 @cli.command("leaflet")
 @click.option("--campaign", "campaign_path", type=click.Path(path_type=Path), metavar="FILE",
-              help="活动文件 campaign.toml；默认用内置的默认活动。")
+              help=CAMPAIGN_HELP)
 @click.option("--catalogue", "catalogue_dir", type=click.Path(path_type=Path), metavar="DIR",
-              help="口号库文件夹；默认用内置的 slogans/。")
+              help="只用这个口号库文件夹（默认：内置口号库加活动自己的口号库）。")
 @click.option("--source", "source_id", metavar="ID",
               help="活动文件没写自己的指导思想和活动内容时，借用口号库中哪份通知的（连同其口号，并印出处）；"
                    "默认为活动文件的 source。年份、名称、落款总是活动文件的。")
@@ -33,8 +32,7 @@ def leaflet_command(
 ) -> None:
     """生成宣传单 PDF：主题、指导思想、活动内容、宣传口号、二维码、举报电话与落款，可直接付印（出血、裁切线）。"""
     check_output(output)  # refuse a bad path before any work
-    campaign = load_campaign(campaign_path)
-    catalogue = load_catalogue(catalogue_dir)
+    campaign, catalogue = checked_campaign(campaign_path, catalogue_dir)
     result = build_leaflet(campaign, catalogue, source_id=source_id, layout=layout)
     write_leaflet(result.pdf, output)
     click.echo(_report(result, output))

@@ -16,19 +16,19 @@ POLL_SECONDS = 0.5
 @cli.command()
 @click.argument("template_name", metavar="TEMPLATE")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="联系表 PNG 路径（默认 preview-<模板名>.png）。")
-@click.option("--campaign", "campaign_file", type=click.Path(path_type=Path), help="活动文件（默认内置活动）。")
-@click.option("--catalogue", "catalogue_dir", type=click.Path(path_type=Path), help="口号库文件夹（默认内置）。")
+@click.option("--campaign", "campaign_file", type=click.Path(path_type=Path),
+              help="活动文件（默认内置示例活动）；口号库为内置口号库加活动自己的口号库。")
+@click.option("--catalogue", "catalogue_dir", type=click.Path(path_type=Path), help="只用这个口号库文件夹。")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path), help="自定义模板文件夹。")
 @click.option("--watch", is_flag=True, help="模板文件一改动就重新生成（Ctrl-C 结束）。")
 def preview(template_name: str, output: Path | None, campaign_file: Path | None, catalogue_dir: Path | None,
             templates_dir: Path | None, watch: bool) -> None:
     """用最短、最长、三句、含数字和英文的口号排一遍模板，生成一张联系表，供设计人员调版式。"""
-    from qmposter.campaign import load_campaign
-    from qmposter.catalogue.catalogue import load_catalogue
+    from qmposter.cli.campaign_context import checked_campaign
     from qmposter.products.preview import stress_samples
 
-    campaign = load_campaign(campaign_file)
-    samples = stress_samples(load_catalogue(catalogue_dir))
+    campaign, catalogue = checked_campaign(campaign_file, catalogue_dir)
+    samples = stress_samples(catalogue)
     out = output or Path(f"preview-{Path(template_name).stem}.png")
     files = _render(template_name, templates_dir, campaign, samples, out)
     if not watch:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from qmposter.campaign import load_campaign
 from qmposter.cli.base import cli
+from qmposter.cli.campaign_context import CAMPAIGN_HELP, checked_campaign
 from qmposter.content import Content
 from qmposter.layout.engine import layout_page
 from qmposter.layout.units import pt_to_mm, pt_to_px
@@ -24,11 +24,11 @@ from qmposter.templates import load_template
 @click.option("--dpi", type=click.FloatRange(min=1, max=2400), metavar="N",
               help="位图（PNG/JPEG/BMP）分辨率，默认取模板的。")  # fmt: skip
 @click.option("--campaign", "campaign_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="活动文件 campaign.toml（默认：内置的默认活动）。")  # fmt: skip
+              help=CAMPAIGN_HELP)  # fmt: skip
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="自己的模板文件夹（同名时优先于内置模板）。")  # fmt: skip
 @click.option("--catalogue", "catalogue_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="口号库文件夹（默认：随程序附带的 slogans/）。")  # fmt: skip
+              help="只用这个口号库文件夹（默认：内置口号库加活动自己的口号库）。")  # fmt: skip
 @click.option("--cmyk", is_flag=True, help="PDF 用模板中的 CMYK 颜色。")
 @click.option("--allow-overflow", is_flag=True, help="排不下时允许字号小于模板的最小字号（仍不会裁掉文字）。")
 def render_command(
@@ -47,9 +47,9 @@ def render_command(
     if (slogan_ref is None) == (text is None):
         raise click.UsageError("请给出 --slogan（口号 ID 或别名）或 --text（文字）二者之一。")
     format_for(output)  # an unknown suffix is refused before any work
-    campaign = load_campaign(campaign_file)
+    campaign, catalogue = checked_campaign(campaign_file, catalogue_dir)
     loaded = load_template(template, templates_dir)
-    content = _content(campaign, slogan_ref, text, catalogue_dir)
+    content = _content(campaign, slogan_ref, text, catalogue)
     page = layout_page(loaded, content, allow_overflow=allow_overflow)
     dpi = dpi or loaded.page.dpi
     write_page(page, output, dpi=dpi, cmyk=cmyk)
@@ -59,12 +59,10 @@ def render_command(
     click.echo(f"已写出 {output}（模板 {loaded.name}，口号 {content.slogan_ref}：{content.slogan}；{size}）")
 
 
-def _content(campaign, slogan_ref: str | None, text: str | None, catalogue_dir: Path | None) -> Content:
+def _content(campaign, slogan_ref: str | None, text: str | None, catalogue) -> Content:
     if text is not None:
         if not text.strip():
             raise click.UsageError("--text 不能为空。")
         return Content.from_campaign(campaign, text)
-    from qmposter.catalogue.catalogue import load_catalogue
-
-    entry = load_catalogue(catalogue_dir).resolve(slogan_ref)
+    entry = catalogue.resolve(slogan_ref)
     return Content.from_campaign(campaign, entry.text, slogan_ref)

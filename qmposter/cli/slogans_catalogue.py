@@ -15,12 +15,16 @@ from pathlib import Path
 
 import click
 
-from qmposter.catalogue.catalogue import Catalogue, Entry, load_catalogue
+from qmposter.campaign import own_catalogue_dir
+from qmposter.catalogue.catalogue import Catalogue, Entry
 from qmposter.catalogue.store import ImportPlan, atomic_write, import_notices
 from qmposter.cli.base import slogans
+from qmposter.cli.campaign_context import catalogue_for
+from qmposter.errors import CatalogueError
 from qmposter.resources import bundled_dir
 
-CATALOGUE_HELP = "口号库文件夹（默认：随程序附带的 slogans/）。"
+CATALOGUE_HELP = "只用这个口号库文件夹（默认：随程序附带的 slogans/）。"
+CAMPAIGN_HELP = "活动文件 campaign.toml：用内置口号库加本活动自己的口号库（合并、跨年份去重）。"
 CSV_COLUMNS = ("id", "text", "years", "sources", "family", "current", "aliases")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -146,13 +150,14 @@ def _describe(plan: ImportPlan) -> str:
 @click.argument("notices", nargs=-1, required=True, metavar="NOTICE...", type=str)
 @click.option("--catalogue", "directory", type=click.Path(path_type=Path), default=None, metavar="DIR",
               help="写入的口号库文件夹（默认：本项目的 slogans/；安装版为当前目录下的 slogans/）。")
+@click.option("--campaign", "campaign_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="写入这个活动自己的口号库（campaign.toml 的 catalogue，默认其旁边的 slogans/）。")
 @click.option("--dry-run", is_flag=True, help="只说明将写入什么，不写任何文件。")
 @click.option("--replace", is_flag=True,
               help="按通知重新生成已有文件（来自另一份通知时也替换；文件中的手工修改会丢失）。")
 @click.option("--strict", is_flag=True, help="只按正式通知解析（不认新闻报道、口号表、启动新闻稿、口号征集等）。")
-def import_command(
-    notices: tuple[str, ...], directory: Path | None, dry_run: bool, replace: bool, strict: bool
-) -> None:
+def import_command(notices: tuple[str, ...], directory: Path | None, campaign_path: Path | None, dry_run: bool,
+                   replace: bool, strict: bool) -> None:
     """把通知原文导入口号库：每份通知一个 <年份>-<地区>.toml 文件。
 
     NOTICE 可以是文本（UTF-8、GBK…）、Word（.docx；.doc/.wps 需要 LibreOffice）、PDF、
@@ -162,7 +167,11 @@ def import_command(
     同一份通知再次导入时文件保持原样（保留手工修改和注释）；
     已有文件来自另一份通知时报错，且不写入任何文件。
     """
+    if directory is not None and campaign_path is not None:
+        raise click.UsageError("--catalogue 和 --campaign 只能用一个。")
     folder = directory if directory is not None else _import_default_dir()
+    if campaign_path is not None:
+        folder = own_catalogue_dir(campaign_path)
     plans = import_notices(list(notices), folder, replace=replace, dry_run=dry_run, strict=strict)
     for plan in plans:
         for warning in plan.notice.warnings:
@@ -173,6 +182,10 @@ def import_command(
         click.echo(line)
     if dry_run:
         click.echo("（--dry-run：没有写入任何文件）")
+    elif campaign_path is not None:
+        stems = "、".join(dict.fromkeys(f'"{p.target.stem}"' for p in plans))
+        click.echo(f"在 {_display_path(campaign_path)} 中写 source = {stems} 即用这份通知的口号。")
+        click.echo(f"查看：qmposter slogans list --campaign {_display_path(campaign_path)}")
     elif folder.resolve() != bundled_dir("slogans").resolve():
         click.echo(f"查看：qmposter slogans list --catalogue {_display_path(folder)}")
 
@@ -184,17 +197,22 @@ def import_command(
               help="输出格式。")
 @click.option("--catalogue", "directory", type=click.Path(path_type=Path), default=None, metavar="DIR",
               help=CATALOGUE_HELP)
+@click.option("--campaign", "campaign_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help=CAMPAIGN_HELP)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help="写入文件而不是屏幕（CSV 建议用这个，Excel/WPS 可直接打开）。")
 def list_command(year: int | None, all_variants: bool, fmt: str, directory: Path | None,
-                 output: Path | None) -> None:
+                 campaign_path: Path | None, output: Path | None) -> None:
     """列出口号库中的口号（默认每个变体族只列现行措辞）。"""
-    catalogue = load_catalogue(directory)
+    catalogue = catalogue_for(campaign_path, directory)
     if year is not None:
         entries = catalogue.in_year(year) if all_variants else catalogue.current(year)
         if not entries:
             years = sorted({y for e in catalogue.entries for y in e.years})
-            click.echo(f"口号库中没有 {year} 年的口号（已有年份：{'、'.join(map(str, years)) or '无'}）。", err=True)
+            raise CatalogueError(
+                f"口号库中没有 {year} 年的口号（已有年份：{'、'.join(map(str, years)) or '无'}）。",
+                hint=catalogue.searched(),
+            )
     else:
         entries = list(catalogue.entries) if all_variants else catalogue.current()
     if fmt == "json":
@@ -212,9 +230,11 @@ def list_command(year: int | None, all_variants: bool, fmt: str, directory: Path
               help="输出格式。")
 @click.option("--catalogue", "directory", type=click.Path(path_type=Path), default=None, metavar="DIR",
               help=CATALOGUE_HELP)
-def variants_command(fmt: str, directory: Path | None) -> None:
+@click.option("--campaign", "campaign_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help=CAMPAIGN_HELP)
+def variants_command(fmt: str, directory: Path | None, campaign_path: Path | None) -> None:
     """列出跨年份的措辞变体族：每族的各个措辞、年份和现行措辞。"""
-    catalogue = load_catalogue(directory)
+    catalogue = catalogue_for(campaign_path, directory)
     families = catalogue.families()
     if fmt == "json":
         click.echo(_json_text([_family_json(catalogue, f) for f in families]), nl=False)

@@ -6,18 +6,19 @@ from pathlib import Path
 
 import click
 
-from qmposter.campaign import Campaign, campaign_slogans, load_campaign
-from qmposter.catalogue.catalogue import Catalogue, Entry, load_catalogue
+from qmposter.campaign import Campaign, campaign_slogans
+from qmposter.catalogue.catalogue import Catalogue, Entry
 from qmposter.cli.base import cli
+from qmposter.cli.campaign_context import CAMPAIGN_HELP, checked_campaign
 from qmposter.errors import InputError
 from qmposter.products import sms
 
 
 @cli.command("sms")
 @click.option("--campaign", "campaign_path", type=click.Path(path_type=Path), metavar="FILE",
-              help="活动文件 campaign.toml；默认用内置的默认活动。")
+              help=CAMPAIGN_HELP)
 @click.option("--catalogue", "catalogue_dir", type=click.Path(path_type=Path), metavar="DIR",
-              help="口号库文件夹；默认用内置的 slogans/。")
+              help="只用这个口号库文件夹（默认：内置口号库加活动自己的口号库）。")
 @click.option("--signature", metavar="TEXT", help="短信签名，如【江苏质监】；默认取活动文件 [sms] 表的 signature。")
 @click.option("--year", type=click.IntRange(1978, 2100), metavar="Y",
               help="改用该年份的现行口号，不用活动文件的口号选择。")
@@ -55,8 +56,7 @@ def sms_command(
         raise InputError("用了 --phones 就要用 -o 指定输出文件。", hint="例如 -o 短信.csv --phones 号码.txt。")
     if output is not None:
         sms.output_paths(output)  # refuse a bad name before any work
-    campaign = _load_campaign(campaign_path)
-    catalogue = load_catalogue(catalogue_dir)
+    campaign, catalogue = checked_campaign(campaign_path, catalogue_dir)
     options = sms.make_options(
         signature if signature is not None else campaign.sms_signature,
         extra_lines=_extra_lines(campaign, with_name=with_name, with_hotline=with_hotline),
@@ -78,13 +78,6 @@ def sms_command(
         return
     written = sms.write_outputs(batch, output, phones)
     _report(batch, phones, written)
-
-
-def _load_campaign(path: Path | None) -> Campaign:
-    if path is not None and not path.is_file():
-        what = "是一个文件夹" if path.is_dir() else "不存在"
-        raise InputError(f"活动文件 {path} {what}。", hint="请检查 --campaign 的路径，或用 qmposter init 生成一个。")
-    return load_campaign(path)
 
 
 def _extra_lines(campaign: Campaign, *, with_name: bool, with_hotline: bool) -> list[str]:

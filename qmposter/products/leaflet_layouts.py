@@ -21,6 +21,7 @@ panel is left blank. LayoutError (Chinese) when even the sparest setting overflo
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -468,9 +469,11 @@ def trifold_back(kit: Kit, content: LeafletContent, width: float):
     ]  # fmt: skip
     middle: list[Flowable] = []
     if content.qr_url:
-        middle = [QRBlock(kit, content.qr_url, 38 * MM),
-                  kit.para(content.qr_caption, size=kit.base * 0.9, color="muted", align="center", leading=1.3,
-                           before=2 * MM)]  # fmt: skip
+        address = re.sub(r"^https?://", "", content.qr_url).rstrip("/")
+        middle = [QRBlock(kit, content.qr_url, 40 * MM),
+                  kit.para(content.qr_caption, font="heading", size=kit.base, align="center", leading=1.3,
+                           before=2.5 * MM),
+                  kit.para(address, size=kit.base * 0.85, color="muted", align="center", leading=1.3)]  # fmt: skip
     small = kit.base * 0.92
     bottom = [kit.para(name, size=small, align="center", leading=1.5) for name in content.issuers]
     if bottom:

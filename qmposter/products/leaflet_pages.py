@@ -247,9 +247,10 @@ def plan_story(kit: Kit, content: LeafletContent, detail: int) -> list[Flowable]
     widest = max(char_width_of(n, kit.fonts.names["heading"], kit.size) for n in numbers)
     for group in content.groups:
         if group.heading:
+            before = gap * 2.2 if story else 0.0  # the first group sits right under its section label
             story.append(
                 kit.para(group.heading, font="heading", size=kit.size * kit.style.group_scale, color="primary",
-                         align="left", leading=1.45, before=gap * 2.2, after=gap * 0.8, keep=True, label="活动分组")
+                         align="left", leading=1.45, before=before, after=gap * 0.8, keep=True, label="活动分组")
             )  # fmt: skip
         for item in group.activities:
             title, rest = split_title(item.title, item.text)

@@ -37,6 +37,8 @@ FULL_WIDTH_MIDDLE = "·"
 MAX_STRETCH_EM = 0.5
 # A paragraph's last line holds at least this many Han characters ("全。" alone is a 孤字).
 MIN_LAST_LINE_HAN = 2
+# Tracking a line may be tightened by (em per gap) to take a lone last character back (字距微调).
+MAX_SQUEEZE_EM = 0.06
 _FUZZ = 1e-6
 
 
@@ -140,20 +142,27 @@ def set_lines(
             stop -= 1
         lines.append(SetLine(start, stop, sum(widths[start:stop]), indent))
         start = end
-    return _no_lone_last(text, widths, lines, breaks)
+    return _no_lone_last(text, widths, lines, breaks, width)
 
 
 def han_count(text: str) -> int:
     return sum(1 for ch in text if char_class(ch) == "han")
 
 
-def _no_lone_last(text: str, widths: Sequence[float], lines: list[SetLine], breaks: dict[int, str]) -> list[SetLine]:
-    """Move the last break back to the nearest allowed one that leaves MIN_LAST_LINE_HAN Han
-    characters on the last line (clreq break rules still hold: only `breaks` are used).
-    The shortened line above is justified over more gaps, which the eye does not notice."""
+def _no_lone_last(
+    text: str, widths: Sequence[float], lines: list[SetLine], breaks: dict[int, str], width: float
+) -> list[SetLine]:
+    """No last line with fewer than MIN_LAST_LINE_HAN Han characters: take it back onto the line
+    above when tightening that line by at most MAX_SQUEEZE_EM per gap makes room; otherwise move
+    the last break back to the nearest allowed one (clreq rules still hold: only `breaks` are
+    used) and let the shortened line above be justified over its gaps."""
     if len(lines) < 2 or han_count(text[lines[-1].start : lines[-1].end]) >= MIN_LAST_LINE_HAN:
         return lines
     prev, last = lines[-2], lines[-1]
+    merged = SetLine(prev.start, last.end, sum(widths[prev.start : last.end]), prev.indent)
+    em = max(widths[prev.start : last.end])
+    if merged.width + merged.indent - width <= MAX_SQUEEZE_EM * em * (last.end - prev.start - 1):
+        return [*lines[:-2], merged]
     for b in range(last.start - 1, prev.start + 1, -1):
         if b in breaks and han_count(text[b : last.end]) >= MIN_LAST_LINE_HAN and han_count(text[prev.start : b]) >= 2:
             stop = b
@@ -331,7 +340,9 @@ class CJKParagraph(Flowable):
         spare = avail - line.width
         spacing, x = 0.0, line.indent
         size = max(s.size for s in self.spans)
-        if self.align == "justify" and not is_last and count > 1 and spare / (count - 1) <= MAX_STRETCH_EM * size:
+        if spare < 0 and count > 1:  # a line tightened to take back a lone last character
+            spacing = spare / (count - 1)
+        elif self.align == "justify" and not is_last and count > 1 and spare / (count - 1) <= MAX_STRETCH_EM * size:
             spacing = max(0.0, spare / (count - 1))
         elif self.align == "center":
             x += spare / 2

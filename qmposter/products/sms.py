@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from qmposter.errors import InputError
-from qmposter.fileio import os_reason
+from qmposter.fileio import os_reason, output_mode
 from qmposter.text import is_cjk_punct, is_han, is_latin_or_digit
 
 SINGLE_LIMIT = 70
@@ -482,6 +482,7 @@ def write_atomic(files: dict[Path, bytes]) -> None:
             temps.append((Path(name), path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+            os.chmod(name, output_mode())  # like every other output, not mkstemp's 0600
         for temp, path in temps:
             target = path
             os.replace(temp, path)

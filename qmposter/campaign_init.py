@@ -1,0 +1,165 @@
+"""`qmposter init`: a new campaign folder, blank or from this year's notice.
+
+Plain `init` writes campaigns/new.toml as it is: every field that names a body or a
+year holds a "请填写…" placeholder that `load_campaign` refuses, so nothing prints until
+the user has filled it in. `init --from NOTICE` imports the notice into the campaign's
+own catalogue (DIR/slogans/) and fills the same file from it: year, name, theme, source
+and slogan selection from the notice; the 落款 from `--issuer` (a county reprinting a
+national notice) or else from the notice's own issuers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomlkit
+
+from qmposter.campaign import CAMPAIGN_FILE_NAME, OWN_CATALOGUE, PLACEHOLDER, load_campaign
+from qmposter.catalogue.model import Notice
+from qmposter.catalogue.store import ImportPlan, import_notices
+from qmposter.errors import CampaignError
+from qmposter.fileio import atomic_write_bytes
+from qmposter.products.sms import SIGNATURE_MAX
+from qmposter.resources import bundled_dir
+
+_HEADER_NOTE = re.compile(r"^# 凡是写着“请填写”.*?\n(?=\n)", re.MULTILINE | re.DOTALL)
+_HOTLINE_LINE = '# hotline = "12315"'
+_DATE_LINE = '# date = "2026-09-01"'
+_MUST_EDIT = "【必改】"
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What `init` wrote: the campaign file, and with --from the notice's catalogue file and what was filled."""
+
+    campaign: Path
+    imported: ImportPlan | None = None
+    issuers_from_notice: bool = False
+    signature: str | None = None
+
+
+def blank_campaign_text() -> str:
+    """The commented campaign.toml with placeholders (campaigns/new.toml)."""
+    return (bundled_dir("campaigns") / "new.toml").read_text(encoding="utf-8")
+
+
+def init_blank(directory: Path, *, force: bool = False) -> InitResult:
+    """Write DIR/campaign.toml with placeholders; refuse to overwrite one unless `force`."""
+    target = _target(directory, force)
+    atomic_write_bytes(target, blank_campaign_text().encode("utf-8"))
+    return InitResult(target)
+
+
+def read_notice_into(source: str | Path, folder: Path, *, dry_run: bool) -> ImportPlan:
+    """The one place `init --from` reads a notice: import it into the campaign's own catalogue."""
+    return import_notices([Path(source)], folder, dry_run=dry_run)[0]
+
+
+def init_from_notice(
+    directory: Path,
+    notice_source: str | Path,
+    *,
+    issuers: tuple[str, ...] = (),
+    hotline: str | None = None,
+    qr_url: str | None = None,
+    force: bool = False,
+) -> InitResult:
+    """Import the notice into DIR/slogans/ and write DIR/campaign.toml filled from it.
+
+    Everything is checked first (the notice parses, the campaign it gives loads) so a
+    failure writes nothing; then the catalogue file and the campaign file are written.
+    """
+    target = _target(directory, force)
+    folder = target.parent / OWN_CATALOGUE
+    plan = read_notice_into(notice_source, folder, dry_run=True)
+    notice = plan.notice
+    chosen = tuple(i.strip() for i in issuers if i.strip()) or notice.issuers
+    signature = _signature(chosen)
+    text = _filled_text(notice, plan.target.stem, chosen, hotline, qr_url, signature, Path(notice_source).name)
+    _check_loads(text, target)
+    read_notice_into(notice_source, folder, dry_run=False)
+    atomic_write_bytes(target, text.encode("utf-8"))
+    return InitResult(target, plan, issuers_from_notice=not issuers and bool(notice.issuers), signature=signature)
+
+
+def _target(directory: Path, force: bool) -> Path:
+    directory = Path(directory)
+    target = directory / CAMPAIGN_FILE_NAME
+    if directory.exists() and not directory.is_dir():
+        raise CampaignError(f"{directory} 不是文件夹。", hint="给 init 一个新的或已有的文件夹名。")
+    if target.exists() and not force:
+        raise CampaignError(
+            f"{target} 已经存在，没有改动它。", hint="要重新生成它，请加 --force（原文件的修改会丢失）。"
+        )
+    return target
+
+
+def campaign_name(notice: Notice) -> str:
+    """关于开展2026年全国“质量月”活动的通知 → 2026年全国“质量月”活动."""
+    title = re.sub(r"^关于(?:开展|组织开展|举办|做好)?", "", notice.title or "")
+    title = re.sub(r"(?:的|工作的)?(?:通知|实施方案|方案)$", "", title).strip()
+    if notice.year is not None and str(notice.year) in title and "质量月" in title:
+        return title
+    return f"{notice.year}年“质量月”活动"
+
+
+def _signature(issuers: tuple[str, ...]) -> str | None:
+    """【first issuer】 when a platform would accept it (Han/letters/digits, ≤ 16); else none is written."""
+    first = issuers[0] if issuers else ""
+    if first and len(first) <= SIGNATURE_MAX and re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{2,}", first):
+        return f"【{first}】"
+    return None
+
+
+def _filled_text(
+    notice: Notice,
+    stem: str,
+    issuers: tuple[str, ...],
+    hotline: str | None,
+    qr_url: str | None,
+    signature: str | None,
+    notice_name: str,
+) -> str:
+    doc = tomlkit.parse(blank_campaign_text())
+    if notice.year is None:
+        raise CampaignError(f"通知 {notice_name} 中找不到年份，无法生成活动文件。", hint="检查通知标题是否写明年份。")
+    doc["year"] = notice.year
+    doc["name"] = campaign_name(notice)
+    doc["theme"] = notice.theme or f"{PLACEHOLDER}活动主题（通知中没有找到）"
+    doc["source"] = stem
+    listed = tomlkit.array()
+    listed.extend(issuers or [f"{PLACEHOLDER}落款（通知中没有找到发文单位，请用 --issuer 给出）"])
+    listed.multiline(True)
+    doc["issuers"] = listed
+    doc["qr_url"] = qr_url or ""
+    doc["sms"]["signature"] = signature or ""  # type: ignore[index]
+    text = tomlkit.dumps(doc)
+    if hotline is not None:
+        text = text.replace(_HOTLINE_LINE, f"hotline = {tomlkit.string(hotline).as_string()}", 1)
+    if issuers == notice.issuers and notice.date:  # the notice's own 落款: its date is theirs too
+        text = text.replace(_DATE_LINE, f"date = {tomlkit.string(notice.date).as_string()}", 1)
+    title = f"《{notice.title}》" if notice.title else notice_name
+    number = f"（{notice.doc_number}）" if notice.doc_number else ""
+    who = " --issuer" if issuers != notice.issuers else "通知的落款（通知是本单位发的才对；否则请改成本单位）"
+    note = (
+        f"# 由 qmposter init --from {notice_name} 生成：年份、名称、主题和口号取自{title}{number}，\n"
+        f"# 口号已导入本活动的口号库 {OWN_CATALOGUE}/{stem}.toml；落款取自{who}。\n"
+        "# 请核对标有【请核对】的各项，然后运行：qmposter build --campaign campaign.toml\n"
+    )
+    return _HEADER_NOTE.sub(lambda _m: note, text, count=1).replace(_MUST_EDIT, "【请核对】")
+
+
+def _check_loads(text: str, target: Path) -> None:
+    """The filled file must load (no placeholder left but those the notice could not fill)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / CAMPAIGN_FILE_NAME
+        path.write_text(text, encoding="utf-8")
+        try:
+            load_campaign(path)
+        except CampaignError as error:
+            if PLACEHOLDER not in error.message:
+                raise CampaignError(str(error).replace(str(path), str(target))) from None

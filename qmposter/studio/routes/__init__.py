@@ -1,0 +1,1 @@
+"""The studio's pages and endpoints, one module per page."""
