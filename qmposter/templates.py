@@ -48,6 +48,7 @@ ROLE_ALIASES = {
 }  # fmt: skip
 MIN_DPI, MAX_DPI = 1, 2400  # as render --dpi; beyond it a poster's bitmap would not fit in memory
 MAX_QR_BORDER = 40  # quiet-zone modules: 4 is the standard, the matrix grows with the square of this
+MAX_LINES, MAX_COLUMNS = 100, 50  # a text box's lines, an issuers grid's columns: beyond is a typo
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 _KIND_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -952,8 +953,8 @@ class _Builder:
         max_lines = self.get(
             raw, "max_lines", (int,), f"{key}.max_lines", "正整数", defaults.get("max_lines", 2), index
         )
-        if max_lines < 1:
-            raise self.fail(f"{key}.max_lines", "应至少为 1。", element=index)
+        if not 1 <= max_lines <= MAX_LINES:
+            raise self.fail(f"{key}.max_lines", f"= {max_lines} 应在 1 到 {MAX_LINES} 之间。", element=index)
         return TextSpec(
             font_id=self._font(index, key, raw, defaults),
             color=self.color(raw.get("color", defaults.get("color", "#000000")), f"{key}.color", index),
@@ -1011,8 +1012,8 @@ class _Builder:
     def _el_issuers(self, index: int, key: str, raw: dict, common: dict) -> Element:
         box = self._box(index, key, raw, text=True)
         columns = self.get(raw, "columns", (int,), f"{key}.columns", "正整数", 1, index)
-        if columns < 1:
-            raise self.fail(f"{key}.columns", "应至少为 1。", element=index)
+        if not 1 <= columns <= MAX_COLUMNS:
+            raise self.fail(f"{key}.columns", f"= {columns} 应在 1 到 {MAX_COLUMNS} 之间。", element=index)
         gaps = {
             name: self.length(raw.get(name, "0"), f"{key}.{name}", ref=ref, element=index)
             for name, ref in (("column_gap", box.width), ("row_gap", box.height))

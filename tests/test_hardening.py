@@ -220,6 +220,13 @@ def test_row6_huge_qr_border_is_refused_at_load(tmp_path: Path, border: int) -> 
     assert_refused(render(template(tmp_path, extra), tmp_path / "o.png"), "border", "40")
 
 
+@pytest.mark.parametrize(("kind", "key"), [("slogan", "max_lines = 101"), ("issuers", "columns = 1000000000000")])
+def test_counts_have_an_upper_bound(tmp_path: Path, kind: str, key: str) -> None:
+    box = 'x = "10%"\ny = "60%"\nwidth = "80%"\nheight = "20%"\n'
+    extra = f'[[element]]\ntype = "{kind}"\n{key}\n{box}'
+    assert_refused(render(template(tmp_path, extra), tmp_path / "o.png"), key.split()[0], "之间")
+
+
 # -- row 8 and 14: the gallery reads manifest.json as untrusted ------------------------------------------
 
 
@@ -248,6 +255,7 @@ def test_row8_sha256_cannot_steer_the_thumbnail_outside(tmp_path: Path) -> None:
     [
         ([_item(path="../secret.png")], {}, ["items[0].path", "之外"]),
         ([_item(path="/etc/passwd")], {}, ["items[0].path", "之外"]),
+        ([_item(path="..\\secret.png")], {}, ["items[0].path", "之外"]),
         ([_item(path="javascript:alert(1)")], {}, ["items[0].path", "http"]),
         ([_item(path="file:///etc/passwd")], {}, ["items[0].path", "http"]),
         ([_item(), 7], {}, ["items[1]", "对象"]),
@@ -321,6 +329,14 @@ def test_row12_unknown_catalogue_table_or_key_names_file_and_line(tmp_path: Path
     line = next(n for n, text in enumerate(edited.splitlines(), start=1) if text.startswith(new))
     (cat / "2010-jiangsu.toml").write_text(edited, encoding="utf-8")
     assert_refused(run("slogans", "list", "--catalogue", cat), "2010-jiangsu.toml", f"第 {line} 行", *words)
+
+
+def test_row12_unknown_key_in_variants_is_refused(tmp_path: Path) -> None:
+    cat = tmp_path / "cat"
+    cat.mkdir()
+    (cat / "2010-jiangsu.toml").write_bytes((REPO / "slogans" / "2010-jiangsu.toml").read_bytes())
+    (cat / "variants.toml").write_text('[[join]]\nids = ["2010-01", "2010-02"]\ncurent = "2010-01"\n', encoding="utf-8")
+    assert_refused(run("slogans", "variants", "--catalogue", cat), "variants.toml", "[[join]]", "curent")
 
 
 # -- row 13: over-long folder names from unit names --------------------------------------------------------

@@ -391,6 +391,10 @@ def _groups(path: Path, data: dict[str, Any], key: str) -> list[tuple[tuple[str,
     result = []
     for number, item in enumerate(items, start=1):
         where = f"{path} 第 {number} 个 [[{key}]]"
+        allowed = {"ids", "current"} if key == "join" else {"ids"}
+        for unknown in sorted(set(item) - allowed if isinstance(item, dict) else ()):
+            hint = f"[[{key}]] 只能写 {'、'.join(sorted(allowed))}。"
+            raise CatalogueError(f"{where}：未知的键 {unknown}。", hint=hint)
         refs = item.get("ids") if isinstance(item, dict) else None
         if not isinstance(refs, list) or len(refs) < 2 or not all(isinstance(r, str) for r in refs):
             raise CatalogueError(

@@ -120,8 +120,9 @@ def _check_manifest(directory: Path, path: Path, manifest: dict) -> None:
 
 
 def _inside(directory: Path, relative: str) -> bool:
-    """True when `relative` names a place inside `directory` (after .., symlinks and absolute paths)."""
-    if "\0" in relative or relative.startswith(("/", "\\")) or Path(relative).is_absolute():
+    """True when `relative` names a place inside `directory` (after .., symlinks, absolute paths, and
+    backslashes, which Windows reads as separators)."""
+    if "\0" in relative or "\\" in relative or relative.startswith("/") or Path(relative).is_absolute():
         return False
     root = directory.resolve()
     try:
