@@ -21,10 +21,8 @@ import tomlkit.exceptions
 
 from qmposter.catalogue.dedupe import format_alias
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
-from qmposter.catalogue.notice import parse_source
 from qmposter.errors import CatalogueError, InputError
 from qmposter.fileio import atomic_write_bytes, os_reason
-from qmposter.readers import is_url, read_source
 from qmposter.text import canonical, invisible_marks
 
 VARIANTS_FILE = "variants.toml"
@@ -535,6 +533,9 @@ def import_notices(
     """
     if directory.exists() and not directory.is_dir():
         raise CatalogueError(f"{directory} 不是文件夹。", hint="--catalogue 应当指向存放口号 .toml 文件的文件夹。")
+    from qmposter.catalogue.notice import parse_source  # only importing needs the parser (cold start)
+    from qmposter.readers import is_url, read_source
+
     plans: list[ImportPlan] = []
     planned: dict[Path, ImportPlan] = {}
     for path in paths:
