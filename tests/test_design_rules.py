@@ -407,3 +407,14 @@ def test_poster_hierarchy_reads_mark_name_theme_slogan_then_the_foot(name, campa
         assert bottom < min(min(top(r) for r in foot), qr.y), f"{name}: {text}: slogan runs into the foot"
         han = [r for r in all_runs if r not in lines and re.search(r"[\u4e00-\u9fff]", r.text)]
         assert lines[0].size > max(r.size for r in han), f"{name}: {text}: the slogan is not the largest Chinese type"
+
+
+@pytest.mark.parametrize("name", POSTERS)
+def test_poster_theme_is_a_heading_not_a_footnote(name, campaign, samples):
+    """The year's theme stands ≥ 10 mm (em) on A3, in proportion on A2 (it was an 8.5 mm subtitle)."""
+    template = load_template(name)
+    page = layout_page(template, Content.from_campaign(campaign, samples[0]))
+    theme = [r for r in runs(page) if words(r.text) == words(campaign.theme)]
+    assert len(theme) == 1
+    need = 10 * MM * template.page.width / (297 * MM)
+    assert theme[0].size >= need, f"{name}: theme {theme[0].size / MM:.1f} mm"
