@@ -70,7 +70,7 @@ def main() -> None:
                 _shoot(page, "1-new-campaign")
                 page.set_input_files("input[type=file]", str(notice))
                 page.click("text=读取通知并新建活动")
-                page.wait_for_url("**/campaign?saved=1")
+                page.wait_for_url("**/campaign?saved=1*")
                 page.check("input[name='build__templates[]'][value='poster-a3-red']")
                 page.check("input[name='build__templates[]'][value='image-square-1080']")
                 page.check("input[name='build__formats[]'][value='png']")

@@ -22,15 +22,16 @@ from qmposter.campaign import load_campaign
 from qmposter.catalogue.catalogue import load_catalogue
 from qmposter.content import Content, chinese_count, issuer_group
 from qmposter.layout.engine import TemplateNotApplicable, layout_page
-from qmposter.layout.page import Shape
+from qmposter.layout.page import Fill, LinearGradient, QRCode, Shape
 from qmposter.products.preview import stress_samples
 from qmposter.render.pdf import render_pdf
 from qmposter.render.raster import render_image
 from qmposter.templates import load_template, template_names
-from qmposter.text import canonical
+from qmposter.text import canonical, split_phrases
 
 NAMES = template_names()
 PRINT_PPI = 300
+MM = 72 / 25.4
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +154,68 @@ def test_red_poster_ornaments_are_vector_paths(campaign, samples):
     assert content.count(b" l\n") + content.count(b" l ") > 100  # ray and 回纹 outlines as path segments
 
 
+RAYS_TEMPLATE = """title = "测试"
+kind = "poster"
+[page]
+size = "A4"
+[background]
+color = "#c8161d"
+[[element]]
+type = "ornament"
+pattern = "rays"
+count = 12
+origin = [0.5, 0.5]
+opacity = 0.4
+x = "0"
+y = "0"
+width = "100%"
+height = "100%"
+[[element]]
+type = "slogan"
+x = "10%"
+y = "90%"
+width = "80%"
+height = "5%"
+"""
+
+
+def test_rays_fade_from_the_centre_alike_in_png_pdf_and_svg(tmp_path, campaign):
+    """The sunburst is brightest at its centre: stepped vector rings whose alphas the PDF and
+    the SVG carry unchanged, and the PNG shows a ray lighter near the centre than far out."""
+    from qmposter.render.svg import render_svg
+
+    (tmp_path / "t.toml").write_text(RAYS_TEMPLATE, encoding="utf-8")
+    page = layout_page(load_template(tmp_path / "t.toml"), Content.from_campaign(campaign, "质量第一"))
+    rays = [item for item in page.items if isinstance(item, Shape)]
+    alphas = [round(r.opacity, 4) for r in rays]
+    assert len(rays) >= 10 and alphas == sorted(alphas, reverse=True) and alphas[0] > 5 * alphas[-1]
+    pdf_alphas = set()
+    for pdf_page in PdfReader(_stream(render_pdf([page]))).pages:
+        for state in (pdf_page["/Resources"].get("/ExtGState") or {}).values():
+            if "/ca" in state.get_object():
+                pdf_alphas.add(round(float(state.get_object()["/ca"]), 4))
+    assert set(alphas) <= pdf_alphas
+    svg_alphas = {round(float(v), 4) for v in re.findall(r'fill-opacity="([0-9.]+)"', render_svg(page))}
+    assert set(alphas) <= svg_alphas
+    dpi = 30
+    image = render_image(page, dpi).convert("RGB")
+    cx, cy = page.width / 2, page.height / 2
+    reach = cx  # rays pointing right, a little below the horizontal, stay on the page
+
+    def lift(fraction: float) -> int:
+        """How much lighter a ray is than the gap beside it, at this fraction of the way to the edge."""
+        step = 2 * math.pi / 12
+        on, off = [
+            image.getpixel((round((cx + fraction * reach * math.cos(a)) * dpi / 72),
+                            round((cy + fraction * reach * math.sin(a)) * dpi / 72)))[1]
+            for a in (step / 4, 3 * step / 4)
+        ]  # fmt: skip
+        return on - off
+
+    assert lift(0.1) > lift(0.5) > lift(0.9) >= 0
+    assert lift(0.1) > 1.4 * lift(0.9)  # alpha 0.94 → 0.39 at these distances
+
+
 def test_a_ring_has_a_hole_in_png_like_in_pdf(campaign, samples):
     """Raster paints a reversed polygon as a hole, as the PDF's non-zero fill does."""
     template = load_template("poster-a3-modern")
@@ -217,12 +280,27 @@ def test_vertical_columns_start_at_the_same_height(name, campaign, samples):
         assert len(tops) == 1, f"{name}: columns of {text} start at {sorted(tops)}"
 
 
-def test_vertical_banner_keeps_three_phrase_slogans_large(campaign):
+@pytest.mark.parametrize("text", ["创造高质量，奉献高质量，享受高质量", "抓质量，讲诚信，树品牌",
+                                  "坚持质量第一，保障质量安全，促进科学发展"])  # fmt: skip
+def test_vertical_banner_sets_three_phrases_in_equal_columns(campaign, text):
+    """Whole phrases, the same number in every column (one column, or one phrase each), never
+    one long and one short column (10 + 5); characters stay large."""
     template = load_template("vertical-red-0.8x3m")
-    text = "创造高质量，奉献高质量，享受高质量"
     lines = slogan_runs(layout_page(template, Content.from_campaign(campaign, text)), text)
-    assert lines[0].size >= 200 * 72 / 25.4 - 0.01
-    assert len(lines) == 2
+    phrases = [plain(p) for p in split_phrases(text)]
+    assert [plain(r.text) for r in lines] in (phrases, ["".join(phrases)])
+    assert lines[0].size >= 190 * MM, f"{lines[0].size / MM:.0f} mm characters"
+
+
+@pytest.mark.parametrize("text", ["抓质量水平提升，促发展方式转变", "创造高质量，奉献高质量，享受高质量"])
+def test_vertical_banner_centres_its_block_of_columns(campaign, text):
+    """Columns start level and the block's ink sits mid-way in the slogan area, not hanging from the top."""
+    template = load_template("vertical-red-0.8x3m")
+    page = layout_page(template, Content.from_campaign(campaign, text))
+    cells = [glyph_box(r, g) for r in slogan_runs(page, text) for g in r.glyphs if g.visible]
+    top, bottom = min(c[1] for c in cells), max(c[3] for c in cells)
+    area = next(e for e in template.elements if e.type == "slogan").box
+    assert abs((top + bottom) / 2 - (area.y + area.height / 2)) < 0.02 * area.height
 
 
 def test_issuer_group_never_ends_in_a_bare_deng(campaign, samples):
@@ -233,3 +311,110 @@ def test_issuer_group_never_ends_in_a_bare_deng(campaign, samples):
         for _, page in pages(load_template(name), campaign, samples[:1]):
             for run in runs(page):
                 assert not run.text.rstrip().endswith("等"), f"{name}: “{run.text}” ends in a bare 等"
+
+
+# -- square image ----------------------------------------------------------------------------------
+
+
+def test_square_slogan_sits_mid_red_clear_of_the_name_and_leaves_no_empty_band(campaign, samples):
+    """The slogan block is centred between the activity name and the red block's foot, at least
+    a third of a line below the name (three lines used to touch it); the cream part under the
+    block starts within 100 px of its first text (with slogan = theme the block grows instead
+    of leaving the theme's empty band)."""
+    template = load_template("image-square-1080")
+    for text, page in pages(template, campaign, samples):
+        lines = slogan_runs(page, text)
+        cells = [glyph_box(r, g) for r in lines for g in r.glyphs if g.visible]
+        top, bottom = min(c[1] for c in cells), max(c[3] for c in cells)
+        name = next(r for r in runs(page) if r.text == campaign.name)
+        name_bottom = max(glyph_box(name, g)[3] for g in name.glyphs)
+        block = next(i for i in page.items if isinstance(i, Fill) and isinstance(i.paint, LinearGradient))
+        red_bottom = block.y + block.height
+        assert top - name_bottom >= lines[0].size / 3, f"{text}: slogan crowds the name"
+        assert abs((top + bottom) / 2 - (name_bottom + red_bottom) / 2) < 0.04 * (red_bottom - name_bottom), text
+        below = [glyph_box(r, g)[1] for r in runs(page) for g in r.glyphs if glyph_box(r, g)[1] > red_bottom]
+        assert min(below) - red_bottom < 100, f"{text}: {min(below) - red_bottom:.0f} px of empty cream"
+
+
+# -- posters: slogan weight and the 落款 ----------------------------------------------------------
+
+POSTERS = [n for n in NAMES if load_template(n).kind == "poster"]
+
+
+@pytest.mark.parametrize("name", POSTERS)
+def test_poster_slogans_fill_their_area(name, campaign, samples):
+    """The slogan's ink covers ≥ 28 % of the slogan area for every sample: a short slogan is set
+    in two large lines (it was one width-limited line, 20 % on the red poster, with empty red
+    above and below); the longest, 21 characters, is limited by the width at about 30 %."""
+    template = load_template(name)
+    area = [e for e in template.elements if e.type == "slogan"][-1].box
+    for text, page in pages(template, campaign, samples):
+        cells = [glyph_box(r, g) for r in slogan_runs(page, text) for g in r.glyphs if g.visible]
+        width = max(c[2] for c in cells) - min(c[0] for c in cells)
+        height = max(c[3] for c in cells) - min(c[1] for c in cells)
+        assert width * height >= 0.28 * area.width * area.height, f"{name}: {text} floats small in its area"
+
+
+@pytest.mark.parametrize("name", POSTERS)
+def test_poster_issuers_are_readable_from_a_step_back(name, campaign, samples):
+    """The issuing bodies' Han characters stand ≥ 4 mm high in ink on A3, in proportion on A2."""
+    from qmposter.fonts import load_font
+
+    template = load_template(name)
+    page = layout_page(template, Content.from_campaign(campaign, samples[0]))
+    issuers = [run for run in runs(page) if run.text in campaign.issuers]
+    assert len(issuers) == len(campaign.issuers)
+    need = 4 * MM * template.page.width / (297 * MM)
+    for run in issuers:
+        _, y0, _, y1 = load_font(run.font_id).ink_bounds("江")
+        ink = (y1 - y0) * run.size
+        assert ink >= need, f"{name}: {run.text} is {ink / MM:.1f} mm high, needs {need / MM:.1f} mm"
+
+
+def test_wechat_cover_right_side_keeps_content_when_the_theme_is_the_slogan(campaign, samples):
+    """The theme column right of the centre square shows the hotline instead of standing empty
+    above the date when the theme is not printed (slogan = theme); otherwise the theme."""
+    template = load_template("image-wechat-cover-900x383")
+    right = (template.page.width + template.page.height) / 2
+    for text, page in pages(template, campaign, samples):
+        shown = [plain(r.text) for r in runs(page) if min(glyph_box(r, g)[0] for g in r.glyphs) >= right]
+        is_theme = words(text) == words(campaign.theme)
+        assert (campaign.hotline in shown) == is_theme, f"{text}: right side shows {shown}"
+        assert any("二〇" in s for s in shown), f"{text}: the date is missing"
+
+
+@pytest.mark.parametrize("name", POSTERS)
+def test_poster_hierarchy_reads_mark_name_theme_slogan_then_the_foot(name, campaign, samples):
+    """Top to bottom: the 质量月 mark, the activity name, the theme, the slogan, then issuers,
+    hotline, date and QR code in the foot; the slogan is the largest Chinese type (the modern
+    poster's big "2010" is a numeral graphic, not a line of text competing with it)."""
+    template = load_template(name)
+    for text, page in pages(template, campaign, samples):
+        all_runs = runs(page)
+        lines = slogan_runs(page, text)
+
+        def top(run) -> float:
+            return min(glyph_box(run, g)[1] for g in run.glyphs)
+
+        mark = next(r for r in all_runs if r.text == "质量月")
+        title = next(r for r in all_runs if r.text.endswith("活动") and r is not mark)
+        theme = [r for r in all_runs if words(r.text) == words(campaign.theme) and r not in lines]
+        foot = [r for r in all_runs if r.text in campaign.issuers or campaign.hotline in r.text or "二〇" in r.text]
+        qr = next(i for i in page.items if isinstance(i, QRCode))
+        order = [top(mark), top(title), *(top(r) for r in theme), min(top(r) for r in lines)]
+        assert order == sorted(order), f"{name}: {text}: head out of order {order}"
+        bottom = max(glyph_box(r, g)[3] for r in lines for g in r.glyphs if g.visible)
+        assert bottom < min(min(top(r) for r in foot), qr.y), f"{name}: {text}: slogan runs into the foot"
+        han = [r for r in all_runs if r not in lines and re.search(r"[\u4e00-\u9fff]", r.text)]
+        assert lines[0].size > max(r.size for r in han), f"{name}: {text}: the slogan is not the largest Chinese type"
+
+
+@pytest.mark.parametrize("name", POSTERS)
+def test_poster_theme_is_a_heading_not_a_footnote(name, campaign, samples):
+    """The year's theme stands ≥ 10 mm (em) on A3, in proportion on A2 (it was an 8.5 mm subtitle)."""
+    template = load_template(name)
+    page = layout_page(template, Content.from_campaign(campaign, samples[0]))
+    theme = [r for r in runs(page) if words(r.text) == words(campaign.theme)]
+    assert len(theme) == 1
+    need = 10 * MM * template.page.width / (297 * MM)
+    assert theme[0].size >= need, f"{name}: theme {theme[0].size / MM:.1f} mm"

@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import shutil
 import time
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from qmposter.campaign import load_campaign, write_example_campaign
+from qmposter.campaign import default_campaign_path, load_campaign
 from qmposter.cli import cli as cli_root
 from qmposter.errors import CampaignError
 from qmposter.folder_lock import folder_lock
@@ -38,7 +40,7 @@ def _client(
 
 @pytest.fixture
 def campaign_dir(tmp_path: Path) -> Path:
-    write_example_campaign(tmp_path)
+    shutil.copyfile(default_campaign_path(), tmp_path / "campaign.toml")
     return tmp_path
 
 
@@ -63,6 +65,8 @@ def test_saving_the_form_changes_the_campaign_and_keeps_its_comments(campaign_di
     assert campaign.templates == ("poster-a3-red",) and campaign.formats == ("png",)
     text = studio.campaign_path.read_text(encoding="utf-8")
     assert "# 落款：联合发文的单位" in text and "# 质量投诉举报电话" in text  # comments survive the save
+    data = tomllib.loads(text)
+    assert "leaflet" not in data and "date" not in data  # empty optional fields stay out of the file
 
 
 def test_a_refused_field_shows_the_cli_message_next_to_it_and_leaves_the_file(campaign_dir: Path) -> None:
@@ -173,8 +177,8 @@ def test_a_layout_error_is_shown_with_the_cli_message(campaign_dir: Path, tmp_pa
     shutil.copytree(Path(__file__).parents[1] / "templates", templates)
     square = templates / "image-square-1080.toml"
     text = square.read_text(encoding="utf-8")
-    square.write_text(text.replace('min_size = "50px"\nmax_size = "132px"', 'min_size = "400px"\nmax_size = "420px"'),
-                      encoding="utf-8")  # fmt: skip
+    text = re.sub(r'min_size = "[^"]+"', 'min_size = "400px"', text)
+    square.write_text(re.sub(r'max_size = "[^"]+"', 'max_size = "420px"', text), encoding="utf-8")
     cli = CliRunner().invoke(cli_root, ["render", "image-square-1080", "--slogan", "2010-01", "-o",
                                         str(tmp_path / "x.png"), "--templates", str(templates)])  # fmt: skip
     assert cli.exit_code == 2
@@ -277,3 +281,41 @@ def test_a_units_list_builds_one_set_per_unit_and_each_unit_downloads_alone(camp
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["items"] and {item["unit"] for item in manifest["items"]} == {"南京市局"}
     assert set(archive.namelist()) - {"manifest.json"} == {item["path"] for item in manifest["items"]}
+
+
+def test_each_finished_job_is_reported_with_its_failure_as_it_comes(campaign_dir: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).parents[1] / "templates", templates)
+    square = templates / "image-square-1080.toml"
+    square.write_text(square.read_text(encoding="utf-8").replace("max_lines = 3", "max_lines = 1"), encoding="utf-8")
+    _one_template_campaign(campaign_dir)
+    client, studio = _client(campaign_dir, templates=templates)
+    request = studio.build_request(studio.campaign())
+    plan = seams.plan_build(request)
+    finished: list[tuple[str, str | None]] = []
+    report = seams.run_locked_build(plan, request, lambda _n: None, lambda job, err: finished.append((job.path, err)))
+    assert sorted(path for path, _ in finished) == sorted(job.path for job in plan.jobs if not job.skip_reason)
+    assert report.failures and sorted(e for _, e in finished if e) == sorted(report.failures)
+    assert report.written == len(finished) - len(report.failures) > 0  # the other slogans were still made
+    client.post("/build/start", headers={"X-CSRF-Token": studio.keys.csrf})
+    state = _wait(studio)
+    assert state["status"] == "failed" and state["done"] == state["total"] and state["errors"] == report.failures
+
+
+def test_a_new_campaign_from_a_notice_is_init_from(tmp_path: Path) -> None:
+    client, studio = _client(tmp_path)
+    assert "新建活动" in client.get("/campaign").text
+    notice = (NOTICES / "2021-county.txt").read_bytes()
+    files = {"file": ("2021年通知.txt", notice, "text/plain")}
+    typed = _post(client, studio, "/campaign/new", {"issuers": "沭阳县市场监督管理局"}, files=files,
+                  follow_redirects=False)  # fmt: skip
+    assert typed.status_code == 303 and typed.headers["location"] == "/campaign?saved=1"
+    campaign = load_campaign(studio.campaign_path)
+    parsed = seams.read_notice(NOTICES / "2021-county.txt")
+    assert campaign.year == parsed.year and campaign.issuers == ("沭阳县市场监督管理局",)
+    assert [e.text for e in seams.campaign_slogans(campaign, studio.catalogue())] == [s.text for s in parsed.slogans]
+    other, studio2 = _client(tmp_path / "second")
+    (tmp_path / "second").mkdir()
+    from_notice = _post(other, studio2, "/campaign/new", files=files, follow_redirects=False)
+    assert from_notice.headers["location"].endswith("note=issuers")  # the page asks to check the 落款
+    assert "落款取自通知的发文单位" in other.get(from_notice.headers["location"]).text

@@ -134,7 +134,7 @@ def _create_from_notice(page, base: str, notice: Path, folder: Path) -> None:
     _drop_file(page, "[data-dropzone]", notice, "text/plain")
     assert notice.name in page.locator("[data-chosen]").inner_text()
     page.click("text=读取通知并新建活动")
-    page.wait_for_url("**/campaign?saved=1")
+    page.wait_for_url("**/campaign?saved=1&note=issuers")  # the 落款 came from the notice: the page says so
     assert (folder / "campaign.toml").is_file()
     assert page.input_value("#f-year") == "2010"
     assert "江苏省质量技术监督局" in page.input_value("#f-issuers")

@@ -270,6 +270,17 @@ def test_vertical_distribute_fills_the_column(face) -> None:
     assert top == pytest.approx(100.0) and bottom == pytest.approx(700.0)
 
 
+def test_vertical_centre_centres_the_block_with_columns_level(face) -> None:
+    """5 + 8 characters in two columns: both start at one height, the longer one centred."""
+    box = Box(0, 0, 400, 1000)
+    block = layout_text("抓质量提升，促发展方式大转变", box, style(vertical=True, max_lines=2, max_size=100))
+    first, second = block.runs
+    assert len(first.text.rstrip("，")) == 5 and len(second.text) == 8
+    assert first.glyphs[0].y == pytest.approx(second.glyphs[0].y)
+    top = second.glyphs[0].y - face.ideo_top * block.size
+    assert top + 8 * block.size / 2 == pytest.approx(500.0)
+
+
 # --- speed ----------------------------------------------------------------------------------
 
 

@@ -49,10 +49,12 @@ def run_build(
     request: BuildRequest,
     *,
     on_progress: Callable[[int], None] | None = None,
+    on_job: Callable[[Job, str | None], None] | None = None,
 ) -> BuildReport:
     """Run the plan (or its shard): reuse, render, record; write the manifest (part) last.
 
-    `on_progress(n)` is called as jobs finish (n jobs at a time).
+    `on_progress(n)` is called as jobs finish (n jobs at a time); `on_job(job, error)` after each
+    job rendered in this run, with its failure message or None (the studio shows both as they come).
     """
     started = time.monotonic()
     shard = request.shard
@@ -60,7 +62,7 @@ def run_build(
     executor = make_executor(request.executor, jobs=request.jobs, scheduler=request.scheduler)
     _check_out(plan.out)
     with build_lock(plan.out, shard):
-        report = _run_locked(plan, request, selected, executor, on_progress)
+        report = _run_locked(plan, request, selected, executor, on_progress, on_job)
     report.seconds = time.monotonic() - started
     return report
 
@@ -72,7 +74,9 @@ def build_lock(out: Path, shard: Shard | None) -> Iterator[None]:
         with folder_lock(out, "build"):
             yield
         return
-    with folder_lock(out, "build", shared=True), folder_lock(out, f"build --shard", name=f".qmposter.{shard.label}.lock"):
+    with folder_lock(out, "build", shared=True), folder_lock(
+        out, "build --shard", name=f".qmposter.{shard.label}.lock"
+    ):
         yield
 
 
@@ -82,6 +86,7 @@ def _run_locked(
     selected: list[Job],
     executor: Executor,
     on_progress: Callable[[int], None] | None,
+    on_job: Callable[[Job, str | None], None] | None = None,
 ) -> BuildReport:
     out, shard = plan.out, request.shard
     report = BuildReport(out=out, planned=len(selected))
@@ -109,6 +114,8 @@ def _run_locked(
                 outcomes[job.index] = outcome
                 report.written += outcome.error is None
                 cache.record(job, outcome if outcome.error is None else None)
+                if on_job:
+                    on_job(job, failure_message(job, outcome.error) if outcome.error else None)
                 if on_progress:
                     on_progress(1)
     finally:

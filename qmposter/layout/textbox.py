@@ -54,9 +54,10 @@ class Box:
 class TextStyle:
     """How a text is set. Lengths in em are multiples of the chosen font size.
 
-    In vertical text `align` works along each column (left = top, right = bottom) and
-    `valign` across the columns (top = the right edge, where reading starts; bottom =
-    the left edge). `max_lines` counts columns there.
+    In vertical text `align` works along each column (left = top, right = bottom; center
+    centres the block of columns, all starting at the same height) and `valign` across
+    the columns (top = the right edge, where reading starts; bottom = the left edge).
+    `max_lines` counts columns there.
     """
 
     font_id: str
@@ -607,10 +608,11 @@ def _place(setter: _Setter, size: float, ends: tuple[int, ...], box: Box) -> Tex
     block = (len(lines) * setter.unit + (len(lines) - 1) * style.line_gap) * size
     low, high = setter.overshoots
     runs = []
+    head = _column_head(lines, size, box, style) if setter.vertical else None
     for index, line in enumerate(lines):
         if setter.vertical:
             glyphs = _vertical_glyphs(setter, line, size, box, _column_x(box, style, block, low, high, size, index,
-                                                                           pitch, setter.unit))
+                                                                           pitch, setter.unit), head)
         else:
             top = _block_top(box, style, block, low, high, size) + index * pitch
             glyphs = _horizontal_glyphs(setter, line, size, box, top + setter.face.ideo_top * size)
@@ -637,6 +639,15 @@ def _column_x(box: Box, style: TextStyle, block: float, left: float, right: floa
     else:
         right_edge = box.x + (box.width + block) / 2
     return right_edge - unit * size / 2 - index * pitch
+
+
+def _column_head(lines: Sequence[_Line], size: float, box: Box, style: TextStyle) -> float | None:
+    """Centred vertical text: one start for every column, centring the longest. Vertical
+    writing starts each column at the same height (a 5 + 8 split must not begin lower in
+    its first column); the block as a whole is what sits in the middle of the box."""
+    if style.align != "center" or len(lines) < 2:
+        return None
+    return (box.height - max(line.length for line in lines) * size) / 2
 
 
 def _offsets(line: _Line, size: float, room: float, align: str) -> tuple[float, float]:
@@ -679,8 +690,9 @@ def _horizontal(draws: Sequence[_Draw], x: float, baseline: float, size: float) 
     return [Glyph(d.char, x + d.along * size, baseline, d.rotate, d.source, d.visible) for d in draws]
 
 
-def _vertical_glyphs(setter: _Setter, line: _Line, size: float, box: Box, centre_x: float) -> tuple[Glyph, ...]:
-    start, per_slot = _offsets(line, size, box.height, setter.style.align)
+def _vertical_glyphs(setter: _Setter, line: _Line, size: float, box: Box, centre_x: float,
+                    head: float | None = None) -> tuple[Glyph, ...]:
+    start, per_slot = _offsets(line, size, box.height, setter.style.align) if head is None else (head, 0.0)
     ideo_top = setter.face.ideo_top * size
     glyphs = []
     shift = 0.0

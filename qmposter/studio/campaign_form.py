@@ -81,10 +81,11 @@ def apply_form(text: str, form: dict[str, str | list[str]]) -> str:
         if raw is None and field.kind != "multi":
             continue
         table_name, _, key = field.key.rpartition(".")
-        scope = _table(document, table_name) if table_name else document
+        existing = (document.get(table_name) or {}) if table_name else document
         value = _value(field, raw)
-        if (value == "" and key not in scope) or _unwrap(scope.get(key)) == _unwrap(value):
-            continue  # an unchanged value keeps its exact formatting
+        if (_unwrap(value) in ("", []) and key not in existing) or _unwrap(existing.get(key)) == _unwrap(value):
+            continue  # an empty optional key stays absent; an unchanged value keeps its exact formatting
+        scope = _table(document, table_name) if table_name else document
         scope[key] = value
     return tomlkit.dumps(document)
 

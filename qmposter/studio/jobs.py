@@ -61,11 +61,10 @@ class BuildJobs:
             if self._thread is not None and self._thread.is_alive():
                 raise QmposterError("已有一次生成正在进行。", hint="等它结束，或先点“取消”。")
             plan = seams.plan_build(request)
-            paths = [job.path for job in plan.jobs if not job.skip_reason]
+            total = sum(1 for job in plan.jobs if not job.skip_reason)
             self._cancel.clear()
-            self.state = BuildState("running", 0, len(paths), paths[0] if paths else "", out=str(plan.out),
-                                    started=time.monotonic())  # fmt: skip
-            self._thread = threading.Thread(target=self._run, args=(plan, request, paths), daemon=True)
+            self.state = BuildState("running", 0, total, out=str(plan.out), started=time.monotonic())
+            self._thread = threading.Thread(target=self._run, args=(plan, request), daemon=True)
             self._thread.start()
 
     def cancel(self) -> None:
@@ -75,17 +74,21 @@ class BuildJobs:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _run(self, plan: seams.Plan, request: seams.BuildRequest, paths: list[str]) -> None:
+    def _run(self, plan: seams.Plan, request: seams.BuildRequest) -> None:
         state = self.state
 
         def progress(count: int) -> None:
             state.done = min(state.total, state.done + count)
-            state.current = paths[state.done] if state.done < len(paths) else ""
             if self._cancel.is_set():
                 raise Cancelled
 
+        def finished(job: seams.Job, error: str | None) -> None:
+            state.current = job.path
+            if error is not None:
+                state.errors = [*state.errors, error]
+
         try:
-            report = seams.run_locked_build(plan, request, progress)
+            report = seams.run_locked_build(plan, request, progress, finished)
         except Cancelled:
             state.status, state.summary = "cancelled", f"已取消：完成 {state.done}/{state.total} 项，已写出的文件保留。"
             return

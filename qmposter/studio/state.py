@@ -46,16 +46,13 @@ class Studio:
         return load_campaign(self.campaign_path)
 
     def catalogue(self) -> Catalogue:
-        """The campaign's catalogue, read again only when one of its files changes."""
-        folder = self.catalogue_dir()
-        files = sorted(folder.glob("*.toml")) if folder is not None else []
+        """The bundled catalogue merged with the campaign's own, read again only when one of its files changes."""
+        folder = seams.own_folder(self.campaign_path)
+        files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
         key = (folder, tuple((f, f.stat().st_mtime_ns) for f in files))
         if self._catalogue is None or self._catalogue[0] != key:
-            self._catalogue = (key, seams.campaign_catalogue(self.folder))
+            self._catalogue = (key, seams.campaign_catalogue(self.campaign_path))
         return self._catalogue[1]
-
-    def catalogue_dir(self) -> Path | None:
-        return seams.campaign_catalogue_dir(self.folder)
 
     def out_dir(self, campaign: Campaign) -> Path:
         """build.out, taken relative to the campaign folder and kept inside it."""
@@ -83,5 +80,5 @@ class Studio:
         units = self.units_path if self.units_path.is_file() else None
         return seams.BuildRequest(
             campaign_path=self.campaign_path, out=self.out_dir(campaign), force=force, units_path=units,
-            templates_dir=self.templates_dir, catalogue_dir=self.catalogue_dir(),
+            templates_dir=self.templates_dir,
         )  # fmt: skip

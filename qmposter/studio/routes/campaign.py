@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -14,7 +13,7 @@ from qmposter.errors import QmposterError
 from qmposter.studio import campaign_form, seams
 from qmposter.studio.previews import LARGE_PX, Preview
 from qmposter.studio.routes.common import checked_form, json_error, studio_of, text_values
-from qmposter.studio.routes.notices import notice_from_form
+from qmposter.studio.routes.notices import created_url, issuers_from, notice_from_form
 from qmposter.studio.state import Studio
 from qmposter.studio.views import page
 
@@ -27,11 +26,13 @@ async def show(request: Request) -> Response:
         return page(request, "new_campaign.html", {"active": "campaign"})
     text = studio.campaign_path.read_text(encoding="utf-8-sig")
     checked = campaign_form.check(text, studio.campaign_path)
-    return _form_page(request, campaign_form.read_values(text), checked, saved=request.query_params.get("saved") == "1")
+    query = request.query_params
+    return _form_page(request, campaign_form.read_values(text), checked, saved=query.get("saved") == "1",
+                      note_issuers=query.get("note") == "issuers")  # fmt: skip
 
 
 def _form_page(request: Request, values: dict, checked: campaign_form.Checked, *,
-               saved: bool = False, status: int = 200) -> Response:  # fmt: skip
+               saved: bool = False, note_issuers: bool = False, status: int = 200) -> Response:  # fmt: skip
     studio = studio_of(request)
     names = studio.previews.names()
     choices = {"templates": [(n, n) for n in names]}
@@ -39,7 +40,7 @@ def _form_page(request: Request, values: dict, checked: campaign_form.Checked, *
     return page(request, "campaign.html", {
         "active": "campaign", "fields": campaign_form.form_fields(), "values": values, "error": checked.error,
         "error_field": checked.error_field, "field_message": checked.field_message, "saved": saved,
-        "choices": choices, "preview_template": preview,
+        "choices": choices, "preview_template": preview, "note_issuers": note_issuers,
         "templates": names,
     }, status)  # fmt: skip
 
@@ -93,19 +94,17 @@ async def create(request: Request) -> Response:
     form = await checked_form(request)
     try:
         notice_path = await notice_from_form(studio, form)
-        seams.init_from_notice(notice_path, studio.folder)
+        result = seams.init_from_notice(notice_path, studio.folder, issuers_from(form))
     except QmposterError as error:
         return page(request, "new_campaign.html", {"active": "campaign", "error": str(error)}, 400)
-    return RedirectResponse("/campaign?saved=1", status_code=303)
+    return RedirectResponse(created_url(result), status_code=303)
 
 
 async def create_example(request: Request) -> Response:
-    from qmposter.campaign import write_example_campaign
-
     studio = studio_of(request)
     await checked_form(request)
     try:
-        write_example_campaign(Path(studio.folder))
+        seams.init_blank(studio.folder)
     except QmposterError as error:
         return page(request, "new_campaign.html", {"active": "campaign", "error": str(error)}, 400)
     return RedirectResponse("/campaign", status_code=303)

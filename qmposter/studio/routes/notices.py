@@ -51,12 +51,23 @@ def _free_name(folder: Path, name: str) -> Path:
     raise InputError(f"文件夹 {folder} 中同名的通知太多了。", hint="请整理一下 notices 文件夹。")
 
 
+def created_url(result: seams.InitResult) -> str:
+    """The 活动 page after `init --from`, reminding to check the 落款 when they came from the notice."""
+    return "/campaign?saved=1" + ("&note=issuers" if result.issuers_from_notice else "")
+
+
+def issuers_from(form: FormData) -> tuple[str, ...]:
+    """The 落款 typed on the new-campaign form (one body a line); empty: the notice's own."""
+    text = form.get("issuers")
+    return tuple(line.strip() for line in text.splitlines() if line.strip()) if isinstance(text, str) else ()
+
+
 async def parse(request: Request) -> Response:
     studio = studio_of(request)
     form = await checked_form(request)
     try:
         path = await notice_from_form(studio, form)
-        plan, catalogue = seams.import_preview(path, studio.folder)
+        plan, catalogue = seams.import_preview(path, studio.campaign_path)
     except QmposterError as error:
         return page(request, "notices.html", {"active": "notices", "error": str(error)}, 400)
     rows = _slogan_rows(plan.notice, catalogue, plan.target.stem)
@@ -87,9 +98,8 @@ async def confirm(request: Request) -> Response:
             raise InputError("缺少要导入的通知文件名：请重新上传。")
         path = inside(studio.notices_dir(), name)
         if not studio.exists:
-            seams.init_from_notice(path, studio.folder)
-            return RedirectResponse("/campaign?saved=1", status_code=303)
-        plan = seams.import_notice(path, studio.folder, dry_run=False)
+            return RedirectResponse(created_url(seams.init_from_notice(path, studio.folder)), status_code=303)
+        plan = seams.import_notice(path, studio.campaign_path, dry_run=False)
     except QmposterError as error:
         return page(request, "notices.html", {"active": "notices", "error": str(error)}, 400)
     return RedirectResponse(f"/slogans?source={plan.target.stem}&imported=1", status_code=303)

@@ -123,11 +123,12 @@ function setupBuild() {
   const panel = document.getElementById("build-panel");
   const cancel = document.getElementById("build-cancel");
   const show = (state) => {
+    const running = state.status === "running";
     panel.dataset.status = state.status;
     document.querySelector("#build-progress .bar").style.width = state.percent + "%";
     document.getElementById("build-progress").setAttribute("aria-valuenow", state.percent);
     document.getElementById("build-count").textContent = state.done + " / " + state.total + "（" + state.percent + " %）";
-    document.getElementById("build-current").textContent = state.current ? "正在生成：" + state.current : "";
+    document.getElementById("build-current").textContent = state.current ? (running ? "刚完成：" : "最后完成：") + state.current : "";
     document.getElementById("build-summary").textContent = state.summary;
     const errors = document.getElementById("build-errors");
     errors.replaceChildren(...state.errors.map((text) => {
@@ -135,7 +136,6 @@ function setupBuild() {
       item.textContent = text;
       return item;
     }));
-    const running = state.status === "running";
     start.disabled = running;
     cancel.disabled = !running;
     return running;
