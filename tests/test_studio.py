@@ -319,3 +319,19 @@ def test_a_new_campaign_from_a_notice_is_init_from(tmp_path: Path) -> None:
     from_notice = _post(other, studio2, "/campaign/new", files=files, follow_redirects=False)
     assert from_notice.headers["location"].endswith("note=issuers")  # the page asks to check the 落款
     assert "落款取自通知的发文单位" in other.get(from_notice.headers["location"]).text
+
+
+def test_a_contradiction_the_cli_refuses_is_refused_here_too(campaign_dir: Path) -> None:
+    client, studio = _client(campaign_dir)
+    text = campaign_form.set_keys(studio.campaign_path.read_text(encoding="utf-8"), {"issuers": ["如东县人民政府"]})
+    studio.campaign_path.write_text(text, encoding="utf-8")
+    cli = CliRunner().invoke(cli_root, ["build", "--campaign", str(studio.campaign_path), "--out",
+                                        str(campaign_dir / "cli-out")])  # fmt: skip
+    assert cli.exit_code == 2
+    page = client.get("/campaign").text
+    field = page[page.index('data-field="sms__signature"'):page.index('data-field="sms__opt_out"')]
+    message = cli.output.removeprefix("错误：").splitlines()[0]
+    assert _html(message.split("：", 1)[1]) in field
+    refused = client.post("/build/start", headers={"X-CSRF-Token": studio.keys.csrf})
+    assert refused.status_code == 409 and refused.json()["error"].splitlines()[0] == message
+    assert not (campaign_dir / "out").exists()

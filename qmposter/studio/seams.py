@@ -29,15 +29,42 @@ from qmposter.catalogue.store import ImportPlan, import_notices
 from qmposter.errors import InputError
 
 __all__ = [
-    "BuildReport", "BuildRequest", "Campaign", "Catalogue", "Entry", "ImportPlan", "InitResult", "Job", "Notice",
-    "Plan", "campaign_catalogue", "campaign_slogans", "import_notice", "import_preview", "init_blank",
-    "init_from_notice", "load_campaign", "output_dpi", "own_folder", "plan_build", "read_notice", "run_build",
+    "BuildReport",
+    "BuildRequest",
+    "Campaign",
+    "Catalogue",
+    "Entry",
+    "ImportPlan",
+    "InitResult",
+    "Job",
+    "Notice",
+    "Plan",
+    "campaign_catalogue",
+    "campaign_slogans",
+    "campaign_warnings",
+    "import_notice",
+    "import_preview",
+    "init_blank",
+    "init_from_notice",
+    "load_campaign",
+    "output_dpi",
+    "own_folder",
+    "plan_build",
+    "read_notice",
+    "run_build",
 ]  # fmt: skip
 
 
 def read_notice(path: Path) -> Notice:
     """Parse a saved notice file with the reader `slogans parse` uses."""
     return parse_notice_file(path)
+
+
+def campaign_warnings(campaign: Campaign, catalogue: Catalogue) -> list[str]:
+    """The checks `build`, `sms` and `leaflet` make first: CampaignError on a contradiction, else warnings."""
+    from qmposter.consistency import check_campaign
+
+    return check_campaign(campaign, catalogue)
 
 
 def own_folder(campaign_path: Path) -> Path:
