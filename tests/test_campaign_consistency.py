@@ -120,6 +120,14 @@ def test_a_copy_of_the_bundled_example_is_not_a_contradiction(tmp_path):
     assert "注意" not in result.stderr
 
 
+def test_forgetting_campaign_in_a_campaign_folder_is_pointed_out(tmp_path, monkeypatch):
+    county_campaign(tmp_path / "c")
+    monkeypatch.chdir(tmp_path / "c")
+    result = qm("render", "poster-a3-red", "--slogan", "2010-05", "-o", "p.png")
+    assert result.exit_code == 0 and "没有给 --campaign" in result.stderr
+    assert "--campaign campaign.toml" in result.stderr
+
+
 # --- the campaign's own catalogue ---------------------------------------------------------------
 
 

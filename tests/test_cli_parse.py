@@ -79,10 +79,11 @@ def test_warning_goes_to_stderr_and_json_stays_clean() -> None:
         (lambda d: d / "missing.txt", "找不到通知文件"),
         (lambda d: d, "文件夹"),
         (lambda d: _write(d / "empty.txt", b""), "是空的"),
-        (lambda d: _write(d / "scan.pdf", b"%PDF-1.4\n\x00\x01\x02binary\x00"), "二进制"),
+        (lambda d: _write(d / "broken.pdf", b"%PDF-1.4\n\x00\x01\x02binary\x00"), "不是可读的 PDF"),
+        (lambda d: _write(d / "photo.txt", bytes(range(256)) * 8), "二进制"),
         (lambda d: _write(d / "letter.txt", "各位同事：下周一例会改到三楼。".encode()), "不是“质量月”活动通知"),
     ],
-    ids=["missing", "directory", "empty", "binary", "not-a-notice"],
+    ids=["missing", "directory", "empty", "broken-pdf", "binary", "not-a-notice"],
 )
 def test_bad_input_exits_2_with_a_chinese_message(tmp_path: Path, make, words: str) -> None:
     result = _run(str(make(tmp_path)))

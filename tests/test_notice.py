@@ -797,10 +797,13 @@ def test_bad_files_raise_input_errors_in_chinese(tmp_path: Path) -> None:
     binary.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4)
     garbage = tmp_path / "garbage.txt"
     garbage.write_bytes(b"\x81\xff\xfe\x80" * 50)
+    photo = tmp_path / "photo.txt"
+    photo.write_bytes(bytes(range(256)) * 8)
     cases = {
         empty: "空",
         blank: "空",
-        binary: "二进制",
+        binary: "不是可读的 Word",  # a .docx that is not one (a ZIP signature, then junk)
+        photo: "二进制",
         garbage: "不是可识别的文本",
         tmp_path / "missing.txt": "找不到",
         tmp_path: "文件夹",

@@ -74,7 +74,9 @@ def build_lock(out: Path, shard: Shard | None) -> Iterator[None]:
         with folder_lock(out, "build"):
             yield
         return
-    with folder_lock(out, "build", shared=True), folder_lock(out, f"build --shard", name=f".qmposter.{shard.label}.lock"):
+    with folder_lock(out, "build", shared=True), folder_lock(
+        out, "build --shard", name=f".qmposter.{shard.label}.lock"
+    ):
         yield
 
 

@@ -43,6 +43,10 @@ class Notice:
     title: str | None = None
     guiding_idea: str | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    form: str = field(default="notice", compare=False)
+    """What kind of text it was: notice, plan, news, launch, slogan-list or slogan-call."""
+    confidence: float = field(default=1.0, compare=False)
+    """How sure the parser is of what it read, 0–1 (see docs/catalogue.md)."""
 
     def to_json(self) -> dict:
         """The JSON object of DESIGN.md §4 (`slogans parse --format json`)."""

@@ -16,6 +16,7 @@ docs/catalogue.md (“Notice parsing”) says how each field is found.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 import unicodedata
@@ -24,80 +25,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
-from qmposter.errors import InputError, NoticeError
-from qmposter.fileio import os_reason
+from qmposter.catalogue.prose import denoise, half_phrase, is_cut_line, sentence_slogans
+from qmposter.errors import NoticeError
+from qmposter.readers import MAX_SOURCE_BYTES, SourceText, read_source
 from qmposter.text import canonical, is_han
 
-MAX_NOTICE_BYTES = 20 * 1024 * 1024
+MAX_NOTICE_BYTES = MAX_SOURCE_BYTES
 
 # ---------------------------------------------------------------------------------------------
-# Reading the file
+# Reading the file (any format: qmposter.readers)
 # ---------------------------------------------------------------------------------------------
-
-_BINARY_HINT = "通知必须是纯文本文件（.txt）；Word、WPS 或 PDF 文件请先“另存为”纯文本（编码选 UTF-8）再解析。"
 
 
 def read_notice_file(path: Path | str) -> str:
-    """Read a notice file as text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK.
+    """The text of a notice file of any format qmposter.readers knows (txt in any encoding, docx, pdf, html…).
 
-    Line ends (CRLF, CR, LF) become "\\n". A missing path, a folder, an empty file or a
-    binary file raises InputError with a Chinese message, so the CLI exits with code 2.
+    Line ends become "\\n". A missing path, a folder, an empty or unreadable file raises
+    InputError with a Chinese message, so the CLI exits with code 2.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"找不到通知文件：{path}", hint="请检查路径和文件名是否正确。")
-    if path.is_dir():
-        raise InputError(f"{path} 是一个文件夹，不是通知文件。", hint="请给出通知的纯文本文件，例如 通知.txt。")
-    try:
-        size = path.stat().st_size
-        if size > MAX_NOTICE_BYTES:
-            raise InputError(
-                f"通知文件 {path} 太大（{size // 1024 // 1024} MB），不像一份通知的纯文本。", hint=_BINARY_HINT
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"无法读取通知文件 {path}：{os_reason(error)}") from error
-    text = _decode(data, path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip(" \t\n\u3000\u00a0\ufeff\u200b"):
-        raise InputError(f"通知文件 {path} 是空的。", hint="请确认保存了通知的全文。")
-    return text
+    return read_source(Path(path)).text
 
 
-def _decode(data: bytes, path: Path) -> str:
-    """Detect the encoding the way Chinese Windows and web files come: BOMs first, then UTF-8, then GB18030."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
-    elif b"\x00" in data:
-        raise InputError(f"{path} 是二进制文件，不是纯文本通知。", hint=_BINARY_HINT)
-    else:
-        candidates = ["utf-8", "gb18030"]
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_binary(text):
-            break
-        return text
-    raise InputError(f"{path} 不是可识别的文本文件（既不是 UTF-8 也不是 GB18030/GBK 编码）。", hint=_BINARY_HINT)
-
-
-def _looks_binary(text: str) -> bool:
-    """Control characters other than tab/newline/form feed do not occur in a typed notice."""
-    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\x7f" or ch == "\x00")
-    return controls > max(2, len(text) // 1000)
-
-
-def parse_notice_file(path: Path | str) -> Notice:
+def parse_notice_file(path: Path | str, *, strict: bool = False) -> Notice:
     """Read and parse one notice file; errors name the file."""
-    text = read_notice_file(path)
+    return parse_source(read_source(Path(path)), strict=strict)
+
+
+def parse_source(source: SourceText, *, strict: bool = False) -> Notice:
+    """Parse what qmposter.readers read; errors name the source, the reading's warnings come first."""
     try:
-        return parse_notice(text)
+        notice = parse_notice(source.text, strict=strict)
     except NoticeError as error:
-        raise NoticeError(f"{path}：{error.message}", hint=error.hint) from None
+        raise NoticeError(f"{source.origin}：{error.message}", hint=error.hint) from None
+    if source.warnings:
+        notice = dataclasses.replace(notice, warnings=(*source.warnings, *notice.warnings))
+    return notice
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,6 +79,7 @@ _JUNK_FIELD = (
 )
 _JUNK_LINE = re.compile(
     rf"^(?:(?:{_JUNK_FIELD})\s*[：:]|首页\s*[>＞»›]|分享到|上一篇|下一篇|扫一扫|打印本页|关闭窗口|返回顶部|网站地图|联系我们"
+    r"|(?:展开|阅读|查看)全文|点击(?:查看|加载)更多"
     r"|【?打印】?\s*$)|版权所有|ICP备|公网安备|Copyright|All Rights Reserved|技术支持[：:]"
     r"|\.(?:docx?|wps|pdf|xlsx?|rar|zip)\b",
     re.IGNORECASE,
@@ -131,7 +94,9 @@ _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"^(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*[）)])\s*")),
     (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
 )
-_BULLET = re.compile(r"^[-—–•·●○■□◆◇★☆▲△▶►※*＊]+\s*")
+_MARKER_FIRST = frozenset("一二三四五六七八九十（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
+_BULLET_FIRST = "-—–•·●○■□◆◇★☆▲△▶►※*＊"
+_BULLET = re.compile(rf"^[{_BULLET_FIRST}]+\s*")
 
 _BARE_HEADINGS = re.compile(
     r"^(?:指导思想|活动主题|活动时间|活动内容|主要活动|重点活动|活动安排|活动要求|工作要求|有关要求|组织领导|"
@@ -150,6 +115,8 @@ def _clean(line: str) -> str:
 
 def _marker(line: str) -> tuple[int | None, str]:
     """(level, rest): the numbering level of a line (1 = 一、 … 5 = ①) and the text after the marker."""
+    if not line or (line[0] not in _MARKER_FIRST and not line[0].isdigit()):
+        return None, line  # most lines: called several times per line, so skip the five patterns
     for level, pattern in _MARKERS:
         match = pattern.match(line)
         if match:
@@ -209,6 +176,8 @@ def _cn_small(text: str) -> int | None:
 
 def _parse_date(text: str) -> str | None:
     """ISO date from 二○○九年七月十五日 / 二〇〇九年 / 2009年7月15日 (a whole line), else None."""
+    if not text.rstrip().endswith("日"):
+        return None
     match = _DATE_LINE.match(re.sub(r"\s+", "", text))
     if not match:
         return None
@@ -345,6 +314,8 @@ _ETHNIC_TAIL = re.compile(
     r"(?:(?:朝鲜|蒙古|维吾尔|哈萨克|柯尔克孜|布依|土家|哈尼|傈僳|纳西|景颇|达斡尔|仫佬|布朗|撒拉|毛南|仡佬|锡伯|"
     r"阿昌|普米|塔吉克|鄂温克|德昂|保安|裕固|独龙|鄂伦春|拉祜|东乡|[苗侗壮回藏彝白傣土瑶畲水黎佤羌怒京满])族)+$"
 )
+# 莒县, 沛县: a one-character name keeps its 县
+_ONE_CHAR_COUNTY = re.compile(r"^([^省市盟县区旗\s各全本我该]县)(?=市场|质量|人民|政府|$)")
 _NOT_A_PLACE = re.compile(r"^[各全本我该省市县区]")
 
 _SCOPE_WORDS = {"国": "national", "省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal"}
@@ -365,7 +336,7 @@ def _unit_place(name: str) -> tuple[str | None, str | None]:
     if city and not rest.startswith("市场") and not _NOT_A_PLACE.match(rest):
         region, scope = _short_place(city.group(1)), "municipal"
         rest = rest[city.end() :]
-    county = _COUNTY.match(rest)
+    county = _COUNTY.match(rest) or _ONE_CHAR_COUNTY.match(rest)
     if county and not _NOT_A_PLACE.match(rest):
         region, scope = _short_place(county.group(1)), "county"
     if scope is None and _NATIONAL_UNIT.search(name):
@@ -639,6 +610,8 @@ def _is_plan_title(text: str) -> bool:
 
 def _is_slogan_heading(line: str) -> bool:
     """“2010年全省“质量月”活动宣传口号”, “附件2：宣传标语”, “五、宣传口号”."""
+    if "口号" not in line and "标语" not in line:
+        return False
     text = _ATTACH.sub("", line, count=1).strip()
     level, rest = _marker(text)
     if level is not None:
@@ -718,14 +691,21 @@ _SECTION_WORDS = re.compile(r"要求|安排|内容|领导|保障|时间|主题|�
 _QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』"}
 
 
+_CANONICAL_TAIL = "。｡.，,﹐；;﹔、､﹑ \t\u3000\u00a0"
+
+
 def _slogan_line_stops(line: str) -> bool:
-    if _ATTACH.match(line) or _is_date_line(line) or _SLOGAN_STOP.search(line):
+    if _ATTACH.match(line) or (line[-1] == "日" and _is_date_line(line)) or _SLOGAN_STOP.search(line):
         return True
-    if _is_issuer_line(line) and all(_UNIT_PLACE.search(p) for p in line.split()):
+    if line[-1] in _BREAK_LAST and _is_issuer_line(line) and all(_UNIT_PLACE.search(p) for p in line.split()):
         return True
     level, rest = _marker(line)
     if level == 1 and (name := _heading_name(rest)) and _SECTION_WORDS.search(name) and "，" not in rest:
         return not re.search(r"口号|标语", name)
+    if rest.endswith("。") and rest.count("，") >= 2:
+        return True  # “会议要求，各单位要高度重视，精心组织，确保活动取得实效。”: a sentence after the list
+    if len(rest) <= 60 and not any(c in rest.rstrip(_CANONICAL_TAIL) for c in "。｡."):
+        return False  # canonical() never lengthens a text, drops this tail and makes a 。 only of 。｡.
     text = canonical(rest)
     return len(text) > 60 or "。" in text
 
@@ -736,8 +716,11 @@ _TABLE_NUMBER = re.compile(r"^\d{1,2}\s+(?=[^\x00-\x7f])")  # “1\t质量第一
 def _strip_item(line: str) -> str:
     """The slogan as printed, without its numbering, bullet or wrapping quotes."""
     _, text = _marker(line)
-    text = _TABLE_NUMBER.sub("", text)
-    text = _BULLET.sub("", text).strip()
+    if text[:1].isdigit():
+        text = _TABLE_NUMBER.sub("", text)
+    if text[:1] in _BULLET_FIRST:
+        text = _BULLET.sub("", text)
+    text = text.strip()
     if len(text) > 2 and text[0] in _QUOTES and text.endswith(_QUOTES[text[0]]):
         inner = text[1:-1]
         if not any(q in inner for q in '“”"「」『』'):
@@ -746,10 +729,14 @@ def _strip_item(line: str) -> str:
 
 
 _STOP = None  # marks a line that ends a slogan list
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_BYLINE_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
 
 
-def _slogan_line(line: str) -> list[NoticeSlogan] | None:
+def _slogan_line(line: str) -> list[NoticeSlogan | str] | None:
     """The slogans on one line of a list: None ends the list, [] is a line to skip."""
+    if _URL.search(line) or _BYLINE_DATE.search(line):
+        return []  # a mirror's “转载自 http://…” line, a “市场监管总局 2022-08-30” byline
     if _slogan_line_stops(line):
         return _STOP
     if _is_note(line) or re.search(r"(?:类|篇)[：:]?$|[：:]$", line) or _is_slogan_heading(line):
@@ -760,13 +747,25 @@ def _slogan_line(line: str) -> list[NoticeSlogan] | None:
     parts = re.split(r"\s{4,}|\u3000{2,}", printed)
     if len(parts) < 2 or not all("，" in canonical(p) for p in parts):
         parts = [printed]  # two columns of slogans on one line only when each has its own comma
-    found = []
+    found: list[NoticeSlogan | str] = []
     for part in parts:
         part = part.strip()
-        text = canonical(part)
-        if len(text) >= 2 and any(is_han(c) for c in text):
+        if sum(1 for c in part if is_han(c)) >= 2:
+            found.append(part)  # canonical() keeps every Han character: made a slogan only if the list is used
+        elif len(text := canonical(part)) >= 2 and any(is_han(c) for c in text):
             found.append(NoticeSlogan(text=text, original=part if part != text else None))
     return found
+
+
+def _settle(items: list[NoticeSlogan | str]) -> list[NoticeSlogan]:
+    """The slogans of a list, printed parts given their canonical form."""
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            text = canonical(item)
+            item = NoticeSlogan(text=text, original=item if item != text else None)
+        out.append(item)
+    return out
 
 
 _QUOTED = r"[“「『]([^“”「」『』]+)[”」』]"
@@ -801,12 +800,12 @@ def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
 
     One backward pass: each line is classified once, so long texts stay linear.
     """
-    following: list[list[NoticeSlogan]] = []  # slogans of the lines after line i (last line first)
+    following: list[list[NoticeSlogan | str]] = []  # slogans of the lines after line i (last line first)
     for i in range(len(lines) - 1, start - 1, -1):
         if following and _is_slogan_heading(lines[i]) and not _continues(lines, i, start):
-            return [s for line in reversed(following) for s in line]
+            return _settle([s for line in reversed(following) for s in line])
         if inline := _inline_slogans(lines[i]):
-            return inline + [s for line in reversed(following) for s in line]
+            return inline + _settle([s for line in reversed(following) for s in line])
         on_line = _slogan_line(lines[i])
         if on_line is _STOP:
             following = []
@@ -829,8 +828,18 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# What a paragraph-breaking line can start or end with (numbering, bullets, 附件; 号, 日, a body's
+# name, 通知”): the other lines of a long text skip the regular expressions below.
+_BREAK_FIRST = frozenset("一二三四五六七八九十（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳-—–•·●○■□◆◇★☆▲△▶►※*＊附")
+_BREAK_LAST = frozenset("局厅委会部办院府室心所站处署央社司团组日号知”》」）)")
+_SHORT_LINE = 16  # a bare heading (活动主题：) is shorter
+
+
 def _breaks_paragraph(line: str) -> bool:
     """A line that is never the middle of a wrapped paragraph: blank, numbered, a list item, 附件, date, 落款, title."""
+    first = line[:1]
+    if len(line) > _SHORT_LINE and first not in _BREAK_FIRST and not first.isdigit() and line[-1] not in _BREAK_LAST:
+        return False
     return (
         not line
         or _marker(line)[0] is not None
@@ -842,7 +851,7 @@ def _breaks_paragraph(line: str) -> bool:
     )
 
 
-def _wrap_width(lines: list[str]) -> int | None:
+def _wrap_width(lines: list[str], breaks: list[bool]) -> int | None:
     """The width a text was hard-wrapped at, or None when it was not.
 
     A wrapped line ends without a full stop, is followed by more of its paragraph, and the
@@ -855,7 +864,7 @@ def _wrap_width(lines: list[str]) -> int | None:
         if not line or line[-1] in _FINAL or _width(line) < _MIN_WRAP_WIDTH:
             continue
         for j in range(i + 1, min(len(lines), i + 12)):
-            if _breaks_paragraph(lines[j]):
+            if breaks[j]:
                 break
             if lines[j][-1] in _FINAL:
                 widths[_width(line)] += 1
@@ -876,7 +885,8 @@ def _unwrap(lines: list[str]) -> list[str]:
     list, which has no full stops, is never joined. Blank lines stay; a text that was not
     wrapped comes back unchanged.
     """
-    width = _wrap_width(lines)
+    breaks = [_breaks_paragraph(line) for line in lines]  # once per line: the passes below look ahead
+    width = _wrap_width(lines, breaks)
     if width is None:
         return lines
     full = [
@@ -885,20 +895,21 @@ def _unwrap(lines: list[str]) -> list[str]:
     runs_on = [False] * (len(lines) + 1)  # line i is part of a paragraph that reaches a full stop
     for i in range(len(lines) - 1, -1, -1):
         line = lines[i]
-        runs_on[i] = bool(line) and (line[-1] in _FINAL or (full[i] and _joins(lines, i, runs_on)))
+        runs_on[i] = bool(line) and (line[-1] in _FINAL or (full[i] and _joins(breaks, i, runs_on)))
     out: list[str] = []
-    joined = False
+    paragraph: list[str] = []  # joined once at its end: `out[-1] += line` made long paragraphs quadratic
     for i, line in enumerate(lines):
-        if joined:
-            out[-1] += line
-        else:
-            out.append(line)
-        joined = full[i] and _joins(lines, i, runs_on) and not _is_title(line)
+        paragraph.append(line)
+        if not (full[i] and _joins(breaks, i, runs_on) and not _is_title(line)):
+            out.append("".join(paragraph))
+            paragraph = []
+    if paragraph:
+        out.append("".join(paragraph))
     return out
 
 
-def _joins(lines: list[str], i: int, runs_on: list[bool]) -> bool:
-    return i + 1 < len(lines) and not _breaks_paragraph(lines[i + 1]) and runs_on[i + 1]
+def _joins(breaks: list[bool], i: int, runs_on: list[bool]) -> bool:
+    return i + 1 < len(breaks) and not breaks[i + 1] and runs_on[i + 1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -908,14 +919,18 @@ def _joins(lines: list[str], i: int, runs_on: list[bool]) -> bool:
 _NOT_A_NOTICE_HINT = "qmposter 需要“质量月”活动通知的纯文本，标题形如“关于开展2010年全省‘质量月’活动的通知”。"
 
 
-def parse_notice(text: str) -> Notice:
-    """Parse the text of a 质量月 notice into a Notice.
+def parse_notice(text: str, *, strict: bool = False) -> Notice:
+    """Parse the text of a 质量月 notice (or a report, slogan list, launch release, slogan call) into a Notice.
 
-    Raises NoticeError when the text is not a 质量月 notice at all (no 质量月, or neither a
-    title nor a year with some structure). Things a person should check — no slogan list,
-    no activities, no theme — are returned as `warnings`.
+    Raises NoticeError when the text is not about the 质量月 at all (no 质量月, a passing mention,
+    or neither a title nor a year with some structure). Things a person should check — no slogan
+    list, no activities, no theme, a list cut off — are returned as `warnings`; `form` and
+    `confidence` say what kind of text it was taken for. `strict` reads formal notices only, the
+    way the parser did before it knew the other forms.
     """
     raw = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    if not strict:
+        raw = denoise(raw)
     if "质量月" not in raw:
         raise NoticeError("这不是“质量月”活动通知：全文没有出现“质量月”。", hint=_NOT_A_NOTICE_HINT)
     meta_docnum = _META_DOCNUM.search(raw)
@@ -949,15 +964,30 @@ def parse_notice(text: str) -> Notice:
         theme, activities, guiding_idea = theme or plan[0], activities or plan[1], guiding_idea or plan[2]
     slogans = _slogans(lines, after_title)
     year = _year(title, [*body, *lines], date, doc_number)
+    form, notes = _form(title, lines), []
+    if not strict:
+        if title is None and _passing_mention(raw, lines):
+            raise NoticeError(
+                "这段文字只是顺带提到一次“质量月”，不是质量月活动的通知、报道或口号表，没有口号可读。",
+                hint=_NOT_A_NOTICE_HINT,
+            )
+        year = year or _published_year(raw)
+        slogans, notes = _finish_slogans(form, slogans, lines)
+        theme = theme or _loose_theme(lines)
 
-    if title is None and (year is None or not (theme or activities or slogans)):
+    if title is None and (year is None or not (theme or activities or slogans or form == "slogan-call")):
         raise NoticeError(
             "这不是“质量月”活动通知：没有找到通知标题，也没有找到年份和活动主题、活动或宣传口号。",
             hint=_NOT_A_NOTICE_HINT,
         )
     scope, region = _scope_region(title, issuers, lines, body)
+    if not strict and (scope is None or (scope != "national" and region is None)):
+        scope, region = _month_place(lines, scope, region)
+        if scope not in (None, "national") and region is None:
+            region = _source_region(raw, scope) or (_most_named_province(lines) if scope == "provincial" else None)
     if scope == "provincial" and region is None and doc_number:
         region = _PROVINCE_ABBREVIATIONS.get(doc_number[0])  # 苏质监〔2011〕5号 -> 江苏
+    warnings = [*notes, *_warnings(title, year, theme, activities, slogans, from_body, form)]
     return Notice(
         year=year,
         scope=scope,
@@ -970,8 +1000,129 @@ def parse_notice(text: str) -> Notice:
         slogans=tuple(slogans),
         title=title,
         guiding_idea=guiding_idea,
-        warnings=tuple(_warnings(title, year, theme, activities, slogans, from_body)),
+        warnings=tuple(warnings),
+        form=form,
+        confidence=_confidence(form, year, scope, theme, slogans, notes),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Forms other than the formal notice (not with --strict)
+# ---------------------------------------------------------------------------------------------
+
+FORM_NAMES = {
+    "notice": "活动通知",
+    "plan": "活动方案",
+    "news": "新闻报道",
+    "launch": "启动仪式新闻稿",
+    "slogan-list": "口号（标语）列表",
+    "slogan-call": "口号征集通知",
+}
+_CALL = re.compile(r"征集.{0,24}(?:口号|标语)|(?:口号|标语).{0,6}征集")
+_LAUNCH = re.compile(r"启动(?:仪式|大会|会)|正式启动|拉开(?:了)?(?:序幕|帷幕)")
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期)\s*[：:]\s*((?:19|20)\d{2})\s*[-/.年]")
+_DATELINE_YEAR = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
+
+
+def _form(title: str | None, lines: list[str]) -> str:
+    """Which kind of text this is, from its title or its first lines."""
+    head = "".join(lines[:5])
+    if title is not None:
+        if _CALL.search(title):
+            return "slogan-call"
+        return "notice" if _is_title(title) else "plan"
+    if _CALL.search(head):
+        return "slogan-call"
+    if any(_is_slogan_heading(ln) and ("质量月" in ln or _YEAR_IN.search(ln)) for ln in lines[:3]):
+        return "slogan-list"
+    return "launch" if any(_LAUNCH.search(ln) for ln in lines[:8]) else "news"
+
+
+def _loose_theme(lines: list[str]) -> str | None:
+    """“本次活动以“……”为主题”: in a report the sentence need not name the 质量月 itself."""
+    for line in lines:
+        if quoted := _THEME_WITH.search(line):
+            return canonical(quoted.group(1)) or None
+    return None
+
+
+def _passing_mention(raw: str, lines: list[str]) -> bool:
+    """质量月 named once, inside a sentence further down: a text about something else."""
+    if raw.count("质量月") >= 2 or any("质量月" in ln for ln in lines[:2]):
+        return False
+    line = next((ln for ln in lines if "质量月" in ln), "")
+    return len(line) > 30 and bool(re.search(r"[，。；]", line))
+
+
+def _published_year(raw: str) -> int | None:
+    """A report that says only “今年”: the year of its 发布时间 or of a dateline."""
+    match = _PUBLISHED.search(raw) or _DATELINE_YEAR.search(raw)
+    return int(match.group(1)) if match else None
+
+
+def _finish_slogans(form: str, slogans: list[NoticeSlogan], lines: list[str]) -> tuple[list[NoticeSlogan], list[str]]:
+    """Slogans for what the text is: none for a call, run-on ones for a report, a cut-off last one dropped."""
+    if form == "slogan-call":
+        note = "这是口号征集通知：它征集口号，本身没有列出活动口号，所以不读入任何口号（年份、范围和主题照常读出）。"
+        return [], [note]
+    if not slogans:
+        items, cut = sentence_slogans(lines)
+        found = [NoticeSlogan(text=canonical(i), original=i if canonical(i) != i else None) for i in items]
+        return found, ([_cut_note(cut)] if cut and found else [])
+    last = slogans[-1]
+    printed = last.original or last.text
+    index = next((k for k in range(len(lines) - 1, -1, -1) if printed in lines[k] or last.text in lines[k]), None)
+    if index is None:
+        return slogans, []
+    following = lines[index + 1 :]
+    others = [s.text for s in slogans[:-1]]
+    if is_cut_line(lines[index], following) or (not following and half_phrase(last.text, others)):
+        return slogans[:-1], [_cut_note(printed)]
+    return slogans, []
+
+
+def _cut_note(text: str) -> str:
+    return f"原文到这里就中断了（网页或文件不完整），最后一条口号“{text}”不完整，已舍去；请找到全文核对。"
+
+
+_YEAR_OR_QUOTE_TAIL = re.compile(r"(?:(?:19|20)\d{2}年|今年|本年度|[“\"”]|开展|举办|组织|启动|部署)+$")
+_BODY_PLACE = re.compile(
+    r"([\u4e00-\u9fff]{2,10}?(?:省|自治区|市|州|盟|县|旗|区))"
+    r"(?:质监局|质量技术监督局|市场监管局|市场监督管理局|市场监管委|人民政府|政府|经信委|总工会|融媒体中心)"
+)
+_PLACE_CUT = re.compile(r"[，。、；：！？\s“”\"（）()《》年月日在于及与和的是为将由从经据讯向对]")
+
+
+def _month_place(lines: list[str], scope: str | None, region: str | None) -> tuple[str | None, str | None]:
+    """Scope and region from the words just before a “质量月”: 江苏省“质量月”, 全国质量月, 南京市2019年质量月."""
+    for line in lines:
+        for match in re.finditer(r"质量月", line):
+            before = _YEAR_OR_QUOTE_TAIL.sub("", line[max(0, match.start() - 24) : match.start()])
+            words = _PLACE_CUT.split(before)[-1][-12:]
+            if not words:
+                continue
+            if len(words) >= 2 and words[-2] == "全" and words[-1] in _SCOPE_WORDS:
+                scope = scope or _SCOPE_WORDS[words[-1]]  # 全县: the level; the place comes from elsewhere
+                continue
+            for start in range(len(words) - 1):
+                place = _unit_place(words[start:])
+                if place[0] and (scope is None or place[0] == scope):
+                    return place if place[0] != "national" else ("national", None)
+    for line in lines:  # 记者从青岛市质监局获悉: the bodies a report names
+        for match in _BODY_PLACE.finditer(line):
+            words = _PLACE_CUT.split(match.group(1))[-1]
+            for start in range(len(words) - 1):
+                place = _unit_place(words[start:])
+                if place[0] and place[1] and (scope is None or place[0] == scope):
+                    return place
+    return scope, region
+
+
+def _confidence(form: str, year, scope, theme, slogans, notes: list[str]) -> float:
+    """1 for a complete formal notice; less for other forms and for each field that was not found."""
+    base = {"notice": 1.0, "plan": 0.9, "slogan-list": 0.85, "slogan-call": 0.85, "launch": 0.75, "news": 0.75}[form]
+    missing = sum(x is None for x in (year, scope, theme)) + (not slogans and form != "slogan-call")
+    return round(max(0.1, base - 0.15 * missing - 0.1 * bool(notes)), 2)
 
 
 def _contents(body: list[str]) -> tuple[str | None, list[Activity], str | None]:
@@ -1065,10 +1216,27 @@ def _scope_region(
 
     region = next((r for s, r in places if s == scope and r), None) or next((r for _, r in places if r), None)
     if region is None and scope == "provincial":
-        counts = Counter({p: sum(ln.count(p) for ln in lines) for p in PROVINCES})
-        best, count = counts.most_common(1)[0]
-        region = best if count else None
+        region = _most_named_province(lines)
     return scope, region
+
+
+def _most_named_province(lines: list[str]) -> str | None:
+    whole = "\n".join(lines)
+    counts = Counter({p: whole.count(p) for p in PROVINCES})
+    best, count = counts.most_common(1)[0]
+    return best if count else None
+
+
+_META_SOURCE = re.compile(r"(?:来源|信息来源|文章来源|发布机构|发文机关)\s*[：:]\s*([\u4e00-\u9fff（）()]{4,30})")
+
+
+def _source_region(raw: str, scope: str) -> str | None:
+    """The region of the body a web page names as its 来源 / 发布机构, when of the same level."""
+    for match in _META_SOURCE.finditer(raw):
+        place_scope, place = _unit_place(match.group(1))
+        if place_scope == scope and place:
+            return place
+    return None
 
 
 def _scope_word(word: str, context: list[str]) -> str | None:
@@ -1079,13 +1247,15 @@ def _scope_word(word: str, context: list[str]) -> str | None:
     return "provincial" if any(a in joined for a in _AUTONOMOUS_REGIONS) else "county"
 
 
-def _warnings(title, year, theme, activities, slogans, issuers_from_body) -> list[str]:
+def _warnings(title, year, theme, activities, slogans, issuers_from_body, form="notice") -> list[str]:
     out = []
     bodies, words = issuers_from_body
     if bodies:
         out.append(f"通知没有落款，发文单位取自{words}：{'、'.join(bodies)}。请核对。")
-    if title is None:
+    if title is None and form in ("notice", "plan"):
         out.append("没有找到通知标题（形如“关于开展XXXX年全X‘质量月’活动的通知”）。")
+    elif title is None:
+        out.append(f"这不是正式通知，而是{FORM_NAMES[form]}：没有文号、落款和活动条目，口号和主题取自正文，请核对。")
     elif _is_plan_title(title) and not _is_title(title) and not bodies:
         out.append(f"这是活动方案“{title}”，没有通知的文号、落款和日期：请核对或在口号库文件中补上。")
     if year is None:
@@ -1094,7 +1264,7 @@ def _warnings(title, year, theme, activities, slogans, issuers_from_body) -> lis
         out.append("没有找到活动主题（“活动主题”标题下的文字）。")
     if not activities:
         out.append("没有找到活动条目（如“三、活动内容”下的编号条目）。")
-    if not slogans:
+    if not slogans and form != "slogan-call":
         out.append("没有找到宣传口号列表（标题含“宣传口号”或“宣传标语”的附件），口号为空。")
     counts = Counter(s.text for s in slogans)
     out.extend(f"口号在列表中出现了 {n} 次：{text}" for text, n in counts.items() if n > 1)

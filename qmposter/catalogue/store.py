@@ -21,7 +21,6 @@ import tomlkit.exceptions
 
 from qmposter.catalogue.dedupe import format_alias
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
-from qmposter.catalogue.notice import parse_notice_file
 from qmposter.errors import CatalogueError, InputError
 from qmposter.fileio import atomic_write_bytes, os_reason
 from qmposter.text import canonical, invisible_marks
@@ -412,7 +411,7 @@ def _groups(path: Path, data: dict[str, Any], key: str) -> list[tuple[tuple[str,
 
 @dataclasses.dataclass(frozen=True)
 class ImportPlan:
-    """What importing one notice will do: action is "write", "unchanged" or "replace"."""
+    """What importing one notice will do: action is "write", "unchanged", "replace" or "skip" (a slogan call)."""
 
     notice_path: Path
     target: Path
@@ -456,9 +455,14 @@ def _with_mark_warnings(notice: Notice) -> Notice:
     return dataclasses.replace(notice, warnings=(*notice.warnings, *extra)) if extra else notice
 
 
-def plan_import(notice_path: Path, notice: Notice, directory: Path, *, replace: bool = False) -> ImportPlan:
-    """Decide what importing `notice` (read from `notice_path`) into `directory` should do."""
-    sha256 = hashlib.sha256(notice_path.read_bytes()).hexdigest()
+def plan_import(
+    notice_path: Path, notice: Notice, directory: Path, *, replace: bool = False, sha256: str | None = None
+) -> ImportPlan:
+    """Decide what importing `notice` (read from `notice_path`) into `directory` should do.
+
+    `sha256` is that of the source's bytes when they were read already (a URL has no file to hash).
+    """
+    sha256 = sha256 or hashlib.sha256(notice_path.read_bytes()).hexdigest()
     notice = _with_mark_warnings(notice)
     target = directory / f"{source_stem(notice)}.toml"
     text = source_document(notice, notice_path.name, sha256)
@@ -520,7 +524,7 @@ def _same_content(a: str, b: str) -> bool:
 
 
 def import_notices(
-    paths: list[Path], directory: Path, *, replace: bool = False, dry_run: bool = False
+    paths: list[Path | str], directory: Path, *, replace: bool = False, dry_run: bool = False, strict: bool = False
 ) -> list[ImportPlan]:
     """Import notices into a catalogue folder: plan every file first, then write (unless dry_run).
 
@@ -529,11 +533,20 @@ def import_notices(
     """
     if directory.exists() and not directory.is_dir():
         raise CatalogueError(f"{directory} 不是文件夹。", hint="--catalogue 应当指向存放口号 .toml 文件的文件夹。")
+    from qmposter.catalogue.notice import parse_source  # only importing needs the parser (cold start)
+    from qmposter.readers import is_url, read_source
+
     plans: list[ImportPlan] = []
     planned: dict[Path, ImportPlan] = {}
     for path in paths:
-        check_notice_path(path)
-        plan = plan_import(path, parse_notice_file(path), directory, replace=replace)
+        if not is_url(path):
+            check_notice_path(Path(path))
+        source = read_source(path)
+        path = Path(source.name) if is_url(path) else Path(path)
+        plan = plan_import(path, parse_source(source, strict=strict), directory, replace=replace, sha256=source.sha256)
+        if plan.notice.form == "slogan-call":
+            plans.append(dataclasses.replace(plan, action="skip", reason="这是口号征集通知，本身没有活动口号"))
+            continue
         earlier = planned.get(plan.target)
         if earlier is not None:
             if not _same_content(earlier.text, plan.text):

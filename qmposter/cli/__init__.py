@@ -1,14 +1,12 @@
 """The `qmposter` command line: click commands only, one module per command family.
 
-Each module below registers its commands on the root group in `base`; importing
-them here is what makes them part of the CLI.
+Each module registers its commands on the root group (or `slogans`) in `base`; the
+table below says which module to import for which command, on first use.
 """
-
-# ruff: noqa: I001 — command modules are imported at the bottom, one line per family, in the order added.
 
 from __future__ import annotations
 
-from qmposter.cli.base import cli
+from qmposter.cli.base import cli, slogans
 
 __all__ = ["cli", "main"]
 
@@ -16,12 +14,25 @@ __all__ = ["cli", "main"]
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="qmposter")
-from qmposter.cli import slogans_catalogue  # noqa: E402,F401
-from qmposter.cli import slogans_parse  # noqa: E402,F401
-from qmposter.cli import sms  # noqa: E402,F401
-from qmposter.cli import fonts  # noqa: E402,F401
-from qmposter.cli import gallery, preview  # noqa: E402,F401
-from qmposter.cli import init, render, templates  # noqa: E402,F401
-from qmposter.cli import leaflet  # noqa: E402,F401
-from qmposter.cli import build  # noqa: E402,F401
-from qmposter.cli import studio  # noqa: E402,F401
+
+
+# Each command's module is imported when the command is used (QmGroup.lazy): a module that
+# registers commands on `cli` or `slogans` is listed here with the names it registers.
+cli.lazy.update({
+    "build": "qmposter.cli.build",
+    "fonts": "qmposter.cli.fonts",
+    "gallery": "qmposter.cli.gallery",
+    "init": "qmposter.cli.init",
+    "leaflet": "qmposter.cli.leaflet",
+    "preview": "qmposter.cli.preview",
+    "render": "qmposter.cli.render",
+    "sms": "qmposter.cli.sms",
+    "studio": "qmposter.cli.studio",
+    "templates": "qmposter.cli.templates",
+})  # fmt: skip
+slogans.lazy.update({
+    "import": "qmposter.cli.slogans_catalogue",
+    "list": "qmposter.cli.slogans_catalogue",
+    "variants": "qmposter.cli.slogans_catalogue",
+    "parse": "qmposter.cli.slogans_parse",
+})  # fmt: skip

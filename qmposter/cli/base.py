@@ -6,6 +6,8 @@ Messages are in Simplified Chinese. Exit codes: 0 success, 2 bad input
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from qmposter import __version__
@@ -19,7 +21,23 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 
 class QmGroup(click.Group):
-    """A click group that turns QmposterError into a Chinese message and exit code 2."""
+    """A click group that turns QmposterError into a Chinese message and exit code 2.
+
+    Commands named in `lazy` (name → module) are imported when first used or listed, so
+    `qmposter render` does not pay for importing every other command (cold start).
+    """
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            importlib.import_module(self.lazy[cmd_name])  # its decorator registers the command here
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:

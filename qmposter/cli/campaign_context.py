@@ -10,7 +10,14 @@ from pathlib import Path
 
 import click
 
-from qmposter.campaign import Campaign, bundled_and_own, campaign_catalogue, load_campaign, own_catalogue_dir
+from qmposter.campaign import (
+    CAMPAIGN_FILE_NAME,
+    Campaign,
+    bundled_and_own,
+    campaign_catalogue,
+    load_campaign,
+    own_catalogue_dir,
+)
 from qmposter.catalogue.catalogue import Catalogue, load_catalogue
 
 CAMPAIGN_HELP = "活动文件 campaign.toml（默认：内置的示例活动）；口号库为内置口号库加本活动自己的口号库。"
@@ -20,6 +27,12 @@ def checked_campaign(campaign_path: Path | None, catalogue_dir: Path | None = No
     """Load the campaign and its catalogue, refuse contradictions, print warnings (one line each)."""
     from qmposter.consistency import check_campaign
 
+    if campaign_path is None and Path(CAMPAIGN_FILE_NAME).is_file():
+        click.echo(
+            f"注意：没有给 --campaign，用的是内置示例活动（2010 年江苏省）；"
+            f"当前文件夹中的 {CAMPAIGN_FILE_NAME} 没有用上，要用它请加 --campaign {CAMPAIGN_FILE_NAME}。",
+            err=True,
+        )
     campaign = load_campaign(campaign_path)
     catalogue = campaign_catalogue(campaign, catalogue_dir)
     for warning in check_campaign(campaign, catalogue):

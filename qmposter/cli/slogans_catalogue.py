@@ -137,6 +137,8 @@ def _describe(plan: ImportPlan) -> str:
     target = _display_path(plan.target)
     if plan.action == "unchanged":
         return f"未改动 {target}：{plan.reason}"
+    if plan.action == "skip":
+        return f"未导入 {plan.notice_path.name}：{plan.reason}"
     verb = "已写入" if plan.action == "write" else "已替换"
     return f"{verb} {target}（{what}；{plan.reason}）"
 
@@ -145,7 +147,7 @@ def _describe(plan: ImportPlan) -> str:
 
 
 @slogans.command("import")
-@click.argument("notices", nargs=-1, required=True, metavar="NOTICE.txt...", type=click.Path(path_type=Path))
+@click.argument("notices", nargs=-1, required=True, metavar="NOTICE...", type=str)
 @click.option("--catalogue", "directory", type=click.Path(path_type=Path), default=None, metavar="DIR",
               help="写入的口号库文件夹（默认：本项目的 slogans/；安装版为当前目录下的 slogans/）。")
 @click.option("--campaign", "campaign_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -153,9 +155,13 @@ def _describe(plan: ImportPlan) -> str:
 @click.option("--dry-run", is_flag=True, help="只说明将写入什么，不写任何文件。")
 @click.option("--replace", is_flag=True,
               help="按通知重新生成已有文件（来自另一份通知时也替换；文件中的手工修改会丢失）。")
-def import_command(notices: tuple[Path, ...], directory: Path | None, campaign_path: Path | None, dry_run: bool,
-                   replace: bool) -> None:
+@click.option("--strict", is_flag=True, help="只按正式通知解析（不认新闻报道、口号表、启动新闻稿、口号征集等）。")
+def import_command(notices: tuple[str, ...], directory: Path | None, campaign_path: Path | None, dry_run: bool,
+                   replace: bool, strict: bool) -> None:
     """把通知原文导入口号库：每份通知一个 <年份>-<地区>.toml 文件。
+
+    NOTICE 可以是文本（UTF-8、GBK…）、Word（.docx；.doc/.wps 需要 LibreOffice）、PDF、
+    保存的网页（.html/.mhtml）或 http(s) 网址。
 
     \b
     同一份通知再次导入时文件保持原样（保留手工修改和注释）；
@@ -166,7 +172,7 @@ def import_command(notices: tuple[Path, ...], directory: Path | None, campaign_p
     folder = directory if directory is not None else _import_default_dir()
     if campaign_path is not None:
         folder = own_catalogue_dir(campaign_path)
-    plans = import_notices(list(notices), folder, replace=replace, dry_run=dry_run)
+    plans = import_notices(list(notices), folder, replace=replace, dry_run=dry_run, strict=strict)
     for plan in plans:
         for warning in plan.notice.warnings:
             click.echo(f"警告：{plan.notice_path.name}：{warning}", err=True)

@@ -25,6 +25,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+from qmposter.layout.word_cache import WordCache
 
 # --- character classes (clreq basic level, plus their ASCII/half-width twins) --------
 
@@ -303,8 +306,21 @@ def _break_kind(left: _Atom, right: _Atom, sep: _Atom | None, phrase_closed: boo
 # --- dictionary words (jieba) ------------------------------------------------------------
 
 
+_WORD_CACHE = WordCache(Path(__file__), frozenset((WORD, DICT, SINGLE, BOUND, COMPOUND, INSIDE)))
+
+
 @functools.lru_cache(maxsize=4096)
 def word_breaks(run: str) -> tuple[str, ...]:
+    """Kind of the break before each of run[1:] (see _word_breaks), remembered on disk:
+    a fresh process sets known text without loading jieba (layout/word_cache.py)."""
+    kinds = _WORD_CACHE.get(run)
+    if kinds is None:
+        kinds = _word_breaks(run)
+        _WORD_CACHE.put(run, kinds)
+    return kinds
+
+
+def _word_breaks(run: str) -> tuple[str, ...]:
     """Kind of the break before each of run[1:], for a run of Han characters.
 
     The run is cut into words by jieba (`rjieba`, its bundled dictionary plus HMM for
@@ -312,8 +328,7 @@ def word_breaks(run: str) -> tuple[str, ...]:
     (是 和 与 及 并 或, after 的); BOUND before a one-character bound particle; SINGLE next
     to any other one-character word (jieba leaves 质量|月 and 又|好|又|快 in single
     characters that usually belong to a larger unit). Inside a word is INSIDE, except at
-    the seams of a long compound (`compound_seams`), which are COMPOUND. Cached: the
-    same phrases are laid out again and again (templates, sizes, retries).
+    the seams of a long compound (`compound_seams`), which are COMPOUND.
     """
     words = _words(run)
     kinds: list[str] = []

@@ -34,11 +34,12 @@ def format_for(path: Path, fmt: str | None = None) -> str:
 
 
 def render_bytes(
-    page: Page, fmt: str, *, dpi: float, cmyk: bool = False, include_bleed: bool | None = None
+    page: Page, fmt: str, *, dpi: float, cmyk: bool = False, include_bleed: bool | None = None, fast: bool = False
 ) -> bytes:
     """The file content of `page` in format `fmt` (see format_for).
 
-    `include_bleed` defaults to True for PDF (print) and False for images (screen).
+    `include_bleed` defaults to True for PDF (print) and False for images (screen). `fast`
+    compresses a PNG for speed, not size: for previews, never for files people keep.
     """
     fmt = FORMATS.get(fmt.lower(), fmt.lower())
     if fmt == "pdf":
@@ -54,7 +55,7 @@ def render_bytes(
 
         image = render_image(page, dpi, include_bleed=bool(include_bleed))
         if fmt == "png":
-            return encode_png(image, dpi, one_bit=page.monochrome)
+            return encode_png(image, dpi, one_bit=page.monochrome, fast=fast)
         if fmt == "bmp":
             return encode_bmp(image, dpi, one_bit=page.monochrome)
         return encode_jpeg(image, dpi)

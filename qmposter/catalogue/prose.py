@@ -1,0 +1,142 @@
+"""What a text that is not a formal notice says about the 质量月: web-copy noise, slogans run on
+in one sentence (news reports), pages cut off mid-way.
+
+These helpers look at sentences, not at the numbered outline notice.py reads; they only run
+when the parser is not `--strict`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from qmposter.text import canonical, is_han
+
+# A pinyin reading a mirror site printed after a character: 建设(shè), 质量（zhì liàng）.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\s?[(（]\s*(?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}"
+                     rf"(?:\s+[a-z{_TONED}]{{1,7}}){{0,3}}\s*[)）]")  # fmt: skip
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+
+
+def denoise(text: str) -> str:
+    """Undo what mirrors and copy-paste add: HTML entities left as text, pinyin readings in brackets."""
+    if "&" in text and _ENTITY.search(text):
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    if "(" in text or "（" in text:
+        text = _PINYIN.sub("", text)
+    return text
+
+
+# “今年质量月活动的宣传口号包括：A；B；C。” / “宣传标语有“A”、“B”” / “口号为：”
+_SLOGAN_SENTENCE = re.compile(
+    r"(?:宣传|活动)?(?:口号|标语)[，,]?(?:主要)?(?:包括|有|为|是|如下|分别为|分别是)\s*[：:]?|(?:宣传|活动)(?:口号|标语)\s*[：:]"
+)
+_HUNG = re.compile(
+    r"(?:悬挂|张贴|打出|喷绘|展示|发布|印制|刷写|滚动播放)(?:了)?(?:着)?"
+    r"(?P<items>(?:[“「][^“”「」]{2,40}[”」][、，,\s和及]*){2,})等?(?:一批|多条|系列)?(?:宣传)?(?:标语|口号|横幅)"
+)
+_QUOTED_ITEM = re.compile(r"[“「『\"]([^“”「」『』\"]{2,40})[”」』\"]")
+_OPEN_QUOTE = re.compile(r"[“「『]([^“”「」『』]*)$")
+_TRUNCATED = re.compile(
+    r"(?:……|\.\.\.|…)\s*$|^(?:（未完[^）]*）|\(未完[^)]*\)|展开全文|阅读全文|查看全文|点击(?:查看|加载)更多)"
+)
+MIN_SLOGAN, MAX_SLOGAN = 4, 30
+
+
+def _sentence_end(text: str) -> int | None:
+    """Index of the first 。！ outside quotes, or None when the sentence runs to the end."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "“「『《（(":
+            depth += 1
+        elif ch in "”」』》）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "。！":
+            return i
+    return None
+
+
+def _is_slogan(part: str) -> bool:
+    text = canonical(part)
+    return MIN_SLOGAN <= len(text) <= MAX_SLOGAN and sum(1 for c in text if is_han(c)) >= MIN_SLOGAN - 1
+
+
+def _split_items(body: str) -> list[str]:
+    """The items of a run-on list: quoted, or separated by ；; 、 or wide spaces."""
+    quoted = _QUOTED_ITEM.findall(body)
+    if len(quoted) >= 2 and len("".join(quoted)) * 2 >= len(re.sub(r"[\s“”「」『』\"、，；;,]", "", body)):
+        tail = _OPEN_QUOTE.search(body)
+        return [*quoted, *([f"“{tail.group(1)}"] if tail and tail.group(1) else [])]
+    for separator in (r"[；;]", r"、", r"\s{2,}|\u3000+|\s(?=[\u4e00-\u9fff])"):
+        parts = [p.strip(" “”「」『』\"") for p in re.split(separator, body)]
+        parts = [p for p in parts if p]
+        if len(parts) >= 2:
+            return parts
+    return [body.strip(" “”「」『』\"")] if body.strip() else []
+
+
+def sentence_slogans(lines: list[str]) -> tuple[list[str], str | None]:
+    """(printed slogans, the one dropped as cut off) from the sentence of a report that lists them.
+
+    The sentence with the most slogan-sized items wins; a list that runs into the end of the text
+    without its closing 。 (a page cut short) loses its last item, which may be half a slogan.
+    """
+    best: list[str] = []
+    best_cut: str | None = None
+    for line in lines:  # “现场悬挂“A”、“B”等宣传标语”: the slogans come before the word
+        for match in _HUNG.finditer(line):
+            items = _QUOTED_ITEM.findall(match.group("items"))
+            if len(items) > len(best) and all(_is_slogan(i) for i in items):
+                best = items
+    for index, line in enumerate(lines):
+        for match in _SLOGAN_SENTENCE.finditer(line):
+            rest = line[match.end() :]
+            if "征集" in line[max(0, match.start() - 12) : match.start()]:
+                continue  # “征集宣传口号” is a call, not a list
+            end = _sentence_end(rest)
+            at_text_end = index == len(lines) - 1 or all(_TRUNCATED.search(x) for x in lines[index + 1 :])
+            if not rest.strip():
+                items, ended = _following_items(lines, index + 1), True
+            else:
+                items = _split_items(rest if end is None else rest[:end])
+                ended = end is not None or not at_text_end
+            cut = None
+            if items and (not ended or _TRUNCATED.search(rest) or items[-1].startswith("“")):
+                cut = items.pop()
+            items = [i for i in (re.sub(r"(?:……|…|\.\.\.)$", "", x).strip() for x in items) if i]
+            if len(items) >= 2 and all(_is_slogan(i) for i in items) and len(items) > len(best):
+                best, best_cut = items, cut
+    return best, best_cut
+
+
+def _following_items(lines: list[str], start: int) -> list[str]:
+    """“宣传口号如下：” then one slogan per line, up to the first line that is not one."""
+    items: list[str] = []
+    for line in lines[start:]:
+        text = re.sub(r"^(?:\d{1,2}\s*[、.．]|[（(]\d{1,2}[）)]|[①-⑳]|[-—•·●★])\s*", "", line).strip(" “”「」『』\"")
+        if not _is_slogan(text.rstrip("。；;")):
+            break
+        items.append(text.rstrip("；;"))
+    return items
+
+
+def is_cut_line(line: str, following: list[str]) -> bool:
+    """Is this last list line cut off: it stops at a comma or open quote, or the page says it is truncated."""
+    if any(not _TRUNCATED.search(x) for x in following):
+        return False
+    stripped = line.rstrip()
+    return (
+        bool(following)
+        or stripped.endswith(("，", ",", "、", "：", "“"))
+        or _OPEN_QUOTE.search(stripped) is not None
+        or _TRUNCATED.search(stripped) is not None
+    )
+
+
+def half_phrase(slogan: str, others: list[str]) -> bool:
+    """A last slogan whose last phrase is a stub (“建设质量强国，共”) among slogans whose phrases are whole."""
+    phrases = slogan.split("，")
+    if len(phrases) < 2 or len(phrases[-1]) > 2 or len(phrases[0]) < 4:
+        return False
+    return all(min(len(p) for p in o.split("，")) >= 3 for o in others) and len(others) >= 2

@@ -1,0 +1,227 @@
+"""The shortcuts that make qmposter fast must not change what it makes (issue 12).
+
+No timings here (bench/ measures those): each test checks that a fast path gives the
+same bytes or numbers as the slow one, and that it is really taken (the module that is
+not imported, the file that is not re-read).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import pkgutil
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import qmposter.cli
+from qmposter.cli.base import cli, slogans
+from qmposter.fonts import _COMPOSITE, _bounds, _read_loca, _simple_glyph_bounds, bundled_fonts, load_font
+from qmposter.layout.engine import layout_page
+from qmposter.render.output import render_bytes
+from qmposter.templates import load_template
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def qmposter_run(args: list[str], env: dict[str, str], *, probe: str = "") -> subprocess.CompletedProcess:
+    """`qmposter ARGS` in a fresh interpreter; `probe` is Python run after it (same process)."""
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['qmposter', *{args!r}]\n"
+        "try:\n    runpy.run_module('qmposter', run_name='__main__')\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n" + probe
+    )
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "QMPOSTER_CACHE_DIR": str(tmp_path / "cache")}
+
+
+# -- the command line imports only the command it runs ----------------------------------------------
+
+
+def test_every_command_module_is_in_the_lazy_table() -> None:
+    """A command registered by a module the table does not name would vanish from the CLI."""
+    for info in pkgutil.iter_modules(qmposter.cli.__path__):
+        importlib.import_module(f"qmposter.cli.{info.name}")
+    eager = {name for name, command in cli.commands.items() if name not in ("slogans",)}
+    assert eager <= set(cli.lazy)
+    assert set(slogans.commands) <= set(slogans.lazy)
+    for name, module in {**cli.lazy, **slogans.lazy}.items():
+        group = slogans if name in slogans.lazy else cli
+        assert group.commands[name].callback.__module__ == module
+
+
+def test_render_imports_neither_the_other_commands_nor_jieba_once_its_answers_are_cached(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    out = tmp_path / "a.png"
+    args = ["render", "image-square-1080", "--slogan", "2010-01", "-o", str(out)]
+    probe = "print(sorted(m for m in sys.modules if m.startswith(('qmposter', 'rjieba'))))\n"
+    first = json.loads(qmposter_run(args, env, probe=probe).stdout.splitlines()[-1].replace("'", '"'))
+    assert "rjieba" in first  # a cold cache: jieba is asked
+    assert any(Path(env["QMPOSTER_CACHE_DIR"]).glob("words-*.json"))
+    first_bytes = out.read_bytes()
+    second = json.loads(qmposter_run(args, env, probe=probe).stdout.splitlines()[-1].replace("'", '"'))
+    assert "rjieba" not in second
+    unused = {"qmposter.build.run", "qmposter.products.leaflet", "qmposter.products.sms", "qmposter.catalogue.notice"}
+    assert unused.isdisjoint(second)
+    assert out.read_bytes() == first_bytes
+
+
+def test_a_damaged_word_cache_costs_time_not_correctness(tmp_path: Path, env: dict[str, str]) -> None:
+    args = ["render", "poster-a3-red", "--slogan", "2010-05", "-o", str(tmp_path / "a.pdf")]
+    qmposter_run(args, env)
+    (cache,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("words-*.json")
+    entries = json.loads(cache.read_text(encoding="utf-8"))
+    # entries of unknown kinds or of the wrong length are refused: jieba is asked again
+    wrong = {run: ["nonsense"] * (len(run) - 1) if k % 2 else ["inside"] * len(run) for k, run in enumerate(entries)}
+    cache.write_text(json.dumps(wrong, ensure_ascii=False), encoding="utf-8")
+    args[-1] = str(tmp_path / "b.pdf")
+    qmposter_run(args, env)
+    cache.write_text("{not json", encoding="utf-8")
+    args[-1] = str(tmp_path / "c.pdf")
+    qmposter_run(args, env)
+    first = (tmp_path / "a.pdf").read_bytes()
+    assert (tmp_path / "b.pdf").read_bytes() == first and (tmp_path / "c.pdf").read_bytes() == first
+
+
+# -- fonts: one glyph read instead of the whole glyph set ---------------------------------------------
+
+
+@pytest.mark.parametrize("font_id", [info.id for info in bundled_fonts()])
+def test_ink_bounds_from_one_glyph_equal_fonttools_glyph_set(font_id: str) -> None:
+    face = load_font(font_id)
+    font = face._ttfont()
+    glyph_set, loca = font.getGlyphSet(), _read_loca(font)
+    chars = sorted(face._cmap)
+    sample = random.Random(12).sample(chars, min(400, len(chars))) + [ord(c) for c in "质量月，。“”（）0Aa "]
+    checked = 0
+    for cp in sample:
+        glyph = face._cmap.get(cp)
+        if glyph is None:
+            continue
+        fast = _simple_glyph_bounds(font, loca, glyph, face._hmtx.bearing(glyph))
+        if fast is not _COMPOSITE:
+            assert fast == _bounds(glyph_set, font.getGlyphName(glyph)), chr(cp)
+            checked += 1
+    assert checked > 300
+
+
+# -- PDF: template images encoded once per process ----------------------------------------------------
+
+
+def _poster_pdf(template_dir: Path | None, name: str) -> bytes:
+    from qmposter.campaign import load_campaign
+    from qmposter.content import Content
+
+    template = load_template(name, template_dir)
+    content = Content.from_campaign(load_campaign(None), "质量第一，安全至上", "test")
+    return render_bytes(layout_page(template, content), "pdf", dpi=template.page.dpi)
+
+
+def test_pdf_pictures_are_cached_per_file_version_with_the_same_bytes(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from qmposter.render import pdf_images
+
+    folder = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    name = next(
+        t.stem for t in sorted(folder.glob("*.toml"))
+        if any(e.__class__.__name__ == "Picture" for e in layout_page(load_template(t.stem, folder), _content()).items)
+    )  # fmt: skip
+    pdf_images._cached_image.cache_clear()
+    first = _poster_pdf(folder, name)
+    hits = pdf_images._cached_image.cache_info().hits
+    second = _poster_pdf(folder, name)
+    assert pdf_images._cached_image.cache_info().hits > hits  # the second document reused the XObjects
+    assert first == second
+    fresh = subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+         f"from test_speed_paths import _poster_pdf; from pathlib import Path; "
+         f"sys.stdout.buffer.write(_poster_pdf(Path({str(folder)!r}), {name!r}))"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    assert hashlib.sha256(fresh).hexdigest() == hashlib.sha256(first).hexdigest()
+    images = [x for page in PdfReader(__import__("io").BytesIO(first)).pages for x in page.images]
+    assert images  # the pictures are in the PDF as images
+    # an edited asset is a new file version: re-read, not served from the cache
+    picture = next(i for i in layout_page(load_template(name, folder), _content()).items
+                   if i.__class__.__name__ == "Picture")  # fmt: skip
+    from PIL import Image
+
+    with Image.open(picture.path) as im:
+        im.convert("RGBA").transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(picture.path)
+    os.utime(picture.path, ns=(1, 1))
+    assert _poster_pdf(folder, name) != first
+
+
+def _content():
+    from qmposter.campaign import load_campaign
+    from qmposter.content import Content
+
+    return Content.from_campaign(load_campaign(None), "质量第一，安全至上", "test")
+
+
+# -- the live preview API -----------------------------------------------------------------------------
+
+
+def test_live_preview_follows_template_and_campaign_edits(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    from qmposter.products.live import LivePreview
+
+    folder = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    campaign = tmp_path / "campaign.toml"
+    shutil.copy(REPO / "campaigns" / "default.toml", campaign)
+    preview = LivePreview(templates_dir=folder, campaign_path=campaign)
+    first = preview.render("image-square-1080", slogan="2010-01", max_px=540)
+    with Image.open(io.BytesIO(first.data)) as image:
+        assert image.format == "PNG" and max(image.size) == 540
+    # the designer edits the template file: the next render shows it without a restart
+    path = folder / "image-square-1080.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "改：', 1), encoding="utf-8")
+    assert preview.render("image-square-1080", slogan="2010-01", max_px=540).template.title.startswith("改：")
+    # … and the campaign file: a new name is printed on the next render
+    text = campaign.read_text(encoding="utf-8")
+    old = f'name = "{preview.campaign().name}"'
+    assert old in text
+    campaign.write_text(text.replace(old, 'name = "2010年测试质量月"'), encoding="utf-8")
+    assert preview.render("image-square-1080", slogan="2010-01").content.name == "2010年测试质量月"
+
+
+def test_live_preview_pdf_is_the_file_qmposter_render_writes(tmp_path: Path, env: dict[str, str]) -> None:
+    from qmposter.products.live import LivePreview
+
+    out = tmp_path / "cli.pdf"
+    qmposter_run(["render", "poster-a3-red", "--slogan", "2010-05", "-o", str(out)], env)
+    shot = LivePreview().render("poster-a3-red", slogan="2010-05", fmt="pdf")
+    assert shot.fmt == "pdf" and shot.data == out.read_bytes()
+
+
+def test_fast_png_holds_the_same_pixels_as_the_deliverable() -> None:
+    import io
+
+    from PIL import Image
+
+    from qmposter.render.raster import encode_png, render_image
+
+    template = load_template("image-square-1080")
+    image = render_image(layout_page(template, _content()), 72)
+    slow, fast = encode_png(image, 72), encode_png(image, 72, fast=True)
+    assert slow != fast and encode_png(image, 72) == slow
+    with Image.open(io.BytesIO(slow)) as a, Image.open(io.BytesIO(fast)) as b:
+        assert a.tobytes() == b.tobytes() == image.tobytes()
