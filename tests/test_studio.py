@@ -335,3 +335,28 @@ def test_a_contradiction_the_cli_refuses_is_refused_here_too(campaign_dir: Path)
     refused = client.post("/build/start", headers={"X-CSRF-Token": studio.keys.csrf})
     assert refused.status_code == 409 and refused.json()["error"].splitlines()[0] == message
     assert not (campaign_dir / "out").exists()
+
+
+def test_a_notice_given_by_its_web_address_is_downloaded_once_and_imported(campaign_dir: Path, tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copyfile(NOTICES / "2021-county.txt", site / "2021-notice.txt")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client, studio = _client(campaign_dir)
+        url = f"http://127.0.0.1:{server.server_address[1]}/2021-notice.txt"
+        shown = _post(client, studio, "/notices/parse", {"url": url})
+        missing = _post(client, studio, "/notices/parse", {"url": url.replace("2021-notice", "none")})
+    finally:
+        server.shutdown()
+    assert shown.status_code == 200 and 'id="notice-year">2021<' in shown.text
+    assert (studio.notices_dir() / "2021-notice.txt").read_bytes() == (NOTICES / "2021-county.txt").read_bytes()
+    assert missing.status_code == 400 and "404" in missing.text
+    done = _post(client, studio, "/notices/import", {"file": "2021-notice.txt"}, follow_redirects=False)
+    assert done.status_code == 303 and any(y == 2021 for e in studio.catalogue().entries for y in e.years)
