@@ -3,9 +3,9 @@
 
 One journey per window size (a common office screen, 1366×768, and a full-HD one): create a
 campaign from a .docx notice (written with python-docx) dropped on the page, change the 落款
-and see the poster change, edit a template file on disk and see its preview refresh, build with the progress bar reaching 100 %, download
-the ZIP and check its manifest against its files; no console error on any page, and no page
-wider than the window.
+and see the poster change, edit a template file on disk and see its preview refresh, build with
+the progress bar reaching 100 %, download the ZIP and check its manifest against its files; no
+console error on any page, and no page wider than the window.
 """
 
 from __future__ import annotations
