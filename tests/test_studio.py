@@ -360,3 +360,24 @@ def test_a_notice_given_by_its_web_address_is_downloaded_once_and_imported(campa
     assert missing.status_code == 400 and "404" in missing.text
     done = _post(client, studio, "/notices/import", {"file": "2021-notice.txt"}, follow_redirects=False)
     assert done.status_code == 303 and any(y == 2021 for e in studio.catalogue().entries for y in e.years)
+
+
+def test_studio_command_refuses_a_taken_port_in_chinese(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli_root, ["studio", "--campaign", str(tmp_path), "--port", str(port),
+                                               "--no-browser"])  # fmt: skip
+    assert result.exit_code == 2 and "端口已被占用" in result.output and "Traceback" not in result.output
+
+
+def test_off_this_machine_the_printed_address_carries_the_token() -> None:
+    from qmposter.studio.server import ServeOptions, address
+
+    keys = Secrets.for_host("0.0.0.0")
+    url = address(ServeOptions(Path("c.toml"), None, host="0.0.0.0", port=9000), keys)
+    assert url == f"http://0.0.0.0:9000/?token={keys.access}"
+    assert address(ServeOptions(Path("c.toml"), None), Secrets.for_host("127.0.0.1")) == "http://127.0.0.1:8765/"
