@@ -22,7 +22,7 @@ from qmposter.campaign import load_campaign
 from qmposter.catalogue.catalogue import load_catalogue
 from qmposter.content import Content, chinese_count, issuer_group
 from qmposter.layout.engine import TemplateNotApplicable, layout_page
-from qmposter.layout.page import Fill, LinearGradient, Shape
+from qmposter.layout.page import Fill, LinearGradient, QRCode, Shape
 from qmposter.products.preview import stress_samples
 from qmposter.render.pdf import render_pdf
 from qmposter.render.raster import render_image
@@ -381,3 +381,40 @@ def test_wechat_cover_right_side_keeps_content_when_the_theme_is_the_slogan(camp
         is_theme = words(text) == words(campaign.theme)
         assert (campaign.hotline in shown) == is_theme, f"{text}: right side shows {shown}"
         assert any("二〇" in s for s in shown), f"{text}: the date is missing"
+
+
+@pytest.mark.parametrize("name", POSTERS)
+def test_poster_hierarchy_reads_mark_name_theme_slogan_then_the_foot(name, campaign, samples):
+    """Top to bottom: the 质量月 mark, the activity name, the theme, the slogan, then issuers,
+    hotline, date and QR code in the foot; the slogan is the largest Chinese type (the modern
+    poster's big "2010" is a numeral graphic, not a line of text competing with it)."""
+    template = load_template(name)
+    for text, page in pages(template, campaign, samples):
+        all_runs = runs(page)
+        lines = slogan_runs(page, text)
+
+        def top(run) -> float:
+            return min(glyph_box(run, g)[1] for g in run.glyphs)
+
+        mark = next(r for r in all_runs if r.text == "质量月")
+        title = next(r for r in all_runs if r.text.endswith("活动") and r is not mark)
+        theme = [r for r in all_runs if words(r.text) == words(campaign.theme) and r not in lines]
+        foot = [r for r in all_runs if r.text in campaign.issuers or campaign.hotline in r.text or "二〇" in r.text]
+        qr = next(i for i in page.items if isinstance(i, QRCode))
+        order = [top(mark), top(title), *(top(r) for r in theme), min(top(r) for r in lines)]
+        assert order == sorted(order), f"{name}: {text}: head out of order {order}"
+        bottom = max(glyph_box(r, g)[3] for r in lines for g in r.glyphs if g.visible)
+        assert bottom < min(min(top(r) for r in foot), qr.y), f"{name}: {text}: slogan runs into the foot"
+        han = [r for r in all_runs if r not in lines and re.search(r"[\u4e00-\u9fff]", r.text)]
+        assert lines[0].size > max(r.size for r in han), f"{name}: {text}: the slogan is not the largest Chinese type"
+
+
+@pytest.mark.parametrize("name", POSTERS)
+def test_poster_theme_is_a_heading_not_a_footnote(name, campaign, samples):
+    """The year's theme stands ≥ 10 mm (em) on A3, in proportion on A2 (it was an 8.5 mm subtitle)."""
+    template = load_template(name)
+    page = layout_page(template, Content.from_campaign(campaign, samples[0]))
+    theme = [r for r in runs(page) if words(r.text) == words(campaign.theme)]
+    assert len(theme) == 1
+    need = 10 * MM * template.page.width / (297 * MM)
+    assert theme[0].size >= need, f"{name}: theme {theme[0].size / MM:.1f} mm"
