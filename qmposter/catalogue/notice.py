@@ -1035,7 +1035,7 @@ FORM_NAMES = {
     "slogan-call": "口号征集通知",
 }
 _CALL = re.compile(r"征集.{0,24}(?:口号|标语)|(?:口号|标语).{0,6}征集")
-_LAUNCH = re.compile(r"启动(?:仪式|大会|会)|正式启动|拉开(?:了)?(?:序幕|帷幕)")
+_LAUNCH = re.compile(r"启动(?:仪式|大会|会)|正式启动|拉开(?:了)?(?:序幕|帷幕)|活动在[^。，将]{1,12}启动[。，]")
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期)\s*[：:]\s*((?:19|20)\d{2})\s*[-/.年]")
 _DATELINE_YEAR = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
 
@@ -1055,9 +1055,9 @@ def _form(title: str | None, lines: list[str]) -> str:
 
 
 def _loose_theme(lines: list[str]) -> str | None:
-    """“本次活动以“……”为主题”: in a report the sentence need not name the 质量月 itself."""
+    """“本次活动以“……”为主题”, “主题为“……””: in a report, anywhere, and the sentence need not name the 质量月."""
     for line in lines:
-        if quoted := _THEME_WITH.search(line):
+        if quoted := _THEME_SENTENCE.search(line) or _THEME_WITH.search(line):
             return canonical(quoted.group(1)) or None
     return None
 
@@ -1081,10 +1081,13 @@ def _finish_slogans(form: str, slogans: list[NoticeSlogan], lines: list[str]) ->
     if form == "slogan-call":
         note = "这是口号征集通知：它征集口号，本身没有列出活动口号，所以不读入任何口号（年份、范围和主题照常读出）。"
         return [], [note]
-    if not slogans:
+    if len(slogans) < 2:  # none, or a stray line under a heading: a report may list them in a sentence
         items, cut = sentence_slogans(lines)
         found = [NoticeSlogan(text=text, original=printed if printed != text else None) for printed, text in items]
-        return found, ([_cut_note(cut)] if cut and found else [])
+        if len(found) > len(slogans):
+            return found, ([_cut_note(cut)] if cut else [])
+    if not slogans:
+        return [], []
     last = slogans[-1]
     printed = last.original or last.text
     index = next((k for k in range(len(lines) - 1, -1, -1) if printed in lines[k] or last.text in lines[k]), None)

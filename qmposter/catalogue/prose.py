@@ -31,6 +31,7 @@ def denoise(text: str) -> str:
 # “今年质量月活动的宣传口号包括：A；B；C。” / “宣传标语有“A”、“B”” / “口号为：”
 _SLOGAN_SENTENCE = re.compile(
     r"(?:宣传|活动)?(?:口号|标语)[，,]?(?:主要)?(?:包括|有|为|是|如下|分别为|分别是)\s*[：:]?|(?:宣传|活动)(?:口号|标语)\s*[：:]"
+    r"|(?:口号|标语)[^，。；]{0,6}?\s*(?:[：:]|[↓⬇👇]+)\s*$"  # “一起来看今年的宣传标语 ↓↓↓”, then one per line
 )
 _HUNG = re.compile(
     r"(?:悬挂|张贴|打出|喷绘|展示|发布|印制|刷写|滚动播放)(?:了)?(?:着)?"
@@ -119,13 +120,19 @@ def sentence_slogans(lines: list[str]) -> tuple[list[tuple[str, str]], str | Non
     return [(item, canonical_of.get(item) or canonical(item)) for item in best], best_cut
 
 
+_ITEM_MARK = re.compile(r"^(?:\d{1,2}\s*[、.．]|\d{1,2}\s+(?=[^\x00-\x7f])|[（(]\d{1,2}[）)]|[①-⑳]|[-—•·●★])\s*")
+
+
 def _following_items(lines: list[str], start: int) -> list[str]:
     """“宣传口号如下：” then one slogan per line, up to the first line that is not one."""
     items: list[str] = []
-    for line in lines[start:]:
-        text = re.sub(r"^(?:\d{1,2}\s*[、.．]|[（(]\d{1,2}[）)]|[①-⑳]|[-—•·●★])\s*", "", line).strip(" “”「」『』\"")
-        if not _is_slogan(text.rstrip("。；;")):
-            break
+    numbered = False
+    for k, line in enumerate(lines[start:]):
+        text, marks = _ITEM_MARK.subn("", line)
+        text = text.strip(" “”「」『』\"")
+        numbered = numbered or (k == 0 and marks > 0)
+        if (numbered and not marks) or not _is_slogan(text.rstrip("。；;")):
+            break  # the list ends at its first unnumbered line (“长按识别二维码关注我们”)
         items.append(text.rstrip("；;"))
     return items
 
