@@ -212,6 +212,7 @@ def test_a_build_reaches_the_end_and_its_zips_match_their_manifests(campaign_dir
     assert client.get("/build/status").json()["status"] == "done"
     page = client.get("/build").text
     assert "image-square-1080" in page and "/out/index.html" in page  # the gallery was written
+    assert client.get("/build/zip?kind=all").content == client.get("/build/zip?kind=all").content  # deterministic
     for query in ("kind=all", "kind=template&value=image-square-1080"):
         archive = zipfile.ZipFile(io.BytesIO(client.get(f"/build/zip?{query}").content))
         manifest = json.loads(archive.read("manifest.json"))
