@@ -135,7 +135,7 @@ def qmposter_job(job, template, out: Path, mark: Callable[[str], None]):
     page = layout_page(template, job.content)
     mark("layout")
     dpi = job.dpi or template.page.dpi
-    if job.format in ("png", "jpg", "bmp"):
+    if job.format in ("png", "jpg", "bmp", "gif"):
         from qmposter.render.raster import encode_bmp, encode_jpeg, encode_png, render_image
 
         image = render_image(page, dpi, include_bleed=False)
@@ -144,6 +144,10 @@ def qmposter_job(job, template, out: Path, mark: Callable[[str], None]):
             data = encode_png(image, dpi, one_bit=page.monochrome)
         elif job.format == "bmp":
             data = encode_bmp(image, dpi, one_bit=page.monochrome)
+        elif job.format == "gif":  # the LED strip's preview (qmposter/render/scroll.py)
+            from qmposter.render.scroll import encode_gif
+
+            data = encode_gif(page, image, dpi)
         else:
             data = encode_jpeg(image, dpi)
     elif job.format == "pdf":

@@ -29,8 +29,11 @@ from qmposter.fileio import os_reason, sha256_file
 from qmposter.resources import bundled_dir
 
 MANIFEST_NAME = "fonts.toml"
-ROLES = ("heiti", "songti", "kaiti", "fangsong", "display")
-ROLE_NAMES_ZH = {"heiti": "黑体", "songti": "宋体", "kaiti": "楷体", "fangsong": "仿宋", "display": "标题字体"}
+ROLES = ("heiti", "songti", "kaiti", "fangsong", "display", "dotmatrix")
+ROLE_NAMES_ZH = {
+    "heiti": "黑体", "songti": "宋体", "kaiti": "楷体", "fangsong": "仿宋", "display": "标题字体",
+    "dotmatrix": "点阵字体",  # LED strips: every dot of the font on one pixel
+}
 VERTICAL_FORM_RANGES = ((0xFE10, 0xFE19), (0xFE30, 0xFE4F))
 _REFERENCE_IDEOGRAPHS = "中国永"
 _CONVERT_HINT = (

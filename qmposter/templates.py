@@ -28,6 +28,7 @@ from qmposter.layout.page import Color, LinearGradient
 from qmposter.layout.textbox import Box
 from qmposter.layout.units import is_paper_size, paper_size, parse_length
 from qmposter.resources import bundled_dir
+from qmposter.text import is_han
 
 KINDS = ("poster", "banner", "vertical", "couplet", "image", "led")
 # Files in templates/ that belong to another product, with their own format and command.
@@ -36,11 +37,11 @@ PRINT_KINDS = frozenset({"poster", "banner", "vertical", "couplet"})
 KIND_NAMES_ZH = {
     "poster": "海报", "banner": "横幅", "vertical": "竖幅", "couplet": "对联", "image": "图片", "led": "LED 屏",
 }  # fmt: skip
-FORMATS = ("pdf", "png", "jpg", "bmp", "svg")
+FORMATS = ("pdf", "png", "jpg", "bmp", "gif", "svg")
 ELEMENT_TYPES = ("slogan", "text", "issuers", "qr", "image", "rect", "line", "ornament")
 TEXT_FIELDS = (
     "year", "name", "event", "date", "theme", "issuer", "issuer_group", "issuers", "hotline", "unit", "qr_caption",
-    "qr_url",
+    "qr_url", "hengpi",
 )  # fmt: skip
 ROLE_ALIASES = {
     "heiti": "heiti", "黑体": "heiti", "songti": "songti", "宋体": "songti", "kaiti": "kaiti", "楷体": "kaiti",
@@ -60,7 +61,7 @@ _KIND_DEFAULTS: dict[str, dict[str, Any]] = {
 
 _TOP_KEYS = {
     "name", "title", "description", "kind", "extends", "abstract", "when", "skip_reason",
-    "page", "background", "fonts", "colors", "element",
+    "page", "background", "fonts", "colors", "element", "hengpi",
 }  # fmt: skip
 _PAGE_KEYS = {
     "size", "width", "height", "orientation", "bleed", "dpi", "formats", "safe_margin", "crop_marks", "monochrome",
@@ -74,7 +75,7 @@ _STYLE_KEYS = {
     "align", "valign", "vertical", "hide_line_end_comma", "phrase_gap", "inline_comma",
 }  # fmt: skip
 _ELEMENT_KEYS = {
-    "slogan": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"phrase", "match_phrases"},
+    "slogan": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"phrase", "match_phrases", "scroll", "couplet"},
     "text": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"text"},
     "issuers": _COMMON_KEYS | _BOX_KEYS | _STYLE_KEYS | {"columns", "column_gap", "row_gap"},
     "qr": _COMMON_KEYS | {"x", "y", "size", "data", "error_correction", "dark", "light", "border", "min_module"},
@@ -172,6 +173,8 @@ class Element:
     template_text: str | None = None  # text: the format string; qr: the data format string
     phrase: int | None = None  # slogan: 1-based phrase, None = whole slogan
     match_phrases: bool = False  # slogan with phrase: the size every phrase fits (couplet strips match)
+    scroll: bool = False  # slogan on one line however long: the page widens into a scrolling LED strip
+    couplet: str | None = None  # slogan: "upper" or "lower" half of the couplet (qmposter.couplet orders them)
     columns: int = 1  # issuers
     column_gap: float = 0.0
     row_gap: float = 0.0
@@ -209,6 +212,7 @@ class Template:
     skip_reason: str
     abstract: bool
     files: tuple[Path, ...]
+    hengpi: tuple[str, ...] = ()  # 横批 choices for the {hengpi} field (qmposter.couplet.hengpi)
 
     @property
     def is_print(self) -> bool:
@@ -739,8 +743,16 @@ class _Builder:
             when=self._condition(raw.get("when"), "when"),
             skip_reason=self.get(raw, "skip_reason", (str,), "skip_reason", "字符串", default=""),
             abstract=bool(self.get(raw, "abstract", (bool,), "abstract", "true 或 false", default=False)),
-            files=self.files,
+            files=self.files, hengpi=self._hengpi(raw),
         )  # fmt: skip
+
+    def _hengpi(self, raw: dict) -> tuple[str, ...]:
+        choices = self.get(raw, "hengpi", (list,), "hengpi", "四字词语的列表", default=[])
+        for choice in choices:
+            if not (isinstance(choice, str) and len(choice) == 4 and all(is_han(ch) for ch in choice)):
+                hint = '如 hengpi = ["质量第一", "以质取胜"]。'
+                raise self.fail("hengpi", f"中的 {_show(choice)} 不是四个汉字。", hint=hint)
+        return tuple(choices)
 
     def _palette(self) -> dict[str, str]:
         colors = self.get(self.raw, "colors", (dict,), "colors", "表", default={})
@@ -994,11 +1006,23 @@ class _Builder:
         if phrase is not None and phrase < 1:
             raise self.fail(f"{key}.phrase", "应从 1 开始。", element=index)
         match = self.get(raw, "match_phrases", (bool,), f"{key}.match_phrases", "true 或 false", False, index)
-        if match and phrase is None:
-            raise self.fail(f"{key}.match_phrases", "只能与 phrase 一起用（对联的上下联）。", element=index)
+        if match and phrase is None and raw.get("couplet") is None:
+            raise self.fail(f"{key}.match_phrases", "只能与 phrase 或 couplet 一起用（对联的上下联）。", element=index)
         defaults = {"min_size": "12pt", "max_size": "50%", "font": "heiti", "weight": 900}
         text = self._text_spec(index, key, raw, box, defaults)
-        return Element(**common, box=box, text=text, phrase=phrase, match_phrases=match)
+        scroll = self.get(raw, "scroll", (bool,), f"{key}.scroll", "true 或 false", False, index)
+        if scroll and (text.max_lines != 1 or text.vertical):
+            raise self.fail(f"{key}.scroll", "滚动条屏只能是横排一行：请同时写 max_lines = 1。", element=index)
+        half = self.get(raw, "couplet", (str,), f"{key}.couplet", '"upper" 或 "lower"', None, index)
+        if half is not None and (half not in ("upper", "lower") or phrase is not None or self.kind != "couplet"):
+            raise self.fail(
+                f"{key}.couplet",
+                '只能是 "upper"（上联）或 "lower"（下联），用于 kind = "couplet" 的模板，不与 phrase 同用。',
+                element=index,
+            )
+        return Element(
+            **common, box=box, text=text, phrase=phrase, match_phrases=match, scroll=scroll, couplet=half
+        )
 
     def _el_text(self, index: int, key: str, raw: dict, common: dict) -> Element:
         box = self._box(index, key, raw, text=True)

@@ -21,10 +21,12 @@ from PIL import Image, ImageDraw, ImageFont
 from qmposter.campaign import load_campaign
 from qmposter.catalogue.catalogue import load_catalogue
 from qmposter.content import Content
+from qmposter.couplet import problem
 from qmposter.fonts import font_for_role
-from qmposter.layout.engine import layout_page
+from qmposter.layout.engine import layout_page, skip_reason
 from qmposter.render.raster import render_image
 from qmposter.templates import Template, list_templates
+from qmposter.text import split_phrases
 
 LONG_SIDE_PX = 1000
 LED_SCALE = 3
@@ -84,12 +86,18 @@ def main() -> None:
     default_out = Path(__file__).resolve().parent.parent / "docs" / "template-previews"
     parser.add_argument("--out", type=Path, default=default_out)
     args = parser.parse_args()
-    entry = load_catalogue().resolve(args.slogan)
-    content = Content.from_campaign(load_campaign(), entry.text, args.slogan)
+    catalogue, campaign = load_catalogue(), load_campaign()
+    entry = catalogue.resolve(args.slogan)
+    content = Content.from_campaign(campaign, entry.text, args.slogan)
+    # couplet templates take only slogans that make a couplet: the first such one in the catalogue
+    pair = next(e for e in catalogue.entries if problem(split_phrases(e.text)) is None)
     args.out.mkdir(parents=True, exist_ok=True)
     items = []
     for template in list_templates():
-        image = preview(template, content)
+        shown = content
+        if skip_reason(template, content) is not None:
+            shown = Content.from_campaign(campaign, pair.text, pair.id)
+        image = preview(template, shown)
         (args.out / f"{template.name}.png").write_bytes(png_bytes(image))
         items.append((template, image))
         print(f"{template.name}.png  {image.width}×{image.height}")

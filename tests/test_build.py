@@ -435,8 +435,8 @@ def test_unknown_template_is_refused_with_suggestions(inputs: dict[str, Path]) -
 
 
 def test_unknown_format_is_refused(inputs: dict[str, Path]) -> None:
-    result = run(inputs, "--template", "tiny-image", "--format", "gif")
-    assert result.exit_code == 2 and "gif" in result.output and "pdf" in result.output
+    result = run(inputs, "--template", "tiny-image", "--format", "tiff")
+    assert result.exit_code == 2 and "tiff" in result.output and "pdf" in result.output
     assert normalize_formats(["JPEG", "png", "jpg"]) == ("jpg", "png")
 
 

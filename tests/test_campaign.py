@@ -69,7 +69,7 @@ def test_explicit_hotline_wins(tmp_path):
         ('year = 2010\nhotline = "热线"\n', "hotline"),
         ('year = 2010\nqr_url = "www.example.com"\n', "qr_url"),
         ("year = 2010\nissuers = [1, 2]\n", "issuers"),
-        ('year = 2010\n[build]\nformats = ["gif"]\n', "build.formats"),
+        ('year = 2010\n[build]\nformats = ["tiff"]\n', "build.formats"),
         ('year = 2010\n[build]\noutput = "x"\n', "build.output"),
         ('year = 2010\n[slogans]\nselect = "source"\n', "source"),
         ('year = 2010\n[slogans]\nselect = "ids"\n', "slogans.ids"),

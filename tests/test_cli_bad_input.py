@@ -105,11 +105,11 @@ def test_render_output_without_or_with_an_unknown_suffix(tmp_path: Path):
     result = run("render", "led-red-384x32", "--text", "质量第一", "-o", str(bare))
     assert result.exit_code == 2, result.output
     assert "没有扩展名" in result.output and "poster.png" in result.output
-    gif = tmp_path / "poster.gif"
-    result = run("render", "led-red-384x32", "--text", "质量第一", "-o", str(gif))
+    tiff = tmp_path / "poster.tiff"
+    result = run("render", "led-red-384x32", "--text", "质量第一", "-o", str(tiff))
     assert result.exit_code == 2, result.output
-    assert "「gif」" in result.output and ".png" in result.output
-    assert not bare.exists() and not gif.exists()
+    assert "「tiff」" in result.output and ".png" in result.output
+    assert not bare.exists() and not tiff.exists()
 
 
 def test_gallery_given_a_file_says_it_is_a_file(tmp_path: Path):

@@ -19,16 +19,19 @@ import string
 from dataclasses import replace
 from pathlib import Path
 
+from qmposter import couplet
 from qmposter.content import Content
 from qmposter.errors import LayoutError, TextOverflowError
+from qmposter.fonts import load_font
 from qmposter.layout.ornaments import ornament
-from qmposter.layout.page import Fill, Item, Line, Page, PageMeta, Picture, Shape
+from qmposter.layout.page import Fill, GlyphRun, Item, Line, Page, PageMeta, Picture, Shape
 from qmposter.layout.qr import qr_item
 from qmposter.layout.textbox import Box, TextBlock, TextStyle, layout_text
 from qmposter.templates import Element, Template, TextSpec
 from qmposter.text import is_cjk_punct, is_space
 
 OVERFLOW_MIN_SIZE = 1.0  # pt: how far --allow-overflow lets text shrink
+_SCROLL_ROOM = 1000  # a scrolling line's box is this many line heights long: any slogan fits
 
 
 class TemplateNotApplicable(LayoutError):
@@ -40,10 +43,13 @@ class TemplateNotApplicable(LayoutError):
 
 
 def skip_reason(template: Template, content: Content) -> str | None:
-    """Why `template` cannot show `content` (its top-level `when` is false), or None."""
-    if template.when is None or template.when.holds(content.condition_values()):
-        return None
-    return template.skip_reason or f"口号不满足模板条件 {template.when.source}"
+    """Why `template` cannot show `content` (its top-level `when` is false, or a couplet
+    template's slogan is no couplet: qmposter.couplet.problem), or None."""
+    if template.when is not None and not template.when.holds(content.condition_values()):
+        return template.skip_reason or f"口号不满足模板条件 {template.when.source}"
+    if template.kind == "couplet":
+        return couplet.problem(content.phrases)
+    return None
 
 
 def layout_page(template: Template, content: Content, *, allow_overflow: bool = False) -> Page:
@@ -58,16 +64,34 @@ def layout_page(template: Template, content: Content, *, allow_overflow: bool = 
     if reason is not None:
         raise TemplateNotApplicable(f"模板 {template.name} 不适用于口号 {content.slogan_ref}：{reason}。", reason)
     spec = template.page
-    items = [*_background(template), *_Elements(template, content, allow_overflow).items()]
+    elements = _Elements(template, content, allow_overflow)
+    drawn = elements.items()
+    width = max(spec.width, elements.scroll_width)
+    items = [*_background(template, width), *drawn]
+    if spec.monochrome:
+        items = [_on_pixels(item, 72 / spec.dpi) for item in items]
     return Page(
-        width=spec.width,
+        width=width,
         height=spec.height,
         items=tuple(items),
         bleed=spec.bleed,
         crop_marks=spec.crop_marks,
         monochrome=spec.monochrome,
         meta=_meta(template, content),
+        viewport=spec.width if width > spec.width else 0.0,
     )
+
+
+def _on_pixels(item: Item, pixel: float) -> Item:
+    """A glyph run with every origin on a whole pixel: a 1-bit page has no anti-aliasing to hide
+    a fractional position, and the dot-matrix font's dots must each land on one LED."""
+    if not isinstance(item, GlyphRun):
+        return item
+    return replace(item, glyphs=tuple(replace(g, x=_snap(g.x, pixel), y=_snap(g.y, pixel)) for g in item.glyphs))
+
+
+def _snap(value: float, pixel: float) -> float:
+    return math.floor(value / pixel + 0.5) * pixel
 
 
 def _meta(template: Template, content: Content) -> PageMeta:
@@ -80,13 +104,14 @@ def _meta(template: Template, content: Content) -> PageMeta:
     )
 
 
-def _bleed_box(template: Template) -> Box:
+def _bleed_box(template: Template, width: float | None = None) -> Box:
     page = template.page
-    return Box(-page.bleed, -page.bleed, page.width + 2 * page.bleed, page.height + 2 * page.bleed)
+    width = page.width if width is None else width
+    return Box(-page.bleed, -page.bleed, width + 2 * page.bleed, page.height + 2 * page.bleed)
 
 
-def _background(template: Template) -> list[Item]:
-    background, box = template.background, _bleed_box(template)
+def _background(template: Template, width: float) -> list[Item]:
+    background, box = template.background, _bleed_box(template, width)
     items: list[Item] = []
     if background.color is not None:
         items.append(Fill(box.x, box.y, box.width, box.height, background.color))
@@ -106,7 +131,8 @@ class _Elements:
         self.allow_overflow = allow_overflow
         self.shrink = False
         self.values = content.condition_values()
-        self.fields = content.fields()
+        self.fields = {**content.fields(), "hengpi": couplet.hengpi(content.theme, template.hengpi)}
+        self.scroll_width = 0.0  # page width a scrolling slogan needs (0: none scrolls)
 
     def items(self) -> list[Item]:
         drawn: set[str] = set()
@@ -158,7 +184,9 @@ class _Elements:
 
     def _slogan(self, element: Element) -> list[Item] | None:
         text = self.content.slogan
-        if element.phrase is not None:
+        if element.couplet is not None:
+            text = getattr(couplet.couplet(self.content.phrases), element.couplet)
+        elif element.phrase is not None:
             phrases = self.content.phrases
             if element.phrase > len(phrases):
                 return None
@@ -169,7 +197,21 @@ class _Elements:
             # the size at which every phrase fits this box: the two strips of a couplet match
             size = min(self._set(p, element.box, spec, label).size for p in self.content.phrases)
             spec = replace(spec, max_size=size, min_size=min(size, spec.min_size))
+        if element.scroll:
+            return self._scroll(text, element.box, spec, label)
         return list(self._set(text, element.box, spec, label).runs)
+
+    def _scroll(self, text: str, box: Box, spec: TextSpec, label: str) -> list[Item]:
+        """One line however long, from the box's left edge; the page widens to the line's end
+        plus the same margin again (the gap between two passes of a looping strip)."""
+        wide = Box(box.x, box.y, _SCROLL_ROOM * max(box.height, spec.max_size), box.height)
+        runs = self._set(text, wide, replace(spec, align="left", max_lines=1), label).runs
+        end = max(
+            (g.x + load_font(run.font_id).advance(g.char) * run.size for run in runs for g in run.glyphs),
+            default=box.x,
+        )
+        self.scroll_width = math.ceil(end + box.x)
+        return list(runs)
 
     def _text(self, element: Element) -> list[Item] | None:
         text = self._fill(element.template_text or "")

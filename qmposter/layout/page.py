@@ -185,6 +185,8 @@ class Page:
 
     `crop_marks` asks print backends to draw crop marks outside the bleed;
     `monochrome` marks 1-bit output (LED bitmaps) where anti-aliasing is wrong.
+    `viewport` is the width of the window a scrolling LED strip is shown through (the
+    panel); 0 when the page is the whole picture.
     """
 
     width: float
@@ -194,3 +196,4 @@ class Page:
     crop_marks: bool = False
     monochrome: bool = False
     meta: PageMeta = field(default_factory=PageMeta)
+    viewport: float = 0.0

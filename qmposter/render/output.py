@@ -13,8 +13,8 @@ from qmposter.errors import InputError
 from qmposter.fileio import atomic_write_bytes
 from qmposter.layout.page import Page
 
-FORMATS = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "bmp": "bmp", "pdf": "pdf", "svg": "svg"}
-RASTER = ("png", "jpeg", "bmp")
+FORMATS = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "bmp": "bmp", "gif": "gif", "pdf": "pdf", "svg": "svg"}
+RASTER = ("png", "jpeg", "bmp", "gif")  # gif: the LED strip preview (render/scroll.py)
 
 
 def format_for(path: Path, fmt: str | None = None) -> str:
@@ -23,12 +23,12 @@ def format_for(path: Path, fmt: str | None = None) -> str:
     if not key:
         raise InputError(
             f"输出文件 {path} 没有扩展名，无法判断要生成哪种格式。",
-            hint=f"在文件名后加上 .png、.jpg、.bmp、.pdf 或 .svg，例如 {path.name}.png。",
+            hint=f"在文件名后加上 .png、.jpg、.bmp、.gif、.pdf 或 .svg，例如 {path.name}.png。",
         )
     if key not in FORMATS:
         raise InputError(
             f"无法识别输出格式「{key}」（{path}）。",
-            hint="请用 .png、.jpg、.bmp、.pdf 或 .svg 作为文件扩展名。",
+            hint="请用 .png、.jpg、.bmp、.gif、.pdf 或 .svg 作为文件扩展名。",
         )
     return FORMATS[key]
 
@@ -42,6 +42,10 @@ def render_bytes(
     compresses a PNG for speed, not size: for previews, never for files people keep.
     """
     fmt = FORMATS.get(fmt.lower(), fmt.lower())
+    if fmt == "gif" and not page.monochrome:
+        raise InputError(
+            "GIF 只用于 LED 条屏（单色点阵）的滚动预览，这个模板不是单色的。", hint="请改用 .png 或 .jpg。"
+        )
     if fmt == "pdf":
         from qmposter.render.pdf import render_pdf
 
@@ -58,8 +62,12 @@ def render_bytes(
             return encode_png(image, dpi, one_bit=page.monochrome, fast=fast)
         if fmt == "bmp":
             return encode_bmp(image, dpi, one_bit=page.monochrome)
+        if fmt == "gif":
+            from qmposter.render.scroll import encode_gif
+
+            return encode_gif(page, image, dpi)
         return encode_jpeg(image, dpi)
-    raise InputError(f"无法识别输出格式「{fmt}」：请用 png、jpg、bmp、pdf 或 svg。")
+    raise InputError(f"无法识别输出格式「{fmt}」：请用 png、jpg、bmp、gif、pdf 或 svg。")
 
 
 def write_page(
