@@ -35,7 +35,7 @@ def _client(
     folder: Path, host: str = "127.0.0.1", templates: Path | None = None, **kwargs
 ) -> tuple[TestClient, Studio]:
     studio = Studio(folder / "campaign.toml", templates, Secrets.for_host(host), **kwargs)
-    return TestClient(create_app(studio)), studio
+    return TestClient(create_app(studio), base_url="http://127.0.0.1:8765"), studio
 
 
 @pytest.fixture
@@ -112,6 +112,14 @@ def test_posts_need_the_csrf_token_and_the_same_origin(campaign_dir: Path) -> No
     other_site = {"Origin": "http://evil.example"}
     assert _post(client, studio, "/campaign", form, headers=other_site).status_code == 403
     assert client.post("/build/cancel", headers={"X-CSRF-Token": studio.keys.csrf}).status_code == 200
+
+
+def test_a_page_under_another_name_is_refused_on_this_machine(campaign_dir: Path) -> None:
+    client, _ = _client(campaign_dir)
+    assert client.get("/campaign", headers={"Host": "localhost:8765"}).status_code == 200
+    assert client.get("/campaign", headers={"Host": "[::1]:8765"}).status_code == 200
+    rebound = client.get("/campaign", headers={"Host": "evil.example:8765"})  # DNS rebinding to 127.0.0.1
+    assert rebound.status_code == 403 and "本机地址" in rebound.text
 
 
 def test_another_host_needs_the_printed_token(campaign_dir: Path) -> None:
@@ -212,6 +220,7 @@ def test_a_build_reaches_the_end_and_its_zips_match_their_manifests(campaign_dir
     assert client.get("/build/status").json()["status"] == "done"
     page = client.get("/build").text
     assert "image-square-1080" in page and "/out/index.html" in page  # the gallery was written
+    assert client.get("/build/zip?kind=all").content == client.get("/build/zip?kind=all").content  # deterministic
     for query in ("kind=all", "kind=template&value=image-square-1080"):
         archive = zipfile.ZipFile(io.BytesIO(client.get(f"/build/zip?{query}").content))
         manifest = json.loads(archive.read("manifest.json"))
@@ -319,3 +328,76 @@ def test_a_new_campaign_from_a_notice_is_init_from(tmp_path: Path) -> None:
     from_notice = _post(other, studio2, "/campaign/new", files=files, follow_redirects=False)
     assert from_notice.headers["location"].endswith("note=issuers")  # the page asks to check the 落款
     assert "落款取自通知的发文单位" in other.get(from_notice.headers["location"]).text
+
+
+def test_a_contradiction_the_cli_refuses_is_refused_here_too(campaign_dir: Path) -> None:
+    client, studio = _client(campaign_dir)
+    text = campaign_form.set_keys(studio.campaign_path.read_text(encoding="utf-8"), {"issuers": ["如东县人民政府"]})
+    studio.campaign_path.write_text(text, encoding="utf-8")
+    cli = CliRunner().invoke(cli_root, ["build", "--campaign", str(studio.campaign_path), "--out",
+                                        str(campaign_dir / "cli-out")])  # fmt: skip
+    assert cli.exit_code == 2
+    page = client.get("/campaign").text
+    field = page[page.index('data-field="sms__signature"'):page.index('data-field="sms__opt_out"')]
+    message = cli.output.removeprefix("错误：").splitlines()[0]
+    assert _html(message.split("：", 1)[1]) in field
+    refused = client.post("/build/start", headers={"X-CSRF-Token": studio.keys.csrf})
+    assert refused.status_code == 409 and refused.json()["error"].splitlines()[0] == message
+    assert not (campaign_dir / "out").exists()
+
+
+def test_a_notice_given_by_its_web_address_is_downloaded_once_and_imported(campaign_dir: Path, tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copyfile(NOTICES / "2021-county.txt", site / "2021-notice.txt")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client, studio = _client(campaign_dir)
+        url = f"http://127.0.0.1:{server.server_address[1]}/2021-notice.txt"
+        shown = _post(client, studio, "/notices/parse", {"url": url})
+        missing = _post(client, studio, "/notices/parse", {"url": url.replace("2021-notice", "none")})
+    finally:
+        server.shutdown()
+    assert shown.status_code == 200 and 'id="notice-year">2021<' in shown.text
+    assert (studio.notices_dir() / "2021-notice.txt").read_bytes() == (NOTICES / "2021-county.txt").read_bytes()
+    assert missing.status_code == 400 and "404" in missing.text
+    done = _post(client, studio, "/notices/import", {"file": "2021-notice.txt"}, follow_redirects=False)
+    assert done.status_code == 303 and any(y == 2021 for e in studio.catalogue().entries for y in e.years)
+
+
+def test_studio_command_refuses_a_taken_port_in_chinese(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli_root, ["studio", "--campaign", str(tmp_path), "--port", str(port),
+                                               "--no-browser"])  # fmt: skip
+    assert result.exit_code == 2 and "端口已被占用" in result.output and "Traceback" not in result.output
+
+
+def test_off_this_machine_the_printed_address_carries_the_token() -> None:
+    from qmposter.studio.server import ServeOptions, address
+
+    keys = Secrets.for_host("0.0.0.0")
+    url = address(ServeOptions(Path("c.toml"), None, host="0.0.0.0", port=9000), keys)
+    assert url == f"http://0.0.0.0:9000/?token={keys.access}"
+    assert address(ServeOptions(Path("c.toml"), None), Secrets.for_host("127.0.0.1")) == "http://127.0.0.1:8765/"
+
+
+def test_a_blank_campaign_shows_what_to_fill_and_still_lists_the_catalogue(tmp_path: Path) -> None:
+    client, studio = _client(tmp_path)
+    assert _post(client, studio, "/campaign/example", follow_redirects=False).status_code == 303
+    with pytest.raises(CampaignError) as cli_error:
+        load_campaign(studio.campaign_path)
+    form = client.get("/campaign").text
+    assert _html(str(cli_error.value).splitlines()[0]) in form  # the CLI's message names what to fill
+    slogans = client.get("/slogans").text
+    assert "2010-jiangsu" in slogans and _html(str(cli_error.value).splitlines()[0]) in slogans

@@ -6,7 +6,6 @@ Headers and footers live in other parts of the package, so running heads never r
 from __future__ import annotations
 
 import io
-import zipfile
 
 from qmposter.errors import InputError
 
@@ -17,11 +16,12 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 def docx_text(data: bytes, where: str) -> str:
     """The text of a .docx: one line per paragraph, a table row as its cells joined by tabs."""
     import docx  # python-docx; imported on first use
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+    # python-docx on untrusted bytes: a damaged package surfaces as whatever zipfile or lxml raise
+    # (BadZipFile, NotImplementedError for an odd zip version, XMLSyntaxError, KeyError …): all bad input.
+    except Exception:
         raise InputError(
             f"{where} 不是可读的 Word（.docx）文件（已损坏，或只是改了扩展名）。",
             hint="请在 Word/WPS 中打开它，另存为 .docx 后再试。",
@@ -59,13 +59,23 @@ def _in_fallback(node, stop) -> bool:
     return False
 
 
+def _inside_box(node, p) -> bool:
+    """Is the node in a text box anchored in paragraph p (not p itself inside a box)?"""
+    parent = node.getparent()
+    while parent is not None and parent is not p:
+        if parent.tag == f"{_W}txbxContent":
+            return True
+        parent = parent.getparent()
+    return False
+
+
 def _paragraph(p) -> str:
     """A paragraph's own text (not that of text boxes anchored in it); tabs and breaks kept."""
     out: list[str] = []
     for node in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}txbxContent"):
         if node.tag == f"{_W}txbxContent":
             continue
-        if any(a.tag == f"{_W}txbxContent" for a in node.iterancestors()):
+        if _inside_box(node, p):
             continue
         if node.tag == f"{_W}t":
             out.append(node.text or "")
