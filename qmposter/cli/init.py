@@ -61,4 +61,5 @@ def _report(result: InitResult) -> None:
         )
     if result.signature is None:
         click.echo("注意：短信签名没有填写（落款太长或含标点）；发短信前在 [sms] signature 写上报备的签名。", err=True)
-    click.echo(f"下一步：qmposter build --campaign {result.campaign}")
+    folder = result.campaign.parent
+    click.echo(f"下一步（输出写到运行时所在文件夹的 out/）：cd {folder} && qmposter build --campaign campaign.toml")
