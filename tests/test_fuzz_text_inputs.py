@@ -148,7 +148,7 @@ def campaign_doc(draw) -> dict:
     doc = {k: dict(v) if isinstance(v, dict) else v for k, v in DEFAULT_CAMPAIGN.items()}
     for _ in range(draw(st.integers(0, 2))):
         key = draw(st.sampled_from([*sorted(DEFAULT_CAMPAIGN), "yaer"]))
-        if key in TABLE_KEYS and draw(st.booleans()):
+        if key in TABLE_KEYS and isinstance(doc[key], dict) and draw(st.booleans()):
             doc[key][draw(st.sampled_from([*TABLE_KEYS[key], "nonsense"]))] = draw(HOSTILE_VALUES)
         else:
             doc[key] = draw(HOSTILE_VALUES)
