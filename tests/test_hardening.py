@@ -154,6 +154,21 @@ def _table_offsets(data: bytes) -> dict[bytes, int]:
     return {bytes(data[12 + 16 * i : 16 + 16 * i]): struct.unpack_from(">I", data, 20 + 16 * i)[0] for i in entries}
 
 
+def _subset_font(path: Path) -> bytearray:
+    """The bundled regular 黑体 subset to 质量第一月安全 (the fuzz suite's seed font), as bytes."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from qmposter.fonts import font_for_role
+
+    font = TTFont(font_for_role("heiti", 400).path)
+    subsetter = subset.Subsetter(subset.Options())
+    subsetter.populate(text="质量第一月安全")
+    subsetter.subset(font)
+    font.save(str(path))
+    return bytearray(path.read_bytes())
+
+
 def _hostile_font(tmp_path: Path) -> Path:
     from fontTools.ttLib import TTFont
 
@@ -200,28 +215,41 @@ def test_row4_cmap_group_to_0x7fffffff_is_refused(tmp_path: Path, how: str) -> N
     assert "cmap" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_a_damaged_glyph_outline_is_exit_2_not_a_freetype_crash(tmp_path: Path) -> None:
-    """Found by the long fuzz run: FreeType's "invalid outline" escaped the PNG backend."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    from qmposter.fonts import font_for_role
-
-    font = TTFont(font_for_role("heiti", 400).path)
-    subsetter = subset.Subsetter(subset.Options())
-    subsetter.populate(text="质量第一")
-    subsetter.subset(font)
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_a_damaged_glyph_outline_is_exit_2_not_a_crash(tmp_path: Path, fmt: str) -> None:
+    """Found by the long fuzz runs: FreeType's "invalid outline" (PNG) and fontTools' struct.error (SVG)."""
     (tmp_path / "assets").mkdir()
     good = tmp_path / "assets" / "f.ttf"
-    font.save(str(good))
-    data = bytearray(good.read_bytes())
+    data = _subset_font(good)
     data[_table_offsets(data)[b"glyf"]] = 1  # the first glyph claims 256 contours
     good.write_bytes(bytes(data))
     path = template(tmp_path, '[fonts]\nheiti = "assets/f.ttf"\n')
     path.write_text(path.read_text(encoding="utf-8").replace('type = "slogan"', 'type = "slogan"\nfont = "heiti"'))
-    out = tmp_path / "o.png"
-    assert_refused(render(path, out), "f.ttf", "字形")
+    out = tmp_path / f"o.{fmt}"
+    result = render(path, out)
+    if fmt == "pdf" and result.exit_code == 0:
+        return  # reportlab embeds the glyph bytes as they are; drawing them is the viewer's business
+    assert_refused(result, "f.ttf", "字形")
     assert not out.exists()
+
+
+def test_a_damaged_base_table_is_exit_2(tmp_path: Path) -> None:
+    """Found by the long fuzz run: fontTools raised AttributeError('Coordinate') parsing BASE lazily."""
+    font = tmp_path / "f.ttf"
+    data = _subset_font(font)
+    base = _table_offsets(data)[b"BASE"]
+    data[base + 87], data[base + 89], data[base + 90] = 0, 0, 1
+    font.write_bytes(bytes(data))
+    assert_refused(run("fonts", "check", "--font", font, "质量"), "f.ttf", "字体表")
+
+
+def test_a_png_with_a_truncated_header_chunk_is_exit_2(tmp_path: Path) -> None:
+    """Found by the long fuzz run: Pillow raised ValueError('Truncated IHDR chunk') from Image.open."""
+    path = template(tmp_path, image_element("assets/pic.png"))
+    ihdr = b"IHDR" + b"\x00" * 5
+    chunk = struct.pack(">I", 5) + ihdr + struct.pack(">I", zlib.crc32(ihdr) & 0xFFFFFFFF)
+    (tmp_path / "assets" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk)
+    assert_refused(render(path, tmp_path / "o.png"), "pic.png")
 
 
 # -- row 5 and 6: text fields and the QR quiet zone --------------------------------------------------------
@@ -257,6 +285,26 @@ def test_a_dot_ornament_spacing_too_small_is_refused_not_a_hang(tmp_path: Path) 
     box = 'x = "0"\ny = "0"\nwidth = "100%"\nheight = "100%"\n'
     extra = f'[[element]]\ntype = "ornament"\npattern = "dots"\nspacing = "0.001mm"\n{box}'
     assert_refused(render(template(tmp_path, extra), tmp_path / "o.svg"), "spacing", "万个点")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '[[element]]\ntype = []\nx = "0"\n',
+        '[[element]]\ntype = { a = 1 }\nx = "0"\n',
+        '[[element]]\ntype = "ornament"\npattern = []\nx = "0"\ny = "0"\nwidth = "10%"\nheight = "10%"\n',
+    ],
+)
+def test_a_list_or_table_where_a_name_belongs_is_exit_2(tmp_path: Path, extra: str) -> None:
+    """Found by the long fuzz run: a list looked up in a dict of names raised TypeError (unhashable)."""
+    assert_refused(render(template(tmp_path, extra), tmp_path / "o.svg"), "element[2]")
+
+
+def test_a_list_as_kind_is_exit_2_and_templates_list_survives_it(tmp_path: Path) -> None:
+    (tmp_path / "odd.toml").write_text('title = "x"\nkind = []\n[page]\nsize = "A3"\n', encoding="utf-8")
+    assert_refused(render(tmp_path / "odd.toml", tmp_path / "o.svg"), "kind")
+    result = run("templates", "list", "--templates", tmp_path)
+    assert result.exit_code in (0, 2) and not isinstance(result.exception, TypeError), result.output
 
 
 # -- row 8 and 14: the gallery reads manifest.json as untrusted ------------------------------------------
