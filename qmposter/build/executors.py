@@ -14,6 +14,7 @@ import dataclasses
 import multiprocessing
 import os
 import select
+import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -113,6 +114,7 @@ _WORKER: dict[str, object] = {}
 
 def _init_worker(out: Path, templates_dir: Path | None, names: tuple[str, ...], build_pid: int) -> None:
     """Once per worker process: die with the build, remember where to write, load the templates."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: no traceback per worker
     _die_with(build_pid)
     _WORKER["out"], _WORKER["templates_dir"] = out, templates_dir
     for name in names:
