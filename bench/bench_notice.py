@@ -5,8 +5,10 @@
 
 Each shape is a worst case for one parser path: a hard-wrapped notice (one paragraph of 25-character
 lines: `_unwrap` used to take 102 s on 19 MB), the same unwrapped, a slogan list, a news report run
-on in one sentence, and a Traditional-script copy. The target is under 10 s per 20 MB on the
-2-core CI machine; the script prints a table and exits 1 when a 20 MB case misses it.
+on in one sentence, and a Traditional-script copy. The target is under 10 s per 20 MB on this
+2-core machine. The parser is single-threaded, so the process's CPU time is what it takes on an
+idle machine; wall time is printed too (it grows with whatever else runs). The script prints a
+table and exits 1 when a 20 MB case takes 10 CPU seconds or more.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def shapes(size: int) -> dict[str, str]:
         "hard-wrapped": TITLE + _repeat(LINE, size) + "。\n",
         "unwrapped": TITLE + _repeat(LINE.strip() + "，", size) + "。\n",
         "slogan list": "2024年全国“质量月”活动宣传标语\n" + _repeat("质量第一，品质生活\n", size),
-        "news run-on": "本报讯 今年质量月活动的主题为“质量强国”，宣传口号包括："
+        "news run-on": "本报讯 2024年质量月活动的主题为“质量强国”，宣传口号包括："
         + _repeat("质量第一，品质生活；", size),
         "traditional": "關於開展2024年全省“質量月”活動的通知\n"
         + _repeat("各地要加強組織領導，認真開展質量月活動。\n", size),
@@ -46,17 +48,17 @@ def shapes(size: int) -> dict[str, str]:
 
 def run(sizes: list[int]) -> bool:
     ok = True
-    print("| shape | MB | seconds |\n|---|---|---|")
+    print("| shape | MB | CPU seconds | wall seconds |\n|---|---|---|---|")
     for mb in sizes:
         for name, text in shapes(mb * 1024 * 1024).items():
-            start = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             if name == "traditional":
                 text = to_simplified(text)[0]
             with contextlib.suppress(NoticeError):  # refusing a text is an answer too; only the time counts
                 parse_notice(text)
-            seconds = time.perf_counter() - start
-            print(f"| {name} | {mb} | {seconds:.1f} |", flush=True)
-            ok = ok and (mb < 20 or seconds < LIMIT_S)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            print(f"| {name} | {mb} | {cpu:.1f} | {wall:.1f} |", flush=True)
+            ok = ok and (mb < 20 or cpu < LIMIT_S)
     return ok
 
 

@@ -50,6 +50,7 @@ ROLE_ALIASES = {
 MIN_DPI, MAX_DPI = 1, 2400  # as render --dpi; beyond it a poster's bitmap would not fit in memory
 MAX_QR_BORDER = 40  # quiet-zone modules: 4 is the standard, the matrix grows with the square of this
 MAX_LINES, MAX_COLUMNS = 100, 50  # a text box's lines, an issuers grid's columns: beyond is a typo
+MAX_DOTS = 250_000  # an ornament's dot grid (spacing "0.001mm" on a banner was 10^12 dots: a hang)
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 _KIND_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -1151,6 +1152,11 @@ class _Builder:
             name: self.length(raw.get(name, "0"), f"{key}.{name}", ref=min(box.width, box.height), element=index)
             for name in ("thickness", "spacing")
         }
+        if lengths["spacing"] > 0 and (box.width / lengths["spacing"]) * (box.height / lengths["spacing"]) > MAX_DOTS:
+            raise self.fail(
+                f"{key}.spacing", f"太小：框内会有超过 {MAX_DOTS // 10000} 万个点。",
+                hint="写大一些，或不写（取框短边的 1/40）。", element=index,
+            )  # fmt: skip
         spec = OrnamentSpec(pattern=pattern, count=count, origin=(float(origin[0]), float(origin[1])), corner=corner,
                             **lengths)  # fmt: skip
         return Element(

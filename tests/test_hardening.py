@@ -148,6 +148,12 @@ def test_row2_gallery_does_not_decode_a_bomb(tmp_path: Path) -> None:
 # -- row 4: a cmap group ending at 0x7FFFFFFF -----------------------------------------------------------
 
 
+def _table_offsets(data: bytes) -> dict[bytes, int]:
+    """Where each table of a TrueType file starts (its table directory)."""
+    entries = range(struct.unpack_from(">H", data, 4)[0])
+    return {bytes(data[12 + 16 * i : 16 + 16 * i]): struct.unpack_from(">I", data, 20 + 16 * i)[0] for i in entries}
+
+
 def _hostile_font(tmp_path: Path) -> Path:
     from fontTools.ttLib import TTFont
 
@@ -156,11 +162,7 @@ def _hostile_font(tmp_path: Path) -> Path:
     good = tmp_path / "good.ttf"
     TTFont(str(load_font("noto-sans-sc-regular").path)).save(str(good))
     data = bytearray(good.read_bytes())
-    tables = {
-        bytes(data[12 + 16 * i : 16 + 16 * i]): struct.unpack_from(">I", data, 20 + 16 * i)[0]
-        for i in range(struct.unpack_from(">H", data, 4)[0])
-    }
-    cmap = tables[b"cmap"]
+    cmap = _table_offsets(data)[b"cmap"]
     patched = 0
     for i in range(struct.unpack_from(">H", data, cmap + 2)[0]):
         offset = cmap + struct.unpack_from(">I", data, cmap + 8 + 8 * i)[0]
@@ -198,6 +200,30 @@ def test_row4_cmap_group_to_0x7fffffff_is_refused(tmp_path: Path, how: str) -> N
     assert "cmap" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_a_damaged_glyph_outline_is_exit_2_not_a_freetype_crash(tmp_path: Path) -> None:
+    """Found by the long fuzz run: FreeType's "invalid outline" escaped the PNG backend."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from qmposter.fonts import font_for_role
+
+    font = TTFont(font_for_role("heiti", 400).path)
+    subsetter = subset.Subsetter(subset.Options())
+    subsetter.populate(text="质量第一")
+    subsetter.subset(font)
+    (tmp_path / "assets").mkdir()
+    good = tmp_path / "assets" / "f.ttf"
+    font.save(str(good))
+    data = bytearray(good.read_bytes())
+    data[_table_offsets(data)[b"glyf"]] = 1  # the first glyph claims 256 contours
+    good.write_bytes(bytes(data))
+    path = template(tmp_path, '[fonts]\nheiti = "assets/f.ttf"\n')
+    path.write_text(path.read_text(encoding="utf-8").replace('type = "slogan"', 'type = "slogan"\nfont = "heiti"'))
+    out = tmp_path / "o.png"
+    assert_refused(render(path, out), "f.ttf", "字形")
+    assert not out.exists()
+
+
 # -- row 5 and 6: text fields and the QR quiet zone --------------------------------------------------------
 
 
@@ -225,6 +251,12 @@ def test_counts_have_an_upper_bound(tmp_path: Path, kind: str, key: str) -> None
     box = 'x = "10%"\ny = "60%"\nwidth = "80%"\nheight = "20%"\n'
     extra = f'[[element]]\ntype = "{kind}"\n{key}\n{box}'
     assert_refused(render(template(tmp_path, extra), tmp_path / "o.png"), key.split()[0], "之间")
+
+
+def test_a_dot_ornament_spacing_too_small_is_refused_not_a_hang(tmp_path: Path) -> None:
+    box = 'x = "0"\ny = "0"\nwidth = "100%"\nheight = "100%"\n'
+    extra = f'[[element]]\ntype = "ornament"\npattern = "dots"\nspacing = "0.001mm"\n{box}'
+    assert_refused(render(template(tmp_path, extra), tmp_path / "o.svg"), "spacing", "万个点")
 
 
 # -- row 8 and 14: the gallery reads manifest.json as untrusted ------------------------------------------

@@ -185,3 +185,54 @@ def test_a_doc_converted_by_libreoffice_parses_like_the_text(tmp_path: Path) -> 
     source = read_source(doc)
     assert source.format == "doc" and any("LibreOffice" in w for w in source.warnings)
     assert parse_source(source).to_json() == parse_notice_file(txt).to_json()
+
+
+def test_a_two_column_pdf_is_read_column_by_column(tmp_path: Path) -> None:
+    from notice_formats import FONT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("NoticeSans", str(FONT)))
+    path = tmp_path / "columns.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setFont("NoticeSans", 11)
+    left = ["2021年全市“质量月”宣传标语", "1.质量第一，品质生活", "2.建设质量强市，共享品质生活"]
+    right = ["3.诚信经营，放心消费", "4.标准引领，质量提升"]
+    for column, x in ((left, 60), (right, 320)):
+        for row, text in enumerate(column):
+            pdf.drawString(x, 760 - row * 18, text)  # the right column's rows sit beside the left's
+    pdf.showPage()
+    pdf.save()
+    assert read_source(path).text.split("\n") == left + right
+
+
+def test_docx_text_boxes_are_read_once(tmp_path: Path) -> None:
+    """A text box is stored twice (DrawingML, and a VML copy for old Word): its text must come once."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    box = (
+        f'<w:r xmlns:w="{w}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml">'
+        "<mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx><w:txbxContent>"
+        "<w:p><w:r><w:t>宣传口号：质量第一，品质生活；建设质量强市，共享品质生活。</w:t></w:r></w:p>"
+        "</w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+        "<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>"
+        "<w:p><w:r><w:t>宣传口号：质量第一，品质生活；建设质量强市，共享品质生活。</w:t></w:r></w:p>"
+        "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    document = docx.Document()
+    anchor = document.add_paragraph("2021年全市“质量月”活动")
+    anchor._p.append(parse_xml(box))
+    document.add_paragraph("以上口号供各单位选用")
+    path = tmp_path / "box.docx"
+    document.save(str(path))
+    assert read_source(path).text.split("\n") == [
+        "2021年全市“质量月”活动",
+        "宣传口号：质量第一，品质生活；建设质量强市，共享品质生活。",
+        "以上口号供各单位选用",
+    ]

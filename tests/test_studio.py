@@ -319,3 +319,65 @@ def test_a_new_campaign_from_a_notice_is_init_from(tmp_path: Path) -> None:
     from_notice = _post(other, studio2, "/campaign/new", files=files, follow_redirects=False)
     assert from_notice.headers["location"].endswith("note=issuers")  # the page asks to check the 落款
     assert "落款取自通知的发文单位" in other.get(from_notice.headers["location"]).text
+
+
+def test_a_contradiction_the_cli_refuses_is_refused_here_too(campaign_dir: Path) -> None:
+    client, studio = _client(campaign_dir)
+    text = campaign_form.set_keys(studio.campaign_path.read_text(encoding="utf-8"), {"issuers": ["如东县人民政府"]})
+    studio.campaign_path.write_text(text, encoding="utf-8")
+    cli = CliRunner().invoke(cli_root, ["build", "--campaign", str(studio.campaign_path), "--out",
+                                        str(campaign_dir / "cli-out")])  # fmt: skip
+    assert cli.exit_code == 2
+    page = client.get("/campaign").text
+    field = page[page.index('data-field="sms__signature"'):page.index('data-field="sms__opt_out"')]
+    message = cli.output.removeprefix("错误：").splitlines()[0]
+    assert _html(message.split("：", 1)[1]) in field
+    refused = client.post("/build/start", headers={"X-CSRF-Token": studio.keys.csrf})
+    assert refused.status_code == 409 and refused.json()["error"].splitlines()[0] == message
+    assert not (campaign_dir / "out").exists()
+
+
+def test_a_notice_given_by_its_web_address_is_downloaded_once_and_imported(campaign_dir: Path, tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copyfile(NOTICES / "2021-county.txt", site / "2021-notice.txt")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client, studio = _client(campaign_dir)
+        url = f"http://127.0.0.1:{server.server_address[1]}/2021-notice.txt"
+        shown = _post(client, studio, "/notices/parse", {"url": url})
+        missing = _post(client, studio, "/notices/parse", {"url": url.replace("2021-notice", "none")})
+    finally:
+        server.shutdown()
+    assert shown.status_code == 200 and 'id="notice-year">2021<' in shown.text
+    assert (studio.notices_dir() / "2021-notice.txt").read_bytes() == (NOTICES / "2021-county.txt").read_bytes()
+    assert missing.status_code == 400 and "404" in missing.text
+    done = _post(client, studio, "/notices/import", {"file": "2021-notice.txt"}, follow_redirects=False)
+    assert done.status_code == 303 and any(y == 2021 for e in studio.catalogue().entries for y in e.years)
+
+
+def test_studio_command_refuses_a_taken_port_in_chinese(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli_root, ["studio", "--campaign", str(tmp_path), "--port", str(port),
+                                               "--no-browser"])  # fmt: skip
+    assert result.exit_code == 2 and "端口已被占用" in result.output and "Traceback" not in result.output
+
+
+def test_off_this_machine_the_printed_address_carries_the_token() -> None:
+    from qmposter.studio.server import ServeOptions, address
+
+    keys = Secrets.for_host("0.0.0.0")
+    url = address(ServeOptions(Path("c.toml"), None, host="0.0.0.0", port=9000), keys)
+    assert url == f"http://0.0.0.0:9000/?token={keys.access}"
+    assert address(ServeOptions(Path("c.toml"), None), Secrets.for_host("127.0.0.1")) == "http://127.0.0.1:8765/"

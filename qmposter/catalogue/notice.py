@@ -605,7 +605,9 @@ PLAN_TITLE_LINES = 3
 
 def _is_plan_title(text: str) -> bool:
     """“2013年全省“质量月”活动方案”: a plan's own title line (not a sentence, not numbered)."""
-    return _PLAN_TITLE.search(text) is not None and len(text) <= 60 and "。" not in text and _marker(text)[0] is None
+    if len(text) > 60 or "质量月" not in text:
+        return False
+    return _PLAN_TITLE.search(text) is not None and "。" not in text and _marker(text)[0] is None
 
 
 def _is_slogan_heading(line: str) -> bool:
@@ -628,13 +630,13 @@ def _is_date_line(line: str) -> bool:
 
 
 def _is_note(line: str) -> bool:
-    return bool(re.match(r"^[（(].*[）)]$", line)) and _marker(line)[0] is None
+    return line[:1] in "（(" and bool(re.match(r"^[（(].*[）)]$", line)) and _marker(line)[0] is None
 
 
 def _body_end(lines: list[str], start: int) -> int:
     for i in range(start, len(lines)):
         line = lines[i]
-        if _ATTACH.match(line) or _is_date_line(line) or _is_issuer_line(line):
+        if _ATTACH.match(line) or _is_date_line(line) or (line[-1] in _BREAK_LAST and _is_issuer_line(line)):
             return i
         if _marker(line)[0] is None and _is_slogan_heading(line) and not _continues(lines, i, start):
             return i
@@ -691,6 +693,8 @@ _SECTION_WORDS = re.compile(r"要求|安排|内容|领导|保障|时间|主题|�
 _QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』"}
 
 
+_MORE_THAN_60_HAN = re.compile(r"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){61}")
+_MAKES_FULL_STOP = re.compile(r"[。｡.]")
 _CANONICAL_TAIL = "。｡.，,﹐；;﹔、､﹑ \t\u3000\u00a0"
 
 
@@ -704,8 +708,10 @@ def _slogan_line_stops(line: str) -> bool:
         return not re.search(r"口号|标语", name)
     if rest.endswith("。") and rest.count("，") >= 2:
         return True  # “会议要求，各单位要高度重视，精心组织，确保活动取得实效。”: a sentence after the list
-    if len(rest) <= 60 and not any(c in rest.rstrip(_CANONICAL_TAIL) for c in "。｡."):
+    if len(rest) <= 60 and not _MAKES_FULL_STOP.search(rest.rstrip(_CANONICAL_TAIL)):
         return False  # canonical() never lengthens a text, drops this tail and makes a 。 only of 。｡.
+    if _MORE_THAN_60_HAN.match(rest):
+        return True  # canonical() keeps every Han character: too long for a slogan, without reading it all
     text = canonical(rest)
     return len(text) > 60 or "。" in text
 
@@ -735,14 +741,18 @@ _BYLINE_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
 
 def _slogan_line(line: str) -> list[NoticeSlogan | str] | None:
     """The slogans on one line of a list: None ends the list, [] is a line to skip."""
-    if _URL.search(line) or _BYLINE_DATE.search(line):
-        return []  # a mirror's “转载自 http://…” line, a “市场监管总局 2022-08-30” byline
+    if ("/" in line or "w" in line or "W" in line) and _URL.search(line):
+        return []  # a mirror's “转载自 http://…” line
+    if ("-" in line or "/" in line or "." in line) and _BYLINE_DATE.search(line):
+        return []  # a “市场监管总局 2022-08-30” byline
     if _slogan_line_stops(line):
         return _STOP
-    if _is_note(line) or re.search(r"(?:类|篇)[：:]?$|[：:]$", line) or _is_slogan_heading(line):
+    if _is_note(line) or (line[-1] in "类篇：:" and re.search(r"(?:类|篇)[：:]?$|[：:]$", line)):
         return []  # a note or a sub-heading such as “食品安全类：”
+    if _is_slogan_heading(line):
+        return []
     printed = _strip_item(line)
-    if _QUOTED_LIST.match(printed):
+    if printed[:1] in "“「『" and _QUOTED_LIST.match(printed):
         return _listed(printed) or []  # “质量第一，诚信为本”、“追求卓越，铸就品牌”
     parts = re.split(r"\s{4,}|\u3000{2,}", printed)
     if len(parts) < 2 or not all("，" in canonical(p) for p in parts):
@@ -750,11 +760,15 @@ def _slogan_line(line: str) -> list[NoticeSlogan | str] | None:
     found: list[NoticeSlogan | str] = []
     for part in parts:
         part = part.strip()
-        if sum(1 for c in part if is_han(c)) >= 2:
+        if _TWO_HAN.search(part):
             found.append(part)  # canonical() keeps every Han character: made a slogan only if the list is used
         elif len(text := canonical(part)) >= 2 and any(is_han(c) for c in text):
             found.append(NoticeSlogan(text=text, original=part if part != text else None))
     return found
+
+
+_TWO_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f].*?"
+                      r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f]", re.S)  # is_han() twice
 
 
 def _settle(items: list[NoticeSlogan | str]) -> list[NoticeSlogan]:
@@ -788,7 +802,7 @@ def _listed(text: str) -> list[NoticeSlogan]:
 
 def _inline_slogans(line: str) -> list[NoticeSlogan]:
     """Slogans written after the heading's colon: “三、宣传口号：质量第一，诚信为本；追求卓越，铸就品牌。”."""
-    match = re.match(r"^([^：:]{2,24})[：:](.+)$", line)
+    match = ("：" in line or ":" in line) and re.match(r"^([^：:]{2,24})[：:](.+)$", line)
     if not match or not _is_slogan_heading(match.group(1)):
         return []
     found = _listed(match.group(2))
@@ -840,13 +854,15 @@ def _breaks_paragraph(line: str) -> bool:
     first = line[:1]
     if len(line) > _SHORT_LINE and first not in _BREAK_FIRST and not first.isdigit() and line[-1] not in _BREAK_LAST:
         return False
+    if not line:
+        return True
+    last = line[-1]
     return (
-        not line
-        or _marker(line)[0] is not None
+        _marker(line)[0] is not None
         or bool(_BULLET.match(line) or _TABLE_NUMBER.match(line) or _BARE_HEADINGS.match(line))
-        or bool(_ATTACH.match(line) or _DOC_NUMBER.match(line))
+        or bool(_ATTACH.match(line) or (last == "号" and _DOC_NUMBER.match(line)))
         or _is_date_line(line)
-        or _is_issuer_line(line)
+        or (last in _BREAK_LAST and _is_issuer_line(line))
         or _is_title(line)
     )
 
@@ -861,7 +877,7 @@ def _wrap_width(lines: list[str], breaks: list[bool]) -> int | None:
     """
     widths: Counter[int] = Counter()
     for i, line in enumerate(lines):
-        if not line or line[-1] in _FINAL or _width(line) < _MIN_WRAP_WIDTH:
+        if not line or line[-1] in _FINAL or 2 * len(line) < _MIN_WRAP_WIDTH or _width(line) < _MIN_WRAP_WIDTH:
             continue
         for j in range(i + 1, min(len(lines), i + 12)):
             if breaks[j]:
@@ -1019,7 +1035,7 @@ FORM_NAMES = {
     "slogan-call": "口号征集通知",
 }
 _CALL = re.compile(r"征集.{0,24}(?:口号|标语)|(?:口号|标语).{0,6}征集")
-_LAUNCH = re.compile(r"启动(?:仪式|大会|会)|正式启动|拉开(?:了)?(?:序幕|帷幕)")
+_LAUNCH = re.compile(r"启动(?:仪式|大会|会)|正式启动|拉开(?:了)?(?:序幕|帷幕)|活动在[^。，将]{1,12}启动[。，]")
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期)\s*[：:]\s*((?:19|20)\d{2})\s*[-/.年]")
 _DATELINE_YEAR = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
 
@@ -1039,9 +1055,9 @@ def _form(title: str | None, lines: list[str]) -> str:
 
 
 def _loose_theme(lines: list[str]) -> str | None:
-    """“本次活动以“……”为主题”: in a report the sentence need not name the 质量月 itself."""
+    """“本次活动以“……”为主题”, “主题为“……””: in a report, anywhere, and the sentence need not name the 质量月."""
     for line in lines:
-        if quoted := _THEME_WITH.search(line):
+        if quoted := _THEME_SENTENCE.search(line) or _THEME_WITH.search(line):
             return canonical(quoted.group(1)) or None
     return None
 
@@ -1065,10 +1081,13 @@ def _finish_slogans(form: str, slogans: list[NoticeSlogan], lines: list[str]) ->
     if form == "slogan-call":
         note = "这是口号征集通知：它征集口号，本身没有列出活动口号，所以不读入任何口号（年份、范围和主题照常读出）。"
         return [], [note]
-    if not slogans:
+    if len(slogans) < 2:  # none, or a stray line under a heading: a report may list them in a sentence
         items, cut = sentence_slogans(lines)
-        found = [NoticeSlogan(text=canonical(i), original=i if canonical(i) != i else None) for i in items]
-        return found, ([_cut_note(cut)] if cut and found else [])
+        found = [NoticeSlogan(text=text, original=printed if printed != text else None) for printed, text in items]
+        if len(found) > len(slogans):
+            return found, ([_cut_note(cut)] if cut else [])
+    if not slogans:
+        return [], []
     last = slogans[-1]
     printed = last.original or last.text
     index = next((k for k in range(len(lines) - 1, -1, -1) if printed in lines[k] or last.text in lines[k]), None)

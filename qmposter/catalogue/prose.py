@@ -31,6 +31,7 @@ def denoise(text: str) -> str:
 # “今年质量月活动的宣传口号包括：A；B；C。” / “宣传标语有“A”、“B”” / “口号为：”
 _SLOGAN_SENTENCE = re.compile(
     r"(?:宣传|活动)?(?:口号|标语)[，,]?(?:主要)?(?:包括|有|为|是|如下|分别为|分别是)\s*[：:]?|(?:宣传|活动)(?:口号|标语)\s*[：:]"
+    r"|(?:口号|标语)[^，。；]{0,6}?\s*(?:[：:]|[↓⬇👇]+)\s*$"  # “一起来看今年的宣传标语 ↓↓↓”, then one per line
 )
 _HUNG = re.compile(
     r"(?:悬挂|张贴|打出|喷绘|展示|发布|印制|刷写|滚动播放)(?:了)?(?:着)?"
@@ -44,21 +45,28 @@ _TRUNCATED = re.compile(
 MIN_SLOGAN, MAX_SLOGAN = 4, 30
 
 
+_BRACKET_OR_STOP = re.compile(r"[“「『《（(”」』》）)。！]")
+
+
 def _sentence_end(text: str) -> int | None:
     """Index of the first 。！ outside quotes, or None when the sentence runs to the end."""
     depth = 0
-    for i, ch in enumerate(text):
+    for match in _BRACKET_OR_STOP.finditer(text):  # only these characters matter: scanned in C
+        ch = match.group(0)
         if ch in "“「『《（(":
             depth += 1
         elif ch in "”」』》）)":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in "。！":
-            return i
+        elif depth == 0:
+            return match.start()
     return None
 
 
-def _is_slogan(part: str) -> bool:
+def _is_slogan(part: str, canonical_of: dict[str, str] | None = None) -> bool:
+    """Slogan-sized: 4–30 characters, mostly Han. `canonical_of` keeps the forms computed on the way."""
     text = canonical(part)
+    if canonical_of is not None:
+        canonical_of[part] = text
     return MIN_SLOGAN <= len(text) <= MAX_SLOGAN and sum(1 for c in text if is_han(c)) >= MIN_SLOGAN - 1
 
 
@@ -76,19 +84,21 @@ def _split_items(body: str) -> list[str]:
     return [body.strip(" “”「」『』\"")] if body.strip() else []
 
 
-def sentence_slogans(lines: list[str]) -> tuple[list[str], str | None]:
-    """(printed slogans, the one dropped as cut off) from the sentence of a report that lists them.
+def sentence_slogans(lines: list[str]) -> tuple[list[tuple[str, str]], str | None]:
+    """((printed, canonical) slogans, the one dropped as cut off) from the sentence of a report that lists them.
 
     The sentence with the most slogan-sized items wins; a list that runs into the end of the text
     without its closing 。 (a page cut short) loses its last item, which may be half a slogan.
     """
     best: list[str] = []
     best_cut: str | None = None
+    canonical_of: dict[str, str] = {}
     for line in lines:  # “现场悬挂“A”、“B”等宣传标语”: the slogans come before the word
         for match in _HUNG.finditer(line):
             items = _QUOTED_ITEM.findall(match.group("items"))
             if len(items) > len(best) and all(_is_slogan(i) for i in items):
                 best = items
+                best_cut = None
     for index, line in enumerate(lines):
         for match in _SLOGAN_SENTENCE.finditer(line):
             rest = line[match.end() :]
@@ -105,18 +115,24 @@ def sentence_slogans(lines: list[str]) -> tuple[list[str], str | None]:
             if items and (not ended or _TRUNCATED.search(rest) or items[-1].startswith("“")):
                 cut = items.pop()
             items = [i for i in (re.sub(r"(?:……|…|\.\.\.)$", "", x).strip() for x in items) if i]
-            if len(items) >= 2 and all(_is_slogan(i) for i in items) and len(items) > len(best):
+            if len(items) >= 2 and len(items) > len(best) and all(_is_slogan(i, canonical_of) for i in items):
                 best, best_cut = items, cut
-    return best, best_cut
+    return [(item, canonical_of.get(item) or canonical(item)) for item in best], best_cut
+
+
+_ITEM_MARK = re.compile(r"^(?:\d{1,2}\s*[、.．]|\d{1,2}\s+(?=[^\x00-\x7f])|[（(]\d{1,2}[）)]|[①-⑳]|[-—•·●★])\s*")
 
 
 def _following_items(lines: list[str], start: int) -> list[str]:
     """“宣传口号如下：” then one slogan per line, up to the first line that is not one."""
     items: list[str] = []
-    for line in lines[start:]:
-        text = re.sub(r"^(?:\d{1,2}\s*[、.．]|[（(]\d{1,2}[）)]|[①-⑳]|[-—•·●★])\s*", "", line).strip(" “”「」『』\"")
-        if not _is_slogan(text.rstrip("。；;")):
-            break
+    numbered = False
+    for k, line in enumerate(lines[start:]):
+        text, marks = _ITEM_MARK.subn("", line)
+        text = text.strip(" “”「」『』\"")
+        numbered = numbered or (k == 0 and marks > 0)
+        if (numbered and not marks) or not _is_slogan(text.rstrip("。；;")):
+            break  # the list ends at its first unnumbered line (“长按识别二维码关注我们”)
         items.append(text.rstrip("；;"))
     return items
 

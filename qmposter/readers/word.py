@@ -59,13 +59,23 @@ def _in_fallback(node, stop) -> bool:
     return False
 
 
+def _inside_box(node, p) -> bool:
+    """Is the node in a text box anchored in paragraph p (not p itself inside a box)?"""
+    parent = node.getparent()
+    while parent is not None and parent is not p:
+        if parent.tag == f"{_W}txbxContent":
+            return True
+        parent = parent.getparent()
+    return False
+
+
 def _paragraph(p) -> str:
     """A paragraph's own text (not that of text boxes anchored in it); tabs and breaks kept."""
     out: list[str] = []
     for node in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}txbxContent"):
         if node.tag == f"{_W}txbxContent":
             continue
-        if any(a.tag == f"{_W}txbxContent" for a in node.iterancestors()):
+        if _inside_box(node, p):
             continue
         if node.tag == f"{_W}t":
             out.append(node.text or "")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, PngImagePlugin
 
-from qmposter.errors import InputError
+from qmposter.errors import FontError, InputError
 from qmposter.fileio import os_reason
 from qmposter.images import open_image
 from qmposter.layout.page import (
@@ -236,7 +236,16 @@ class _Canvas:
         size_px = round(run.size * self.scale * 64) / 64
         if size_px < 0.5:  # FreeType rounds it to 0 ppem and refuses; below a pixel there is nothing to draw
             return
-        font = _font(str(run_font_path(run)), size_px)
+        path = run_font_path(run)
+        try:
+            self._draw_glyphs(run, _font(str(path), size_px))
+        except OSError as error:  # FreeType on a damaged font: "invalid outline", "invalid glyph index" …
+            raise FontError(
+                f"字体 {path} 的字形已损坏，无法绘制（FreeType 报告：{error}）。",
+                hint="换一个完好的字体文件（从字体发布处重新下载）。",
+            ) from None
+
+    def _draw_glyphs(self, run: GlyphRun, font: ImageFont.FreeTypeFont) -> None:
         color = _rgb(run.color)
         for glyph in run.glyphs:
             if not glyph.visible or glyph.char.isspace() or not glyph.char:

@@ -80,6 +80,7 @@ def create_app(studio: Studio) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.stopping = asyncio.Event()
+        app.state.loop = asyncio.get_running_loop()
         watcher = TemplateWatcher(folders, studio.previews.forget)
         app.state.watcher = watcher
         task = asyncio.create_task(watcher.run())

@@ -140,18 +140,20 @@ def check(text: str, path: Path) -> Checked:
             campaign = load_campaign(candidate)
         except CampaignError as error:
             message = str(error).replace(str(candidate), str(path))
-            return Checked(text, None, message, _field_of(message))
+            return Checked(text, None, message, field_of(message))
     from dataclasses import replace
 
     return Checked(text, replace(campaign, path=path))
 
 
-def _field_of(message: str) -> str | None:
-    """The form field a CLI message is about: the key right after "活动文件 PATH："."""
-    match = re.search(r"：([a-z_]+(?:\.[a-z_]+)?)\s", message)
+def field_of(message: str) -> str | None:
+    """The form field a CLI message is about: the key right after "活动文件 PATH：" ("year", "build.out",
+    "[sms] signature")."""
+    match = re.search(r"：(?:\[([a-z_]+)\] |([a-z_]+)\.)?([a-z_]+)\s", message)
     if match is None:
         return None
-    key = match.group(1)
+    table = match.group(1) or match.group(2)
+    key = f"{table}.{match.group(3)}" if table else match.group(3)
     names = {f.key: f.name for f in form_fields()}
     return names.get(key) or names.get(key.partition(".")[0])
 

@@ -27,17 +27,45 @@ from qmposter.catalogue.model import Notice
 from qmposter.catalogue.notice import parse_notice_file
 from qmposter.catalogue.store import ImportPlan, import_notices
 from qmposter.errors import InputError
+from qmposter.studio.notice_files import free_name
 
 __all__ = [
-    "BuildReport", "BuildRequest", "Campaign", "Catalogue", "Entry", "ImportPlan", "InitResult", "Job", "Notice",
-    "Plan", "campaign_catalogue", "campaign_slogans", "import_notice", "import_preview", "init_blank",
-    "init_from_notice", "load_campaign", "output_dpi", "own_folder", "plan_build", "read_notice", "run_build",
+    "BuildReport",
+    "BuildRequest",
+    "Campaign",
+    "Catalogue",
+    "Entry",
+    "ImportPlan",
+    "InitResult",
+    "Job",
+    "Notice",
+    "Plan",
+    "campaign_catalogue",
+    "campaign_slogans",
+    "campaign_warnings",
+    "import_notice",
+    "import_preview",
+    "init_blank",
+    "init_from_notice",
+    "load_campaign",
+    "output_dpi",
+    "own_folder",
+    "plan_build",
+    "read_notice",
+    "run_build",
 ]  # fmt: skip
 
 
 def read_notice(path: Path) -> Notice:
     """Parse a saved notice file with the reader `slogans parse` uses."""
     return parse_notice_file(path)
+
+
+def campaign_warnings(campaign: Campaign, catalogue: Catalogue) -> list[str]:
+    """The checks `build`, `sms` and `leaflet` make first: CampaignError on a contradiction, else warnings."""
+    from qmposter.consistency import check_campaign
+
+    return check_campaign(campaign, catalogue)
 
 
 def own_folder(campaign_path: Path) -> Path:
@@ -87,8 +115,18 @@ def run_locked_build(
 
 
 def fetch_notice(url: str, folder: Path, limit: int) -> Path:
-    """A notice given by its web address, saved into `folder` (the reader `slogans import` uses)."""
-    raise InputError(
-        f"暂不能从网址读取通知：{url}",
-        hint="请在浏览器中打开该网址，把通知全文复制后粘贴到上面的文本框，或另存为文件后上传。",
-    )
+    """Download a notice by its web address (the readers' own fetch: size cap, Chinese errors) into `folder`,
+    so it is parsed, shown and imported as a saved file, and imported bytes are the ones shown."""
+    from urllib.parse import unquote, urlsplit
+
+    from qmposter.readers.fetch import fetch, is_url
+
+    if not is_url(url):
+        raise InputError(f"“{url}”不是网址：请填写以 http:// 或 https:// 开头的地址。")
+    data, kind = fetch(url, limit)
+    name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) or "通知"
+    if "." not in name:
+        name += ".html" if "html" in kind else ".pdf" if "pdf" in kind else ".txt"
+    target = free_name(folder, name)
+    target.write_bytes(data)
+    return target

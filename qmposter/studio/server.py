@@ -1,12 +1,18 @@
-"""Start the studio: pick the address, print it (with the token off this machine), run uvicorn."""
+"""Start the studio: pick the address, print it (with the token off this machine), run uvicorn.
+
+Imported only by `qmposter studio` itself, so other commands never load the web stack.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
+
+import uvicorn
 
 from qmposter.errors import InputError
 from qmposter.studio.security import Secrets
@@ -44,8 +50,6 @@ def check_port(host: str, port: int) -> None:
 
 
 def serve(options: ServeOptions, echo) -> None:
-    import uvicorn
-
     from qmposter.studio.app import create_app
 
     keys = Secrets.for_host(options.host)
@@ -59,6 +63,24 @@ def serve(options: ServeOptions, echo) -> None:
     echo("按 Ctrl-C 结束。")
     if options.open_browser:
         threading.Timer(1.0, webbrowser.open, (url,)).start()
-    config = uvicorn.Config(create_app(studio), host=options.host, port=options.port, log_level="warning",
+    app = create_app(studio)
+    config = uvicorn.Config(app, host=options.host, port=options.port, log_level="warning",
                             timeout_graceful_shutdown=SHUTDOWN_SECONDS)  # fmt: skip
-    uvicorn.Server(config).run()
+    _Server(config, app).run()
+    echo("qmposter studio 已结束。")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, ending the designer-mode event streams as soon as Ctrl-C is pressed
+    (uvicorn would otherwise wait for them, then cancel them with a traceback)."""
+
+    def __init__(self, config, app) -> None:
+        super().__init__(config)
+        self.app = app
+
+    def handle_exit(self, sig: int, frame) -> None:
+        loop = getattr(self.app.state, "loop", None)
+        watcher = getattr(self.app.state, "watcher", None)
+        if loop is not None and watcher is not None:
+            asyncio.run_coroutine_threadsafe(watcher.halt(), loop)
+        super().handle_exit(sig, frame)

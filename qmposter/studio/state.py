@@ -54,6 +54,11 @@ class Studio:
             self._catalogue = (key, seams.campaign_catalogue(self.campaign_path))
         return self._catalogue[1]
 
+    def checked_campaign(self) -> tuple[Campaign, list[str]]:
+        """The campaign as `build`/`sms`/`leaflet` accept it (contradictions raise) and its warnings."""
+        campaign = self.campaign()
+        return campaign, seams.campaign_warnings(campaign, self.catalogue())
+
     def out_dir(self, campaign: Campaign) -> Path:
         """build.out, taken relative to the campaign folder and kept inside it."""
         return inside(self.folder, str(campaign.out_dir))

@@ -40,6 +40,12 @@ class TemplateWatcher:
     def stop(self) -> None:
         self._stop.set()
 
+    async def halt(self) -> None:
+        """Stop watching and end every event stream now (the server is shutting down)."""
+        self._stop.set()
+        async with self._changed:
+            self._changed.notify_all()
+
     async def events(self, stopping: asyncio.Event) -> AsyncIterator[str]:
         """Server-sent events: the current version first, then one per change, with keep-alives."""
         yield f"event: templates\ndata: {self.version}\n\n"
@@ -48,6 +54,8 @@ class TemplateWatcher:
             if not await self._wait_past(seen):
                 yield ": keep-alive\n\n"
                 continue
+            if self._stop.is_set():
+                break
             seen = self.version
             yield f"event: templates\ndata: {seen}\n\n"
 
@@ -55,7 +63,8 @@ class TemplateWatcher:
         """True once the version differs from `seen`; False after the keep-alive interval."""
         async with self._changed:
             try:
-                await asyncio.wait_for(self._changed.wait_for(lambda: self.version != seen), KEEPALIVE_SECONDS)
+                changed = lambda: self.version != seen or self._stop.is_set()  # noqa: E731
+                await asyncio.wait_for(self._changed.wait_for(changed), KEEPALIVE_SECONDS)
             except TimeoutError:
                 return False
         return True

@@ -60,7 +60,8 @@ async def start(request: Request) -> Response:
     studio = studio_of(request)
     form = await checked_form(request)
     try:
-        request_ = studio.build_request(studio.campaign(), force=form.get("force") == "1")
+        campaign, _ = studio.checked_campaign()  # contradictions stop the build, as on the command line
+        request_ = studio.build_request(campaign, force=form.get("force") == "1")
         studio.jobs.start(request_)
     except QmposterError as error:
         return json_error(error, 409)

@@ -27,12 +27,19 @@ async def show(request: Request) -> Response:
     text = studio.campaign_path.read_text(encoding="utf-8-sig")
     checked = campaign_form.check(text, studio.campaign_path)
     query = request.query_params
+    warnings: list[str] = []
+    if checked.campaign is not None:
+        try:
+            warnings = seams.campaign_warnings(checked.campaign, studio.catalogue())
+        except QmposterError as error:
+            checked = campaign_form.Checked(checked.text, None, str(error), campaign_form.field_of(str(error)))
     return _form_page(request, campaign_form.read_values(text), checked, saved=query.get("saved") == "1",
-                      note_issuers=query.get("note") == "issuers")  # fmt: skip
+                      note_issuers=query.get("note") == "issuers", warnings=warnings)  # fmt: skip
 
 
 def _form_page(request: Request, values: dict, checked: campaign_form.Checked, *,
-               saved: bool = False, note_issuers: bool = False, status: int = 200) -> Response:  # fmt: skip
+               saved: bool = False, note_issuers: bool = False, warnings: list[str] | None = None,
+               status: int = 200) -> Response:  # fmt: skip
     studio = studio_of(request)
     names = studio.previews.names()
     choices = {"templates": [(n, n) for n in names]}
@@ -40,7 +47,7 @@ def _form_page(request: Request, values: dict, checked: campaign_form.Checked, *
     return page(request, "campaign.html", {
         "active": "campaign", "fields": campaign_form.form_fields(), "values": values, "error": checked.error,
         "error_field": checked.error_field, "field_message": checked.field_message, "saved": saved,
-        "choices": choices, "preview_template": preview, "note_issuers": note_issuers,
+        "choices": choices, "preview_template": preview, "note_issuers": note_issuers, "warnings": warnings or [],
         "templates": names,
     }, status)  # fmt: skip
 
@@ -65,7 +72,7 @@ async def preview(request: Request) -> Response:
     checked = campaign_form.check(text, studio.campaign_path)
     if checked.campaign is None:
         return JSONResponse({"error": checked.field_message, "field": checked.error_field}, status_code=422)
-    try:
+    try:  # contradictions (e.g. another body's SMS signature) are shown on the page, not instead of the poster
         shown = await asyncio.to_thread(_poster, studio, template, checked.campaign)
     except QmposterError as error:
         return json_error(error, 422)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import asyncio
 from pathlib import Path
 
 from starlette.datastructures import FormData, UploadFile
@@ -13,12 +13,11 @@ from qmposter.catalogue.catalogue import Catalogue
 from qmposter.catalogue.model import Notice
 from qmposter.errors import InputError, QmposterError
 from qmposter.studio import seams
+from qmposter.studio.notice_files import free_name
 from qmposter.studio.routes.common import checked_form, studio_of
 from qmposter.studio.security import inside, save_upload
 from qmposter.studio.state import Studio
 from qmposter.studio.views import page
-
-_SAFE_NAME = re.compile(r"[^\w.\-（）()一-鿿]+")
 
 
 async def show(request: Request) -> Response:
@@ -30,25 +29,14 @@ async def notice_from_form(studio: Studio, form: FormData) -> Path:
     upload, pasted, url = form.get("file"), form.get("text"), form.get("url")
     folder = studio.notices_dir()
     if isinstance(upload, UploadFile) and upload.filename:
-        return await save_upload(upload, _free_name(folder, upload.filename), studio.upload_limit)
+        return await save_upload(upload, free_name(folder, upload.filename), studio.upload_limit)
     if isinstance(pasted, str) and pasted.strip():
-        target = _free_name(folder, "粘贴的通知.txt")
+        target = free_name(folder, "粘贴的通知.txt")
         target.write_text(pasted.replace("\r\n", "\n"), encoding="utf-8")
         return target
     if isinstance(url, str) and url.strip():
-        return seams.fetch_notice(url.strip(), folder, studio.upload_limit)
+        return await asyncio.to_thread(seams.fetch_notice, url.strip(), folder, studio.upload_limit)
     raise InputError("没有收到通知：请拖入或选择文件、粘贴全文，或填写网址。")
-
-
-def _free_name(folder: Path, name: str) -> Path:
-    """A safe file name inside `folder` that is not taken yet (通知.docx, 通知-2.docx, …)."""
-    base = _SAFE_NAME.sub("_", Path(name).name).strip("._") or "通知.txt"
-    stem, suffix = Path(base).stem[:80], Path(base).suffix[:10]
-    for number in range(1, 1000):
-        candidate = inside(folder, f"{stem}{'' if number == 1 else f'-{number}'}{suffix}")
-        if not candidate.exists():
-            return candidate
-    raise InputError(f"文件夹 {folder} 中同名的通知太多了。", hint="请整理一下 notices 文件夹。")
 
 
 def created_url(result: seams.InitResult) -> str:

@@ -20,7 +20,7 @@ DOWNLOADS = {"pdf": "application/pdf", "png": "image/png"}
 
 def _context(studio: Studio, ref: str | None) -> tuple[Campaign, list[Entry], Entry]:
     """The saved campaign, its slogans, and the one asked for (default: the first)."""
-    campaign = studio.campaign()
+    campaign, _ = studio.checked_campaign()
     catalogue = studio.catalogue()
     entries = studio.selected(campaign, catalogue)
     chosen = catalogue.resolve(ref) if ref else entries[0]

@@ -27,7 +27,7 @@ LEAFLET_PREVIEW_DPI = 40
 
 
 def _sms_batch(studio: Studio) -> sms.SmsBatch:
-    campaign = studio.campaign()
+    campaign, _ = studio.checked_campaign()
     options = sms.make_options(campaign.sms_signature, opt_out=campaign.sms_opt_out)
     return sms.compose_messages(studio.selected(campaign, studio.catalogue()), options)
 
@@ -35,7 +35,8 @@ def _sms_batch(studio: Studio) -> sms.SmsBatch:
 def _leaflet(studio: Studio, layout: str) -> Leaflet:
     if layout not in LAYOUTS:
         raise InputError(f"传单版式 {layout} 不存在。", hint=f"可用：{'、'.join(LAYOUTS)}。")
-    return build_leaflet(studio.campaign(), studio.catalogue(), layout=layout)
+    campaign, _ = studio.checked_campaign()
+    return build_leaflet(campaign, studio.catalogue(), layout=layout)
 
 
 async def show(request: Request) -> Response:
