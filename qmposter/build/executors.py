@@ -14,6 +14,7 @@ import dataclasses
 import multiprocessing
 import os
 import select
+import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -112,7 +113,12 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(out: Path, templates_dir: Path | None, names: tuple[str, ...], build_pid: int) -> None:
-    """Once per worker process: die with the build, remember where to write, load the templates."""
+    """Once per worker process: die with the build, remember where to write, load the templates.
+
+    Ctrl-C reaches the whole process group; the build answers it (exit 130) and shuts the pool
+    down, so a worker ignores it instead of printing a KeyboardInterrupt traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(build_pid)
     _WORKER["out"], _WORKER["templates_dir"] = out, templates_dir
     for name in names:
