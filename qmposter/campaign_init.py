@@ -52,9 +52,15 @@ def init_blank(directory: Path, *, force: bool = False) -> InitResult:
     return InitResult(target)
 
 
-def read_notice_into(source: str | Path, folder: Path, *, dry_run: bool) -> ImportPlan:
-    """The one place `init --from` reads a notice: import it into the campaign's own catalogue."""
-    return import_notices([Path(source)], folder, dry_run=dry_run)[0]
+def plan_notice_import(source: str | Path, folder: Path) -> ImportPlan:
+    """The one place `init --from` reads a notice (file or URL, any format the readers know), writing nothing."""
+    plan = import_notices([source], folder, dry_run=True)[0]
+    if plan.action == "skip":
+        raise CampaignError(
+            f"{plan.notice_path.name}：{plan.reason}，不能据此建立活动。",
+            hint="用当年开展“质量月”活动的通知（附有宣传口号的那一份）。",
+        )
+    return plan
 
 
 def init_from_notice(
@@ -73,13 +79,14 @@ def init_from_notice(
     """
     target = _target(directory, force)
     folder = target.parent / OWN_CATALOGUE
-    plan = read_notice_into(notice_source, folder, dry_run=True)
+    plan = plan_notice_import(notice_source, folder)
     notice = plan.notice
     chosen = tuple(i.strip() for i in issuers if i.strip()) or notice.issuers
     signature = _signature(chosen)
-    text = _filled_text(notice, plan.target.stem, chosen, hotline, qr_url, signature, Path(notice_source).name)
+    text = _filled_text(notice, plan.target.stem, chosen, hotline, qr_url, signature, plan.notice_path.name)
     _check_loads(text, target)
-    read_notice_into(notice_source, folder, dry_run=False)
+    if plan.action in ("write", "replace"):  # read once: a URL is not fetched twice
+        atomic_write_bytes(plan.target, plan.text.encode("utf-8"))
     atomic_write_bytes(target, text.encode("utf-8"))
     return InitResult(target, plan, issuers_from_notice=not issuers and bool(notice.issuers), signature=signature)
 

@@ -357,7 +357,8 @@ def _peek(name: str, templates_dir: Path | None) -> tuple[object, bool]:
         data = tomllib.loads(found[0].read_text(encoding="utf-8-sig")) if found else {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None, False
-    return data.get("kind"), data.get("abstract") is True
+    kind = data.get("kind")
+    return (kind if isinstance(kind, str) else None), data.get("abstract") is True
 
 
 def list_templates(templates_dir: Path | None = None) -> list[Template]:
@@ -402,7 +403,7 @@ class _Loader:
             names = " → ".join(p.stem for p in (*chain, resolved))
             raise TemplateError(f"模板 {path}：extends 形成循环（{names}）。", hint="去掉其中一个 extends。")
         raw = _read_toml(path)
-        if raw.get("kind") in OTHER_PRODUCT_KINDS:
+        if isinstance(raw.get("kind"), str) and raw["kind"] in OTHER_PRODUCT_KINDS:
             command = OTHER_PRODUCT_KINDS[raw["kind"]]
             raise TemplateError(
                 f"模板 {path} 是 {raw['kind']} 版式，不是海报类模板。", hint=f"请用 {command} 命令使用它。"
@@ -492,7 +493,7 @@ def _check_element_structure(path: Path, index: int, element: dict) -> None:
         if "id" not in element:
             raise TemplateError(f"模板 {path}：{key} 缺少 type。", hint=f"type 可为：{'、'.join(ELEMENT_TYPES)}。")
         allowed = set().union(*_ELEMENT_KEYS.values())  # an override: checked again after merging
-    elif kind not in _ELEMENT_KEYS:
+    elif not isinstance(kind, str) or kind not in _ELEMENT_KEYS:
         raise TemplateError(
             f'模板 {path}：{key}.type = "{kind}" 不是可用的元素类型。', hint=f"可用：{'、'.join(ELEMENT_TYPES)}。"
         )
@@ -869,7 +870,7 @@ class _Builder:
         kind = raw.get("type")
         if kind is None:
             raise self.fail(f"{key}.type", "缺少。", hint=f"type 可为：{'、'.join(ELEMENT_TYPES)}。", element=index)
-        if kind not in _ELEMENT_KEYS:
+        if not isinstance(kind, str) or kind not in _ELEMENT_KEYS:
             raise self.fail(
                 f"{key}.type",
                 f"= {_show(kind)} 不是可用的元素类型。",
@@ -1128,7 +1129,7 @@ class _Builder:
     def _el_ornament(self, index: int, key: str, raw: dict, common: dict) -> Element:
         box = self._box(index, key, raw, text=False)
         pattern = raw.get("pattern")
-        if pattern not in PATTERNS:
+        if not isinstance(pattern, str) or pattern not in PATTERNS:
             hint = f"可用：{'、'.join(PATTERNS)}。"
             raise self.fail(f"{key}.pattern", f"= {_show(pattern)} 不是可用的花纹。", hint=hint, element=index)
         corner = raw.get("corner", "tl")

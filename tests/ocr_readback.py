@@ -33,6 +33,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from qmposter.catalogue.dedupe import _lcs_length as lcs  # the catalogue's own LCS, one implementation
+
 RECALL_MIN = 0.98
 OCR_FORMATS = ("png", "jpeg", "jpg", "bmp")  # a GIF is the LED strip's animated preview: its PNG is read
 SMALL_SIDE = 100  # px: a smaller image (an LED strip) is enlarged with square pixels first
@@ -106,16 +108,6 @@ def reading_orders(boxes: list[tuple[float, float, float, float, str]]) -> list[
     rows = bands(boxes, 1, 3, key=lambda b: b[0])
     columns = bands(boxes, 0, 2, key=lambda b: b[1])[::-1]
     return ["".join(b[4] for band in rows for b in band), "".join(b[4] for band in columns for b in band)]
-
-
-def lcs(a: str, b: str) -> int:
-    previous = [0] * (len(b) + 1)
-    for ch in a:
-        current = [0]
-        for j, other in enumerate(b):
-            current.append(previous[j] + 1 if ch == other else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
 
 
 def read_back(image: Image.Image, expected: str, path: Path = Path("-"), *, page=None, dpi: float = 72) -> Reading:

@@ -7,18 +7,22 @@ command in a fresh folder and checks that nothing was written when it is refused
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 import tomlkit
 from county import COUNTY, NOTICE, THEME, qm
+from notice_formats import make_docx, make_html
 
 from qmposter.campaign import load_campaign
 from qmposter.errors import CampaignError
@@ -251,3 +255,42 @@ def test_ctrl_c_exits_130_in_chinese(tmp_path):
     assert process.returncode == 130, text
     assert "Ctrl-C" in text and "中断" in text
     assert "Traceback" not in text and "resource_tracker" not in text and "KeyboardInterrupt" not in text
+
+
+def _served(root: Path):
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_init_from_a_word_file_or_a_web_page_gives_the_same_campaign(tmp_path):
+    text = NOTICE.read_text("utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    docx_file = make_docx(text, tmp_path / "通知.docx")
+    make_html(text, site / "art.html")
+    server = _served(site)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/art.html"
+        for name, source in (("txt", str(NOTICE)), ("docx", str(docx_file)), ("url", url)):
+            result = qm("init", str(tmp_path / name), "--from", source, "--issuer", COUNTY)
+            assert result.exit_code == 0, (name, result.output)
+    finally:
+        server.shutdown()
+        server.server_close()
+    loaded = [load_campaign(tmp_path / name / "campaign.toml") for name in ("txt", "docx", "url")]
+    facts = {(c.year, c.name, c.theme, c.source, c.issuers) for c in loaded}
+    assert facts == {(2026, "2026年全国“质量月”活动", THEME, "2026-national", (COUNTY,))}
+
+
+def test_init_from_a_slogan_call_is_refused_and_writes_nothing(tmp_path):
+    call = Path(__file__).parent / "notices" / "corpus" / "2012-national-call.txt"
+    result = qm("init", str(tmp_path / "c"), "--from", str(call), "--issuer", COUNTY)
+    assert result.exit_code == 2 and "口号征集通知" in result.output
+    assert not (tmp_path / "c").exists()

@@ -40,6 +40,9 @@ VALUES = {
     "src": st.sampled_from(["assets/pic.png", "../x.png", "/etc/passwd", "assets", "assets/pic.gif"]) | nasty_text,
     "font": st.sampled_from(["heiti", "宋体", "assets/font.ttf", "nosuch", "/etc/passwd"]) | nasty_text,
     "when": st.sampled_from(["phrases == 2", "chars > 1e9", "x", "phrases == 99999999999999999999"]) | nasty_text,
+    "type": st.sampled_from(["slogan", "ornament", "nosuch"]) | toml_value,
+    "pattern": st.sampled_from(["dots", "rays", "huiwen", "nosuch"]) | toml_value,
+    "spacing": st.sampled_from(["0.001mm", "1mm", "0"]) | length,
 }  # fmt: skip
 
 
@@ -81,7 +84,7 @@ def template_doc(draw) -> dict:
         where = draw(st.sampled_from(["element", "page", "top"]))
         if where == "element" and doc["element"]:
             item = draw(st.sampled_from(doc["element"]))
-            key = draw(st.sampled_from(sorted(_ELEMENT_KEYS[item["type"]] - {"type", "remove", "before"})))
+            key = draw(st.sampled_from(sorted(_ELEMENT_KEYS[item["type"]])))
             item[key] = draw(VALUES.get(key, toml_value))
         elif where == "page":
             key = draw(st.sampled_from(sorted(_PAGE)))

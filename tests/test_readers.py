@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from notice_formats import make_docx, make_html, make_mhtml, make_pdf
 
 from qmposter.catalogue.notice import parse_notice_file, parse_source, read_notice_file
@@ -236,3 +238,34 @@ def test_docx_text_boxes_are_read_once(tmp_path: Path) -> None:
         "宣传口号：质量第一，品质生活；建设质量强市，共享品质生活。",
         "以上口号供各单位选用",
     ]
+
+
+@pytest.fixture(scope="module")
+def format_seeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("seeds")
+    text = read_notice_file(NOTICES / "2015-national.txt")
+    return {fmt: make(text, folder / f"seed.{fmt}").read_bytes() for fmt, make in MAKERS.items()}
+
+
+@settings(max_examples=80, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_damaged_files_of_every_format_are_bad_input_never_a_crash(format_seeds: dict[str, bytes], data) -> None:
+    fmt = data.draw(st.sampled_from(sorted(format_seeds)))
+    raw = bytearray(format_seeds[fmt])
+    for _ in range(data.draw(st.integers(1, 12))):
+        at = data.draw(st.integers(0, len(raw) - 1))
+        action = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip":
+            raw[at] = data.draw(st.integers(0, 255))
+        elif action == "cut":
+            del raw[at : at + data.draw(st.integers(1, 300))]
+        else:
+            raw[at:at] = data.draw(st.binary(min_size=1, max_size=16))
+        if not raw:
+            raw = bytearray(b"%PDF-")
+    try:
+        source = source_from_bytes(bytes(raw), origin=f"x.{fmt}", name=f"x.{fmt}", suffix_hint=fmt)
+    except InputError as error:
+        assert error.message  # a Chinese message, exit 2
+    else:
+        assert isinstance(source.text, str)

@@ -35,7 +35,7 @@ def _client(
     folder: Path, host: str = "127.0.0.1", templates: Path | None = None, **kwargs
 ) -> tuple[TestClient, Studio]:
     studio = Studio(folder / "campaign.toml", templates, Secrets.for_host(host), **kwargs)
-    return TestClient(create_app(studio)), studio
+    return TestClient(create_app(studio), base_url="http://127.0.0.1:8765"), studio
 
 
 @pytest.fixture
@@ -112,6 +112,14 @@ def test_posts_need_the_csrf_token_and_the_same_origin(campaign_dir: Path) -> No
     other_site = {"Origin": "http://evil.example"}
     assert _post(client, studio, "/campaign", form, headers=other_site).status_code == 403
     assert client.post("/build/cancel", headers={"X-CSRF-Token": studio.keys.csrf}).status_code == 200
+
+
+def test_a_page_under_another_name_is_refused_on_this_machine(campaign_dir: Path) -> None:
+    client, _ = _client(campaign_dir)
+    assert client.get("/campaign", headers={"Host": "localhost:8765"}).status_code == 200
+    assert client.get("/campaign", headers={"Host": "[::1]:8765"}).status_code == 200
+    rebound = client.get("/campaign", headers={"Host": "evil.example:8765"})  # DNS rebinding to 127.0.0.1
+    assert rebound.status_code == 403 and "本机地址" in rebound.text
 
 
 def test_another_host_needs_the_printed_token(campaign_dir: Path) -> None:
@@ -212,6 +220,7 @@ def test_a_build_reaches_the_end_and_its_zips_match_their_manifests(campaign_dir
     assert client.get("/build/status").json()["status"] == "done"
     page = client.get("/build").text
     assert "image-square-1080" in page and "/out/index.html" in page  # the gallery was written
+    assert client.get("/build/zip?kind=all").content == client.get("/build/zip?kind=all").content  # deterministic
     for query in ("kind=all", "kind=template&value=image-square-1080"):
         archive = zipfile.ZipFile(io.BytesIO(client.get(f"/build/zip?{query}").content))
         manifest = json.loads(archive.read("manifest.json"))
@@ -381,3 +390,14 @@ def test_off_this_machine_the_printed_address_carries_the_token() -> None:
     url = address(ServeOptions(Path("c.toml"), None, host="0.0.0.0", port=9000), keys)
     assert url == f"http://0.0.0.0:9000/?token={keys.access}"
     assert address(ServeOptions(Path("c.toml"), None), Secrets.for_host("127.0.0.1")) == "http://127.0.0.1:8765/"
+
+
+def test_a_blank_campaign_shows_what_to_fill_and_still_lists_the_catalogue(tmp_path: Path) -> None:
+    client, studio = _client(tmp_path)
+    assert _post(client, studio, "/campaign/example", follow_redirects=False).status_code == 303
+    with pytest.raises(CampaignError) as cli_error:
+        load_campaign(studio.campaign_path)
+    form = client.get("/campaign").text
+    assert _html(str(cli_error.value).splitlines()[0]) in form  # the CLI's message names what to fill
+    slogans = client.get("/slogans").text
+    assert "2010-jiangsu" in slogans and _html(str(cli_error.value).splitlines()[0]) in slogans

@@ -113,12 +113,8 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(out: Path, templates_dir: Path | None, names: tuple[str, ...], build_pid: int) -> None:
-    """Once per worker process: die with the build, remember where to write, load the templates.
-
-    Ctrl-C reaches the whole process group; the build answers it (exit 130) and shuts the pool
-    down, so a worker ignores it instead of printing a KeyboardInterrupt traceback.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Once per worker process: die with the build, remember where to write, load the templates."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: no traceback per worker
     _die_with(build_pid)
     _WORKER["out"], _WORKER["templates_dir"] = out, templates_dir
     for name in names:

@@ -12,7 +12,8 @@ from qmposter.cli.base import cli
 
 @cli.command("init")
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--from", "notice", metavar="通知.txt", help="今年的活动通知：年份、名称、主题和口号都从它来。")
+@click.option("--from", "notice", metavar="通知",
+              help="今年的活动通知（.txt、.docx、.pdf、.html 文件或网址）：年份、名称、主题和口号都从它来。")
 @click.option("--issuer", "issuers", multiple=True, metavar="单位",
               help="落款单位全称（可重复，按顺序）；不给时用通知的落款（只在通知是本单位发的时才对）。")
 @click.option("--hotline", metavar="电话", help="投诉举报电话（默认按年份：2019 年及以前 12365，之后 12315）。")
@@ -60,4 +61,5 @@ def _report(result: InitResult) -> None:
         )
     if result.signature is None:
         click.echo("注意：短信签名没有填写（落款太长或含标点）；发短信前在 [sms] signature 写上报备的签名。", err=True)
-    click.echo(f"下一步：qmposter build --campaign {result.campaign}")
+    folder = result.campaign.parent
+    click.echo(f"下一步（输出写到运行时所在文件夹的 out/）：cd {folder} && qmposter build --campaign campaign.toml")

@@ -6,6 +6,7 @@ A scanned PDF (pages with no text) is refused with a message that says so.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -74,9 +75,8 @@ def _running_heads(pages: list[list[_Line]]) -> set[str]:
 def _pages(data: bytes, where: str) -> list[list[_Line]]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about damaged streams are not for users
     pages: list[list[_Line]] = []
     try:
         for layout in extract_pages(io.BytesIO(data), laparams=LAParams(line_margin=0.3)):
@@ -96,7 +96,9 @@ def _pages(data: bytes, where: str) -> list[list[_Line]]:
                         x0 = line.x0 + _indent(raw) * size  # an indent typed as spaces counts like a margin
                         page.append(_Line(text, edge, x0, line.x1, size))
             pages.append(page)
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
+    # pdfminer on untrusted bytes raises many kinds of errors for a damaged file (PSException,
+    # AssertionError for a bad octal escape, zlib.error, TypeError …): all of them mean bad input.
+    except Exception as error:
         raise InputError(
             f"{where} 不是可读的 PDF 文件（{type(error).__name__}）。", hint="请重新下载或另存这份 PDF 后再试。"
         ) from None

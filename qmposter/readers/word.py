@@ -6,7 +6,6 @@ Headers and footers live in other parts of the package, so running heads never r
 from __future__ import annotations
 
 import io
-import zipfile
 
 from qmposter.errors import InputError
 
@@ -17,11 +16,12 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 def docx_text(data: bytes, where: str) -> str:
     """The text of a .docx: one line per paragraph, a table row as its cells joined by tabs."""
     import docx  # python-docx; imported on first use
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+    # python-docx on untrusted bytes: a damaged package surfaces as whatever zipfile or lxml raise
+    # (BadZipFile, NotImplementedError for an odd zip version, XMLSyntaxError, KeyError …): all bad input.
+    except Exception:
         raise InputError(
             f"{where} 不是可读的 Word（.docx）文件（已损坏，或只是改了扩展名）。",
             hint="请在 Word/WPS 中打开它，另存为 .docx 后再试。",

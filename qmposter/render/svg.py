@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import struct
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -65,7 +66,13 @@ class _Outlines:
             data = self._paths.get(name)
             if data is None:
                 pen = SVGPathPen(self.glyph_set, ntos=fmt)
-                self.glyph_set[name].draw(pen)
+                try:
+                    self.glyph_set[name].draw(pen)
+                except (TTLibError, struct.error, KeyError, IndexError, ValueError, AssertionError) as error:
+                    raise FontError(
+                        f"字体 {self.path} 的字形 {name} 已损坏，无法绘制（fontTools 报告：{error}）。",
+                        hint="换一个完好的字体文件（从字体发布处重新下载）。",
+                    ) from None
                 data = self._paths[name] = pen.getCommands()
         return data
 

@@ -20,6 +20,7 @@ from qmposter.studio.routes.common import Forbidden
 from qmposter.studio.security import GuardMiddleware
 from qmposter.studio.state import Studio
 from qmposter.studio.watcher import TemplateWatcher
+from qmposter.templates import search_dirs
 
 
 async def _home(request: Request) -> Response:
@@ -75,7 +76,7 @@ ROUTES = [
 
 def create_app(studio: Studio) -> Starlette:
     """The studio for one campaign folder; templates are watched while it runs."""
-    folders = [bundled_dir("templates")] if studio.templates_dir is None else [studio.templates_dir]
+    folders = search_dirs(studio.templates_dir)  # the designer's folder and the bundled one it may extend
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -1,7 +1,8 @@
 """What keeps the studio a local tool: host binding, access token, CSRF, paths, upload size.
 
-- On 127.0.0.1 only this machine can connect; on any other host every request must carry the
-  random token printed at start-up (as ?token=… once, then a cookie).
+- On 127.0.0.1 only this machine can connect, and only under a local name (the Host header):
+  a web page that rebinds its own domain to 127.0.0.1 (DNS rebinding) is refused. On any other
+  host every request must carry the random token printed at start-up (?token=… once, then a cookie).
 - Every POST must carry the per-process CSRF token (form field or X-CSRF-Token header) and,
   when the browser sends one, an Origin of this very server: another site cannot post here.
 - Paths from requests are resolved and must stay inside the campaign folder.
@@ -69,6 +70,8 @@ class GuardMiddleware:
 
     def refusal(self, request: Request) -> Response | None:
         keys = self.keys
+        if keys.access is None and _host_name(request) not in LOCAL_HOSTS:
+            return PlainTextResponse("只接受本机地址（127.0.0.1 或 localhost）的访问。", 403)
         if keys.access is not None:
             given = request.query_params.get("token")
             if same(given, keys.access):
@@ -86,6 +89,12 @@ class GuardMiddleware:
             if not same(request.headers.get(CSRF_HEADER), keys.csrf) and not _form_token_expected(request):
                 return PlainTextResponse("缺少防跨站令牌：请刷新页面后再提交。", 403)
         return None
+
+
+def _host_name(request: Request) -> str:
+    """The Host header without its port ("[::1]:8765" → "::1")."""
+    host = request.headers.get("host", "")
+    return urlsplit(f"//{host}").hostname or ""
 
 
 def _same_origin(request: Request) -> bool:

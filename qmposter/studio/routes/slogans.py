@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from qmposter.catalogue.catalogue import Catalogue, Entry
 from qmposter.errors import QmposterError
-from qmposter.studio import campaign_form
+from qmposter.studio import campaign_form, seams
 from qmposter.studio.routes.common import checked_form, studio_of
 from qmposter.studio.views import page
 
@@ -28,13 +28,17 @@ def _filtered(catalogue: Catalogue, query: dict[str, str]) -> list[Entry]:
 async def show(request: Request) -> Response:
     studio = studio_of(request)
     query = {k: v for k, v in request.query_params.items() if v}
-    error = None
     try:
         catalogue = studio.catalogue()
-        campaign = studio.campaign() if studio.exists else None
-        picked = {e.id for e in studio.selected(campaign, catalogue)} if campaign else set()
     except QmposterError as failure:
         return page(request, "slogans.html", {"active": "slogans", "error": str(failure), "rows": [], "query": query})
+    campaign, picked, error = None, set(), None
+    if studio.exists:
+        try:  # the catalogue is shown even while the campaign file has a mistake
+            campaign = studio.campaign()
+            picked = {e.id for e in seams.campaign_slogans(campaign, catalogue)}
+        except QmposterError as failure:
+            error = str(failure)
     entries = _filtered(catalogue, query)
     rows = [{"entry": e, "alias": e.alias_in(campaign.year if campaign else None),
              "variants": len(catalogue.family(e.family)) - 1, "picked": e.id in picked} for e in entries]  # fmt: skip
