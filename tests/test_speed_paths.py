@@ -225,3 +225,32 @@ def test_fast_png_holds_the_same_pixels_as_the_deliverable() -> None:
     assert slow != fast and encode_png(image, 72) == slow
     with Image.open(io.BytesIO(slow)) as a, Image.open(io.BytesIO(fast)) as b:
         assert a.tobytes() == b.tobytes() == image.tobytes()
+
+
+# -- ornament shapes are computed once per template geometry -------------------------------------
+
+
+def test_cached_ornaments_equal_a_fresh_computation_and_follow_their_box() -> None:
+    """The cache must give exactly what the pattern computes, and a new box or spec a new answer."""
+    from qmposter.layout import ornaments
+    from qmposter.layout.textbox import Box
+
+    box = Box(-9.0, -9.0, 860.0, 1209.0)
+    for pattern in ornaments.PATTERNS:
+        spec = ornaments.OrnamentSpec(pattern, 12, (0.5, 0.3), "tr", 4.0, 0.0)
+        first = ornaments.ornament(box, spec)
+        assert first == ornaments.PATTERNS[pattern](box, spec)
+        assert ornaments.ornament(box, spec) == first
+        assert repr(ornaments.ornament(box, spec)) == repr(first)
+        moved = Box(0.0, 0.0, 860.0, 1209.0)
+        assert ornaments.ornament(moved, spec) == ornaments.PATTERNS[pattern](moved, spec) != first
+    rays = ornaments.OrnamentSpec("rays", 36, (0.5, 0.3), "tl", 0.0, 0.0)
+    ornaments.ornament(box, rays)
+    assert ornaments.ornament(box, ornaments.OrnamentSpec("rays", 24, (0.5, 0.3), "tl", 0.0, 0.0)) == (
+        ornaments.rays(box, ornaments.OrnamentSpec("rays", 24, (0.5, 0.3), "tl", 0.0, 0.0))
+    )
+    whole = Box(0, 0, 100, 100)  # int and float boxes are equal but print differently: separate entries
+    assert repr(ornaments.ornament(whole, rays)) == repr(ornaments.rays(whole, rays))
+    assert repr(ornaments.ornament(Box(0.0, 0.0, 100.0, 100.0), rays)) == repr(
+        ornaments.rays(Box(0.0, 0.0, 100.0, 100.0), rays)
+    )
