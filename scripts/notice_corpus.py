@@ -162,7 +162,8 @@ def _ratio(a: int, b: int) -> str:
 
 def table(score: Score, forms: dict[str, int], formats: dict[str, int], folder: Path = CORPUS) -> str:
     years = sorted({int(p.stem[:4]) for p, _ in cases(folder)})
-    closing = [f"| 落款（发文单位、日期） | {_ratio(score.closing_right, score.closing_total)} |"] if score.closing_total else []
+    closing = [f"| 落款（发文单位、日期） | {_ratio(score.closing_right, score.closing_total)} |"]
+    closing = closing if score.closing_total else []
     return "\n".join([
         f"语料：{len(cases(folder))} 份文字（{years[0]}–{years[-1]} 年），按格式读了 {score.variants} 次。",
         "",
