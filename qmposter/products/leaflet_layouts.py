@@ -6,10 +6,10 @@ campaign — 指导思想 and 活动内容 in two balanced columns, the slogan p
 footer (QR code, hotline, 落款, date).
 
 Tri-fold (A4 landscape, roll fold): outside page, left to right = inner flap (public
-part) | back panel (hotline, QR code, 落款) | front cover; inside page = 指导思想 and
-活动内容 in two balanced panels | the slogan panel. Panel widths come from the style
-(97/100/100 mm: the flap folds in, so it is narrower); inside, the order of widths is
-mirrored (100/100/97 mm) because the sheet is turned over.
+part) | back panel (hotline, QR code, 落款) | front cover; inside page = 活动主题,
+指导思想 and 活动内容 in two panels (arranged by `trifold_inside`) | the slogan panel.
+Panel widths come from the style (97/100/100 mm: the flap folds in, so it is narrower);
+inside, the order of widths is mirrored (100/100/97 mm) because the sheet is turned over.
 
 Fitting, for any notice length: the plan is printed at the richest detail (whole texts,
 2 sentences, 1, titles only) whose text stays under text.plan_max_chars and fits, at the
