@@ -77,33 +77,28 @@ def leaflets(campaign, catalogue, tmp_path_factory):
     return out
 
 
+def both_layouts(folder: Path, name: str, campaign_dir: Path) -> dict[str, Path]:
+    """The leaflet of the campaign in `campaign_dir` (its own slogans/ catalogue) in both layouts."""
+    campaign = load_campaign(campaign_dir / "campaign.toml")
+    catalogue = load_catalogue(campaign_dir / "slogans")
+    out = {}
+    for layout in LAYOUTS:
+        out[layout] = folder / f"{name}-{layout}.pdf"
+        out[layout].write_bytes(build_leaflet(campaign, catalogue, layout=layout).pdf)
+    return out
+
+
 @pytest.fixture(scope="module")
 def short_leaflets(tmp_path_factory):
     """The short county notice (3 activities, 3 slogans) under its own county campaign, both layouts."""
-    campaign = load_campaign(SHORT / "campaign.toml")
-    catalogue = load_catalogue(SHORT / "slogans")
-    folder = tmp_path_factory.mktemp("short")
-    out = {}
-    for layout in LAYOUTS:
-        path = folder / f"short-{layout}.pdf"
-        path.write_bytes(build_leaflet(campaign, catalogue, layout=layout).pdf)
-        out[layout] = path
-    return out
+    return both_layouts(tmp_path_factory.mktemp("short"), "short", SHORT)
 
 
 @pytest.fixture(scope="module")
 def county_leaflets(tmp_path_factory):
     """A provincial notice as a county reuses it (tests/leaflet_county): a theme, 3 one-sentence
     activities under a group named 活动内容, 6 slogans, no 指导思想; both layouts."""
-    campaign = load_campaign(COUNTY / "campaign.toml")
-    catalogue = load_catalogue(COUNTY / "slogans")
-    folder = tmp_path_factory.mktemp("county")
-    out = {}
-    for layout in LAYOUTS:
-        path = folder / f"county-{layout}.pdf"
-        path.write_bytes(build_leaflet(campaign, catalogue, layout=layout).pdf)
-        out[layout] = path
-    return out
+    return both_layouts(tmp_path_factory.mktemp("county"), "county", COUNTY)
 
 
 def many_content(catalogue):
