@@ -179,6 +179,51 @@ def test_init_from_without_issuer_takes_the_notice_issuers_and_says_so(tmp_path)
     assert campaign.theme == THEME and campaign.date == "2026-08-18"  # the notice's 落款 with its own date
 
 
+NOTICES = Path(__file__).parent / "notices"
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("浙江省市场监督管理局等十部门关于开展2026年全省“质量月”活动的通知", "2026年全省“质量月”活动"),
+        ("国家质检总局 国家发展改革委关于开展2026年全国“质量月”活动的通知", "2026年全国“质量月”活动"),
+        ("中共青山县委宣传部 青山县市场监督管理局关于开展2026年全县“质量月”活动的通知", "2026年全县“质量月”活动"),
+    ],
+)
+def test_init_from_names_the_activity_not_its_issuers(tmp_path, title, name):
+    text = NOTICE.read_text("utf-8").replace("关于开展2026年全国“质量月”活动的通知", title, 1)
+    (tmp_path / "通知.txt").write_text(text, "utf-8")
+    result = qm("init", str(tmp_path / "c"), "--from", str(tmp_path / "通知.txt"), "--issuer", COUNTY)
+    assert result.exit_code == 0, result.output
+    campaign = load_campaign(tmp_path / "c" / "campaign.toml")
+    assert (campaign.year, campaign.name, campaign.theme) == (2026, name, THEME)
+
+
+@pytest.mark.parametrize(
+    ("notice", "title", "facts"),
+    [
+        ("2018-municipal.txt", None, (2018, "2018年全市“质量月”活动", "扬州市市场监督管理局")),
+        ("corpus/2022-yuhang-district-notice.txt", None,
+         (2022, "2022年全区“质量月”活动", "杭州市余杭区市场监督管理局")),
+        ("2023-haian-plan.txt", None, (2023, "2023年全市“质量月”活动", "海安市市场监督管理局（知识产权局）")),
+        ("2021-county.txt", None, (2021, "2021年全县“质量月”活动", "沭阳县市场监督管理局")),
+        ("2021-county.txt", "关于开展全县“质量月”活动的通知", (2021, "2021年全县“质量月”活动", "沭阳县市场监督管理局")),
+    ],
+)
+def test_init_from_a_municipal_or_county_notice(tmp_path, notice, title, facts):
+    """Their own 落款, the activity's name (the year put in when the title has none), the theme."""
+    text = (NOTICES / notice).read_text("utf-8")
+    if title:
+        text = text.replace(f"关于开展{facts[0]}年全县“质量月”活动的通知", title, 1)
+        assert title in text
+    (tmp_path / "通知.txt").write_text(text, "utf-8")
+    result = qm("init", str(tmp_path / "c"), "--from", str(tmp_path / "通知.txt"))
+    assert result.exit_code == 0, result.output
+    campaign = load_campaign(tmp_path / "c" / "campaign.toml")
+    assert (campaign.year, campaign.name, campaign.issuers[0]) == facts
+    assert campaign.theme and "请填写" not in campaign.theme
+
+
 def test_init_from_a_missing_notice_writes_nothing(tmp_path):
     result = qm("init", str(tmp_path / "c"), "--from", str(tmp_path / "没有.txt"), "--issuer", COUNTY)
     assert result.exit_code == 2 and "没有.txt" in result.output
