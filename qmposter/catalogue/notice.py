@@ -1281,7 +1281,7 @@ def _warnings(title, year, theme, activities, slogans, issuers_from_body, form="
         out.append("没有找到活动年份。")
     if theme is None:
         out.append("没有找到活动主题（“活动主题”标题下的文字）。")
-    if not activities:
+    if not activities and form in ("notice", "plan"):  # other forms have none; their own warning says so
         out.append("没有找到活动条目（如“三、活动内容”下的编号条目）。")
     if not slogans and form != "slogan-call":
         out.append("没有找到宣传口号列表（标题含“宣传口号”或“宣传标语”的附件），口号为空。")
