@@ -431,13 +431,12 @@ def _show(value: object) -> str:
 
 def _read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad saves UTF-8 with a BOM
+        text = path.read_text(encoding="utf-8-sig")  # Notepad saves UTF-8 with a BOM
     except UnicodeDecodeError:
         raise TemplateError(f"模板 {path} 不是 UTF-8 编码的文本。") from None
-    except tomllib.TOMLDecodeError as error:
-        raise TemplateError(f"模板 {path} {toml_errors.describe(error)}。", hint=toml_errors.HINT) from None
     except OSError as error:
         raise TemplateError(f"模板 {path} 无法读取：{os_reason(error)}。") from None
+    return toml_errors.loads(text, f"模板 {path}", TemplateError)
 
 
 def _unknown(path: Path, where: str, keys: set[str], allowed: set[str]) -> None:

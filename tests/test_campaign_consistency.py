@@ -273,6 +273,34 @@ def test_toml_mistakes_are_explained_in_chinese_with_the_line(tmp_path, line, ne
         assert needle in result.output
 
 
+BAD_LINE = "title = “质量第一”"
+
+
+@pytest.mark.parametrize("kind", ["template", "leaflet words", "slogans file", "variants.toml"])
+def test_toml_mistakes_in_every_file_people_edit_name_the_line(tmp_path, kind):
+    """Templates, the leaflet's words, catalogue files and variants.toml: the same message as campaign.toml."""
+    campaign = county_campaign(tmp_path / "c")
+    folder = campaign.parent
+    bad = f"# 自己改的文件\n{BAD_LINE}\n"
+    if kind == "template":
+        (tmp_path / "tpl").mkdir()
+        path = tmp_path / "tpl" / "mine.toml"
+        args = ("templates", "list", "--templates", str(tmp_path / "tpl"))
+    elif kind == "leaflet words":
+        path = folder / "传单文字.toml"
+        campaign.write_text(campaign.read_text("utf-8") + '\n[leaflet]\nfile = "传单文字.toml"\n', "utf-8")
+        args = ("leaflet", "--campaign", str(campaign), "-o", str(tmp_path / "传单.pdf"))
+    else:
+        path = folder / "slogans" / ("variants.toml" if kind == "variants.toml" else "2026-extra.toml")
+        args = ("sms", "--campaign", str(campaign), "-o", str(tmp_path / "短信.csv"))
+    path.write_text(bad, "utf-8")
+    result = qm(*args)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    for needle in (path.name, "第 2 行", "中文引号", "英文双引号", f"这一行是：{BAD_LINE}", "提示："):
+        assert needle in result.output, (needle, result.output)
+    assert not (tmp_path / "传单.pdf").exists() and not (tmp_path / "短信.csv").exists()
+
+
 def test_sms_files_get_the_usual_permissions(tmp_path):
     campaign = county_campaign(tmp_path / "c")
     old = os.umask(0o022)
