@@ -1185,17 +1185,20 @@ class _Builder:
                 )
 
     def _check_references(self, elements: tuple[Element, ...]) -> None:
-        seen: set[str] = set()
+        ids: set[str] = set()
+        groups: set[str] = set()  # requires = "<group>": whichever alternative of the group was drawn
         for index, element in enumerate(elements):
             for needed in element.requires:
-                if needed not in seen:
+                if needed not in ids | groups:
                     raise self.fail(
-                        f"{element.key}.requires", f'中的 "{needed}" 不是它前面某个元素的 id。', element=index
+                        f"{element.key}.requires", f'中的 "{needed}" 不是它前面某个元素的 id 或 group。', element=index
                     )
             if element.id is not None:
-                if element.id in seen:
+                if element.id in ids:
                     raise self.fail(f"{element.key}.id", f'= "{element.id}" 重复了。', element=index)
-                seen.add(element.id)
+                ids.add(element.id)
+            if element.group is not None:
+                groups.add(element.group)
 
 
 def resolve_font(font: object, weight: int | None) -> str:
