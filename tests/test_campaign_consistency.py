@@ -107,6 +107,21 @@ def test_reprinting_the_national_slogans_under_the_county_is_one_warning(tmp_pat
     ]
 
 
+@pytest.mark.parametrize("command", ["build", "leaflet a4", "leaflet trifold", "sms"])
+def test_each_warning_is_printed_once_per_command(tmp_path, command):
+    campaign = county_campaign(tmp_path / "c")
+    args = {
+        "build": ("build", "--template", "poster-a3-red", "--format", "pdf", "-j", "1", "--out", str(tmp_path / "out")),
+        "leaflet a4": ("leaflet", "--layout", "a4", "-o", str(tmp_path / "a4.pdf")),
+        "leaflet trifold": ("leaflet", "--layout", "trifold", "-o", str(tmp_path / "tri.pdf")),
+        "sms": ("sms", "--with-hotline", "-o", str(tmp_path / "短信.csv")),
+    }[command]
+    result = qm(*args, "--campaign", str(campaign))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("注意")]
+    assert len(warnings) == len(set(warnings)) == 1 and "口号和活动内容取自" in warnings[0], result.stderr
+
+
 def test_slogans_of_other_years_chosen_by_id_are_a_warning(tmp_path):
     campaign = county_campaign(tmp_path / "c")
     text = campaign.read_text("utf-8").replace('select = "source"', 'select = "ids"')
