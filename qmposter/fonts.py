@@ -176,6 +176,12 @@ class FontFace:
         return font
 
     def _glyph_bounds(self, glyph: int) -> tuple[float, float, float, float] | None:
+        try:
+            return self._read_glyph_bounds(glyph)
+        except _CORRUPT_TABLE as error:
+            raise _damaged(self.path, error) from None
+
+    def _read_glyph_bounds(self, glyph: int) -> tuple[float, float, float, float] | None:
         loca = self._lazy.get("loca")
         if loca is None:
             loca = self._lazy["loca"] = _read_loca(self._ttfont())
@@ -192,7 +198,10 @@ class FontFace:
         with self._lock:
             forms = self._lazy.get("vertical_forms")
             if forms is None:
-                forms = _vertical_form_map(self._ttfont(), self._cmap)
+                try:
+                    forms = _vertical_form_map(self._ttfont(), self._cmap)
+                except _CORRUPT_TABLE as error:
+                    raise _damaged(self.path, error) from None
                 self._lazy["vertical_forms"] = forms
         return forms  # type: ignore[return-value]
 
@@ -312,6 +321,15 @@ def _load_path(path_str: str) -> FontFace:
     return _read_face(path, path_str, None, None)
 
 
+# What fontTools raises while lazily parsing a damaged table (besides TTLibError); the fuzz
+# suite found AttributeError('Coordinate') in BASE and struct.error in OS/2 and glyf.
+_CORRUPT_TABLE = (KeyError, IndexError, ValueError, AssertionError, AttributeError, TypeError, EOFError, struct.error)
+
+
+def _damaged(path: Path, error: Exception) -> FontError:
+    return FontError(f"{path} 的字体表无法解析，文件可能已损坏（fontTools 报告：{error!r}）。")
+
+
 def _open_checked(path: Path):  # -> TTFont
     from fontTools.ttLib import TTFont, TTLibError
 
@@ -343,7 +361,7 @@ def _open_checked(path: Path):  # -> TTFont
         raise FontError(f"{path} 缺少必需的字体表 {', '.join(sorted(lacking))}，文件可能已损坏。")
     try:
         fs_type = font["OS/2"].fsType  # lazy: the table is parsed here
-    except (TTLibError, KeyError, IndexError, ValueError, AssertionError, struct.error) as error:
+    except (TTLibError, *_CORRUPT_TABLE) as error:
         raise FontError(f"{path} 的字体表无法解析，文件可能已损坏（fontTools 报告：{error}）。") from error
     if (fs_type & 0x000F) == 0x0002:
         raise FontError(
@@ -372,7 +390,7 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
         display = name or _family_name(font) or path.name
     except FontError:
         raise
-    except (TTLibError, KeyError, IndexError, ValueError, AssertionError, struct.error) as error:  # corrupt table
+    except (TTLibError, *_CORRUPT_TABLE) as error:
         raise FontError(f"{path} 的字体表无法解析，文件可能已损坏（fontTools 报告：{error}）。") from error
     ascender, descender = hhea.ascent, hhea.descent
     if ascender == 0 and descender == 0:

@@ -9,6 +9,7 @@ the file, before any pixel is decoded, whatever the output format or fit mode.
 from __future__ import annotations
 
 import contextlib
+import struct
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,8 @@ def open_image(
         raise InputError(f"{path} 不是 {' 或 '.join(formats)} 图片，或文件已损坏。", hint=_HINT) from None
     except OSError as error:
         raise InputError(f"无法读取图片 {path}：{os_reason(error)}。", hint=_HINT) from None
+    except (ValueError, SyntaxError, EOFError, IndexError, struct.error) as error:  # a damaged header
+        raise InputError(f"图片 {path} 已损坏（{error}）。", hint=_HINT) from None
     with image:
         width, height = image.size
         if width < 1 or height < 1 or width * height > MAX_PIXELS:
@@ -53,7 +56,7 @@ def open_image(
         if decode:
             try:
                 image.load()
-            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+            except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as error:
                 raise InputError(f"图片 {path} 已损坏，无法解码（{error}）。", hint=_HINT) from None
         yield image
 

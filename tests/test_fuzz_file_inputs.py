@@ -84,7 +84,8 @@ def template_doc(draw) -> dict:
         where = draw(st.sampled_from(["element", "page", "top"]))
         if where == "element" and doc["element"]:
             item = draw(st.sampled_from(doc["element"]))
-            key = draw(st.sampled_from(sorted(_ELEMENT_KEYS[item["type"]])))
+            kind = item["type"] if isinstance(item["type"], str) else "slogan"
+            key = draw(st.sampled_from(sorted(_ELEMENT_KEYS.get(kind, {"type"}))))
             item[key] = draw(VALUES.get(key, toml_value))
         elif where == "page":
             key = draw(st.sampled_from(sorted(_PAGE)))

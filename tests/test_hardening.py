@@ -154,6 +154,21 @@ def _table_offsets(data: bytes) -> dict[bytes, int]:
     return {bytes(data[12 + 16 * i : 16 + 16 * i]): struct.unpack_from(">I", data, 20 + 16 * i)[0] for i in entries}
 
 
+def _subset_font(path: Path) -> bytearray:
+    """The bundled regular 黑体 subset to 质量第一月安全 (the fuzz suite's seed font), as bytes."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from qmposter.fonts import font_for_role
+
+    font = TTFont(font_for_role("heiti", 400).path)
+    subsetter = subset.Subsetter(subset.Options())
+    subsetter.populate(text="质量第一月安全")
+    subsetter.subset(font)
+    font.save(str(path))
+    return bytearray(path.read_bytes())
+
+
 def _hostile_font(tmp_path: Path) -> Path:
     from fontTools.ttLib import TTFont
 
@@ -203,19 +218,9 @@ def test_row4_cmap_group_to_0x7fffffff_is_refused(tmp_path: Path, how: str) -> N
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
 def test_a_damaged_glyph_outline_is_exit_2_not_a_crash(tmp_path: Path, fmt: str) -> None:
     """Found by the long fuzz runs: FreeType's "invalid outline" (PNG) and fontTools' struct.error (SVG)."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    from qmposter.fonts import font_for_role
-
-    font = TTFont(font_for_role("heiti", 400).path)
-    subsetter = subset.Subsetter(subset.Options())
-    subsetter.populate(text="质量第一")
-    subsetter.subset(font)
     (tmp_path / "assets").mkdir()
     good = tmp_path / "assets" / "f.ttf"
-    font.save(str(good))
-    data = bytearray(good.read_bytes())
+    data = _subset_font(good)
     data[_table_offsets(data)[b"glyf"]] = 1  # the first glyph claims 256 contours
     good.write_bytes(bytes(data))
     path = template(tmp_path, '[fonts]\nheiti = "assets/f.ttf"\n')
@@ -226,6 +231,25 @@ def test_a_damaged_glyph_outline_is_exit_2_not_a_crash(tmp_path: Path, fmt: str)
         return  # reportlab embeds the glyph bytes as they are; drawing them is the viewer's business
     assert_refused(result, "f.ttf", "字形")
     assert not out.exists()
+
+
+def test_a_damaged_base_table_is_exit_2(tmp_path: Path) -> None:
+    """Found by the long fuzz run: fontTools raised AttributeError('Coordinate') parsing BASE lazily."""
+    font = tmp_path / "f.ttf"
+    data = _subset_font(font)
+    base = _table_offsets(data)[b"BASE"]
+    data[base + 87], data[base + 89], data[base + 90] = 0, 0, 1
+    font.write_bytes(bytes(data))
+    assert_refused(run("fonts", "check", "--font", font, "质量"), "f.ttf", "字体表")
+
+
+def test_a_png_with_a_truncated_header_chunk_is_exit_2(tmp_path: Path) -> None:
+    """Found by the long fuzz run: Pillow raised ValueError('Truncated IHDR chunk') from Image.open."""
+    path = template(tmp_path, image_element("assets/pic.png"))
+    ihdr = b"IHDR" + b"\x00" * 5
+    chunk = struct.pack(">I", 5) + ihdr + struct.pack(">I", zlib.crc32(ihdr) & 0xFFFFFFFF)
+    (tmp_path / "assets" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk)
+    assert_refused(render(path, tmp_path / "o.png"), "pic.png")
 
 
 # -- row 5 and 6: text fields and the QR quiet zone --------------------------------------------------------
