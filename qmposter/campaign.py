@@ -152,6 +152,8 @@ class _Reader:
         value = table.get(name, default)
         if value is not None and not isinstance(value, str):
             raise self.fail(key, f"应为字符串，而不是 {_show(value)}。")
+        if value is not None and "\0" in value:  # a path with it cannot be opened (ValueError)
+            raise self.fail(key, "中有空字符（\\0）。", "删去它。")
         return value.strip() if isinstance(value, str) else value
 
     def strings(self, table: dict, name: str, key: str) -> tuple[str, ...]:

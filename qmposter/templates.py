@@ -512,6 +512,8 @@ def _element_key(index: int, element: dict) -> str:
 def _inside(path: Path, root: Path, value: object, key: str) -> Path:
     if not isinstance(value, str) or not value:
         raise TemplateError(f"模板 {path}：{key} 应是文件路径（字符串）。")
+    if "\0" in value:  # the OS refuses it; Python raises ValueError
+        raise TemplateError(f"模板 {path}：{key} 的路径中有空字符（\\0）。", hint="删去它，写普通的相对路径。")
     target = (path.parent / value).resolve()
     root_resolved = root.resolve()
     if not target.is_relative_to(root_resolved):
