@@ -134,23 +134,29 @@ def test_fuzz_variants_file(doc: dict) -> None:
 
 # -- campaign ---------------------------------------------------------------------------------------------------
 
-CAMPAIGN_KEYS = ["year", "name", "theme", "source", "issuers", "hotline", "qr_url", "qr_caption", "slogans", "build",
-                 "sms"]  # fmt: skip
-TABLE_KEYS = ["select", "ids", "out", "templates", "formats", "signature", "opt_out"]
-campaign_doc = st.fixed_dictionaries(
-    {"year": st.one_of(st.integers(1978, 2100), toml_value)},
-    optional={
-        key: st.one_of(
-            toml_value,
-            st.dictionaries(st.sampled_from(TABLE_KEYS), toml_value, max_size=3),
-        )
-        for key in [*CAMPAIGN_KEYS[1:], "yaer"]
-    },
+DEFAULT_CAMPAIGN = tomllib.loads((REPO / "campaigns" / "default.toml").read_text(encoding="utf-8"))
+TABLE_KEYS = {"slogans": ["select", "ids"], "build": ["out", "templates", "formats"], "sms": ["signature", "opt_out"]}
+HOSTILE_VALUES = st.one_of(
+    toml_value,
+    st.sampled_from(["2010-jiangsu", "12315", "https://a.cn", "javascript:x", "【江苏质监】", "../../x", "all"]),
 )
 
 
+@st.composite
+def campaign_doc(draw) -> dict:
+    """The bundled default campaign with up to two keys (top level or in a table) set to hostile values."""
+    doc = {k: dict(v) if isinstance(v, dict) else v for k, v in DEFAULT_CAMPAIGN.items()}
+    for _ in range(draw(st.integers(0, 2))):
+        key = draw(st.sampled_from([*sorted(DEFAULT_CAMPAIGN), "yaer"]))
+        if key in TABLE_KEYS and isinstance(doc[key], dict) and draw(st.booleans()):
+            doc[key][draw(st.sampled_from([*TABLE_KEYS[key], "nonsense"]))] = draw(HOSTILE_VALUES)
+        else:
+            doc[key] = draw(HOSTILE_VALUES)
+    return doc
+
+
 @fuzz(50)
-@given(doc=campaign_doc, encoding=st.sampled_from(("utf-8", "utf-8-sig", "gb18030", "utf-16")))
+@given(doc=campaign_doc(), encoding=st.sampled_from(("utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16")))
 def test_fuzz_campaign_file(doc: dict, encoding: str) -> None:
     try:
         text = tomlkit.dumps(doc)

@@ -307,6 +307,19 @@ def test_a_list_as_kind_is_exit_2_and_templates_list_survives_it(tmp_path: Path)
     assert result.exit_code in (0, 2) and not isinstance(result.exception, TypeError), result.output
 
 
+@pytest.mark.parametrize("where", ['[background]\nimage = "a\\u0000.png"\n', '[fonts]\nheiti = "f\\u0000.ttf"\n'])
+def test_a_nul_in_an_asset_path_is_exit_2(tmp_path: Path, where: str) -> None:
+    """Found by the long fuzz run: Path.resolve() raised ValueError('embedded null byte')."""
+    assert_refused(render(template(tmp_path, where), tmp_path / "o.png"), "空字符")
+
+
+def test_a_nul_in_the_campaign_out_folder_is_exit_2(tmp_path: Path) -> None:
+    campaign = tmp_path / "campaign.toml"
+    text = (REPO / "campaigns" / "default.toml").read_text(encoding="utf-8")
+    campaign.write_text(text.replace('out = "out"', 'out = "o\\u0000ut"'), encoding="utf-8")
+    assert_refused(run("sms", "--campaign", campaign), "build.out", "空字符")
+
+
 # -- row 8 and 14: the gallery reads manifest.json as untrusted ------------------------------------------
 
 

@@ -54,7 +54,7 @@ def make_executor(name: str, *, jobs: int | None = None, scheduler: str | None =
 # -- local processes -------------------------------------------------------------------------------
 
 
-MIN_JOBS_PER_WORKER = 12  # a worker's start (imports, fonts, dictionary: ~0.5 s CPU) pays off over this many files
+MIN_JOBS_PER_WORKER = 32  # a worker's start (imports, fonts: ~0.5 s CPU, ~10 files) pays off well past this many
 _PRELOAD = ["qmposter.build.job", "qmposter.layout.engine", "qmposter.render.pdf", "qmposter.render.raster"]
 
 

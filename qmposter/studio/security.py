@@ -23,12 +23,13 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qmposter.errors import InputError
+from qmposter.readers import MAX_SOURCE_BYTES
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 TOKEN_COOKIE = "qmposter_studio"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
-UPLOAD_LIMIT = 20 * 1024 * 1024  # a notice with its attachments is a few MB; 20 MB is ample
+UPLOAD_LIMIT = MAX_SOURCE_BYTES  # the notice readers' own cap: an upload larger than they read is refused first
 _CHUNK = 64 * 1024
 
 
