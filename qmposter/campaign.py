@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,10 +98,7 @@ def load_campaign(path: Path | None = None) -> Campaign:
     """Read and check a campaign file; None reads the bundled default campaign."""
     file = Path(path) if path is not None else default_campaign_path()
     text = _read_text(file)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise CampaignError(f"活动文件 {file} {toml_errors.describe(error, text)}。", hint=toml_errors.HINT) from None
+    data = toml_errors.loads(text, f"活动文件 {file}", CampaignError)
     return _Reader(file, data, bundled=path is None).campaign()
 
 
@@ -334,10 +330,7 @@ def own_catalogue_dir(path: Path) -> Path:
     `qmposter init` whose other fields are still placeholders.
     """
     text = _read_text(path)
-    try:
-        value = tomllib.loads(text).get("catalogue", OWN_CATALOGUE)
-    except tomllib.TOMLDecodeError as error:
-        raise CampaignError(f"活动文件 {path} {toml_errors.describe(error, text)}。", hint=toml_errors.HINT) from None
+    value = toml_errors.loads(text, f"活动文件 {path}", CampaignError).get("catalogue", OWN_CATALOGUE)
     if not isinstance(value, str) or not value.strip():
         raise CampaignError(f'活动文件 {path}：catalogue 应为口号库文件夹，如 catalogue = "slogans"。')
     return path.parent / value.strip()

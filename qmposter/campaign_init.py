@@ -103,13 +103,32 @@ def _target(directory: Path, force: bool) -> Path:
     return target
 
 
+_BOOK_TITLE = re.compile(r"《([^》]*质量月[^》]*)》")
+_ISSUERS_ABOUT = re.compile(r"^[^“”《》]*?关于")  # "XX局等十部门关于", "中共XX县委宣传部 XX县市场监督管理局关于"
+_VERB = re.compile(r"^(?:开展|组织开展|举办|做好|印发)")
+_TAIL = re.compile(r"(?:的|工作的)?(?:通知|实施方案|工作方案|方案)$")
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def campaign_name(notice: Notice) -> str:
-    """关于开展2026年全国“质量月”活动的通知 → 2026年全国“质量月”活动."""
-    title = re.sub(r"^关于(?:开展|组织开展|举办|做好)?", "", notice.title or "")
-    title = re.sub(r"(?:的|工作的)?(?:通知|实施方案|方案)$", "", title).strip()
-    if notice.year is not None and str(notice.year) in title and "质量月" in title:
-        return title
-    return f"{notice.year}年“质量月”活动"
+    """The activity the title names: issuers, 关于开展 and 的通知 dropped; the notice's year put in when missing.
+
+    "浙江省市场监督管理局等十部门关于开展2025年全省“质量月”活动的通知" and
+    "关于印发《2025年全省“质量月”活动方案》的通知" both give 2025年全省“质量月”活动.
+    """
+    title = (notice.title or "").strip()
+    book = _BOOK_TITLE.search(title)
+    if book:
+        title = book.group(1)
+    elif "质量月" not in title.partition("关于")[0]:
+        title = _ISSUERS_ABOUT.sub("", title, count=1)
+    title = _TAIL.sub("", _VERB.sub("", title.strip())).strip()
+    title = re.sub(r"活动(?:实施|工作)?方案$", "活动", title)
+    if notice.year is None or "质量月" not in title or "征集" in title:
+        return f"{notice.year}年“质量月”活动"
+    if not _ANY_YEAR.search(title):  # "关于开展全市“质量月”活动的通知" dated 2025
+        return f"{notice.year}年{title}"
+    return title if str(notice.year) in title else f"{notice.year}年“质量月”活动"
 
 
 def _signature(issuers: tuple[str, ...]) -> str | None:

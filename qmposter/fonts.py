@@ -178,7 +178,7 @@ class FontFace:
     def _glyph_bounds(self, glyph: int) -> tuple[float, float, float, float] | None:
         try:
             return self._read_glyph_bounds(glyph)
-        except _CORRUPT_TABLE as error:
+        except CORRUPT_TABLE_ERRORS as error:
             raise _damaged(self.path, error) from None
 
     def _read_glyph_bounds(self, glyph: int) -> tuple[float, float, float, float] | None:
@@ -200,7 +200,7 @@ class FontFace:
             if forms is None:
                 try:
                     forms = _vertical_form_map(self._ttfont(), self._cmap)
-                except _CORRUPT_TABLE as error:
+                except CORRUPT_TABLE_ERRORS as error:
                     raise _damaged(self.path, error) from None
                 self._lazy["vertical_forms"] = forms
         return forms  # type: ignore[return-value]
@@ -323,7 +323,9 @@ def _load_path(path_str: str) -> FontFace:
 
 # What fontTools raises while lazily parsing a damaged table (besides TTLibError); the fuzz
 # suite found AttributeError('Coordinate') in BASE and struct.error in OS/2 and glyf.
-_CORRUPT_TABLE = (KeyError, IndexError, ValueError, AssertionError, AttributeError, TypeError, EOFError, struct.error)
+CORRUPT_TABLE_ERRORS = (
+    KeyError, IndexError, ValueError, AssertionError, AttributeError, TypeError, EOFError, struct.error,
+)  # fmt: skip
 
 
 def _damaged(path: Path, error: Exception) -> FontError:
@@ -361,7 +363,7 @@ def _open_checked(path: Path):  # -> TTFont
         raise FontError(f"{path} 缺少必需的字体表 {', '.join(sorted(lacking))}，文件可能已损坏。")
     try:
         fs_type = font["OS/2"].fsType  # lazy: the table is parsed here
-    except (TTLibError, *_CORRUPT_TABLE) as error:
+    except (TTLibError, *CORRUPT_TABLE_ERRORS) as error:
         raise FontError(f"{path} 的字体表无法解析，文件可能已损坏（fontTools 报告：{error}）。") from error
     if (fs_type & 0x000F) == 0x0002:
         raise FontError(
@@ -390,7 +392,7 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
         display = name or _family_name(font) or path.name
     except FontError:
         raise
-    except (TTLibError, *_CORRUPT_TABLE) as error:
+    except (TTLibError, *CORRUPT_TABLE_ERRORS) as error:
         raise FontError(f"{path} 的字体表无法解析，文件可能已损坏（fontTools 报告：{error}）。") from error
     ascender, descender = hhea.ascent, hhea.descent
     if ascender == 0 and descender == 0:

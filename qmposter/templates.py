@@ -431,13 +431,12 @@ def _show(value: object) -> str:
 
 def _read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad saves UTF-8 with a BOM
+        text = path.read_text(encoding="utf-8-sig")  # Notepad saves UTF-8 with a BOM
     except UnicodeDecodeError:
         raise TemplateError(f"模板 {path} 不是 UTF-8 编码的文本。") from None
-    except tomllib.TOMLDecodeError as error:
-        raise TemplateError(f"模板 {path} {toml_errors.describe(error)}。", hint=toml_errors.HINT) from None
     except OSError as error:
         raise TemplateError(f"模板 {path} 无法读取：{os_reason(error)}。") from None
+    return toml_errors.loads(text, f"模板 {path}", TemplateError)
 
 
 def _unknown(path: Path, where: str, keys: set[str], allowed: set[str]) -> None:
@@ -1188,17 +1187,20 @@ class _Builder:
                 )
 
     def _check_references(self, elements: tuple[Element, ...]) -> None:
-        seen: set[str] = set()
+        ids: set[str] = set()
+        groups: set[str] = set()  # requires = "<group>": whichever alternative of the group was drawn
         for index, element in enumerate(elements):
             for needed in element.requires:
-                if needed not in seen:
+                if needed not in ids | groups:
                     raise self.fail(
-                        f"{element.key}.requires", f'中的 "{needed}" 不是它前面某个元素的 id。', element=index
+                        f"{element.key}.requires", f'中的 "{needed}" 不是它前面某个元素的 id 或 group。', element=index
                     )
             if element.id is not None:
-                if element.id in seen:
+                if element.id in ids:
                     raise self.fail(f"{element.key}.id", f'= "{element.id}" 重复了。', element=index)
-                seen.add(element.id)
+                ids.add(element.id)
+            if element.group is not None:
+                groups.add(element.group)
 
 
 def resolve_font(font: object, weight: int | None) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from typing import Any
+
+from qmposter.errors import QmposterError
 
 _POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 HINT = "检查引号是否成对、键名后是否有“=”、文字是否用英文双引号括起来、[表头] 是否拼写正确。"
@@ -27,6 +30,14 @@ _MESSAGES = (
     ("Cannot declare", "同一个 [表头] 写了两次"),
     ("Unclosed array", "列表 [ … ] 缺少右方括号"),
 )
+
+
+def loads(text: str, what: str, error: type[QmposterError]) -> dict[str, Any]:
+    """tomllib.loads for every file people edit: a syntax error raises `error` as '<what> 第 L 行… （这一行是：…）'."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{what} {describe(exc, text)}。", hint=HINT) from None
 
 
 def describe(error: tomllib.TOMLDecodeError, text: str | None = None) -> str:

@@ -1,4 +1,5 @@
-"""Render docs/leaflet-preview-{a4,trifold}.png from the bundled default campaign.
+"""Render docs/leaflet-preview-{a4,trifold}.png from the bundled default campaign, and
+docs/leaflet-preview-trifold-county.png from tests/leaflet_county (no 指导思想, 3 activities).
 
 Each page is rasterized by poppler at 100 dpi, cropped to its trim box (no bleed or crop
 marks), scaled to 640 px on its long side and laid out: A4 pages side by side, the
@@ -60,13 +61,18 @@ def sheet(images: list[Image.Image], *, vertical: bool) -> Image.Image:
     return canvas
 
 
+COUNTY = DOCS.parent / "tests" / "leaflet_county"  # a provincial notice without 指导思想, reused by a county
+
+
 def main() -> None:
-    campaign, catalogue = load_campaign(), load_catalogue()
+    default = (load_campaign(), load_catalogue())
+    county = (load_campaign(COUNTY / "campaign.toml"), load_catalogue(COUNTY / "slogans"))
+    jobs = [(default, "a4", False, ""), (default, "trifold", True, ""), (county, "trifold", True, "-county")]
     with tempfile.TemporaryDirectory() as tmp:
-        for layout, vertical in (("a4", False), ("trifold", True)):
-            pdf = Path(tmp) / f"{layout}.pdf"
+        for (campaign, catalogue), layout, vertical, suffix in jobs:
+            pdf = Path(tmp) / f"{layout}{suffix}.pdf"
             pdf.write_bytes(build_leaflet(campaign, catalogue, layout=layout).pdf)
-            out = DOCS / f"leaflet-preview-{layout}.png"
+            out = DOCS / f"leaflet-preview-{layout}{suffix}.png"
             sheet(pages(pdf), vertical=vertical).quantize(colors=128, dither=Image.Dither.NONE).save(out, optimize=True)
             print(f"wrote {out}")
 

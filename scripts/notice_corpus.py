@@ -1,12 +1,14 @@
 """Score the notice parser on the corpus in tests/notices/corpus/ and report the figures.
 
-    python scripts/notice_corpus.py            # print the table and every miss
-    python scripts/notice_corpus.py --write    # also put the table into docs/catalogue.md
+    python scripts/notice_corpus.py                    # print the table and every miss
+    python scripts/notice_corpus.py --write            # also put the table into docs/catalogue.md
+    python scripts/notice_corpus.py --set holdout      # the held-out texts (written before reading the rules)
 
 Each case is a source file (.txt or .html) with an expected-JSON file of the same stem:
 form, year, scope, region, theme and slogans (or "error": words of the exit-2 message), and
 "also_as": the formats the same text is also read in (docx, pdf, html built from the text by
 tests/notice_formats.py; "traditional" is the text converted to Traditional script with OpenCC).
+An expected file may also give "issuers" and "date" (the 落款), scored on their own row.
 Every variant must give the expected values. Slogans count as right when they are in the
 expected order (longest common subsequence); a missing or an extra slogan both count against.
 tests/test_notice_corpus.py checks the thresholds and that docs/catalogue.md shows these figures.
@@ -31,8 +33,14 @@ from qmposter.errors import QmposterError  # noqa: E402
 from qmposter.readers import read_source  # noqa: E402
 
 CORPUS = ROOT / "tests" / "notices" / "corpus"
+SETS = {"corpus": CORPUS, "holdout": ROOT / "tests" / "notices" / "holdout"}
 DOCS = ROOT / "docs" / "catalogue.md"
-START, END = "<!-- corpus-figures:start -->", "<!-- corpus-figures:end -->"
+
+
+def markers(name: str = "corpus") -> tuple[str, str]:
+    """Where the figures of one set sit in docs/catalogue.md."""
+    return f"<!-- {name}-figures:start -->", f"<!-- {name}-figures:end -->"
+
 FIELDS = ("year", "scope", "theme")
 
 
@@ -44,15 +52,17 @@ class Score:
     slogans_total: int = 0
     fields_right: int = 0
     fields_total: int = 0
+    closing_right: int = 0
+    closing_total: int = 0
     forms_right: int = 0
     regions_right: int = 0
     misses: list[str] = field(default_factory=list)
 
 
-def cases() -> list[tuple[Path, dict]]:
+def cases(folder: Path = CORPUS) -> list[tuple[Path, dict]]:
     found = []
-    for expected in sorted(CORPUS.glob("*.json")):
-        source = next(p for p in CORPUS.glob(f"{expected.stem}.*") if p.suffix != ".json")
+    for expected in sorted(folder.glob("*.json")):
+        source = next(p for p in folder.glob(f"{expected.stem}.*") if p.suffix != ".json")
         found.append((source, json.loads(expected.read_text(encoding="utf-8"))))
     return found
 
@@ -115,6 +125,14 @@ def score_one(score: Score, name: str, path: Path, expected: dict) -> None:
             score.fields_right += 1
         else:
             score.misses.append(f"{name}: {key} {value!r} != {expected[key]!r}")
+    for key in ("issuers", "date"):
+        if key in expected:
+            score.closing_total += 1
+            value = getattr(notice, key) if notice else None
+            value = list(value) if key == "issuers" and value is not None else value
+            score.closing_right += value == expected[key]
+            if value != expected[key]:
+                score.misses.append(f"{name}: {key} {value!r} != {expected[key]!r}")
     form = notice.form if notice else None
     score.forms_right += form == expected["form"]
     if notice and form != expected["form"]:
@@ -125,12 +143,12 @@ def score_one(score: Score, name: str, path: Path, expected: dict) -> None:
         score.misses.append(f"{name}: region {region!r} != {expected['region']!r}")
 
 
-def run() -> tuple[Score, dict[str, int], dict[str, int]]:
+def run(folder: Path = CORPUS) -> tuple[Score, dict[str, int], dict[str, int]]:
     score = Score()
     forms: dict[str, int] = {}
     formats: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for source, expected in cases():
+        for source, expected in cases(folder):
             forms[expected.get("form", "error")] = forms.get(expected.get("form", "error"), 0) + 1
             for fmt, path in variants(source, expected, Path(tmp)):
                 formats[fmt] = formats.get(fmt, 0) + 1
@@ -142,10 +160,12 @@ def _ratio(a: int, b: int) -> str:
     return f"{a}/{b} = {100 * a / b:.1f} %" if b else "—"
 
 
-def table(score: Score, forms: dict[str, int], formats: dict[str, int]) -> str:
-    years = sorted({int(p.stem[:4]) for p, _ in cases()})
+def table(score: Score, forms: dict[str, int], formats: dict[str, int], folder: Path = CORPUS) -> str:
+    years = sorted({int(p.stem[:4]) for p, _ in cases(folder)})
+    closing = [f"| 落款（发文单位、日期） | {_ratio(score.closing_right, score.closing_total)} |"]
+    closing = closing if score.closing_total else []
     return "\n".join([
-        f"语料：{len(cases())} 份文字（{years[0]}–{years[-1]} 年），按格式读了 {score.variants} 次。",
+        f"语料：{len(cases(folder))} 份文字（{years[0]}–{years[-1]} 年），按格式读了 {score.variants} 次。",
         "",
         "| 指标 | 结果 |",
         "|---|---|",
@@ -155,27 +175,32 @@ def table(score: Score, forms: dict[str, int], formats: dict[str, int]) -> str:
         f"| 年份/范围/主题 | {_ratio(score.fields_right, score.fields_total)} |",
         f"| 识别的形式 | {_ratio(score.forms_right, score.variants)} |",
         f"| 地区 | {_ratio(score.regions_right, score.variants)} |",
+        *closing,
         f"| 崩溃（退出码 1） | {score.crashes} |",
     ])  # fmt: skip
 
 
-def docs_block(text: str) -> str:
-    return text.split(START, 1)[1].split(END, 1)[0].strip() if START in text else ""
+def docs_block(text: str, name: str = "corpus") -> str:
+    start, end = markers(name)
+    return text.split(start, 1)[1].split(end, 1)[0].strip() if start in text else ""
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help=f"write the table into {DOCS.relative_to(ROOT)}")
+    parser.add_argument("--set", choices=sorted(SETS), default="corpus", help="which set of texts to score")
     args = parser.parse_args()
-    score, forms, formats = run()
-    report = table(score, forms, formats)
+    folder = SETS[args.set]
+    score, forms, formats = run(folder)
+    report = table(score, forms, formats, folder)
     print(report)
     for miss in score.misses:
         print("  -", miss)
     if args.write:
+        start, end = markers(args.set)
         text = DOCS.read_text(encoding="utf-8")
-        before, after = text.split(START, 1)[0], text.split(END, 1)[1]
-        DOCS.write_text(f"{before}{START}\n{report}\n{END}{after}", encoding="utf-8")
+        before, after = text.split(start, 1)[0], text.split(end, 1)[1]
+        DOCS.write_text(f"{before}{start}\n{report}\n{end}{after}", encoding="utf-8")
     return 0
 
 

@@ -15,6 +15,11 @@ from pathlib import Path
 
 FONT = Path(__file__).resolve().parent.parent / "fonts" / "NotoSansSC-Regular.ttf"
 _ITEM = re.compile(r"^\s*(\d{1,2})\s*[、.．]\s*(.+)$")
+_PAREN_ITEM = re.compile(r"^\s*([（(]\d{1,2}[)）])\s*(.+)$")  # “（1）” stays in its cell as written
+
+
+def _item(line: str) -> re.Match | None:
+    return _ITEM.match(line) or _PAREN_ITEM.match(line)
 
 
 def make_docx(text: str, path: Path, *, table: bool = True) -> Path:
@@ -26,7 +31,7 @@ def make_docx(text: str, path: Path, *, table: bool = True) -> Path:
     i = 0
     while i < len(lines):
         items = []
-        while table and i < len(lines) and (m := _ITEM.match(lines[i])) and len(m.group(2)) <= 30:
+        while table and i < len(lines) and (m := _item(lines[i])) and len(m.group(2)) <= 30:
             items.append(m.groups())
             i += 1
         if len(items) >= 3:

@@ -107,6 +107,21 @@ def test_reprinting_the_national_slogans_under_the_county_is_one_warning(tmp_pat
     ]
 
 
+@pytest.mark.parametrize("command", ["build", "leaflet a4", "leaflet trifold", "sms"])
+def test_each_warning_is_printed_once_per_command(tmp_path, command):
+    campaign = county_campaign(tmp_path / "c")
+    args = {
+        "build": ("build", "--template", "poster-a3-red", "--format", "pdf", "-j", "1", "--out", str(tmp_path / "out")),
+        "leaflet a4": ("leaflet", "--layout", "a4", "-o", str(tmp_path / "a4.pdf")),
+        "leaflet trifold": ("leaflet", "--layout", "trifold", "-o", str(tmp_path / "tri.pdf")),
+        "sms": ("sms", "--with-hotline", "-o", str(tmp_path / "短信.csv")),
+    }[command]
+    result = qm(*args, "--campaign", str(campaign))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("注意")]
+    assert len(warnings) == len(set(warnings)) == 1 and "口号和活动内容取自" in warnings[0], result.stderr
+
+
 def test_slogans_of_other_years_chosen_by_id_are_a_warning(tmp_path):
     campaign = county_campaign(tmp_path / "c")
     text = campaign.read_text("utf-8").replace('select = "source"', 'select = "ids"')
@@ -179,6 +194,51 @@ def test_init_from_without_issuer_takes_the_notice_issuers_and_says_so(tmp_path)
     assert campaign.theme == THEME and campaign.date == "2026-08-18"  # the notice's 落款 with its own date
 
 
+NOTICES = Path(__file__).parent / "notices"
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("浙江省市场监督管理局等十部门关于开展2026年全省“质量月”活动的通知", "2026年全省“质量月”活动"),
+        ("国家质检总局 国家发展改革委关于开展2026年全国“质量月”活动的通知", "2026年全国“质量月”活动"),
+        ("中共青山县委宣传部 青山县市场监督管理局关于开展2026年全县“质量月”活动的通知", "2026年全县“质量月”活动"),
+    ],
+)
+def test_init_from_names_the_activity_not_its_issuers(tmp_path, title, name):
+    text = NOTICE.read_text("utf-8").replace("关于开展2026年全国“质量月”活动的通知", title, 1)
+    (tmp_path / "通知.txt").write_text(text, "utf-8")
+    result = qm("init", str(tmp_path / "c"), "--from", str(tmp_path / "通知.txt"), "--issuer", COUNTY)
+    assert result.exit_code == 0, result.output
+    campaign = load_campaign(tmp_path / "c" / "campaign.toml")
+    assert (campaign.year, campaign.name, campaign.theme) == (2026, name, THEME)
+
+
+@pytest.mark.parametrize(
+    ("notice", "title", "facts"),
+    [
+        ("2018-municipal.txt", None, (2018, "2018年全市“质量月”活动", "扬州市市场监督管理局")),
+        ("corpus/2022-yuhang-district-notice.txt", None,
+         (2022, "2022年全区“质量月”活动", "杭州市余杭区市场监督管理局")),
+        ("2023-haian-plan.txt", None, (2023, "2023年全市“质量月”活动", "海安市市场监督管理局（知识产权局）")),
+        ("2021-county.txt", None, (2021, "2021年全县“质量月”活动", "沭阳县市场监督管理局")),
+        ("2021-county.txt", "关于开展全县“质量月”活动的通知", (2021, "2021年全县“质量月”活动", "沭阳县市场监督管理局")),
+    ],
+)
+def test_init_from_a_municipal_or_county_notice(tmp_path, notice, title, facts):
+    """Their own 落款, the activity's name (the year put in when the title has none), the theme."""
+    text = (NOTICES / notice).read_text("utf-8")
+    if title:
+        text = text.replace(f"关于开展{facts[0]}年全县“质量月”活动的通知", title, 1)
+        assert title in text
+    (tmp_path / "通知.txt").write_text(text, "utf-8")
+    result = qm("init", str(tmp_path / "c"), "--from", str(tmp_path / "通知.txt"))
+    assert result.exit_code == 0, result.output
+    campaign = load_campaign(tmp_path / "c" / "campaign.toml")
+    assert (campaign.year, campaign.name, campaign.issuers[0]) == facts
+    assert campaign.theme and "请填写" not in campaign.theme
+
+
 def test_init_from_a_missing_notice_writes_nothing(tmp_path):
     result = qm("init", str(tmp_path / "c"), "--from", str(tmp_path / "没有.txt"), "--issuer", COUNTY)
     assert result.exit_code == 2 and "没有.txt" in result.output
@@ -226,6 +286,34 @@ def test_toml_mistakes_are_explained_in_chinese_with_the_line(tmp_path, line, ne
     assert result.exit_code == 2 and "Traceback" not in result.output
     for needle in needles:
         assert needle in result.output
+
+
+BAD_LINE = "title = “质量第一”"
+
+
+@pytest.mark.parametrize("kind", ["template", "leaflet words", "slogans file", "variants.toml"])
+def test_toml_mistakes_in_every_file_people_edit_name_the_line(tmp_path, kind):
+    """Templates, the leaflet's words, catalogue files and variants.toml: the same message as campaign.toml."""
+    campaign = county_campaign(tmp_path / "c")
+    folder = campaign.parent
+    bad = f"# 自己改的文件\n{BAD_LINE}\n"
+    if kind == "template":
+        (tmp_path / "tpl").mkdir()
+        path = tmp_path / "tpl" / "mine.toml"
+        args = ("templates", "list", "--templates", str(tmp_path / "tpl"))
+    elif kind == "leaflet words":
+        path = folder / "传单文字.toml"
+        campaign.write_text(campaign.read_text("utf-8") + '\n[leaflet]\nfile = "传单文字.toml"\n', "utf-8")
+        args = ("leaflet", "--campaign", str(campaign), "-o", str(tmp_path / "传单.pdf"))
+    else:
+        path = folder / "slogans" / ("variants.toml" if kind == "variants.toml" else "2026-extra.toml")
+        args = ("sms", "--campaign", str(campaign), "-o", str(tmp_path / "短信.csv"))
+    path.write_text(bad, "utf-8")
+    result = qm(*args)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    for needle in (path.name, "第 2 行", "中文引号", "英文双引号", f"这一行是：{BAD_LINE}", "提示："):
+        assert needle in result.output, (needle, result.output)
+    assert not (tmp_path / "传单.pdf").exists() and not (tmp_path / "短信.csv").exists()
 
 
 def test_sms_files_get_the_usual_permissions(tmp_path):

@@ -11,6 +11,7 @@ never end an issuer with a bare 等.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -369,6 +370,42 @@ def test_poster_issuers_are_readable_from_a_step_back(name, campaign, samples):
         _, y0, _, y1 = load_font(run.font_id).ink_bounds("江")
         ink = (y1 - y0) * run.size
         assert ink >= need, f"{name}: {run.text} is {ink / MM:.1f} mm high, needs {need / MM:.1f} mm"
+
+
+COUNTY_ISSUERS = (
+    "杭州市临安区市场监督管理局", "中共杭州市临安区委宣传部", "杭州市临安区经济和信息化局",
+    "杭州市临安区人民政府国有资产监督管理办公室", "杭州市临安区住房和城乡建设局",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["poster-a3-red", "poster-a2-red"])
+def test_red_poster_foot_scales_the_issuers_with_their_number(name, campaign, samples):
+    """One county 落款 is a large line level with the QR code (it was one 5 mm line in an empty
+    dark band); two, three or four bodies are one large column; seven keep the two-column list.
+    Every body is printed once, inside the band, left of the QR code, above the hotline."""
+    from qmposter.fonts import load_font
+
+    template = load_template(name)
+    heights = {}
+    for count in (1, 2, 4, 7):
+        issuers = COUNTY_ISSUERS[:count] if count < 7 else campaign.issuers
+        page = layout_page(template, Content.from_campaign(dataclasses.replace(campaign, issuers=issuers), samples[0]))
+        shown = [run for run in runs(page) if run.text in issuers]
+        assert sorted(run.text for run in shown) == sorted(issuers), f"{name}: {count} issuers"
+        _, y0, _, y1 = load_font(shown[0].font_id).ink_bounds("江")
+        heights[count] = min((y1 - y0) * run.size for run in shown)
+        cells = [glyph_box(run, g) for run in shown for g in run.glyphs if g.visible]
+        qr = next(i for i in page.items if isinstance(i, QRCode))
+        label = next(r for r in runs(page) if plain(r.text) == "主办单位")
+        hotline = next(r for r in runs(page) if r.text.startswith("质量投诉举报电话"))
+        band = next(e for e in template.elements if e.id == "band").box
+        assert min(c[0] for c in cells) >= band.x + 10 * MM and max(c[2] for c in cells) < qr.x, name
+        assert min(c[1] for c in cells) > max(glyph_box(label, g)[3] for g in label.glyphs), f"{name}: {count}"
+        assert max(c[3] for c in cells) < min(glyph_box(hotline, g)[1] for g in hotline.glyphs), f"{name}: {count}"
+        if count == 1:  # the line's foot is level with the QR code's
+            assert abs(max(c[3] for c in cells) - (qr.y + qr.size)) < 0.05 * qr.size, name
+    assert heights[1] >= 2.5 * heights[7], f"{name}: one issuer {heights[1] / MM:.1f} mm, seven {heights[7] / MM:.1f}"
+    assert heights[1] > heights[2] > heights[4] > heights[7], {n: round(h / MM, 1) for n, h in heights.items()}
 
 
 def test_wechat_cover_right_side_keeps_content_when_the_theme_is_the_slogan(campaign, samples):

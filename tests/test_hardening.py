@@ -215,7 +215,7 @@ def test_row4_cmap_group_to_0x7fffffff_is_refused(tmp_path: Path, how: str) -> N
     assert "cmap" in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+@pytest.mark.parametrize("fmt", ["png", "svg"])  # pdf: see docs/hardening.md (reportlab state per face name)
 def test_a_damaged_glyph_outline_is_exit_2_not_a_crash(tmp_path: Path, fmt: str) -> None:
     """Found by the long fuzz runs: FreeType's "invalid outline" (PNG) and fontTools' struct.error (SVG)."""
     (tmp_path / "assets").mkdir()
@@ -227,8 +227,6 @@ def test_a_damaged_glyph_outline_is_exit_2_not_a_crash(tmp_path: Path, fmt: str)
     path.write_text(path.read_text(encoding="utf-8").replace('type = "slogan"', 'type = "slogan"\nfont = "heiti"'))
     out = tmp_path / f"o.{fmt}"
     result = render(path, out)
-    if fmt == "pdf" and result.exit_code == 0:
-        return  # reportlab embeds the glyph bytes as they are; drawing them is the viewer's business
     assert_refused(result, "f.ttf", "字形")
     assert not out.exists()
 

@@ -99,3 +99,44 @@ def test_a_news_report_without_any_slogan_or_theme_is_refused() -> None:
     text = "本报讯 今年质量月期间，我市将开展多项活动。\n据悉，质量月活动受到市民欢迎。\n"
     with pytest.raises(NoticeError, match="没有找到年份"):
         parse_notice(text)
+
+
+def test_wechat_emoji_bullets_and_the_account_name() -> None:
+    """🔸 before a line is a bullet, 👇 points to the list, other emoji are decoration;
+    the post's region is the place its account is named after when the text names it again."""
+    text = (
+        "原创 台州市场监管 台州市场监管 2021年09月01日\n🎉九月，质量月来啦！\n"
+        "9月是全国“质量月”🏆。我市将在全市组织开展2021年“质量月”活动，主题是“质量强市，品质台州”。\n"
+        "📢 今年的宣传标语，快来收藏吧👇👇\n🔸质量强市，品质台州\n🔸质量共治，品质共享\n"
+        "💡 活动期间，全市将组织质量开放日等系列活动，欢迎市民朋友积极参与！\n阅读原文\n在看\n"
+    )
+    notice = parse_notice(text)
+    assert [s.text for s in notice.slogans] == ["质量强市，品质台州", "质量共治，品质共享"]
+    assert (notice.year, notice.scope, notice.region) == (2021, "municipal", "台州")
+
+
+def test_a_lead_in_sentence_and_english_translations() -> None:
+    text = (
+        "2023年某某市“质量月”活动宣传标语（中英文对照）\n"
+        "为配合2023年“质量月”活动宣传和国际化城市展示，现将活动宣传标语及英文译文发布如下，"
+        "供各单位在户外广告屏、宣传栏和对外宣传中选用：\n"  # longer than a slogan: once a stop
+        "1. 质量第一，效益优先\nQuality First, Efficiency Foremost\n"
+        "2. 人人追求质量，处处享受品质\nEveryone Pursues Quality, Everywhere Enjoys Excellence and Quality Life\n"
+        "注：使用时请中英文同时完整呈现。\n"
+    )
+    assert [s.text for s in parse_notice(text).slogans] == ["质量第一，效益优先", "人人追求质量，处处享受品质"]
+
+
+def test_theme_section_written_as_a_sentence_and_the_closing_after_the_slogans() -> None:
+    text = (
+        "某某市质量技术监督局关于开展2017年全市“质量月”活动的通知\n\n各县区局：\n"
+        "一、活动主题\n以“提升供给质量，建设质量强国”为主题，突出质量提升和品牌建设。\n"
+        "二、活动安排\n（一）举行“质量月”启动仪式。\n（二）开展质量开放日活动。\n"
+        "三、宣传标语\n各单位可选用以下标语悬挂、张贴或在电子屏上滚动播放：\n"
+        "①提升供给质量，建设质量强国\n②质量强市，品牌兴城\n"
+        "四、有关要求\n各单位于10月13日前将总结报市局。\n\n某某市质量技术监督局\n2017年8月25日\n"
+    )
+    notice = parse_notice(text)
+    assert notice.theme == "提升供给质量，建设质量强国"
+    assert (notice.issuers, notice.date) == (("某某市质量技术监督局",), "2017-08-25")
+    assert [s.text for s in notice.slogans] == ["提升供给质量，建设质量强国", "质量强市，品牌兴城"]

@@ -524,7 +524,7 @@ def _theme(root: _Node, body: list[str]) -> str | None:
             lines = _section_text(node)
             if lines:
                 first = _unwrap_quote(lines)
-                quoted = _THEME_SENTENCE.search(first)
+                quoted = _THEME_SENTENCE.search(first) or _THEME_WITH.search(first)
                 theme = quoted.group(1) if quoted else _unquote(first)
                 if theme and len(theme) <= 80:
                     return canonical(theme) or None
@@ -681,7 +681,22 @@ def _closing(lines: list[str], start: int) -> tuple[int, int]:
             or (_marker(line)[0] is not None and len(line) <= 40)
         ):
             break
-    return start, start
+    return _closing_below(lines, start)
+
+
+def _closing_below(lines: list[str], start: int) -> tuple[int, int]:
+    """The 落款 further down, when the body ended at a list that comes before it (“各单位可选用以下标语：”
+    and the slogans): the first line that is only a date, with the issuer lines just above it."""
+    date = next((i for i in range(start, len(lines)) if lines[i][-1] == "日" and _is_date_line(lines[i])), None)
+    if date is None:
+        return start, start
+    first = date
+    while first > start and _is_issuer_line(lines[first - 1]):
+        first -= 1
+    end = date + 1
+    while end < len(lines) and _is_note(lines[end]):
+        end += 1
+    return first, end
 
 
 # ---------------------------------------------------------------------------------------------
@@ -737,6 +752,7 @@ def _strip_item(line: str) -> str:
 _STOP = None  # marks a line that ends a slogan list
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _BYLINE_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
+_LATIN_ONLY = re.compile(r"^[A-Za-z][\x20-\x7e\u2018\u2019\u00a0]*$")  # words only, no Han, no full-width
 
 
 def _slogan_line(line: str) -> list[NoticeSlogan | str] | None:
@@ -745,6 +761,8 @@ def _slogan_line(line: str) -> list[NoticeSlogan | str] | None:
         return []  # a mirror's “转载自 http://…” line
     if ("-" in line or "/" in line or "." in line) and _BYLINE_DATE.search(line):
         return []  # a “市场监管总局 2022-08-30” byline
+    if line[0] < "\u0370" and _LATIN_ONLY.match(line):
+        return []  # the English translation printed under a slogan (中英文对照)
     if _slogan_line_stops(line):
         return _STOP
     if _is_note(line) or (line[-1] in "类篇：:" and re.search(r"(?:类|篇)[：:]?$|[：:]$", line)):
@@ -809,8 +827,33 @@ def _inline_slogans(line: str) -> list[NoticeSlogan]:
     return found if len(found) >= 2 else []
 
 
-def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
-    """The list under the last 口号/标语 heading that is followed by at least one slogan.
+def _is_lead_in(line: str) -> bool:
+    """“现将活动宣传标语及英文译文发布如下，供各单位……选用：”: a sentence that introduces the list below."""
+    return line[-1] in "：:" and ("口号" in line or "标语" in line) and "征集" not in line
+
+
+def _items_after_lead_in(lines: list[str], start: int) -> list[NoticeSlogan | str]:
+    """The list a lead-in sentence introduces: a numbered or bulleted list ends at its first plain line
+    (“该负责人表示，……”); lines without slogans (an English translation) are passed over."""
+    found: list[NoticeSlogan | str] = []
+    marked = None
+    for line in lines[start:]:
+        on_line = _slogan_line(line)
+        if on_line is _STOP:
+            break
+        if not on_line:
+            continue
+        is_marked = _marker(line)[0] is not None or line[0] in _BULLET_FIRST
+        marked = is_marked if marked is None else marked
+        if marked and not is_marked:
+            break
+        found.extend(on_line)
+    return found
+
+
+def _slogans(lines: list[str], start: int, *, lead_ins: bool = True) -> list[NoticeSlogan]:
+    """The list under the last 口号/标语 heading that is followed by at least one slogan
+    (or, unless `lead_ins` is off for --strict, under a sentence that introduces it).
 
     One backward pass: each line is classified once, so long texts stay linear.
     """
@@ -818,6 +861,8 @@ def _slogans(lines: list[str], start: int) -> list[NoticeSlogan]:
     for i in range(len(lines) - 1, start - 1, -1):
         if following and _is_slogan_heading(lines[i]) and not _continues(lines, i, start):
             return _settle([s for line in reversed(following) for s in line])
+        if following and lead_ins and _is_lead_in(lines[i]):
+            return _settle(_items_after_lead_in(lines, i + 1))
         if inline := _inline_slogans(lines[i]):
             return inline + _settle([s for line in reversed(following) for s in line])
         on_line = _slogan_line(lines[i])
@@ -978,7 +1023,7 @@ def parse_notice(text: str, *, strict: bool = False) -> Notice:
         # 关于印发《…活动方案》的通知: a short cover letter; the plan itself is the attachment.
         plan = _contents(_attached_plan(lines, closing_end))
         theme, activities, guiding_idea = theme or plan[0], activities or plan[1], guiding_idea or plan[2]
-    slogans = _slogans(lines, after_title)
+    slogans = _slogans(lines, after_title, lead_ins=not strict)
     year = _year(title, [*body, *lines], date, doc_number)
     form, notes = _form(title, lines), []
     if not strict:
@@ -1209,6 +1254,9 @@ def _year(title: str | None, body: list[str], date: str | None, doc_number: str 
     return None
 
 
+_HELD_IN = re.compile(r"全([国省市州盟县旗区])(?:范围内)?(?:联合|组织|统一|广泛|深入|集中)*开展")  # 在全市组织开展
+
+
 def _scope_region(
     title: str | None, issuers: tuple[str, ...], lines: list[str], body: list[str]
 ) -> tuple[str | None, str | None]:
@@ -1226,7 +1274,7 @@ def _scope_region(
         scope = Counter(s for s, _ in places).most_common(1)[0][0]
     if scope is None:
         words = Counter(
-            m.group(1) for ln in body for m in re.finditer(r"全([国省市州盟县旗区])(?:范围内)?(?:联合)?开展", ln)
+            m.group(1) for ln in body for m in _HELD_IN.finditer(ln)
         )
         if words:
             scope = _scope_word(words.most_common(1)[0][0], units + body[:3])
@@ -1249,11 +1297,24 @@ def _most_named_province(lines: list[str]) -> str | None:
 _META_SOURCE = re.compile(r"(?:来源|信息来源|文章来源|发布机构|发文机关)\s*[：:]\s*([\u4e00-\u9fff（）()]{4,30})")
 
 
+_ACCOUNT = re.compile(
+    r"(?:^|[\s|｜丨])([\u4e00-\u9fff]{2,4}?)(?:市场监管|质监|质量技术监督)(?=[\s|｜丨]|$)", re.MULTILINE
+)  # a WeChat account named after its place: “绍兴市场监管”
+
+
 def _source_region(raw: str, scope: str) -> str | None:
-    """The region of the body a web page names as its 来源 / 发布机构, when of the same level."""
+    """The region of the body a web page names as its 来源 / 发布机构, when of the same level; else
+    the place a WeChat account is named after (“绍兴市场监管”), when the text names that place again."""
     for match in _META_SOURCE.finditer(raw):
         place_scope, place = _unit_place(match.group(1))
         if place_scope == scope and place:
+            return place
+    suffix = {"provincial": "省", "municipal": "市", "county": "县"}.get(scope, "")
+    for match in _ACCOUNT.finditer(raw[:2000]):  # the account's name heads the post
+        name = match.group(1)
+        place_scope, place = _unit_place(name if scope == "provincial" else name + suffix)
+        elsewhere = raw.replace(match.group(0).strip(" \t\n|｜丨"), "")
+        if place_scope == scope and place == name and name in elsewhere:
             return place
     return None
 

@@ -19,19 +19,30 @@ _PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\s?[(（]\s*(?=[a-z{_TONED}]*[{_TONE
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 
 
+# Emoji and pictographs (not the ❶/➀ dingbat numbers, not ★☆ which are ordinary bullets): WeChat decoration.
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u2604\u2607-\u2775\u2794-\u27bf\u2b00-\u2bff\ufe0f\u200d"
+_LEADING_EMOJI = re.compile(rf"^([ \t\u3000]*)[{_EMOJI}]+[ \t\u3000]*(?=\S)", re.MULTILINE)
+_POINTING_DOWN = re.compile(r"[\U0001f447\u2b07]\ufe0f?")
+_ANY_EMOJI = re.compile(rf"[{_EMOJI}]+")
+
+
 def denoise(text: str) -> str:
-    """Undo what mirrors and copy-paste add: HTML entities left as text, pinyin readings in brackets."""
+    """Undo what mirrors and copy-paste add: HTML entities left as text, pinyin readings in brackets,
+    WeChat emoji (one before a line is its bullet, 👇 points to a list like ↓, the others are decoration)."""
     if "&" in text and _ENTITY.search(text):
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     if "(" in text or "（" in text:
         text = _PINYIN.sub("", text)
+    if _ANY_EMOJI.search(text):
+        text = _LEADING_EMOJI.sub(r"\1• ", text)
+        text = _ANY_EMOJI.sub("", _POINTING_DOWN.sub("↓", text))
     return text
 
 
 # “今年质量月活动的宣传口号包括：A；B；C。” / “宣传标语有“A”、“B”” / “口号为：”
 _SLOGAN_SENTENCE = re.compile(
     r"(?:宣传|活动)?(?:口号|标语)[，,]?(?:主要)?(?:包括|有|为|是|如下|分别为|分别是)\s*[：:]?|(?:宣传|活动)(?:口号|标语)\s*[：:]"
-    r"|(?:口号|标语)[^，。；]{0,6}?\s*(?:[：:]|[↓⬇👇]+)\s*$"  # “一起来看今年的宣传标语 ↓↓↓”, then one per line
+    r"|(?:口号|标语)[^。；！？]{0,10}?\s*(?:[：:]|[↓⬇👇]+)\s*$"  # “一起来看今年的宣传标语 ↓↓↓”, “…标语，快来收藏吧↓”
 )
 _HUNG = re.compile(
     r"(?:悬挂|张贴|打出|喷绘|展示|发布|印制|刷写|滚动播放)(?:了)?(?:着)?"

@@ -19,6 +19,7 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
+from qmposter import toml_errors
 from qmposter.catalogue.dedupe import format_alias
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
 from qmposter.errors import CatalogueError, InputError
@@ -222,13 +223,7 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise CatalogueError(
             f"口号库文件 {path} 不是 UTF-8 编码。", hint="用文本编辑器另存为 UTF-8 编码后再试。"
         ) from error
-    try:
-        return tomlkit.parse(text).unwrap()
-    except tomlkit.exceptions.ParseError as error:
-        raise CatalogueError(
-            f"口号库文件 {path} 第 {error.line} 行第 {error.col} 列 TOML 格式有误（{error}）。",
-            hint="检查引号是否成对、键名后是否有“=”、[[slogan]] 等表头是否拼写正确。",
-        ) from error
+    return toml_errors.loads(text, f"口号库文件 {path}", CatalogueError)
 
 
 def _bad(path: Path, what: str, hint: str | None = None) -> CatalogueError:

@@ -164,6 +164,7 @@ class _Elements:
                 drawn.add(element.id)
             if element.group is not None:
                 won_groups.add(element.group)
+                drawn.add(element.group)  # `requires` may name the group: any of its alternatives
         self._check_slogan_drawn(drawn_types)
         return out
 

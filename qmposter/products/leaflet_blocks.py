@@ -21,19 +21,23 @@ from qmposter.products.leaflet_pages import (
     balance_columns,
     draw_stack,
     fill_rect,
+    phrase_breaks_only,
     plan_story,
     stack_height,
 )
 from qmposter.products.leaflet_style import MM
+from qmposter.products.leaflet_text import CJKParagraph
 
 
 def label(kit: Kit, text: str) -> Label:
     return Label(kit, text, kit.size * kit.style.heading_scale, after=kit.size * 0.7)
 
 
-def about_block(kit: Kit, content: LeafletContent) -> list[Flowable]:
+def about_block(kit: Kit, content: LeafletContent, scale: float = 1.0) -> list[Flowable]:
+    """什么是质量月: the label at the kit's size, the text `scale` times it."""
     words = content.words
-    return [label(kit, words.about_heading), kit.para(words.about, label="什么是质量月", indent=kit.size * 2)]
+    size = kit.size * scale
+    return [label(kit, words.about_heading), kit.para(words.about, size=size, label="什么是质量月", indent=size * 2)]
 
 
 def tips_items(kit: Kit, content: LeafletContent) -> list[Flowable]:
@@ -47,7 +51,11 @@ def tips_items(kit: Kit, content: LeafletContent) -> list[Flowable]:
 
 def tips_block(kit: Kit, content: LeafletContent, columns: int = 1, gap: float = 0.0) -> list[Flowable]:
     items = tips_items(kit, content)
-    body: list[Flowable] = items if columns == 1 else [Columns(items, columns, gap)]
+    if columns > 1:
+        return [label(kit, content.words.tips_heading), Columns(items, columns, gap)]
+    body: list[Flowable] = []
+    for item in items:  # stretchable gaps: a short flap is spread, not left empty at the foot
+        body += [Gap(kit.size * 0.2), item] if body else [item]
     return [label(kit, content.words.tips_heading), *body]
 
 
@@ -61,17 +69,26 @@ def guiding_block(kit: Kit, content: LeafletContent, scale: float = 1.08) -> lis
                                           label="指导思想")]  # fmt: skip
 
 
-def theme_block(kit: Kit, content: LeafletContent, size: float) -> list[Flowable]:
-    """活动主题 set large in the quote face, breaking between its phrases."""
-    return [label(kit, "活动主题"), kit.para(content.theme, font="quote", size=size, color="primary", align="left",
-                                          leading=1.4, phrase=True, label="主题")]  # fmt: skip
+def theme_block(kit: Kit, content: LeafletContent, size: float, width: float) -> list[Flowable]:
+    """活动主题 set large in the quote face: at `size`, or smaller (to 1.2× the body) until it
+    breaks only between its phrases (never "加快质量强省建 / 设，")."""
+    para = theme_para(kit, content.theme, size)
+    while size > kit.size * 1.2 and not phrase_breaks_only(para, para.lines_for(width)):
+        size -= 1
+        para = theme_para(kit, content.theme, size)
+    return [label(kit, "活动主题"), para]
+
+
+def theme_para(kit: Kit, theme: str, size: float) -> CJKParagraph:
+    return kit.para(theme, font="quote", size=size, color="primary", align="left", leading=1.4, phrase=True,
+                    label="主题")
 
 
 def plan_block(kit: Kit, content: LeafletContent, detail: int) -> list[Flowable]:
     """活动内容 (condensed to `detail`, see plan_story) and the attribution line."""
     items: list[Flowable] = []
     if content.groups:
-        items += [label(kit, "活动内容"), *plan_story(kit, content, detail)]
+        items += [label(kit, "活动内容"), *plan_story(kit, content, detail, "活动内容")]
     if content.credit:
         items += [Gap(kit.size * 0.8), kit.para(content.credit, size=kit.size * 0.8, color="muted", align="left",
                                                 leading=1.45, label="出处")]  # fmt: skip

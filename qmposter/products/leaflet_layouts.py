@@ -6,10 +6,10 @@ campaign — 指导思想 and 活动内容 in two balanced columns, the slogan p
 footer (QR code, hotline, 落款, date).
 
 Tri-fold (A4 landscape, roll fold): outside page, left to right = inner flap (public
-part) | back panel (hotline, QR code, 落款) | front cover; inside page = 指导思想 and
-活动内容 in two balanced panels | the slogan panel. Panel widths come from the style
-(97/100/100 mm: the flap folds in, so it is narrower); inside, the order of widths is
-mirrored (100/100/97 mm) because the sheet is turned over.
+part) | back panel (hotline, QR code, 落款) | front cover; inside page = 活动主题,
+指导思想 and 活动内容 in two panels (arranged by `trifold_inside`) | the slogan panel.
+Panel widths come from the style (97/100/100 mm: the flap folds in, so it is narrower);
+inside, the order of widths is mirrored (100/100/97 mm) because the sheet is turned over.
 
 Fitting, for any notice length: the plan is printed at the richest detail (whole texts,
 2 sentences, 1, titles only) whose text stays under text.plan_max_chars and fits, at the
@@ -125,7 +125,8 @@ def check_glyphs(content: LeafletContent, style: LeafletStyle, fonts: Fonts) -> 
 
 
 def fit_plan(
-    content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float, small: bool = True
+    content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float, small: bool = True,
+    block: Callable[[Kit, LeafletContent, int], list[Flowable]] = campaign_block,
 ) -> tuple[float, int, list[list[Flowable]]] | None:
     """The richest plan detail and largest body size whose campaign block fits two balanced
     columns of `height`: (size, detail, columns); None when nothing fits. Comfortable sizes
@@ -133,7 +134,7 @@ def fit_plan(
     for sizes_pass in PASSES if small else PASSES[:1]:
         for detail in plan_details(content, style):
             for size in sizes_pass(style, detail):
-                columns = balance_columns(campaign_block(Kit(style, fonts, size), content, detail), width, height, 2)
+                columns = balance_columns(block(Kit(style, fonts, size), content, detail), width, height, 2)
                 if columns is not None:
                     return size, detail, columns
     return None
@@ -173,11 +174,11 @@ def too_much(content: LeafletContent, style: LeafletStyle) -> LayoutError:
     )
 
 
-def fill_column(items: list[Flowable], width: float, height: float) -> list[Flowable]:
+def fill_column(items: list[Flowable], width: float, height: float, max_factor: float = 4.0) -> list[Flowable]:
     """A column left top-aligned when nearly full, else with its gaps widened to fill the panel."""
     if stack_height(items, width) >= FULL_ENOUGH * height:
         return items
-    return spread(items, width, height)
+    return spread(items, width, height, max_factor)
 
 
 # -- A4 two pages ----------------------------------------------------------------------------
@@ -209,8 +210,7 @@ def a4_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, sheet: S
         raise too_much(content, style)
     count, slogan_size = chosen
     panel_h = back_h - panel_top
-    if plan_h < FULL_ENOUGH * (back_h - panel_h):
-        columns = [spread(c, column, plan_h) for c in columns]
+    columns = [spread(c, column, plan_h, 8.0) for c in columns]  # both columns end on one line: balanced by height
 
     def front_page(canv: Canvas) -> None:
         draw_band(canv)
@@ -378,8 +378,11 @@ def trifold_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, she
     plan_w = inside[0] - 2 * margin
     slogan_w = inside[2] - 2 * margin
 
-    flap = trifold_flap(content, style, fonts, flap_w, text_h)
-    size, detail, columns = trifold_inside(content, style, fonts, plan_w, text_h)
+    inside_panels = trifold_inside(content, style, fonts, plan_w, text_h)
+    size, detail = inside_panels.size, inside_panels.detail
+    lead, plan = inside_panels.panels
+    columns = [fill_column(lead, plan_w, text_h), fill_column(plan, plan_w, text_h, 8.0)]  # titles may sit apart
+    flap = trifold_flap(content, style, fonts, flap_w, text_h, about=not inside_panels.about_inside)
     kit = Kit(style, fonts, size)
     chosen = choose_slogans(kit, content.slogans, slogan_w, text_h) if content.slogans else (0, 0.0)
     if chosen is None:
@@ -414,43 +417,93 @@ def trifold_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, she
     return Layout(Attempt(size, detail, count), [outside_page, inside_page], [out_x[1:], in_x[1:]])
 
 
-def trifold_inside(
-    content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float
-) -> tuple[float, int, list[list[Flowable]]]:
-    """The two inside panels before the slogans: 活动主题 and 指导思想 in the first, set as large as
-    fits, 活动内容 in the second; a plan too long for one panel (or no guiding idea) flows
-    through both panels in balanced columns instead."""
+@dataclass(frozen=True)
+class Inside:
+    """The two inside panels before the slogans, unspread, and whether 什么是质量月 moved in from the flap."""
+
+    size: float
+    detail: int
+    panels: list[list[Flowable]]
+    about_inside: bool
+
+    def fill(self, width: float, height: float) -> float:
+        """How full the emptier panel is (0–1): the measure that picks between arrangements."""
+        return min(stack_height(panel, width) for panel in self.panels) / height
+
+
+def trifold_inside(content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float) -> Inside:
+    """The two inside panels before the slogans, in the arrangement that leaves the emptier panel
+    fullest: (a) 活动主题 and 指导思想 in the first panel, 活动内容 in the second; (b) all of it
+    flowing through both panels in balanced columns (a long plan); (c) as (a), with 什么是质量月
+    moved in from the flap (a short plan, or no 指导思想), the flap keeping 您可以这样做.
+    Of those printing the plan in most detail, the first filling both panels to FULL_ENOUGH
+    wins, else the fullest."""
     for sizes_pass in PASSES:
-        if content.guiding_idea:
-            for detail in plan_details(content, style):
-                for size in sizes_pass(style, detail):
-                    plan = plan_block(Kit(style, fonts, size), content, detail)
-                    if stack_height(plan, width) <= height:
-                        return size, detail, [guiding_panel(content, style, fonts, size, width, height),
-                                              fill_column(plan, width, height)]  # fmt: skip
-        found = fit_plan(content, style, fonts, width, height, small=sizes_pass is small_sizes)
-        if found is not None:
-            size, detail, columns = found
-            return size, detail, [fill_column(c, width, height) for c in columns]
+        small = sizes_pass is small_sizes
+        found = [
+            lead_and_plan(content, style, fonts, width, height, sizes_pass, about=False),
+            flowed_inside(content, style, fonts, width, height, small),
+            lead_and_plan(content, style, fonts, width, height, sizes_pass, about=True),
+        ]
+        options = [o for o in found if o is not None]
+        if options:
+            richest = plan_details(content, style)
+            best = min(richest.index(o.detail) if o.detail in richest else len(richest) for o in options)
+            options = [o for o in options if (richest.index(o.detail) if o.detail in richest else len(richest)) == best]
+            full = [o for o in options if o.fill(width, height) >= FULL_ENOUGH]
+            return full[0] if full else max(options, key=lambda o: o.fill(width, height))
     raise too_much(content, style)
 
 
-def guiding_panel(content: LeafletContent, style: LeafletStyle, fonts: Fonts, size: float, width: float,
-                  height: float) -> list[Flowable]:  # fmt: skip
-    """活动主题 and 指导思想 filling a panel: the guiding idea at the largest scale (up to 1.5× the body) that fits."""
+def lead_and_plan(content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float,
+                  sizes_pass: Callable, *, about: bool) -> Inside | None:  # fmt: skip
+    """Arrangements (a) and (c): the plan alone in the second panel at its richest detail and
+    largest size; None when it does not fit one panel, or the first panel would hold only the theme."""
+    if not about and not content.guiding_idea:
+        return None
+    for detail in plan_details(content, style):
+        for size in sizes_pass(style, detail):
+            plan = plan_block(Kit(style, fonts, size), content, detail)
+            if stack_height(plan, width) <= height:
+                lead = lead_panel(content, style, fonts, size, width, height, about=about)
+                return Inside(size, detail, [lead, plan], about) if lead else None
+    return None
+
+
+def flowed_inside(content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float,
+                  small: bool) -> Inside | None:  # fmt: skip
+    """Arrangement (b): 活动主题, 指导思想 and 活动内容 flowing through both panels, balanced."""
+    def themed(kit: Kit, content: LeafletContent, detail: int) -> list[Flowable]:
+        return [*theme_block(kit, content, kit.size * 1.7, width), Gap(kit.size * 2),
+                *campaign_block(kit, content, detail)]  # fmt: skip
+
+    found = fit_plan(content, style, fonts, width, height, small=small, block=themed)
+    return Inside(found[0], found[1], found[2], False) if found else None
+
+
+def lead_panel(content: LeafletContent, style: LeafletStyle, fonts: Fonts, size: float, width: float, height: float,
+               *, about: bool) -> list[Flowable] | None:  # fmt: skip
+    """活动主题, then 指导思想 (up to 1.5× the body) and/or 什么是质量月 (up to 1.2×), the largest that fits."""
+    kit = Kit(style, fonts, size)
     for scale in (1.5, 1.4, 1.3, 1.2, 1.1, 1.0):
-        kit = Kit(style, fonts, size)
-        items = [*theme_block(kit, content, size * 1.7), Gap(size * 2), *guiding_block(kit, content, scale)]
+        items = [*theme_block(kit, content, size * max(1.7, scale * 1.5), width)]
+        if content.guiding_idea:
+            items += [Gap(size * 2), *guiding_block(kit, content, scale)]
+        if about:
+            items += [Gap(size * 2), *about_block(kit, content, min(scale, 1.2))]
         if stack_height(items, width) <= height:
-            return fill_column(items, width, height)
-    return guiding_block(Kit(style, fonts, size), content)
+            return items
+    return None
 
 
-def trifold_flap(content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float):
-    """The inner flap (seen first on opening the cover): what the month is and what you can do."""
+def trifold_flap(content: LeafletContent, style: LeafletStyle, fonts: Fonts, width: float, height: float,
+                 about: bool = True) -> list[Flowable]:  # fmt: skip
+    """The inner flap (seen first on opening the cover): what the month is (unless it moved
+    inside) and what you can do, at the largest size that fits."""
     for size in style.public_sizes:
-        kit = Kit(style, fonts, size * 0.86)
-        items = [*about_block(kit, content), Gap(kit.size * 1.8), *tips_block(kit, content)]
+        kit = Kit(style, fonts, size * (0.86 if about else 1.0))
+        items = [*about_block(kit, content), Gap(kit.size * 1.8)] if about else []
+        items += tips_block(kit, content)
         if stack_height(items, width) <= height:
             return fill_column(items, width, height)
     raise too_much(content, style)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -220,7 +221,7 @@ def fit_headline(
             para = kit.para(text, font="headline", size=size, color=color, align=align, leading=1.28, phrase=True,
                             label="主题", hide_line_end_comma=True)  # fmt: skip
             lines = para.lines_for(width)
-            if len(lines) <= max_lines and (not phrase_only or _phrase_breaks_only(para, lines)):
+            if len(lines) <= max_lines and (not phrase_only or phrase_breaks_only(para, lines)):
                 return para
     raise LayoutError(
         f"活动主题“{text}”太长，在最小字号 {style.headline_min:g} pt 下仍排不进 {max_lines} 行（{style.path}）。",
@@ -228,17 +229,21 @@ def fit_headline(
     )
 
 
-def _phrase_breaks_only(para: CJKParagraph, lines: Sequence) -> bool:
+def phrase_breaks_only(para: CJKParagraph, lines: Sequence) -> bool:
+    """Whether every line after the first starts at a phrase boundary (，or a space)."""
     breaks = break_opportunities(para.text)
     return all(breaks.get(line.start) == PHRASE for line in lines[1:])
 
 
-def plan_story(kit: Kit, content: LeafletContent, detail: int) -> list[Flowable]:
+def plan_story(kit: Kit, content: LeafletContent, detail: int, section: str = "") -> list[Flowable]:
     """Group headings and run-in activities: number, title and `detail` sentences of text
     (0 = the whole text, -1 = titles only: the plan condensed for the public).
 
     Titles are bold unless the notice's titles are whole sentences (mean length above
     text.bold_title_max_chars): a list of bold sentences is a bold page, not a hierarchy.
+    A group named like the `section` label above it ("活动内容" under 活动内容) is not
+    printed twice. Activities are separated by stretchable gaps, so a short plan can be
+    spread to the height of its column or panel.
     """
     story: list[Flowable] = []
     gap = kit.size * kit.style.leading * (0.35 if detail >= 0 else 0.12)
@@ -246,7 +251,7 @@ def plan_story(kit: Kit, content: LeafletContent, detail: int) -> list[Flowable]
     numbers = [str(a.number) for a in content.activities] or ["0"]
     widest = max(char_width_of(n, kit.fonts.names["heading"], kit.size) for n in numbers)
     for group in content.groups:
-        if group.heading:
+        if group.heading and _bare(group.heading) != _bare(section):
             before = gap * 2.2 if story else 0.0  # the first group sits right under its section label
             story.append(
                 kit.para(group.heading, font="heading", size=kit.size * kit.style.group_scale, color="primary",
@@ -265,8 +270,15 @@ def plan_story(kit: Kit, content: LeafletContent, detail: int) -> list[Flowable]
             ]
             if text:
                 spans.append(kit.span(text, "body"))
-            story.append(kit.para(spans, after=gap, align="justify" if text else "left", label=f"活动 {item.number}"))
+            if story and not getattr(story[-1], "keepWithNext", False):
+                story.append(Gap(gap))
+            story.append(kit.para(spans, align="justify" if text else "left", label=f"活动 {item.number}"))
     return story
+
+
+def _bare(text: str) -> str:
+    """A heading without its numbering and punctuation ("二、活动内容" → "活动内容")."""
+    return re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?|[\s：:。]", "", text)
 
 
 def plan_chars(content: LeafletContent, detail: int) -> int:

@@ -9,12 +9,12 @@ leaflet goes to an offset press); lengths are millimetres, font sizes points.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.colors import CMYKColor
 
+from qmposter import toml_errors
 from qmposter.errors import TemplateError
 from qmposter.resources import bundled_dir
 
@@ -96,11 +96,12 @@ def load_style(layout: str, directory: Path | None = None) -> LeafletStyle:
 def read_style(path: Path) -> LeafletStyle:
     """Parse one leaflet style file; TemplateError (Chinese, naming the key) on any problem."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as error:
         raise TemplateError(f"找不到传单版式文件 {path}。") from error
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise TemplateError(f"传单版式文件 {path} 无法读取：{error}。") from error
+    raw = toml_errors.loads(text, f"传单版式文件 {path}", TemplateError)
     return _Reader(path).style(raw)
 
 

@@ -10,7 +10,6 @@ campaign names in ``[leaflet] file``. That file may also carry the campaign's ow
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,16 +86,15 @@ def own_plan(own_file: Path | None) -> OwnPlan:
 
 def _read(path: Path, error: type[CampaignError] | type[TemplateError]) -> dict:
     try:
-        data = tomllib.loads(_decode(path.read_bytes()))
+        text = _decode(path.read_bytes())
     except FileNotFoundError:
         hint = "检查活动文件 [leaflet] file 的路径（相对于活动文件）。"
         raise error(f"找不到传单文字文件 {path}。", hint=hint) from None
     except UnicodeDecodeError:
         raise error(f"传单文字文件 {path} 不是文本文件（UTF-8 或 GB18030/GBK）。") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise error(f"传单文字文件 {path} {toml_errors.describe(exc)}。", hint=toml_errors.HINT) from None
     except OSError as exc:
         raise error(f"传单文字文件 {path} 无法读取：{os_reason(exc)}。") from None
+    data = toml_errors.loads(text, f"传单文字文件 {path}", error)
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise error(f"传单文字文件 {path}：{unknown[0]} 是未知的键。", hint=f"可用的键：{'、'.join(sorted(_KEYS))}。")

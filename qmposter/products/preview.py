@@ -9,13 +9,13 @@ exactly what the designer needs to see.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from qmposter import toml_errors
 from qmposter.campaign import Campaign
 from qmposter.catalogue.catalogue import Catalogue
 from qmposter.content import Content
@@ -76,9 +76,10 @@ def _file_samples(path: Path) -> list[Sample]:
     if not path.is_file():
         return []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(f"预览样例文件 {path} 格式有误：{error}") from error
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"预览样例文件 {path} 不是 UTF-8 编码的文本。") from error
+    data = toml_errors.loads(text, f"预览样例文件 {path}", InputError)
     samples = []
     for index, item in enumerate(data.get("sample", []), start=1):
         if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():

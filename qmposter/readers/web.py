@@ -71,7 +71,8 @@ def html_text(markup: str) -> str:
     for bad in root.xpath("|".join(f"//{t}" for t in _DROP)):
         bad.drop_tree()
     for comment in root.xpath("//comment()"):
-        comment.drop_tree()
+        if comment.getparent() is not None:  # a damaged <!DOCTYPE> becomes a comment outside the root
+            comment.drop_tree()
     body = _article(root)
     lines = _lines(body)
     title = _title(root, body)

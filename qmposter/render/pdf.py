@@ -29,6 +29,7 @@ from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 
 from qmposter import __version__
 from qmposter.errors import FontError, InputError
+from qmposter.fonts import CORRUPT_TABLE_ERRORS
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
 from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
 from qmposter.render.pdf_images import draw_image
@@ -122,7 +123,7 @@ def _register_once(key: str, make: Callable[[str], TTFont], path: Path) -> str:
             name = "qm-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
             try:
                 pdfmetrics.registerFont(make(name))
-            except (TTFError, OSError) as exc:
+            except (TTFError, OSError, *CORRUPT_TABLE_ERRORS) as exc:  # reportlab parses the file itself
                 raise FontError(
                     f"字体 {path} 无法嵌入 PDF：{exc}。请使用 TrueType 轮廓（glyf）的 .ttf 字体，"
                     "CFF 轮廓的 .otf/.ttc 不能嵌入。"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import io
 import math
-import struct
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +25,7 @@ from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.ttLib import TTFont, TTLibError
 
 from qmposter.errors import FontError, InputError, MissingGlyphsError
+from qmposter.fonts import CORRUPT_TABLE_ERRORS
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
 from qmposter.render._common import MM, fmt, gradient_stops, qr_runs, run_font_path
 from qmposter.render.raster import load_picture, needs_normalising
@@ -48,7 +48,7 @@ class _Outlines:
             self.glyph_set = self.font.getGlyphSet()
             self.cmap = self.font.getBestCmap() or {}
             self.upm = self.font["head"].unitsPerEm
-        except (TTLibError, OSError, KeyError) as exc:
+        except (TTLibError, OSError, *CORRUPT_TABLE_ERRORS) as exc:
             raise FontError(f"字体 {path} 无法读取：{exc}。请换用完好的 TrueType 字体文件。") from exc
         self.path = path
         self._paths: dict[str, str] = {}
@@ -68,7 +68,7 @@ class _Outlines:
                 pen = SVGPathPen(self.glyph_set, ntos=fmt)
                 try:
                     self.glyph_set[name].draw(pen)
-                except (TTLibError, struct.error, KeyError, IndexError, ValueError, AssertionError) as error:
+                except (TTLibError, *CORRUPT_TABLE_ERRORS) as error:
                     raise FontError(
                         f"字体 {self.path} 的字形 {name} 已损坏，无法绘制（fontTools 报告：{error}）。",
                         hint="换一个完好的字体文件（从字体发布处重新下载）。",
