@@ -345,6 +345,39 @@ def test_ctrl_c_exits_130_in_chinese(tmp_path):
     assert "Traceback" not in text and "resource_tracker" not in text and "KeyboardInterrupt" not in text
 
 
+def _forkserver_of(group: int) -> bool:
+    """Whether a multiprocessing forkserver runs in process group `group` (read from /proc)."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"forkserver" in (entry / "cmdline").read_bytes() and os.getpgid(int(entry.name)) == group:
+                    return True
+            except (OSError, ProcessLookupError):
+                continue
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to see the forkserver start")
+def test_ctrl_c_while_workers_start_leaves_no_traceback(tmp_path):
+    """Ctrl-C just as the worker server starts (its preload, the first hand-overs): exit 130, no traceback."""
+    for step in range(6):
+        out = tmp_path / f"out{step}"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "qmposter", "build", "--out", str(out), "-j", "2",
+             "--template", "poster-a3-red", "--template", "image-square-1080"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        )  # fmt: skip
+        while process.poll() is None and not _forkserver_of(process.pid):
+            time.sleep(0.005)
+        time.sleep(0.04 * step)  # a spread of moments through the start-up, not a timed assertion
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+        _stdout, stderr = process.communicate(timeout=300)
+        text = stderr.decode("utf-8")
+        assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+        assert process.returncode in (0, 130), text
+
+
 def _served(root: Path):
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -10,6 +10,7 @@ they send the bytes back and this process writes them.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -80,11 +81,14 @@ class LocalExecutor:
         # concurrent.futures, not multiprocessing.Pool: a worker that dies (or cannot even
         # import qmposter) raises BrokenProcessPool here instead of being respawned forever.
         args = (out, templates_dir, names, os.getpid())
-        with ProcessPoolExecutor(workers, _context(), _init_worker, args) as pool:
+        with _ctrl_c_deferred():
+            context = _context()
+        with ProcessPoolExecutor(workers, context, _init_worker, args) as pool:
             try:
                 while pending or running:
-                    while pending and len(running) < workers:  # one job per worker: the rest stays ours
-                        running.add(pool.submit(_run_in_worker, pending.pop()))
+                    with _ctrl_c_deferred():  # a submit may start a worker: never leave one half-started
+                        while pending and len(running) < workers:  # one job per worker: the rest stays ours
+                            running.add(pool.submit(_run_in_worker, pending.pop()))
                     if pending:
                         yield write_job(pending.popleft(), out, templates_dir)
                         finished = {future for future in running if future.done()}
@@ -105,8 +109,50 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
+        _start_forkserver_deaf_to_ctrl_c()
         return context
     return multiprocessing.get_context("spawn")
+
+
+def _start_forkserver_deaf_to_ctrl_c() -> None:
+    """Start the forkserver with SIGINT ignored, so it and every worker it forks ignore Ctrl-C from birth.
+
+    A terminal's Ctrl-C goes to the whole process group. Ignoring it only in `_init_worker`
+    leaves the forkserver's preload and each worker's start-up open to a KeyboardInterrupt
+    traceback; an ignored disposition is inherited across exec and fork, so ignoring it while
+    the server is spawned closes that window. The build process itself handles Ctrl-C (exit 130).
+    """
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():  # e.g. the studio: no terminal Ctrl-C
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C that arrives inside the block and raise it as KeyboardInterrupt at its end.
+
+    Starting a worker is a hand-over with the forkserver; interrupted half-way, the worker
+    starts after this process has cleaned up and prints a traceback. Deferring the
+    interrupt to the end of the hand-over lets the pool shut down in order.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 _WORKER: dict[str, object] = {}
