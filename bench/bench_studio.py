@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,29 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _start(folder: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "qmposter", "studio", "--campaign", str(folder / "campaign.toml"),
-         "--port", str(port), "--no-browser"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(600):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("studio did not start")
+from qmposter.studio.launch import CHROMIUM_ARGS, running_studio  # noqa: E402
 
 
 def _issuers(number: int) -> str:
@@ -126,13 +102,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-studio-") as scratch:
         folder = Path(scratch)
         shutil.copyfile(ROOT / "campaigns" / "default.toml", folder / "campaign.toml")
-        process, base = _start(folder)
-        try:
+        with running_studio(folder / "campaign.toml", cwd=ROOT) as base:
             time.sleep(2)  # start-up renders the poster once (fonts, word list)
             result = {"server": server_edits(base, args.edits), "browser": browser_edits(base, args.edits)}
-        finally:
-            process.terminate()
-            process.wait(30)
     print("| measured | edits | median ms | p90 ms | max ms |")
     print("|---|---|---|---|---|")
     for name, row in result.items():

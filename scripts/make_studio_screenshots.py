@@ -10,33 +10,14 @@ and SMS) and writes docs/studio/*.png. Needs Debian's chromium and playwright (t
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from qmposter.studio.launch import CHROMIUM_ARGS, running_studio
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "studio"
 NOTICE = ROOT / "tests" / "notices" / "2010-jiangsu-notice.txt"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]  # fmt: skip
-
-
-def _start(folder: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "qmposter", "studio", "--campaign", str(folder / "campaign.toml"),
-                                "--port", str(port), "--no-browser"], cwd=ROOT)  # fmt: skip
-    for _ in range(600):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("studio did not start")
 
 
 def _settle(page) -> None:
@@ -60,48 +41,43 @@ def main() -> None:
         folder.mkdir()
         notice = Path(scratch) / "关于开展2010年全省质量月活动的通知.txt"
         shutil.copyfile(NOTICE, notice)
-        process, base = _start(folder)
-        try:
-            with sync_playwright() as driver:
-                browser = driver.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-                page = browser.new_page(viewport={"width": 1366, "height": 768})
-                page.set_default_timeout(120_000)
-                page.goto(base + "/campaign")
-                _shoot(page, "1-new-campaign")
-                page.set_input_files("input[type=file]", str(notice))
-                page.click("text=读取通知并新建活动")
-                page.wait_for_url("**/campaign?saved=1*")
-                page.check("input[name='build__templates[]'][value='poster-a3-red']")
-                page.check("input[name='build__templates[]'][value='image-square-1080']")
-                page.check("input[name='build__formats[]'][value='png']")
-                page.click("text=保存活动文件")
-                page.wait_for_url("**/campaign?saved=1")
-                _shoot(page, "2-campaign")
-                page.fill("#f-hotline", "一二三六五")
-                page.wait_for_selector("#campaign-preview[data-state=error]")
-                page.locator("[data-field=hotline]").scroll_into_view_if_needed()
-                _shoot(page, "3-campaign-error")
-                page.goto(base + "/notices")
-                page.set_input_files("input[type=file]", str(ROOT / "tests" / "notices" / "2021-county.txt"))
-                page.click("text=读取通知")
-                _shoot(page, "4-notice-parsed")
-                page.goto(base + "/slogans?year=2010")
-                _shoot(page, "5-slogans")
-                page.goto(base + "/previews")
-                _shoot(page, "6-previews")
-                page.goto(base + "/previews/poster-a3-red")
-                _shoot(page, "7-preview-large")
-                page.goto(base + "/build")
-                page.click("#build-start")
-                page.wait_for_selector("#build-panel[data-status=done]")
-                page.wait_for_selector("#zip-all")
-                _shoot(page, "8-build")
-                page.goto(base + "/products")
-                _shoot(page, "9-products")
-                browser.close()
-        finally:
-            process.terminate()
-            process.wait(30)
+        with running_studio(folder / "campaign.toml", cwd=ROOT) as base, sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.set_default_timeout(120_000)
+            page.goto(base + "/campaign")
+            _shoot(page, "1-new-campaign")
+            page.set_input_files("input[type=file]", str(notice))
+            page.click("text=读取通知并新建活动")
+            page.wait_for_url("**/campaign?saved=1*")
+            page.check("input[name='build__templates[]'][value='poster-a3-red']")
+            page.check("input[name='build__templates[]'][value='image-square-1080']")
+            page.check("input[name='build__formats[]'][value='png']")
+            page.click("text=保存活动文件")
+            page.wait_for_url("**/campaign?saved=1")
+            _shoot(page, "2-campaign")
+            page.fill("#f-hotline", "一二三六五")
+            page.wait_for_selector("#campaign-preview[data-state=error]")
+            page.locator("[data-field=hotline]").scroll_into_view_if_needed()
+            _shoot(page, "3-campaign-error")
+            page.goto(base + "/notices")
+            page.set_input_files("input[type=file]", str(ROOT / "tests" / "notices" / "2021-county.txt"))
+            page.click("text=读取通知")
+            _shoot(page, "4-notice-parsed")
+            page.goto(base + "/slogans?year=2010")
+            _shoot(page, "5-slogans")
+            page.goto(base + "/previews")
+            _shoot(page, "6-previews")
+            page.goto(base + "/previews/poster-a3-red")
+            _shoot(page, "7-preview-large")
+            page.goto(base + "/build")
+            page.click("#build-start")
+            page.wait_for_selector("#build-panel[data-status=done]")
+            page.wait_for_selector("#zip-all")
+            _shoot(page, "8-build")
+            page.goto(base + "/products")
+            _shoot(page, "9-products")
+            browser.close()
 
 
 if __name__ == "__main__":

@@ -15,32 +15,23 @@ import io
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from notice_formats import make_docx
 
+from qmposter.studio.launch import CHROMIUM_ARGS, running_studio
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"), reason="Debian chromium is not installed (scripts/test installs it)"
 )
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]  # fmt: skip
 ROOT = Path(__file__).parents[1]
 NOTICE = ROOT / "tests" / "notices" / "2010-jiangsu-notice.txt"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGES = ("/campaign", "/notices", "/slogans", "/previews", "/previews/poster-a3-red", "/build", "/products")
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -50,25 +41,8 @@ def studio(tmp_path: Path):
     shutil.copytree(ROOT / "templates", templates)
     folder = tmp_path / "活动"
     folder.mkdir()
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "qmposter", "studio", "--campaign", str(folder / "campaign.toml"),
-         "--templates", str(templates), "--port", str(port), "--no-browser"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert process.poll() is None, process.stdout.read()
-            time.sleep(0.1)
-    try:
-        yield f"http://127.0.0.1:{port}", folder, templates
-    finally:
-        process.terminate()
-        process.wait(30)
+    with running_studio(folder / "campaign.toml", templates=templates) as base:
+        yield base, folder, templates
 
 
 def _watch(page, problems: list[str]) -> None:
