@@ -368,30 +368,3 @@ def campaign_slogans(campaign: Campaign, catalogue: Catalogue) -> list[Entry]:
 def _unique(entries: list[Entry]) -> list[Entry]:
     seen: set[str] = set()
     return [e for e in entries if not (e.id in seen or seen.add(e.id))]
-
-
-
-# -- the bundled example as a starting file (the studio's "示例活动"; `qmposter init` writes campaigns/new.toml) --
-
-_DEFAULT_NOTE = re.compile(r"^# 这是内置的默认活动.*?\n(?=\n)", re.MULTILINE | re.DOTALL)
-_EXAMPLE_NOTE = "# 下面的内容取自内置的默认活动（江苏省 2010 年全省“质量月”活动），请改成你们这次活动的内容。\n"
-
-
-def example_campaign_text() -> str:
-    """A commented campaign.toml to start from: the bundled default with a note to edit it."""
-    text = default_campaign_path().read_text(encoding="utf-8")
-    return _DEFAULT_NOTE.sub(_EXAMPLE_NOTE, text, count=1)
-
-
-def write_example_campaign(directory: Path, *, force: bool = False) -> Path:
-    """Write DIR/campaign.toml (atomically) from the bundled example; refuse to overwrite one unless `force`."""
-    from qmposter.fileio import atomic_write_bytes
-
-    directory = Path(directory)
-    target = directory / CAMPAIGN_FILE_NAME
-    if directory.exists() and not directory.is_dir():
-        raise CampaignError(f"{directory} 不是文件夹。")
-    if target.exists() and not force:
-        raise CampaignError(f"{target} 已经存在，没有改动它。", hint="要用示例覆盖它，请加 --force。")
-    atomic_write_bytes(target, example_campaign_text().encode("utf-8"))
-    return target

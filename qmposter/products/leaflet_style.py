@@ -78,7 +78,6 @@ class LeafletStyle:
     slogan_sizes: tuple[float, ...]
     fit_slogans: tuple[int, ...]
     fit_activity_sentences: tuple[int, ...]
-    fit_extra_sizes: tuple[float, ...] = ()
 
 
 def style_path(layout: str, directory: Path | None = None) -> Path:
@@ -186,13 +185,7 @@ class _Reader:
             slogan_sizes=tuple(sorted(self.numbers(text, "text", "slogan_sizes", 6, 40), reverse=True)),
             fit_slogans=tuple(int(v) for v in self.numbers(fit, "fit", "slogans", 0, 30)),
             fit_activity_sentences=tuple(int(v) for v in self.numbers(fit, "fit", "activity_sentences", -1, 20)),
-            fit_extra_sizes=self.extra_sizes(fit),
         )
-
-    def extra_sizes(self, fit: dict) -> tuple[float, ...]:
-        if "extra_sizes" not in fit:
-            return ()
-        return tuple(sorted(self.numbers(fit, "fit", "extra_sizes", 6, 16), reverse=True))
 
     def colors(self, table: dict) -> dict[str, CMYKColor]:
         missing = sorted(_COLOR_KEYS - set(table))
