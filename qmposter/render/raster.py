@@ -39,6 +39,7 @@ from qmposter.layout.page import (
 )
 from qmposter.render._common import gradient_color, gradient_stops, qr_runs, run_font_path
 from qmposter.render.glyph_masks import glyph_masks, phase, usable
+from qmposter.render.prefix_cache import PREFIXES
 
 JPEG_QUALITY = 92
 MONO_THRESHOLD = 128  # a pixel whose brightest channel reaches this is "lit"
@@ -61,13 +62,26 @@ def render_image(page: Page, dpi: float, *, include_bleed: bool = False) -> Imag
     size = pixel_size(page, dpi, include_bleed)
     _check_pixel_budget(dpi, size)
     off = page.bleed if include_bleed else 0.0
-    canvas = _Canvas(Image.new("RGB", size, (255, 255, 255)), dpi / 72, off, page.monochrome)
-    for item in page.items:
-        canvas.draw(item)
-    image = canvas.image
+    image = _draw_items(page.items, size, dpi / 72, off, page.monochrome)
     if page.monochrome:
         image = threshold(image)
     return image
+
+
+def _draw_items(items: tuple[Item, ...], size: tuple[int, int], scale: float, off: float, mono: bool) -> Image.Image:
+    """Paint `items` on a white canvas, starting from a stored canvas of the same first items if
+    one is cached, and storing the canvas after those this page shares with the previous one."""
+    key = (size, scale, off, mono)
+    image, done = PREFIXES.start(key, items)
+    canvas = _Canvas(image or Image.new("RGB", size, (255, 255, 255)), scale, off, mono)
+    mark = PREFIXES.store_point(key, items, done)
+    for i in range(done, len(items)):
+        if i == mark and mark:
+            PREFIXES.store(key, items[:mark], canvas.image)
+        canvas.draw(items[i])
+    if mark and mark == len(items):
+        PREFIXES.store(key, items, canvas.image)
+    return canvas.image
 
 
 def _check_pixel_budget(dpi: float, size: tuple[int, int]) -> None:
