@@ -343,3 +343,51 @@ def test_the_plan_reuses_the_campaign_and_catalogue_the_command_checked(monkeypa
     monkeypatch.setattr(plan_module, "campaign_catalogue", not_again)
     reused = plan_module.plan_build(request, campaign=campaign, catalogue=catalogue)
     assert [(j.path, j.key) for j in reused.jobs] == [(j.path, j.key) for j in fresh.jobs]
+
+
+# -- fonts: metrics, ink bounds and vertical forms kept on disk -----------------------------------------
+
+
+@pytest.mark.parametrize("font_id", ["noto-serif-sc-black", "lxgw-wenkai", "unifont-dots"])
+def test_a_font_from_the_disk_cache_is_the_font_read_from_its_file(
+    font_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qmposter import fonts
+
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path))
+    info = fonts.bundled_info(font_id)
+    path = fonts.fonts_dir() / info.file
+    read = fonts._read_face(path, font_id, info.name_zh, info)
+    assert "ttfont" in read._lazy  # parsed from the file: nothing cached yet
+    sample = "质量月，。“”（）《》—…0Aa中国永"
+    ink = {ch: read.ink_bounds(ch) for ch in sample if read.has(ch)}
+    forms = read.vertical_forms()
+    fonts.save_font_cache()
+    cached = fonts._read_face(path, font_id, info.name_zh, info)
+    assert "ttfont" not in cached._lazy  # from the cache: the font file was not opened
+    fields = ("name", "units_per_em", "ascender", "descender", "ideo_top", "ideo_bottom", "_cmap", "_hmtx", "_vmtx")
+    for field in fields:
+        assert getattr(cached, field) == getattr(read, field), field
+    assert cached._lazy["ink"] == read._lazy["ink"] and cached.vertical_forms() == forms
+    assert {ch: cached.ink_bounds(ch) for ch in ink} == ink
+    assert "ttfont" not in cached._lazy
+    other = next(ch for ch in "鑫龘靐齉爨" if read.has(ch))  # not asked before: read from the file now
+    assert cached.ink_bounds(other) == read.ink_bounds(other)
+
+
+def test_a_warm_render_imports_no_fonttools_and_a_damaged_font_cache_changes_nothing(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    probe = "print(any(m.startswith('fontTools') for m in sys.modules))\n"
+    outputs = []
+    for run in range(4):
+        out = tmp_path / f"{run}.pdf"
+        if run == 3:  # every cache file cut short or overwritten: read again from the fonts
+            for k, file in enumerate(sorted(Path(env["QMPOSTER_CACHE_DIR"]).glob("font-*.marshal"))):
+                file.write_bytes(file.read_bytes()[:100] if k % 2 else b"\x00not marshal")
+        args = ["render", "vertical-red-0.8x3m", "--slogan", "2010-05", "-o", str(out)]  # vertical text: vertical forms
+        used = qmposter_run(args, env, probe=probe).stdout.splitlines()[-1]
+        assert used == ("True" if run in (0, 3) else "False"), run
+        outputs.append(out.read_bytes())
+    assert len(set(outputs)) == 1
+    assert len(list(Path(env["QMPOSTER_CACHE_DIR"]).glob("font-*.marshal"))) >= 1
