@@ -25,6 +25,8 @@ See docs/layout.md for the rules and their sources.
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -104,6 +106,14 @@ def layout_text(text: str, box: Box, style: TextStyle, *, label: str = "") -> Te
     text cannot fit at `style.min_size`.
     """
     face = load_font(style.font_id)
+    key = (face, text, repr(box), repr(style))
+    block = _BLOCKS.get(key)
+    if block is None:
+        block = _BLOCKS.put(key, _layout(face, text, box, style, label))
+    return block
+
+
+def _layout(face: FontFace, text: str, box: Box, style: TextStyle, label: str) -> TextBlock:
     face.require(text, label=label)
     _check(text, box, style, label)
     segments = br.segment(text)
@@ -115,6 +125,52 @@ def layout_text(text: str, box: Box, style: TextStyle, *, label: str = "") -> Te
     if fit is None:
         raise _overflow(text, box, style, label, setter)
     return _place(setter, fit.size, fit.ends, box)
+
+
+class _BlockCache:
+    """The last MAX_BLOCKS blocks set, by (face, text, box, style): the same in, the same out.
+
+    Most texts of a product do not change from one slogan to the next (the campaign name,
+    theme, issuers, date, hotline) and setting them was most of a poster's layout time. The
+    key holds the box and style as their repr, so 72 and 72.0 (equal, but written differently
+    into an SVG) never share an entry; the label only names the element in error messages,
+    and errors are never cached. Blocks are immutable, so callers may share them.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = self.misses = 0
+        self._blocks: OrderedDict[tuple[object, ...], TextBlock] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> TextBlock | None:
+        with self._lock:
+            block = self._blocks.get(key)
+            if block is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._blocks.move_to_end(key)
+            return block
+
+    def put(self, key: tuple[object, ...], block: TextBlock) -> TextBlock:
+        with self._lock:
+            self._blocks[key] = block
+            while len(self._blocks) > self.size:
+                self._blocks.popitem(last=False)
+        return block
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._blocks.clear()
+            self.hits = self.misses = 0
+
+
+MAX_BLOCKS = 512  # a template sets a dozen texts; the studio switches between a few dozen templates
+_BLOCKS = _BlockCache(MAX_BLOCKS)
 
 
 # --- validation and errors ----------------------------------------------------------------

@@ -26,6 +26,7 @@ from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 from qmposter import __version__
 from qmposter.errors import FontError, InputError
@@ -306,21 +307,17 @@ class _Page:
 
     def shape(self, item: Shape) -> None:
         """One vector path, non-zero winding: reversed polygons are holes, overlaps are one area."""
-        polygons = [p for p in item.polygons if len(p) >= 3]
-        if not polygons or item.opacity <= 0:
+        if item.opacity <= 0:
+            return
+        code = _SHAPE_PATHS.code(item.polygons, self.origin, self.page.height)
+        if not code:
             return
         c = self.c
         c.saveState()
         c.setFillColor(self.color(item.color))
         if item.opacity < 1:
             c.setFillAlpha(item.opacity)
-        path = c.beginPath()
-        for polygon in polygons:
-            path.moveTo(self.X(polygon[0][0]), self.Y(polygon[0][1]))
-            for x, y in polygon[1:]:
-                path.lineTo(self.X(x), self.Y(y))
-            path.close()
-        c.drawPath(path, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
+        c.drawPath(PDFPathObject(code=[code]), stroke=0, fill=1, fillMode=FILL_NON_ZERO)
         c.restoreState()
 
     def picture(self, item: Picture) -> None:
@@ -352,6 +349,66 @@ class _Page:
         c.setLineWidth(MARK_WIDTH)
         c.lines(segments)
         c.restoreState()
+
+
+class _ShapePaths:
+    """The PDF path operators of a Shape's polygons, formatted once per process.
+
+    Ornaments do not change from one slogan to the next: layout/ornaments.py hands out the
+    same polygon tuples for every page of a template, and formatting their thousands of
+    points was the largest part of drawing a poster. The entry is found by the tuple's
+    identity and keeps the tuple alive, so an id is never reused while its entry exists;
+    the text is what reportlab's path object would write, so the bytes do not change.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = self.misses = 0
+        self._paths: dict[tuple[int, float, float], tuple[object, str]] = {}
+        self._lock = threading.Lock()
+
+    def code(self, polygons: tuple[tuple[tuple[float, float], ...], ...], origin: float, height: float) -> str:
+        """'' when no polygon has three points (nothing to fill)."""
+        key = (id(polygons), origin, height)
+        with self._lock:
+            found = self._paths.get(key)
+            if found is not None and found[0] is polygons:
+                self.hits += 1
+                return found[1]
+            self.misses += 1
+        code = _path_code(polygons, origin, height)
+        with self._lock:
+            if len(self._paths) >= self.size:
+                self._paths.clear()
+            self._paths[key] = (polygons, code)
+        return code
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._paths.clear()
+            self.hits = self.misses = 0
+
+
+def _path_code(polygons: tuple[tuple[tuple[float, float], ...], ...], origin: float, height: float) -> str:
+    """reportlab's path text for the polygons (three points or more), y flipped as _Page does."""
+    kept = [p for p in polygons if len(p) >= 3]
+    if not kept:
+        return ""
+    top = origin + height
+    path = PDFPathObject()
+    for polygon in kept:
+        path.moveTo(origin + polygon[0][0], top - polygon[0][1])
+        for x, y in polygon[1:]:
+            path.lineTo(origin + x, top - y)
+        path.close()
+    return path.getCode()
+
+
+MAX_SHAPE_PATHS = 1024  # shapes of ornaments in a process: a ray fan is 24, a template a few dozen
+_SHAPE_PATHS = _ShapePaths(MAX_SHAPE_PATHS)
 
 
 def _clean(v: float) -> float:

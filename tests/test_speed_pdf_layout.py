@@ -1,0 +1,126 @@
+"""Per-process caches of the layout engine and the PDF backend (issue 12) change no byte.
+
+No timings (bench/ measures those): each cache must give what a fresh process gives, in
+any order, stay within its bound, and really be used (its hit counter moves).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qmposter.build.plan import BuildRequest, plan_build
+from qmposter.layout import textbox
+from qmposter.layout.engine import layout_page
+from qmposter.render import pdf
+from qmposter.render.output import render_bytes
+from qmposter.templates import load_template
+
+CASES = [("poster-a3-red", "pdf"), ("poster-a3-red", "png"), ("poster-a2-modern", "pdf"),
+         ("banner-red-0.9x6m", "pdf"), ("couplet-upper", "pdf"), ("image-square-1080", "svg")]  # fmt: skip
+SLOGANS = 4
+
+
+def _jobs(template: str) -> list:
+    plan = plan_build(BuildRequest(templates=(template,), formats=("pdf",), out=Path("unused")))
+    return [job for job in plan.jobs if job.skip_reason is None][:SLOGANS]
+
+
+def clear_caches() -> None:
+    """Forget what the caches under test hold: the next file is made as by a fresh process."""
+    textbox._BLOCKS.clear()
+    pdf._SHAPE_PATHS.clear()
+
+
+def file_hashes(order: list[tuple[str, str, int]], *, cold: bool = False) -> dict[str, str]:
+    """sha256 of each (template, format, slogan index) made in this order, keyed 'template fmt i';
+    `cold` empties the caches before each file."""
+    out = {}
+    for template, fmt, index in order:
+        if cold:
+            clear_caches()
+        job = _jobs(template)[index]
+        page = layout_page(load_template(template), job.content)
+        data = render_bytes(page, fmt, dpi=24 if fmt == "png" else None)
+        out[f"{template} {fmt} {index}"] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+def _all_files() -> list[tuple[str, str, int]]:
+    return [(t, f, i) for t, f in CASES for i in range(SLOGANS)]
+
+
+def test_warm_caches_in_any_order_give_the_files_of_a_fresh_process() -> None:
+    files = _all_files()
+    fresh = json.loads(subprocess.run(
+        [sys.executable, "-c", f"import sys, json; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+         f"from test_speed_pdf_layout import file_hashes; print(json.dumps(file_hashes({files!r}, cold=True)))"],
+        capture_output=True, check=True, text=True,
+    ).stdout)  # fmt: skip
+    shuffled = files[:]
+    random.Random(12).shuffle(shuffled)
+    twice = file_hashes(shuffled) | file_hashes(files[::-1])  # warm: every text and shape seen before
+    assert twice == fresh
+
+
+def test_static_texts_are_set_once_and_only_the_slogan_is_set_again() -> None:
+    template = load_template("poster-a3-red")
+    first, second = _jobs("poster-a3-red")[:2]
+    layout_page(template, first.content)
+    hits, misses = textbox._BLOCKS.hits, textbox._BLOCKS.misses
+    page = layout_page(template, second.content)
+    new_hits, new_misses = textbox._BLOCKS.hits - hits, textbox._BLOCKS.misses - misses
+    assert new_hits >= 8  # name, theme, the issuers (twice each: size search, then set), date, hotline
+    assert new_misses <= 2  # the slogan (and its fallback without tracking)
+    textbox._BLOCKS.clear()
+    assert layout_page(template, second.content) == page
+
+
+def test_text_cache_is_bounded_and_keeps_the_recent_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textbox._BLOCKS, "size", 3)
+    style = textbox.TextStyle(font_id=_font(), color=_red(), min_size=8, max_size=40)
+    box = textbox.Box(0, 0, 300, 100)
+    blocks = [textbox.layout_text(text, box, style) for text in ("质量第一", "安全第一", "诚信为本", "质量第一")]
+    assert len(textbox._BLOCKS) <= 3
+    assert blocks[3] == blocks[0]
+    hits = textbox._BLOCKS.hits
+    assert textbox.layout_text("质量第一", box, style) is blocks[3]  # the most recent entry is kept
+    assert textbox._BLOCKS.hits == hits + 1
+    # 72 and 72.0 are equal, but an SVG writes them differently: they never share an entry
+    a = textbox.layout_text("质量", box, textbox.TextStyle(_font(), _red(), 8, 40))
+    b = textbox.layout_text("质量", box, textbox.TextStyle(_font(), _red(), 8, 40.0))
+    assert a is not b and repr(a.size) != repr(b.size)
+
+
+def test_ornament_paths_are_formatted_once_and_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    template = load_template("poster-a3-red")
+    jobs = _jobs("poster-a3-red")
+    pages = [layout_page(template, job.content) for job in jobs[:3]]
+    pdf._SHAPE_PATHS.clear()
+    first = pdf.render_pdf([pages[0]])
+    misses = pdf._SHAPE_PATHS.misses
+    assert misses >= 20  # the ray rings and the 回纹 corners
+    second = pdf.render_pdf([pages[1]])
+    assert pdf._SHAPE_PATHS.misses == misses and pdf._SHAPE_PATHS.hits >= misses
+    monkeypatch.setattr(pdf._SHAPE_PATHS, "size", 5)
+    pdf._SHAPE_PATHS.clear()
+    assert pdf.render_pdf([pages[0]]) == first and pdf.render_pdf([pages[1]]) == second
+    assert len(pdf._SHAPE_PATHS) <= 5
+
+
+def _font() -> str:
+    from helpers import heavy_font_id
+
+    return heavy_font_id()
+
+
+def _red():
+    from qmposter.layout.page import Color
+
+    return Color(200, 22, 29)
