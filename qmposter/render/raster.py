@@ -35,6 +35,7 @@ from qmposter.layout.page import (
     signed_area,
 )
 from qmposter.render._common import gradient_color, gradient_stops, qr_runs, run_font_path
+from qmposter.render.glyph_masks import glyph_masks, phase, usable
 from qmposter.render.png import (  # noqa: F401 -- the encoder lives in png.py; callers import it from here too
     JPEG_QUALITY,
     PNG_FAST_LEVEL,
@@ -44,6 +45,7 @@ from qmposter.render.png import (  # noqa: F401 -- the encoder lives in png.py; 
     encode_jpeg,
     encode_png,
 )
+from qmposter.render.prefix_cache import PREFIXES
 
 MONO_THRESHOLD = 128  # a pixel whose brightest channel reaches this is "lit"
 _RAMP = 4096  # gradient resolution along its axis, in samples
@@ -65,13 +67,26 @@ def render_image(page: Page, dpi: float, *, include_bleed: bool = False) -> Imag
     size = pixel_size(page, dpi, include_bleed)
     _check_pixel_budget(dpi, size)
     off = page.bleed if include_bleed else 0.0
-    canvas = _Canvas(Image.new("RGB", size, (255, 255, 255)), dpi / 72, off, page.monochrome)
-    for item in page.items:
-        canvas.draw(item)
-    image = canvas.image
+    image = _draw_items(page.items, size, dpi / 72, off, page.monochrome)
     if page.monochrome:
         image = threshold(image)
     return image
+
+
+def _draw_items(items: tuple[Item, ...], size: tuple[int, int], scale: float, off: float, mono: bool) -> Image.Image:
+    """Paint `items` on a white canvas, starting from a stored canvas of the same first items if
+    one is cached, and storing the canvas after those this page shares with the previous one."""
+    key = (size, scale, off, mono)
+    image, done = PREFIXES.start(key, items)
+    canvas = _Canvas(image or Image.new("RGB", size, (255, 255, 255)), scale, off, mono)
+    mark = PREFIXES.store_point(key, items, done)
+    for i in range(done, len(items)):
+        if i == mark and mark:
+            PREFIXES.store(key, items[:mark], canvas.image)
+        canvas.draw(items[i])
+    if mark and mark == len(items):
+        PREFIXES.store(key, items, canvas.image)
+    return canvas.image
 
 
 def _check_pixel_budget(dpi: float, size: tuple[int, int]) -> None:
@@ -208,14 +223,25 @@ class _Canvas:
             ) from None
 
     def _draw_glyphs(self, run: GlyphRun, font: ImageFont.FreeTypeFont) -> None:
+        """Each glyph as ImageDraw.text would draw it, from a cached FreeType mask where one is sure."""
         color = _rgb(run.color)
+        draw = self.draw_ctx
+        mode = draw.fontmode
+        masks = glyph_masks() if usable(font) else None
+        ink = draw._getink(color)[0] if masks else None  # the ink ImageDraw.text passes to draw_bitmap
         for glyph in run.glyphs:
             if not glyph.visible or glyph.char.isspace() or not glyph.char:
                 continue
-            if glyph.rotate % 360 == 0:
-                self.draw_ctx.text((self.px(glyph.x), self.px(glyph.y)), glyph.char, fill=color, font=font, anchor="ls")
-            else:
+            if glyph.rotate % 360:
                 self._rotated_glyph(glyph, font, color)
+                continue
+            x, y = self.px(glyph.x), self.px(glyph.y)
+            where = phase(x, y) if masks else None
+            if where is None:
+                draw.text((x, y), glyph.char, fill=color, font=font, anchor="ls")
+                continue
+            mask, (dx, dy) = masks.mask((font.path, font.size, mode, glyph.char, where), font, mode, x, y)
+            draw.draw.draw_bitmap((int(x) + dx, int(y) + dy), mask, ink)
 
     def _rotated_glyph(self, glyph: Glyph, font: ImageFont.FreeTypeFont, color: tuple[int, int, int]) -> None:
         """Render the glyph on a transparent square layer, rotate it about its origin, composite."""
