@@ -102,6 +102,17 @@ def test_png_is_valid_with_the_rendered_pixels_dpi_and_chunks(squares: list[Imag
         assert back.tobytes() == image.tobytes()
 
 
+def test_images_too_big_to_remember_get_the_same_bytes(
+    squares: list[Image.Image], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fresh(monkeypatch)
+    remembered = [encode_png(image, 72) for image in squares]
+    _fresh(monkeypatch)
+    monkeypatch.setattr(png, "CACHE_MAX_BYTES", 1080 * 1080 * 3 - 1)
+    assert [encode_png(image, 72) for image in squares] == remembered
+    assert png._BANDS._last == {}
+
+
 @pytest.mark.parametrize("mode", ["RGBA", "L", "P"])
 def test_other_modes_keep_pillows_png(mode: str, squares: list[Image.Image]) -> None:
     image = squares[0].convert(mode)

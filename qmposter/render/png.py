@@ -26,7 +26,7 @@ from PIL import Image, PngImagePlugin
 from zlib_ng import zlib_ng
 
 JPEG_QUALITY = 92
-PNG_LEVEL = 6  # deliverables: libdeflate (RGB) or zlib (1-bit) level 6; lower levels cost size (docs/performance.md)
+PNG_LEVEL = 6  # deliverables: libdeflate/zlib-ng (RGB) or zlib (1-bit); lower levels cost size (docs/rendering.md)
 PNG_FAST_LEVEL = 1  # previews a person looks at once: about 40 % less time, 20–35 % more bytes
 BAND_BYTES = 1 << 18  # at most: wider bands make libdeflate split blocks
 BAND_ROWS = 48  # rows per band: fewer reuse more, but each band costs ~100 bytes of tables and history
@@ -43,8 +43,8 @@ def encode_png(image: Image.Image, dpi: float, *, one_bit: bool = False, fast: b
 
     `fast` is for previews (live preview, contact sheets), not for files people keep: Pillow's
     zlib 1. 1-bit pages (LED) are tiny and libdeflate made them 3–5 % larger: Pillow's zlib 6.
-    No indexed colour: an exact palette of a flat banner halves its bytes but mapping the pixels
-    exactly costs more than compressing them (docs/performance.md).
+    No indexed colour: one template has ≤ 256 colours, and its exact palette halves the bytes but
+    costs more time than it saves and changes the mode (docs/rendering.md).
     """
     if fast or one_bit or image.mode != "RGB":
         info = PngImagePlugin.PngInfo()
@@ -92,34 +92,41 @@ class _BandCache:
         """The zlib stream of the filtered rows: header, every band's deflate, final block, adler32."""
         key = (*image.size, image.mode)
         raw = image.tobytes()
-        row = len(raw) // image.size[1]
-        rows = max(1, min(BAND_ROWS, BAND_BYTES // row))
-        bounds = [(y, min(y + rows, image.size[1])) for y in range(0, image.size[1], rows)]
+        remember = len(raw) <= CACHE_MAX_BYTES
         with self._lock:
-            old = self._last.get(key)
-        starts = [max(0, y0 - 1) * row for y0, _ in bounds]
-        # startswith compares in place: no copy of the new rows unless the band changed
-        bands: list[_Band | None] = [
-            old[i] if old is not None and raw.startswith(old[i].raw, start) else None
-            for i, start in enumerate(starts)
-        ]
-        for start, stop in _runs([i for i, band in enumerate(bands) if band is None]):
-            y0, y1 = bounds[start][0], bounds[stop - 1][1]
-            filtered = _filtered_rows(image, raw, y0, y1)
-            for i in range(start, stop):
-                a, b = bounds[i]
-                part = filtered[(a - y0) * (row + 1) : (b - y0) * (row + 1)]
-                bands[i] = _Band(raw[starts[i] : b * row], _band_stream(part), deflate.adler32(part), len(part))
-        done = [band for band in bands if band is not None]
-        with self._lock:
-            self._last[key] = done
-            self._last.move_to_end(key)
-            while len(self._last) > self._images:
-                self._last.popitem(last=False)
+            old = self._last.get(key) if remember else None
+        bands = _encode_bands(image, raw, old, keep_rows=remember)
+        if remember:
+            with self._lock:
+                self._last[key] = bands
+                self._last.move_to_end(key)
+                while len(self._last) > self._images:
+                    self._last.popitem(last=False)
         adler = 1
-        for band in done:
+        for band in bands:
             adler = _adler32_combine(adler, band.adler, band.length)
-        return b"".join([_ZLIB_HEADER, *(band.stream for band in done), _LAST_BLOCK, struct.pack(">I", adler)])
+        return b"".join([_ZLIB_HEADER, *(band.stream for band in bands), _LAST_BLOCK, struct.pack(">I", adler)])
+
+
+def _encode_bands(image: Image.Image, raw: bytes, old: list[_Band] | None, *, keep_rows: bool) -> list[_Band]:
+    """Every band of `image`: `old`'s where the rows are equal, else filtered and compressed now."""
+    row = len(raw) // image.size[1]
+    rows = max(1, min(BAND_ROWS, BAND_BYTES // row))
+    bounds = [(y, min(y + rows, image.size[1])) for y in range(0, image.size[1], rows)]
+    starts = [max(0, y0 - 1) * row for y0, _ in bounds]  # a band's key starts at the row above it
+    # startswith compares in place (memcmp): no copy of the new rows unless the band changed
+    bands: list[_Band | None] = [
+        old[i] if old is not None and raw.startswith(old[i].raw, start) else None for i, start in enumerate(starts)
+    ]
+    for first, stop in _runs([i for i, band in enumerate(bands) if band is None]):
+        y0, y1 = bounds[first][0], bounds[stop - 1][1]
+        filtered = _filtered_rows(image, raw, y0, y1)
+        for i in range(first, stop):
+            a, b = bounds[i]
+            part = filtered[(a - y0) * (row + 1) : (b - y0) * (row + 1)]
+            key = raw[starts[i] : b * row] if keep_rows else b""
+            bands[i] = _Band(key, _band_stream(part), deflate.adler32(part), len(part))
+    return [band for band in bands if band is not None]
 
 
 _BANDS = _BandCache(CACHE_IMAGES)
