@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import io
 import math
-import struct
 import threading
-import zlib
 from functools import lru_cache
 from pathlib import Path
 
-import deflate
-from PIL import Image, ImageDraw, ImageFont, ImageOps, PngImagePlugin
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from qmposter.errors import FontError, InputError
 from qmposter.fileio import os_reason
@@ -39,10 +36,18 @@ from qmposter.layout.page import (
 )
 from qmposter.render._common import gradient_color, gradient_stops, qr_runs, run_font_path
 from qmposter.render.glyph_masks import glyph_masks, phase, usable
+from qmposter.render.png import (  # noqa: F401 -- the encoder lives in png.py; callers import it from here too
+    JPEG_QUALITY,
+    PNG_FAST_LEVEL,
+    PNG_LEVEL,
+    _one_bit,
+    encode_bmp,
+    encode_jpeg,
+    encode_png,
+)
 from qmposter.render.prefix_cache import PREFIXES
 from qmposter.render.run_tiles import RUN_TILES
 
-JPEG_QUALITY = 92
 MONO_THRESHOLD = 128  # a pixel whose brightest channel reaches this is "lit"
 _RAMP = 4096  # gradient resolution along its axis, in samples
 # 300 million pixels is ~0.9 GB of RGB memory (and minutes of drawing): an A1 poster at 600 dpi
@@ -103,81 +108,6 @@ def threshold(image: Image.Image) -> Image.Image:
     brightest = _max_channel(*image.convert("RGB").split())
     mask = brightest.point(lambda v: 255 if v >= MONO_THRESHOLD else 0, mode="L")
     return Image.merge("RGB", (mask, mask, mask))
-
-
-PNG_LEVEL = 6  # deliverables: libdeflate (RGB) or zlib (1-bit) level 6; lower levels cost size (docs/performance.md)
-PNG_FAST_LEVEL = 1  # previews a person looks at once: about 40 % less time, 20–35 % more bytes
-
-
-def encode_png(image: Image.Image, dpi: float, *, one_bit: bool = False, fast: bool = False) -> bytes:
-    """PNG bytes: fixed compression, dpi (pHYs) and an sRGB chunk, no timestamp.
-
-    `fast` is for previews (live preview, contact sheets), not for files people keep. No
-    indexed colour: an exact palette of a flat banner halves its bytes but mapping the
-    pixels exactly costs more than compressing them (docs/performance.md).
-    """
-    info = PngImagePlugin.PngInfo()
-    info.add(b"sRGB", b"\x00")  # perceptual rendering intent: the pixels are sRGB
-    out = io.BytesIO()
-    img = _one_bit(image) if one_bit else image
-    # 1-bit pages (LED) are tiny and libdeflate made them ~3-5 % larger: zlib 6 as before
-    deflated = not (fast or one_bit)
-    level = 0 if deflated else PNG_FAST_LEVEL if fast else PNG_LEVEL
-    img.save(out, "PNG", dpi=(dpi, dpi), pnginfo=info, optimize=False, compress_level=level)
-    return _recompress(out.getvalue()) if deflated else out.getvalue()
-
-
-def _recompress(png: bytes) -> bytes:
-    """The PNG with its IDAT data deflated by libdeflate at PNG_LEVEL, as one IDAT chunk.
-
-    Pillow filters the rows (its adaptive per-row filter) and stores them uncompressed at
-    level 0; libdeflate then compresses those bytes about twice as fast as zlib 6 and ~2 %
-    smaller. The pixels are unchanged: only the deflate stream differs (docs/performance.md).
-    """
-    view = memoryview(png)  # slices of a view copy nothing: the stored rows are megabytes
-    chunks: list[tuple[bytes, memoryview]] = []
-    pos = 8
-    while pos < len(png):
-        (length,) = struct.unpack_from(">I", png, pos)
-        chunks.append((png[pos + 4 : pos + 8], view[pos + 8 : pos + 8 + length]))
-        pos += 12 + length
-    inflate = zlib.decompressobj()
-    filtered = b"".join([inflate.decompress(data) for kind, data in chunks if kind == b"IDAT"])
-    idat: bytes | None = deflate.zlib_compress(filtered, PNG_LEVEL)
-    out = [png[:8]]
-    for kind, data in chunks:
-        if kind == b"IDAT":
-            if idat is None:
-                continue
-            data, idat = idat, None
-        out += [struct.pack(">I", len(data)), kind, data, struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))]
-    return b"".join(out)
-
-
-def encode_bmp(image: Image.Image, dpi: float, *, one_bit: bool = False) -> bytes:
-    """Uncompressed BMP: the one format every LED controller program imports (灵信, 仰邦, 诺瓦 …).
-
-    A monochrome page becomes a 1-bit BMP (lit = white); anything else 24-bit RGB. BMP carries
-    no timestamp, so the bytes depend on the pixels and the dpi only.
-    """
-    out = io.BytesIO()
-    img = _one_bit(image) if one_bit else image.convert("RGB")
-    img.save(out, "BMP", dpi=(round(dpi), round(dpi)))
-    return out.getvalue()
-
-
-def _one_bit(image: Image.Image) -> Image.Image:
-    """Mode "1" without dithering: an already thresholded page keeps its exact pixels."""
-    return image.convert("1", dither=Image.Dither.NONE)
-
-
-def encode_jpeg(image: Image.Image, dpi: float) -> bytes:
-    """Baseline RGB JPEG, quality 92, 4:4:4 so red text keeps sharp edges, dpi in JFIF."""
-    out = io.BytesIO()
-    image.convert("RGB").save(
-        out, "JPEG", quality=JPEG_QUALITY, subsampling=0, dpi=(round(dpi), round(dpi)), optimize=False
-    )
-    return out.getvalue()
 
 
 SHAPE_SUPERSAMPLE = 4
