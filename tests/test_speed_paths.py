@@ -407,3 +407,23 @@ def test_workers_take_the_largest_jobs_first_by_format_and_pixels() -> None:
     cost = {(j.template, j.format): estimated_cost(j) for j in jobs}
     assert cost["image-screen-1920x1080", "png"] > cost["image-square-1080", "png"] > cost["image-square-1080", "jpg"]
     assert cost["poster-a3-red", "png"] > cost["poster-a3-red", "pdf"]
+
+
+def test_pixel_sizes_come_from_the_header_and_a_png_build_loads_no_other_pillow_plugin(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from qmposter.build.job import _pixel_size
+
+    page = layout_page(load_template("led-red-384x32"), _content())
+    square = layout_page(load_template("image-square-1080"), _content())
+    for fmt, source in (("png", page), ("bmp", page), ("gif", page), ("png", square), ("jpeg", square)):
+        data = render_bytes(source, fmt, dpi=72)
+        with Image.open(io.BytesIO(data)) as image:
+            assert _pixel_size(data, fmt) == image.size, fmt
+    args = ["build", "--template", "image-square-1080", "--format", "png", "--out", str(tmp_path / "o")]
+    probe = "print(sorted(m for m in sys.modules if m.endswith('ImagePlugin') and 'Png' not in m))\n"
+    assert qmposter_run(args, env, probe=probe).stdout.splitlines()[-1] == "[]"  # no BMP, GIF, JPEG, PPM plugin
