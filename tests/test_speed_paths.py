@@ -428,3 +428,51 @@ def test_pixel_sizes_come_from_the_header_and_a_png_build_loads_no_other_pillow_
     args = ["build", "--template", "image-square-1080", "--format", "png", "--out", str(tmp_path / "o")]
     probe = "print(sorted(m for m in sys.modules if m.endswith('ImagePlugin') and 'Png' not in m))\n"
     assert qmposter_run(args, env, probe=probe).stdout.splitlines()[-1] == "[]"  # no BMP, GIF, JPEG, PPM plugin
+
+
+# -- couplets: pypinyin's tones kept on disk ----------------------------------------------------------
+
+_PLAN_COUPLETS = (
+    "import sys, json\n"
+    "from qmposter.build.plan import BuildRequest, plan_build\n"
+    "plan = plan_build(BuildRequest(templates=('couplet-upper', 'couplet-lower')))\n"
+    "print(json.dumps([[j.path, j.skip_reason] for j in plan.jobs]))\n"
+    "print('pypinyin' in sys.modules)\n"
+)
+
+
+def test_couplet_tones_come_from_the_disk_cache_and_a_wrong_answer_there_is_not_trusted(
+    env: dict[str, str],
+) -> None:
+    import marshal
+
+    def plan() -> tuple[list, bool]:
+        out = subprocess.run([sys.executable, "-c", _PLAN_COUPLETS], env=env, capture_output=True, text=True,
+                             check=True).stdout.splitlines()  # fmt: skip
+        return json.loads(out[0]), out[1] == "True"
+
+    first, loaded = plan()
+    assert loaded and any(reason is None for _path, reason in first) and any(reason for _path, reason in first)
+    assert plan() == (first, False)  # every tone known: pypinyin is not loaded
+    (answers,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("tones-*.marshal")
+    wrong = {han: (9,) * len(tones) if k % 2 else tones[:-1] for k, (han, tones) in
+             enumerate(marshal.loads(answers.read_bytes()).items())}  # fmt: skip
+    answers.write_bytes(marshal.dumps(wrong))
+    assert plan() == (first, True)  # every answer refused: pypinyin asked again, same reasons
+    answers.write_bytes(b"\x00damaged")
+    assert plan() == (first, True)
+
+
+def test_a_build_that_reuses_every_file_does_not_wait_for_a_filesystem_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qmposter.build import run as run_module
+    from qmposter.build.plan import BuildRequest, plan_build
+
+    synced: list[Path] = []
+    monkeypatch.setattr(run_module, "sync_filesystem", synced.append)
+    request = BuildRequest(templates=("led-red-384x32",), formats=("bmp",), out=tmp_path / "o", jobs=1)
+    first = run_module.run_build(plan_build(request), request)
+    assert first.written == 21 and synced == [tmp_path / "o"]
+    again = run_module.run_build(plan_build(request), request)
+    assert again.written == 0 and again.unchanged == 21 and synced == [tmp_path / "o"]
