@@ -1,4 +1,5 @@
-"""Starting a page from a stored canvas (render/prefix_cache.py) gives the pixels of a fresh render.
+"""Starting a page from a stored canvas (render/prefix_cache.py) and pasting runs seen before
+(render/run_tiles.py) give the pixels of a fresh render.
 
 Real build jobs of every raster template: pages rendered in build order and in reverse order (each
 reusing what the pages before stored) must equal the same page rendered alone with an empty
@@ -17,8 +18,10 @@ from PIL import Image
 from qmposter.build.plan import BuildRequest, plan_build
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Color, Fill, Page, Picture, Shape
+from qmposter.render import glyph_masks
 from qmposter.render.prefix_cache import PREFIXES, PrefixCache
 from qmposter.render.raster import render_image
+from qmposter.render.run_tiles import RUN_TILES
 from qmposter.templates import load_template
 
 RASTER = ("png", "jpg", "bmp")
@@ -47,7 +50,10 @@ def template_pages(tmp_path_factory) -> dict[str, list[tuple[Page, float]]]:
 
 
 def fresh(page: Page, dpi: float) -> bytes:
+    """The page drawn in a new state: no stored canvas, run tile or glyph mask."""
     PREFIXES.clear()
+    RUN_TILES.clear()
+    glyph_masks.clear()
     return render_image(page, dpi).tobytes()
 
 
@@ -58,6 +64,7 @@ def test_every_template_gives_fresh_pixels_in_build_and_reverse_order(template_p
         expected = [fresh(page, dpi) for page, dpi in pages]
         for order in (list(range(len(pages))), list(reversed(range(len(pages))))):
             PREFIXES.clear()
+            RUN_TILES.clear()
             start = PREFIXES.reused_items
             for i in order:
                 page, dpi = pages[i]

@@ -96,6 +96,11 @@ _trusted: bool | None = None  # does this Pillow place glyphs as the module docs
 _check_lock = threading.Lock()
 
 
+def clear() -> None:
+    """Forget this thread's masks (tests start from an empty cache)."""
+    _local.masks = GlyphMasks()
+
+
 def glyph_masks() -> GlyphMasks:
     """This thread's cache (FreeType faces, and so their masks, are kept per thread)."""
     cache = getattr(_local, "masks", None)

@@ -46,6 +46,7 @@ from qmposter.render.png import (  # noqa: F401 -- the encoder lives in png.py; 
     encode_png,
 )
 from qmposter.render.prefix_cache import PREFIXES
+from qmposter.render.run_tiles import RUN_TILES
 
 MONO_THRESHOLD = 128  # a pixel whose brightest channel reaches this is "lit"
 _RAMP = 4096  # gradient resolution along its axis, in samples
@@ -146,6 +147,7 @@ class _Canvas:
         self.scale = scale
         self.offset = offset
         self.mono = mono
+        self.key = (image.size, scale, offset, mono)  # what a stored tile's pixels depend on besides the items
         self.draw_ctx = ImageDraw.Draw(image)
         self.draw_ctx.fontmode = "1" if mono else "L"
 
@@ -223,12 +225,45 @@ class _Canvas:
             ) from None
 
     def _draw_glyphs(self, run: GlyphRun, font: ImageFont.FreeTypeFont) -> None:
-        """Each glyph as ImageDraw.text would draw it, from a cached FreeType mask where one is sure."""
-        color = _rgb(run.color)
+        """Each glyph as ImageDraw.text would draw it: a run seen before is pasted from its stored
+        tile, otherwise cached FreeType masks are blended where the mask is sure."""
         draw = self.draw_ctx
-        mode = draw.fontmode
+        placed = self._placed(run, font) if usable(font) else None
+        if placed is None:
+            self._draw_glyphs_one_by_one(run, font)
+            return
+        key = (self.key, run)
+        if RUN_TILES.paste(key, self.image):
+            return
+        box = _union(self.image.size, [(x, y, x + m.size[0], y + m.size[1]) for m, (x, y) in placed])
+        before = self.image.crop(box).tobytes() if box and RUN_TILES.wants(key) else None
+        ink = draw._getink(_rgb(run.color))[0]  # the ink ImageDraw.text passes to draw_bitmap
+        for mask, xy in placed:
+            draw.draw.draw_bitmap(xy, mask, ink)
+        if before is not None:
+            RUN_TILES.store(key, box, before, self.image.crop(box))
+
+    def _placed(self, run: GlyphRun, font: ImageFont.FreeTypeFont) -> list | None:
+        """(mask, top-left pixel) of every drawn glyph, or None if one needs ImageDraw.text or a turn."""
+        masks, mode = glyph_masks(), self.draw_ctx.fontmode
+        placed = []
+        for glyph in run.glyphs:
+            if not glyph.visible or glyph.char.isspace() or not glyph.char:
+                continue
+            x, y = self.px(glyph.x), self.px(glyph.y)
+            where = None if glyph.rotate % 360 else phase(x, y)
+            if where is None:
+                return None
+            mask, (dx, dy) = masks.mask((font.path, font.size, mode, glyph.char, where), font, mode, x, y)
+            placed.append((mask, (int(x) + dx, int(y) + dy)))
+        return placed
+
+    def _draw_glyphs_one_by_one(self, run: GlyphRun, font: ImageFont.FreeTypeFont) -> None:
+        """A run with turned glyphs (or origins only ImageDraw.text is sure of): glyph by glyph."""
+        color = _rgb(run.color)
+        draw, mode = self.draw_ctx, self.draw_ctx.fontmode
         masks = glyph_masks() if usable(font) else None
-        ink = draw._getink(color)[0] if masks else None  # the ink ImageDraw.text passes to draw_bitmap
+        ink = draw._getink(color)[0]
         for glyph in run.glyphs:
             if not glyph.visible or glyph.char.isspace() or not glyph.char:
                 continue
@@ -239,9 +274,9 @@ class _Canvas:
             where = phase(x, y) if masks else None
             if where is None:
                 draw.text((x, y), glyph.char, fill=color, font=font, anchor="ls")
-                continue
-            mask, (dx, dy) = masks.mask((font.path, font.size, mode, glyph.char, where), font, mode, x, y)
-            draw.draw.draw_bitmap((int(x) + dx, int(y) + dy), mask, ink)
+            else:
+                mask, (dx, dy) = masks.mask((font.path, font.size, mode, glyph.char, where), font, mode, x, y)
+                draw.draw.draw_bitmap((int(x) + dx, int(y) + dy), mask, ink)
 
     def _rotated_glyph(self, glyph: Glyph, font: ImageFont.FreeTypeFont, color: tuple[int, int, int]) -> None:
         """Render the glyph on a transparent square layer, rotate it about its origin, composite."""
@@ -261,15 +296,11 @@ class _Canvas:
     # -- QR codes --------------------------------------------------------------------
     def qr(self, item: QRCode) -> None:
         """Light square, then dark runs; every module edge on a whole pixel, no anti-aliasing."""
-        n = len(item.modules)
         left, top = self.ipx(item.x), self.ipx(item.y)
         right, bottom = self.ipx(item.x + item.size), self.ipx(item.y + item.size)
-        xs = [left + _round(k * (right - left) / n) for k in range(n + 1)]
-        ys = [top + _round(k * (bottom - top) / n) for k in range(n + 1)]
-        self.image.paste(_rgb(item.light), (left, top, right, bottom))
-        dark = _rgb(item.dark)
-        for r, c, length in qr_runs(item):
-            self.image.paste(dark, (xs[c], ys[r], xs[c + length], ys[r + 1]))
+        if right > left and bottom > top:  # every pixel of the square is painted opaque: a tile is exact
+            self.image.paste(_qr_tile(item, right - left, bottom - top), (left, top))
+
 
     # -- vector shapes ---------------------------------------------------------------
     def shape(self, item: Shape) -> None:
@@ -314,6 +345,28 @@ class _Canvas:
             return
         rgb, alpha = scaled_picture(Path(item.path), w, h, mono=self.mono, opacity=item.opacity)
         self.image.paste(rgb, box[:2], alpha)
+
+
+@lru_cache(maxsize=16)
+def _qr_tile(item: QRCode, width: int, height: int) -> Image.Image:
+    """The code as a width×height RGB tile: the same code comes back on every page of a build."""
+    n = len(item.modules)
+    xs = [_round(k * width / n) for k in range(n + 1)]
+    ys = [_round(k * height / n) for k in range(n + 1)]
+    tile = Image.new("RGB", (width, height), _rgb(item.light))
+    dark = _rgb(item.dark)
+    for r, c, length in qr_runs(item):
+        tile.paste(dark, (xs[c], ys[r], xs[c + length], ys[r + 1]))
+    return tile
+
+
+def _union(size: tuple[int, int], boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int] | None:
+    """The boxes' bounding box clipped to an image of `size`; None when nothing of it is inside."""
+    if not boxes:
+        return None
+    left, top = max(0, min(b[0] for b in boxes)), max(0, min(b[1] for b in boxes))
+    right, bottom = min(size[0], max(b[2] for b in boxes)), min(size[1], max(b[3] for b in boxes))
+    return (left, top, right, bottom) if right > left and bottom > top else None
 
 
 def scaled_picture(
