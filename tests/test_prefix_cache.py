@@ -17,7 +17,7 @@ from PIL import Image
 
 from qmposter.build.plan import BuildRequest, plan_build
 from qmposter.layout.engine import layout_page
-from qmposter.layout.page import Color, Fill, Page, Picture, Shape
+from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Page, Picture, Shape
 from qmposter.render import glyph_masks
 from qmposter.render._lru import BoundedLRU
 from qmposter.render.prefix_cache import PREFIXES, PrefixCache
@@ -106,10 +106,13 @@ def test_only_costly_shared_items_are_stored() -> None:
     key = ((10, 10), 1.0, 0.0, False)
     ground = Fill(0, 0, 10, 10, Color(255, 0, 0))
     ring = Shape(polygons=(((0, 0), (5, 0), (0, 5)),), color=Color(0, 0, 200))
-    assert cache.store_point(key, (ground, ring), 0) == 0  # first page: nothing to compare with
+    text = GlyphRun("noto-sans-sc-black", 5, Color(0, 0, 0), (Glyph("质", 1, 8),), "质")
+    assert cache.store_point(key, (ground, ring, text, ring), 0) == 2  # first page: its decorations
     assert cache.store_point(key, (ground, Fill(0, 0, 5, 5, Color(0, 0, 0))), 0) == 0  # only a plain fill shared
     assert cache.store_point(key, (ground, ring, ground), 0) == 0
     assert cache.store_point(key, (ground, ring, ring), 0) == 2
+    assert cache.store_point(key, (ground, ring, ring, text), 3) == 0  # nothing beyond what is stored
+    assert PrefixCache().store_point(key, (ground, text, ring), 0) == 0  # first page: only a plain fill before text
 
 
 def test_an_edited_picture_is_drawn_again(tmp_path: Path) -> None:

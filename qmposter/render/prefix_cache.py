@@ -10,7 +10,8 @@ only on the canvas so far, so the pixels are those of drawing from scratch
 
 What to store is learnt, not declared: a page that shares at least one costly item (anything but
 a plain colour fill) beyond what the cache already holds with the previous page of the same
-canvas stores the canvas at the end of the shared run. Entries are bounded in number and bytes
+canvas stores the canvas at the end of the shared run; the first page on a canvas stores it after
+its decorations (the items before its first text), if they hold a costly one. Entries are bounded in number and bytes
 (least recently used out); pictures are re-checked by file version, as `scaled_picture` does.
 """
 
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from qmposter.layout.page import Color, Fill, Item, Picture
+from qmposter.layout.page import Color, Fill, GlyphRun, Item, Picture
 from qmposter.render._lru import BoundedLRU
 
 PREFIX_CACHE_BYTES = 32 * 2**20  # 2 A2 previews at 100 dpi (RGB is 4 bytes a pixel); a build needs one a template
@@ -71,15 +72,18 @@ class PrefixCache:
             return best.image.copy(), len(best.items)
 
     def store_point(self, key: CanvasKey, items: Sequence[Item], done: int) -> int:
-        """Where to store this page's canvas (0: nowhere): the end of what it shares with the last page."""
+        """Where to store this page's canvas (0: nowhere): the end of what it shares with the last page
+        on this canvas or, for the first page, of its decorations before the first text (a guess that
+        lets the second page, e.g. the next live preview, skip the ornaments already)."""
         with self._lock:
             previous = self.last.pop(key, None)
             self.last[key] = tuple(items)
             if len(self.last) > _REMEMBERED_CANVASES:
                 self.last.popitem(last=False)
         if previous is None:
-            return 0
-        shared = _common_length(previous, items)
+            shared = next((n for n, item in enumerate(items) if isinstance(item, GlyphRun)), len(items))
+        else:
+            shared = _common_length(previous, items)
         costly = any(not (isinstance(i, Fill) and isinstance(i.paint, Color)) for i in items[done:shared])
         return shared if shared > done and costly else 0
 
