@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFStream
+from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
 
@@ -33,7 +34,10 @@ from qmposter.errors import FontError, InputError
 from qmposter.fonts import CORRUPT_TABLE_ERRORS
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
 from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
+from qmposter.render.pdf_fonts import CachedTTFont
 from qmposter.render.pdf_images import draw_image
+from qmposter.render.pdf_streams import PAGE_FLATE
+from qmposter.render.pdf_text import RUN_TEXTS
 
 SLUG = 10 * MM  # room outside the bleed for crop marks
 MARK_GAP = 2 * MM  # marks start this far outside the bleed (3 mm from trim when there is no bleed)
@@ -60,8 +64,20 @@ def render_pdf(pages: Sequence[Page], *, cmyk: bool = False, include_bleed: bool
     for page in pages:
         _Page(canvas, page, cmyk=cmyk, include_bleed=include_bleed).draw()
         canvas.showPage()
+        _compress_with_prefixes(canvas)
     canvas.save()
     return _content_id(buf.getvalue())
+
+
+def _compress_with_prefixes(canvas: Canvas) -> None:
+    """Give the page just shown the content stream reportlab would make for it, compressed by
+    PAGE_FLATE: the same filters and bytes, but the shared start of a template's pages (ground,
+    ornaments) is compressed once per process (see pdf_streams)."""
+    page = canvas._doc.Pages.pages[-1]
+    stream = PDFStream(content=page.stream)
+    stream.filters = [PDFBase85Encode, PAGE_FLATE] if rl_config.useA85 else [PAGE_FLATE]
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
 
 
 _ID = re.compile(rb"/ID\s*\[<([0-9a-fA-F]{32})><\1>\]")
@@ -102,7 +118,7 @@ def _set_meta(canvas: Canvas, page: Page) -> None:
 
 def register_font(path: Path) -> str:
     """Register a TrueType file with reportlab once per process; return its stable name."""
-    return _register_once(str(path), lambda name: TTFont(name, str(path)), path)
+    return _register_once(str(path), lambda name: CachedTTFont(name, str(path)), path)
 
 
 def register_vertical_font(path: Path, forms: dict[str, str]) -> str:
@@ -113,10 +129,13 @@ def register_vertical_font(path: Path, forms: dict[str, str]) -> str:
     drawn: copying a 竖幅 would give ︐ where the slogan has ，. Drawing ， with this variant
     paints the same vertical glyph while the ToUnicode map says ，.
     """
-    return _register_once(f"{path}#vert", lambda name: TTFont(name, io.BytesIO(_vertical_variant(path, forms))), path)
+    def make(name: str) -> CachedTTFont:
+        return CachedTTFont(name, io.BytesIO(_vertical_variant(path, forms)))
+
+    return _register_once(f"{path}#vert", make, path)
 
 
-def _register_once(key: str, make: Callable[[str], TTFont], path: Path) -> str:
+def _register_once(key: str, make: Callable[[str], CachedTTFont], path: Path) -> str:
     """reportlab's name for the font `key` (`qm-` + a hash of it), registering `make(name)` the first time."""
     with _font_lock:
         name = _registered.get(key)
@@ -257,6 +276,7 @@ class _Page:
 
         Invisible glyphs (a hidden phrase comma) are written in text render mode 3: they
         paint nothing, but text extraction, search and screen readers get the whole text.
+        The operators of a run seen before are reused (pdf_text).
         """
         if not run.glyphs:
             return
@@ -267,27 +287,7 @@ class _Page:
         c = self.c
         c.saveState()
         c.setFillColor(self.color(run.color))
-        text = c.beginText()
-        text.setFont(name, run.size)
-        font, visible = name, True
-        for glyph in run.glyphs:
-            if not glyph.char:
-                continue
-            if glyph.visible != visible:
-                visible = glyph.visible
-                text.setTextRenderMode(0 if visible else 3)
-            char, wanted = glyph.char, name
-            if vertical and vertical.get(glyph.source) == glyph.char:
-                char, wanted = glyph.source, vertical_name
-            if wanted != font:
-                font = wanted
-                text.setFont(font, run.size)
-            angle = math.radians(glyph.rotate)
-            cos, sin = _clean(math.cos(angle)), _clean(math.sin(angle))
-            # clockwise on the page (y up in PDF): x axis → (cos, -sin), y axis → (sin, cos)
-            text.setTextTransform(cos, -sin, sin, cos, self.X(glyph.x), self.Y(glyph.y))
-            text.textOut(char)
-        c.drawText(text)
+        RUN_TEXTS.draw(c, run, (name, vertical_name, vertical), self.origin, self.page.height)
         c.restoreState()
 
     def qr(self, item: QRCode) -> None:
@@ -409,9 +409,3 @@ def _path_code(polygons: tuple[tuple[tuple[float, float], ...], ...], origin: fl
 
 MAX_SHAPE_PATHS = 1024  # shapes of ornaments in a process: a ray fan is 24, a template a few dozen
 _SHAPE_PATHS = _ShapePaths(MAX_SHAPE_PATHS)
-
-
-def _clean(v: float) -> float:
-    """Snap cos/sin of multiples of 90° to exact 0/±1 so matrices print as integers."""
-    r = round(v)
-    return float(r) if abs(v - r) < 1e-12 else v

@@ -1,0 +1,132 @@
+"""reportlab TrueType fonts whose subset objects are made once per glyph set and process.
+
+reportlab builds, for every document and every font it uses, a subset font file (parsing
+and rewriting the glyph tables), its ToUnicode map and its widths array, and compresses the
+two streams. A font that sets only the campaign name, the issuers or the hotline uses the
+same glyphs in every document, so all of that comes out the same each time. `CachedTTFont`
+lets reportlab build its objects as usual, then:
+
+- the subset file comes from a cache keyed by the glyph list (`makeSubset` is a pure
+  function of the font file and the list: safe to share), and a new one reads its glyphs
+  straight from the file's bytes instead of a copy of the whole glyf table;
+- both streams are compressed through `SAME_FLATE`, which remembers recent outputs;
+- the widths array is formatted once per list of widths.
+
+Nothing is cached per document, and every object is still reportlab's: the bytes are the
+same as with a plain `TTFont`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
+
+from qmposter.render.pdf_streams import SAME_FLATE
+
+MAX_SUBSETS = 64  # per font: different glyph lists of one font kept (each a few tens of KiB)
+MAX_ARRAYS = 256
+
+
+class _Bounded:
+    """A small thread-safe LRU map with hit/miss counters (for the tests)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = self.misses = 0
+        self._items: OrderedDict[object, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: object) -> object | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: object, value: object) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.hits = self.misses = 0
+
+
+class CachedTTFont(TTFont):
+    """A TTFont (see reportlab.pdfbase.ttfonts) with the per-glyph-set caches of the module doc."""
+
+    def __init__(self, name: str, filename: object) -> None:
+        super().__init__(name, filename)
+        self.subsets = _Bounded(MAX_SUBSETS)
+        face = self.face
+        # instance attributes shadowing TTFontFile's methods of the same name
+        face.makeSubset = lambda subset: self._subset(face, subset)
+        face.get_table = lambda tag: _GlyfWindow(face) if tag == "glyf" else TTFontFile.get_table(face, tag)
+
+    def _subset(self, face: TTFontFile, subset: list[int]) -> bytes:
+        key = tuple(subset)
+        found = self.subsets.get(key)
+        if found is None:
+            found = TTFontFile.makeSubset(face, subset)
+            self.subsets.put(key, found)
+        return found  # type: ignore[return-value]
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
+        """reportlab's objects, then the cached compression and widths swapped in."""
+        state = self.state.get(doc)
+        super().addObjects(doc)
+        if state is None:  # never drawn in this document: reportlab made what it makes
+            return
+        fonts = doc.idToObject["BasicFonts"].dict
+        for n in range(len(state.subsets)):
+            font = fonts[f"{state.internalName}+{n}"]
+            font.Widths = _Widths(font.Widths.sequence)
+            descriptor = doc.idToObject[font.FontDescriptor.name]
+            for ref in (font.ToUnicode, descriptor.dict["FontFile2"]):
+                stream = doc.idToObject[ref.name]
+                if stream.filters == [pdfdoc.PDFZCompress]:
+                    stream.filters = [SAME_FLATE]
+
+
+class _GlyfWindow:
+    """The glyf table as makeSubset reads it (slices only), without copying the whole table.
+
+    makeSubset takes `get_table('glyf')` (a copy of 2.5–4 MiB for a CJK font) to cut out a
+    few dozen glyphs; slicing the file's bytes directly gives the same glyph bytes.
+    """
+
+    def __init__(self, face: TTFontFile) -> None:
+        self.data = face._ttf_data
+        self.start, self.length = face.get_table_pos("glyf")
+
+    def __getitem__(self, part: slice) -> bytes:
+        lo, hi, _ = part.indices(self.length)
+        return self.data[self.start + lo : self.start + max(lo, hi)]
+
+
+_ARRAYS = _Bounded(MAX_ARRAYS)
+
+
+class _Widths(pdfdoc.PDFArray):
+    """A PDFArray of numbers formatted once per content (numbers need no document)."""
+
+    def format(self, document: pdfdoc.PDFDocument, IND: bytes = b"\n ") -> bytes:
+        key = (tuple(self.sequence), rl_config.pdfMultiLine, IND)
+        found = _ARRAYS.get(key)
+        if found is None:
+            found = super().format(document, IND)
+            _ARRAYS.put(key, found)
+        return found  # type: ignore[return-value]
