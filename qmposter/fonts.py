@@ -3,7 +3,10 @@
 Layout needs exact metrics (advances, vertical advances, the ideographic em box)
 from the font itself, never Pillow's rendered bounding boxes, so the PNG and the
 PDF place every glyph at the same point. Fonts are read lazily: loading reads only
-head/hhea/OS2/cmap/hmtx/vmtx/BASE; GSUB and glyf are touched on first use.
+head/hhea/OS2/cmap/hmtx/vmtx/BASE; GSUB and glyf are touched on first use. What was
+read (metrics, and the ink bounds and vertical forms asked for so far) is kept in the
+user's cache folder per font file version (`save_font_cache`), so a warm process neither
+parses the tables again nor imports fontTools.
 
 The ideographic em box (where a CJK glyph's 1 em square sits relative to the
 baseline) comes from, in order: the BASE table's 'ideo' (bottom) and 'idtp' (top,
@@ -15,7 +18,10 @@ the reference ideographs 中国永; and last [typo descender, typo descender + 1
 from __future__ import annotations
 
 import array
+import atexit
 import functools
+import hashlib
+import marshal
 import struct
 import sys
 import threading
@@ -24,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qmposter.disk_cache import cache_dir, read_marshal, write_marshal
 from qmposter.errors import FontError, MissingGlyphsError
 from qmposter.fileio import os_reason, sha256_file
 from qmposter.resources import bundled_dir
@@ -176,10 +183,16 @@ class FontFace:
         return font
 
     def _glyph_bounds(self, glyph: int) -> tuple[float, float, float, float] | None:
+        known: dict = self._lazy.setdefault("ink", {})  # type: ignore[assignment]
+        if glyph in known:
+            return known[glyph]
         try:
-            return self._read_glyph_bounds(glyph)
+            bounds = self._read_glyph_bounds(glyph)
         except CORRUPT_TABLE_ERRORS as error:
             raise _damaged(self.path, error) from None
+        known[glyph] = bounds
+        _face_changed(self)
+        return bounds
 
     def _read_glyph_bounds(self, glyph: int) -> tuple[float, float, float, float] | None:
         loca = self._lazy.get("loca")
@@ -203,6 +216,7 @@ class FontFace:
                 except CORRUPT_TABLE_ERRORS as error:
                     raise _damaged(self.path, error) from None
                 self._lazy["vertical_forms"] = forms
+                _face_changed(self)
         return forms  # type: ignore[return-value]
 
 
@@ -374,9 +388,44 @@ def _open_checked(path: Path):  # -> TTFont
 
 
 def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None) -> FontFace:
+    cached = _cached_face(path)
+    font = None
+    if cached is None:
+        font = _open_checked(path)
+        facts = _face_facts(font, path)
+    else:
+        facts = cached["facts"]
+    upem, ascender, descender, bottom, top, family, cmap, hmtx, vmtx = facts
+    face = FontFace(
+        id=font_id,
+        path=path,
+        name=name or family or path.name,
+        units_per_em=upem,
+        ascender=ascender / upem,
+        descender=descender / upem,
+        ideo_top=top / upem,
+        ideo_bottom=bottom / upem,
+        info=info,
+        _cmap=cmap,
+        _hmtx=_Metrics(*hmtx),
+        _vmtx=_Metrics(*vmtx) if vmtx is not None else None,
+    )
+    face._lazy["facts"] = facts
+    if font is not None:
+        face._lazy["ttfont"] = font
+        _face_changed(face)
+    else:
+        face._lazy["ink"] = cached["ink"]
+        if cached["vertical_forms"] is not None:
+            face._lazy["vertical_forms"] = cached["vertical_forms"]
+    return face
+
+
+def _face_facts(font, path: Path) -> tuple:
+    """What a FontFace is made of, read from the font's tables, as builtin types (marshal-able):
+    (upem, ascender, descender, ideo bottom, ideo top, family name, cmap, hmtx, vmtx), in font units."""
     from fontTools.ttLib import TTLibError
 
-    font = _open_checked(path)
     try:
         upem = font["head"].unitsPerEm
         num_glyphs = font["maxp"].numGlyphs
@@ -389,7 +438,7 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
         if "vhea" in font and "vmtx" in font:
             vmtx = _read_metrics(font.getTableData("vmtx"), font["vhea"].numberOfVMetrics, num_glyphs)
         bottom, top = _ideographic_box(font, cmap, upem)
-        display = name or _family_name(font) or path.name
+        family = _family_name(font)
     except FontError:
         raise
     except (TTLibError, *CORRUPT_TABLE_ERRORS) as error:
@@ -397,22 +446,79 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
     ascender, descender = hhea.ascent, hhea.descent
     if ascender == 0 and descender == 0:
         ascender, descender = os2.sTypoAscender, os2.sTypoDescender
-    face = FontFace(
-        id=font_id,
-        path=path,
-        name=display,
-        units_per_em=upem,
-        ascender=ascender / upem,
-        descender=descender / upem,
-        ideo_top=top / upem,
-        ideo_bottom=bottom / upem,
-        info=info,
-        _cmap=cmap,
-        _hmtx=hmtx,
-        _vmtx=vmtx,
-    )
-    face._lazy["ttfont"] = font
-    return face
+    return (
+        upem, ascender, descender, bottom, top, family, cmap,
+        (hmtx.advances, hmtx.bearings), (vmtx.advances, vmtx.bearings) if vmtx is not None else None,
+    )  # fmt: skip
+
+
+# -- the font cache on disk ------------------------------------------------------------------
+# One marshal file per font file version (path, size, times, inode) and version of this module,
+# in the user's cache folder (qmposter.disk_cache): the font's facts, and the ink bounds and
+# vertical forms worked out so far. It is read when the font is loaded and written at exit when
+# the process learned something new; a missing or damaged file means the font is read again,
+# with the same result. Facts are stored only after the font passed every check of
+# _open_checked, so a cached font is one that loaded before.
+
+MAX_CACHED_INK = 65536  # glyphs with known ink bounds kept per font
+_CHANGED: dict[int, FontFace] = {}  # faces whose cache file is out of date, saved at exit
+
+
+def _cache_file(path: Path) -> Path | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    ident = f"{_code_version()}\0{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
+    return cache_dir() / f"font-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.marshal"
+
+
+def _cached_face(path: Path) -> dict | None:
+    file = _cache_file(path)
+    stored = read_marshal(file) if file is not None else None
+    return stored if isinstance(stored, dict) and _plausible(stored) else None
+
+
+def _face_changed(face: FontFace) -> None:
+    if not _CHANGED:
+        atexit.register(save_font_cache)
+    _CHANGED[id(face)] = face
+
+
+def save_font_cache() -> None:
+    """Write the cache files of the fonts this process read or learned about (runs at exit)."""
+    faces = list(_CHANGED.values())
+    _CHANGED.clear()
+    for face in faces:
+        with face._lock:
+            ink = dict(face._lazy.get("ink", {}))  # type: ignore[call-overload]
+            stored = {"facts": face._lazy["facts"], "ink": ink if len(ink) <= MAX_CACHED_INK else {},
+                      "vertical_forms": face._lazy.get("vertical_forms")}  # fmt: skip
+        file = _cache_file(face.path)
+        if file is not None:
+            write_marshal(file, stored)
+
+
+def _plausible(stored: dict) -> bool:
+    """The shape save_font_cache writes (a damaged or foreign file is ignored, never trusted)."""
+    facts, ink, forms = stored.get("facts"), stored.get("ink"), stored.get("vertical_forms")
+    if not (isinstance(facts, tuple) and len(facts) == 9 and isinstance(ink, dict)):
+        return False
+    upem, cmap, hmtx, vmtx = facts[0], facts[6], facts[7], facts[8]
+    metrics_ok = all(
+        isinstance(m, tuple) and len(m) == 2 and all(isinstance(part, tuple) for part in m) and m[0]
+        for m in (hmtx, vmtx) if m is not None
+    )  # fmt: skip
+    return (
+        isinstance(upem, int) and upem > 0 and isinstance(cmap, dict) and bool(cmap) and metrics_ok
+        and all(isinstance(v, (int, float)) for v in facts[1:5]) and (forms is None or isinstance(forms, dict))
+    )  # fmt: skip
+
+
+@functools.cache
+def _code_version() -> str:
+    """This module's source and the marshal format: new reading code, new cache files."""
+    return hashlib.sha256(Path(__file__).read_bytes() + f"{marshal.version}".encode()).hexdigest()[:16]
 
 
 # Raw cmap/hmtx reading: fontTools would name every glyph first, which for a font

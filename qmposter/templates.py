@@ -350,6 +350,14 @@ def template_names(templates_dir: Path | None = None, *, include_abstract: bool 
     return kept
 
 
+def is_template_name(name: str, templates_dir: Path | None = None) -> bool:
+    """True when `name` is one of template_names(templates_dir), reading only that one file."""
+    if _find(name, search_dirs(templates_dir)) is None:
+        return False
+    kind, abstract = _peek(name, templates_dir)
+    return kind not in OTHER_PRODUCT_KINDS and not abstract
+
+
 def _peek(name: str, templates_dir: Path | None) -> tuple[object, bool]:
     """(kind, abstract) read without validation; a broken file is listed so loading reports it."""
     found = _find(name, search_dirs(templates_dir))

@@ -297,3 +297,97 @@ def test_libdeflate_png_is_a_valid_png_with_pillows_pixels_and_chunks(one_bit: b
     with Image.open(io.BytesIO(ours)) as a, Image.open(zlib6) as b:
         a.load()
         assert (a.mode, a.size, a.info["dpi"], a.tobytes()) == (b.mode, b.size, b.info["dpi"], b.tobytes())
+
+
+# -- per-build overhead: what a small build does not do -----------------------------------------------
+
+
+def test_a_build_without_workers_imports_no_process_pool_and_no_toml_writer(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    args = ["build", "--template", "led-red-384x32", "--format", "bmp", "--jobs", "2", "--out", str(tmp_path / "o")]
+    probe = "print(sorted(m for m in sys.modules if m.split('.')[0] in ('multiprocessing', 'concurrent', 'tomlkit')))\n"
+    loaded = qmposter_run(args, env, probe=probe).stdout.splitlines()[-1]
+    assert loaded == "[]"  # 21 jobs: no worker is worth starting, so none of that is imported
+    assert len(list((tmp_path / "o" / "led-red-384x32").glob("*.bmp"))) == 21
+
+
+def test_named_templates_are_checked_without_reading_every_template(monkeypatch) -> None:
+    from qmposter import templates
+    from qmposter.build.plan import BuildRequest, plan_build
+
+    peeked: list[str] = []
+    real_peek = templates._peek
+    monkeypatch.setattr(templates, "_peek", lambda name, folder: peeked.append(name) or real_peek(name, folder))
+    plan = plan_build(BuildRequest(templates=("poster-a3-red", "image-square-1080"), formats=("pdf",)))
+    assert peeked == ["poster-a3-red", "image-square-1080"]
+    assert {job.template for job in plan.jobs} == {"poster-a3-red", "image-square-1080"}
+    for name in ("poster-red-base", "leaflet-a4", "no-such-template"):  # abstract, another product, missing
+        assert not templates.is_template_name(name)
+        assert name not in templates.template_names()
+    assert all(templates.is_template_name(name) for name in templates.template_names())
+
+
+def test_the_plan_reuses_the_campaign_and_catalogue_the_command_checked(monkeypatch) -> None:
+    from qmposter.build import plan as plan_module
+    from qmposter.cli.campaign_context import checked_campaign
+
+    request = plan_module.BuildRequest(templates=("poster-a3-red",))
+    fresh = plan_module.plan_build(request)
+    campaign, catalogue = checked_campaign(None)
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("read a second time")
+
+    monkeypatch.setattr(plan_module, "load_campaign", not_again)
+    monkeypatch.setattr(plan_module, "campaign_catalogue", not_again)
+    reused = plan_module.plan_build(request, campaign=campaign, catalogue=catalogue)
+    assert [(j.path, j.key) for j in reused.jobs] == [(j.path, j.key) for j in fresh.jobs]
+
+
+# -- fonts: metrics, ink bounds and vertical forms kept on disk -----------------------------------------
+
+
+@pytest.mark.parametrize("font_id", ["noto-serif-sc-black", "lxgw-wenkai", "unifont-dots"])
+def test_a_font_from_the_disk_cache_is_the_font_read_from_its_file(
+    font_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qmposter import fonts
+
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path))
+    info = fonts.bundled_info(font_id)
+    path = fonts.fonts_dir() / info.file
+    read = fonts._read_face(path, font_id, info.name_zh, info)
+    assert "ttfont" in read._lazy  # parsed from the file: nothing cached yet
+    sample = "质量月，。“”（）《》—…0Aa中国永"
+    ink = {ch: read.ink_bounds(ch) for ch in sample if read.has(ch)}
+    forms = read.vertical_forms()
+    fonts.save_font_cache()
+    cached = fonts._read_face(path, font_id, info.name_zh, info)
+    assert "ttfont" not in cached._lazy  # from the cache: the font file was not opened
+    fields = ("name", "units_per_em", "ascender", "descender", "ideo_top", "ideo_bottom", "_cmap", "_hmtx", "_vmtx")
+    for field in fields:
+        assert getattr(cached, field) == getattr(read, field), field
+    assert cached._lazy["ink"] == read._lazy["ink"] and cached.vertical_forms() == forms
+    assert {ch: cached.ink_bounds(ch) for ch in ink} == ink
+    assert "ttfont" not in cached._lazy
+    other = next(ch for ch in "鑫龘靐齉爨" if read.has(ch))  # not asked before: read from the file now
+    assert cached.ink_bounds(other) == read.ink_bounds(other)
+
+
+def test_a_warm_render_imports_no_fonttools_and_a_damaged_font_cache_changes_nothing(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    probe = "print(any(m.startswith('fontTools') for m in sys.modules))\n"
+    outputs = []
+    for run in range(4):
+        out = tmp_path / f"{run}.pdf"
+        if run == 3:  # every cache file cut short or overwritten: read again from the fonts
+            for k, file in enumerate(sorted(Path(env["QMPOSTER_CACHE_DIR"]).glob("font-*.marshal"))):
+                file.write_bytes(file.read_bytes()[:100] if k % 2 else b"\x00not marshal")
+        args = ["render", "vertical-red-0.8x3m", "--slogan", "2010-05", "-o", str(out)]  # vertical text: vertical forms
+        used = qmposter_run(args, env, probe=probe).stdout.splitlines()[-1]
+        assert used == ("True" if run in (0, 3) else "False"), run
+        outputs.append(out.read_bytes())
+    assert len(set(outputs)) == 1
+    assert len(list(Path(env["QMPOSTER_CACHE_DIR"]).glob("font-*.marshal"))) >= 1

@@ -12,21 +12,23 @@ from __future__ import annotations
 import collections
 import contextlib
 import dataclasses
-import multiprocessing
 import os
 import select
 import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from qmposter.build.job import Outcome, render_job, worker_template, write_job
 from qmposter.build.plan import Job
 from qmposter.errors import InputError
 from qmposter.render.output import write_atomic
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 EXECUTORS = ("local", "dask")
 DASK_CONNECT_SECONDS = 15
@@ -75,6 +77,9 @@ class LocalExecutor:
             for job in jobs:
                 yield write_job(job, out, templates_dir)
             return
+        # imported only now: a build without workers (most small ones) never pays for them (cold start)
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
         names = tuple(dict.fromkeys(job.template for job in jobs))
         pending = collections.deque(jobs)
         running: set[Future] = set()
@@ -106,6 +111,8 @@ def _context() -> multiprocessing.context.BaseContext:
     """Fresh worker processes, never plain fork: fontTools reads tables lazily from an open
     file, and forked children would share its file offset with each other and corrupt reads.
     forkserver (POSIX) starts them fast from a process that has imported the renderers only."""
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)

@@ -14,7 +14,7 @@ from qmposter.campaign import Campaign, campaign_catalogue, campaign_slogans, lo
 from qmposter.catalogue.catalogue import Catalogue, Entry
 from qmposter.content import Content
 from qmposter.errors import CampaignError, InputError, TemplateError
-from qmposter.templates import FORMATS, Template, load_template, template_names
+from qmposter.templates import FORMATS, Template, is_template_name, load_template, template_names
 from qmposter.unit_list import Unit, load_units
 
 PREVIEW_DPI = 100  # PNG/JPEG of a print template: a preview, not the print file
@@ -104,13 +104,18 @@ class Plan:
     templates_dir: Path | None
 
 
-def plan_build(request: BuildRequest) -> Plan:
-    """Read the campaign, catalogue, templates and units and list every job; QmposterError on bad input."""
+def plan_build(request: BuildRequest, *, campaign: Campaign | None = None, catalogue: Catalogue | None = None) -> Plan:
+    """Read the campaign, catalogue, templates and units and list every job; QmposterError on bad input.
+
+    `campaign` and `catalogue`, when the caller has loaded (and checked) them already for this
+    request, are used instead of reading the files a second time.
+    """
     formats = normalize_formats(request.formats)
-    campaign = load_campaign(request.campaign_path)
+    campaign = campaign if campaign is not None else load_campaign(request.campaign_path)
     units = load_units(request.units_path) if request.units_path is not None else None
     templates = _templates(request, campaign)
-    catalogue = campaign_catalogue(campaign, request.catalogue_dir)
+    if catalogue is None:
+        catalogue = campaign_catalogue(campaign, request.catalogue_dir)
     entries = _slogans(campaign, catalogue, request.year)
     alias_year = request.year if request.year is not None else campaign.year
     out = Path(request.out) if request.out is not None else campaign.out_dir
@@ -132,20 +137,23 @@ def normalize_formats(formats: Iterable[str]) -> tuple[str, ...]:
 
 
 def _templates(request: BuildRequest, campaign: Campaign) -> list[Template]:
-    available = template_names(request.templates_dir)
+    """The templates to build, loaded; named ones are checked one by one (listing every
+    template parses every file, which only an unknown name or "all of them" needs)."""
     if request.templates:
         names, origin = list(dict.fromkeys(request.templates)), "--template"
     elif campaign.templates:
         names, origin = list(dict.fromkeys(campaign.templates)), f"活动文件 {campaign.path} 的 build.templates"
     else:
-        names, origin = available, ""
+        names, origin = template_names(request.templates_dir), ""
     for name in names:
-        if name not in available:
-            close = difflib.get_close_matches(name, available, n=3, cutoff=0.5)
-            hint = f"是不是：{'、'.join(close)}？" if close else f"可用模板：{'、'.join(available) or '（无）'}。"
-            raise TemplateError(
-                f"{origin} 中的模板“{name}”不存在。", hint=hint + "qmposter templates list 可列出全部模板。"
-            )
+        if not origin or is_template_name(name, request.templates_dir):
+            continue
+        available = template_names(request.templates_dir)
+        close = difflib.get_close_matches(name, available, n=3, cutoff=0.5)
+        hint = f"是不是：{'、'.join(close)}？" if close else f"可用模板：{'、'.join(available) or '（无）'}。"
+        raise TemplateError(
+            f"{origin} 中的模板“{name}”不存在。", hint=hint + "qmposter templates list 可列出全部模板。"
+        )
     if not names:
         raise TemplateError("没有可用的模板。", hint="检查 --templates 指定的文件夹。")
     return [load_template(name, request.templates_dir) for name in names]

@@ -14,10 +14,7 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-import tomlkit.exceptions
+from typing import TYPE_CHECKING, Any
 
 from qmposter import toml_errors
 from qmposter.catalogue.dedupe import format_alias
@@ -25,6 +22,9 @@ from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
 from qmposter.errors import CatalogueError, InputError
 from qmposter.fileio import atomic_write_bytes, os_reason
 from qmposter.text import canonical, invisible_marks
+
+if TYPE_CHECKING:
+    import tomlkit.items
 
 VARIANTS_FILE = "variants.toml"
 NATIONAL_SLUG = "national"
@@ -126,6 +126,8 @@ def _warning_lines(notice: Notice) -> list[str]:
 
 
 def _source_table(notice: Notice, file_name: str, sha256: str) -> tomlkit.items.Table:
+    import tomlkit
+
     table = tomlkit.table()
     for key in _SOURCE_KEYS:
         value = getattr(notice, key)
@@ -143,6 +145,8 @@ def _source_table(notice: Notice, file_name: str, sha256: str) -> tomlkit.items.
 
 
 def _activity_tables(activities: tuple[Activity, ...]) -> tomlkit.items.AoT:
+    import tomlkit
+
     aot = tomlkit.aot()
     for activity in activities:
         table = tomlkit.table()
@@ -155,6 +159,8 @@ def _activity_tables(activities: tuple[Activity, ...]) -> tomlkit.items.AoT:
 
 
 def _slogan_tables(slogans: tuple[NoticeSlogan, ...]) -> tomlkit.items.AoT:
+    import tomlkit
+
     aot = tomlkit.aot()
     for slogan in slogans:
         table = tomlkit.table()
@@ -174,7 +180,12 @@ def comment_text(line: str) -> str:
 
 
 def source_document(notice: Notice, file_name: str, sha256: str) -> str:
-    """The TOML text of a freshly imported notice (deterministic for the same inputs)."""
+    """The TOML text of a freshly imported notice (deterministic for the same inputs).
+
+    tomlkit is imported here, not at the top: reading the catalogue (every render and
+    build) never needs it (cold start)."""
+    import tomlkit
+
     doc = tomlkit.document()
     for line in _header(notice, file_name):
         doc.add(tomlkit.comment(comment_text(line)) if line else tomlkit.nl())

@@ -107,8 +107,9 @@ def build_command(
     if merge_shards:
         _merge(request)
         return
-    checked_campaign(campaign_path, catalogue_dir)  # contradictions stop the build before anything is written
-    plan = plan_build(request)
+    # contradictions stop the build before anything is written; the plan reuses what was read
+    campaign, catalogue = checked_campaign(campaign_path, catalogue_dir)
+    plan = plan_build(request, campaign=campaign, catalogue=catalogue)
     total = len(request.shard.take(plan.jobs)) if request.shard else len(plan.jobs)
     if sys.stderr.isatty():
         with click.progressbar(length=total, label="生成中", file=sys.stderr, show_pos=True) as bar:

@@ -20,6 +20,8 @@ import os
 import threading
 from pathlib import Path
 
+from qmposter.disk_cache import cache_dir
+
 MAX_ENTRIES = 50_000  # a runaway cache (a fuzzer's random text) starts over instead of growing
 
 
@@ -81,14 +83,6 @@ class WordCache:
     def _path(self) -> Path | None:
         key = _key(self._source)
         return cache_dir() / f"words-{key}.json" if key else None
-
-
-def cache_dir() -> Path:
-    """Where qmposter keeps caches that only save time (safe to delete at any moment)."""
-    if os.environ.get("QMPOSTER_CACHE_DIR"):
-        return Path(os.environ["QMPOSTER_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "qmposter"
 
 
 def _key(source: Path) -> str | None:

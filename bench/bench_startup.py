@@ -1,0 +1,278 @@
+"""Benchmark of what a qmposter process pays besides its files: cold start, per-build overhead, --jobs.
+
+Every measurement is a fresh process (as a user runs qmposter), CPU = user + sys of the
+whole process tree (worker processes included: this script adopts orphaned grandchildren
+as a child subreaper and reaps them), wall = start to exit. Rounds are interleaved, and
+with --compare BIN the other installation (e.g. the code before a change) runs in the same
+rounds, command after command, so both see the same machine load.
+
+  cold      `python -c pass`, `qmposter --version`, `qmposter render` of one PDF and one PNG;
+  builds    the shared peer benchmark's two builds (21 × poster-a3-red PDF, 21 × image-square-1080
+            PNG, `--jobs 1 --force`), and the same jobs in one warm process (write_job per file):
+            overhead = build CPU − files × median CPU per file of the warm process;
+  jobs      (--jobs-sizes) builds of 21 / 42 / 126 / 651 files with --jobs 1 and --jobs N.
+
+Output: a Markdown report on stdout, --json FILE for the raw figures. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PR_SET_CHILD_SUBREAPER = 36
+SLOGAN = "2010-05"
+BUILDS = {"pdf": ("poster-a3-red", "pdf"), "png": ("image-square-1080", "png")}
+# file sets for --jobs-sizes: build arguments (templates, formats); "all" is the whole default campaign
+SIZES = {
+    "21": (["poster-a3-red"], ["pdf"]),
+    "42": (["poster-a3-red"], []),
+    "126": (["poster-a3-red", "poster-a3-blue", "banner-red-0.7x5m"], []),
+    "all": ([], []),
+}
+# one warm process: the build's own jobs, write_job per file, CPU per file (the shared benchmark's qm_api_stock)
+WARM_SNIPPET = """
+import json, sys, time
+from pathlib import Path
+from qmposter.products.posters import BuildRequest, plan_build, write_job
+out = Path(sys.argv[1])
+plan = plan_build(BuildRequest(templates=(sys.argv[2],), formats=(sys.argv[3],), out=out, force=True))
+cpu = []
+for job in plan.jobs:
+    if job.skip_reason is None:
+        c = time.process_time()
+        write_job(job, out, None)
+        cpu.append(time.process_time() - c)
+print(json.dumps(cpu))
+"""
+
+
+@dataclass
+class Installation:
+    """One qmposter to measure: the bin/ folder holding its `python` and `qmposter`."""
+
+    label: str
+    bin: Path
+
+    @property
+    def python(self) -> str:
+        return str(self.bin / "python")
+
+    @property
+    def qmposter(self) -> str:
+        return str(self.bin / "qmposter")
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+
+
+@dataclass
+class Series:
+    samples: list[Sample] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def stat(self, what: str, how: str) -> float:
+        values = [getattr(s, what) for s in self.samples]
+        return (statistics.median if how == "median" else min)(values) if values else float("nan")
+
+
+def become_subreaper() -> bool:
+    """Orphaned descendants (the forkserver and its workers) are re-parented to us, so waiting
+    for them adds their CPU time to RUSAGE_CHILDREN."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_orphans(timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.01)
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[Sample, str]:
+    """Run `cmd` to completion; wall until it exits, CPU of it and every descendant."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    _reap_orphans()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return Sample(wall, cpu), proc.stdout
+
+
+def build_cmd(inst: Installation, out: Path, templates: list[str], formats: list[str], jobs: int) -> list[str]:
+    cmd = [inst.qmposter, "build", "--force", "--jobs", str(jobs), "--out", str(out)]
+    for name in templates:
+        cmd += ["--template", name]
+    for fmt in formats:
+        cmd += ["--format", fmt]
+    return cmd
+
+
+def measurements(inst: Installation, work: Path, jobs_n: int, sizes: list[str]) -> dict[str, list[str]]:
+    """name → command, in the order a round runs them."""
+    out = work / inst.label
+    cmds = {
+        "python -c pass": [inst.python, "-c", "pass"],
+        "qmposter --version": [inst.qmposter, "--version"],
+        "render pdf": [inst.qmposter, "render", BUILDS["pdf"][0], "--slogan", SLOGAN, "-o", str(out / "one.pdf")],
+        "render png": [inst.qmposter, "render", BUILDS["png"][0], "--slogan", SLOGAN, "-o", str(out / "one.png")],
+    }
+    for kind, (template, fmt) in BUILDS.items():
+        cmds[f"build {kind}"] = build_cmd(inst, out / f"build-{kind}", [template], [fmt], 1)
+        cmds[f"warm {kind}"] = [inst.python, "-c", WARM_SNIPPET, str(out / f"warm-{kind}"), template, fmt]
+    for size in sizes:
+        templates, formats = SIZES[size]
+        for jobs in dict.fromkeys((1, jobs_n)):
+            cmds[f"jobs {size} -j{jobs}"] = build_cmd(inst, out / f"size-{size}-j{jobs}", templates, formats, jobs)
+    return cmds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", type=Path, default=Path(sys.executable).parent,
+                        help="bin/ folder of the qmposter to measure (default: this Python's)")  # fmt: skip
+    parser.add_argument("--compare", type=Path, metavar="BIN", help="bin/ of another installation, same rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="measured rounds (after one warm-up round)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N of the --jobs N builds")
+    parser.add_argument("--jobs-sizes", default="", help="comma list of 21,42,126,all: --jobs 1 vs N builds")
+    parser.add_argument("--only", default="", help="comma list of measurement names (prefixes) to run")
+    parser.add_argument("--json", type=Path, help="write the raw figures here")
+    args = parser.parse_args(argv)
+    sizes = [s for s in args.jobs_sizes.split(",") if s]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown --jobs-sizes {unknown}; choose from {list(SIZES)}")
+    insts = [Installation("new", args.bin)] + ([Installation("old", args.compare)] if args.compare else [])
+    subreaper = become_subreaper()
+    work = Path(tempfile.mkdtemp(prefix="qm-bench-startup-"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # users have .pyc files
+    env["QMPOSTER_CACHE_DIR"] = str(work / "cache")  # warmed by the warm-up round, like a user's second run
+    try:
+        results = _rounds(insts, work, env, args, sizes)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report = {"machine": _machine(), "subreaper": subreaper, "rounds": args.rounds, "results": results}
+    print(_markdown(report, insts))
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+def _rounds(insts: list[Installation], work: Path, env: dict[str, str], args, sizes: list[str]) -> dict:
+    cmds = {inst.label: measurements(inst, work, args.jobs, sizes) for inst in insts}
+    names = [n for n in cmds[insts[0].label] if not args.only or n.startswith(tuple(args.only.split(",")))]
+    series = {inst.label: {name: Series() for name in names} for inst in insts}
+    cwd = work / "cwd"  # no campaign.toml, no qmposter sources on sys.path
+    cwd.mkdir()
+    for round_no in range(args.rounds + 1):
+        for name in names:
+            for inst in insts:
+                sample, stdout = run(cmds[inst.label][name], cwd, env)
+                if round_no == 0:
+                    continue  # warm-up: .pyc files, the word cache, the page cache
+                entry = series[inst.label][name]
+                entry.samples.append(sample)
+                if name.startswith("warm "):
+                    per_file = json.loads(stdout)
+                    entry.extra.setdefault("file_cpu", []).append(statistics.median(per_file))
+                    entry.extra["files"] = len(per_file)
+                if name.startswith(("build ", "jobs ")):
+                    entry.extra["files"] = _files_written(stdout)
+        print(f"round {round_no}/{args.rounds} done", file=sys.stderr)
+    return {label: {name: _summary(s) for name, s in by_name.items()} for label, by_name in series.items()}
+
+
+def _files_written(stdout: str) -> int | None:
+    """The "新写出 N 个文件" count of the build's summary line."""
+    found = re.search(r"新写出 (\d+) 个文件", stdout)
+    return int(found.group(1)) if found else None
+
+
+def _summary(series: Series) -> dict:
+    out = {f"{what}_{how}": series.stat(what, how) for what in ("wall", "cpu") for how in ("median", "min")}
+    out["samples"] = [[s.wall, s.cpu] for s in series.samples]
+    if "file_cpu" in series.extra:
+        out["file_cpu_median"] = statistics.median(series.extra["file_cpu"])
+    if "files" in series.extra:
+        out["files"] = series.extra["files"]
+    return out
+
+
+def _machine() -> dict:
+    return {
+        "cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+        "load_end": os.getloadavg(), "time": time.strftime("%Y-%m-%d %H:%M"),
+    }  # fmt: skip
+
+
+def _markdown(report: dict, insts: list[Installation]) -> str:
+    results = report["results"]
+    labels = [inst.label for inst in insts]
+    head = " | ".join(f"{lab} CPU s (min) | {lab} wall s (min)" for lab in labels)
+    lines = [
+        f"Machine: {report['machine']['cpus']} CPUs, Python {report['machine']['python']}, "
+        f"load at end {', '.join(f'{x:.2f}' for x in report['machine']['load_end'])}; "
+        f"{report['rounds']} rounds, medians (min); CPU = user+sys of the process tree.",
+        "",
+        f"| measurement | {head} |",
+        "|---|" + "--:|" * (2 * len(labels)),
+    ]
+    for name in results[labels[0]]:
+        cells = []
+        for lab in labels:
+            r = results[lab][name]
+            cells.append(f"{r['cpu_median']:.3f} ({r['cpu_min']:.3f}) | {r['wall_median']:.3f} ({r['wall_min']:.3f})")
+        files = results[labels[0]][name].get("files")
+        lines.append(f"| {name}{f' ({files} files)' if files else ''} | {' | '.join(cells)} |")
+    overhead = _overheads(results, labels)
+    if overhead:
+        lines += ["", "Per-build overhead = build CPU − files × median CPU per file in a warm process:", ""]
+        lines += [f"| build | {' | '.join(f'{lab} ms/file | {lab} overhead s' for lab in labels)} |",
+                  "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
+        for kind, row in overhead.items():
+            lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
+    return "\n".join(lines)
+
+
+def _overheads(results: dict, labels: list[str]) -> dict:
+    rows: dict = {}
+    for kind in BUILDS:
+        if all(f"build {kind}" in results[lab] and f"warm {kind}" in results[lab] for lab in labels):
+            row = {}
+            for lab in labels:
+                build, warm = results[lab][f"build {kind}"], results[lab][f"warm {kind}"]
+                per_file = warm["file_cpu_median"]
+                row[lab] = (per_file * 1000, build["cpu_median"] - warm["files"] * per_file)
+            rows[kind] = row
+    return rows
+
+
+if __name__ == "__main__":
+    sys.exit(main())
