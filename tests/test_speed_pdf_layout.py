@@ -17,6 +17,7 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 
 from qmposter.build.plan import BuildRequest, plan_build
+from qmposter.fonts import load_font
 from qmposter.layout import textbox
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Color, Page
@@ -47,7 +48,10 @@ def clear_caches() -> None:
 
 
 def _fonts() -> list[pdf_fonts.CachedTTFont]:
-    return [pdfmetrics.getFont(name) for name in pdf._registered.values()]
+    """The fonts render.pdf draws with (reportlab shares one object per face between names)."""
+    fonts = {id(font): font for font in map(pdfmetrics.getFont, pdf._registered.values())}
+    assert all(isinstance(font, pdf_fonts.CachedTTFont) for font in fonts.values())
+    return list(fonts.values())
 
 
 def file_hashes(order: list[tuple[str, str, int]], *, cold: bool = False) -> dict[str, str]:
@@ -69,6 +73,9 @@ def _all_files() -> list[tuple[str, str, int]]:
 
 
 def test_warm_caches_in_any_order_give_the_files_of_a_fresh_process() -> None:
+    from qmposter.products.leaflet_text import register_face
+
+    register_face(load_font("noto-sans-sc-bold"))  # as a leaflet made first in the process would
     files = _all_files()
     fresh = json.loads(subprocess.run(
         [sys.executable, "-c", f"import sys, json; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
