@@ -38,7 +38,7 @@ def _jobs(template: str) -> list:
 def clear_caches() -> None:
     """Forget what the caches under test hold: the next file is made as by a fresh process."""
     textbox._BLOCKS.clear()
-    pdf._SHAPE_PATHS.clear()
+    pdf._PATHS.clear()
     pdf_streams.PAGE_FLATE.clear()
     pdf_streams.SAME_FLATE.clear()
     pdf_text.RUN_TEXTS.clear()
@@ -117,20 +117,20 @@ def test_text_cache_is_bounded_and_keeps_the_recent_blocks(monkeypatch: pytest.M
     assert a is not b and repr(a.size) != repr(b.size)
 
 
-def test_ornament_paths_are_formatted_once_and_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ornament_and_qr_paths_are_formatted_once_and_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     template = load_template("poster-a3-red")
     jobs = _jobs("poster-a3-red")
     pages = [layout_page(template, job.content) for job in jobs[:3]]
-    pdf._SHAPE_PATHS.clear()
+    pdf._PATHS.clear()
     first = pdf.render_pdf([pages[0]])
-    misses = pdf._SHAPE_PATHS.misses
-    assert misses >= 20  # the ray rings and the 回纹 corners
+    misses = pdf._PATHS.misses
+    assert misses >= 21  # the ray rings, the 回纹 corners and the QR code
     second = pdf.render_pdf([pages[1]])
-    assert pdf._SHAPE_PATHS.misses == misses and pdf._SHAPE_PATHS.hits >= misses
-    monkeypatch.setattr(pdf._SHAPE_PATHS, "size", 5)
-    pdf._SHAPE_PATHS.clear()
+    assert pdf._PATHS.misses == misses and pdf._PATHS.hits >= misses
+    monkeypatch.setattr(pdf._PATHS, "size", 5)
+    pdf._PATHS.clear()
     assert pdf.render_pdf([pages[0]]) == first and pdf.render_pdf([pages[1]]) == second
-    assert len(pdf._SHAPE_PATHS) <= 5
+    assert len(pdf._PATHS) <= 5
 
 
 def test_reused_parts_of_a_poster_pdf_are_really_reused() -> None:

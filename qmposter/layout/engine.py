@@ -133,6 +133,7 @@ class _Elements:
         self.values = content.condition_values()
         self.fields = {**content.fields(), "hengpi": couplet.hengpi(content.theme, template.hengpi)}
         self.scroll_width = 0.0  # page width a scrolling slogan needs (0: none scrolls)
+        self.slogan_words = _words(content.slogan)
 
     def items(self) -> list[Item]:
         drawn: set[str] = set()
@@ -216,7 +217,7 @@ class _Elements:
 
     def _text(self, element: Element) -> list[Item] | None:
         text = self._fill(element.template_text or "")
-        if text is None or _words(text) == _words(self.content.slogan):
+        if text is None or _words(text) == self.slogan_words:
             return None  # a theme that is the slogan is printed once, as the slogan
         return list(self._set(text, element.box, element.text, self._label(element)).runs)
 

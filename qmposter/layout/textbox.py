@@ -105,11 +105,13 @@ def layout_text(text: str, box: Box, style: TextStyle, *, label: str = "") -> Te
     anything else, LayoutError for a bad style or box, and TextOverflowError when the
     text cannot fit at `style.min_size`.
     """
-    face = load_font(style.font_id)
-    key = (face, text, repr(box), repr(style))
+    ref = style.font_id
+    # a bundled font's id always names the same face; a path may not (relative, ~)
+    font: str | FontFace = load_font(ref) if any(c in ref for c in "/\\.") else ref
+    key = (font, text, repr(box), repr(style))
     block = _BLOCKS.get(key)
     if block is None:
-        block = _BLOCKS.put(key, _layout(face, text, box, style, label))
+        block = _BLOCKS.put(key, _layout(load_font(ref), text, box, style, label))
     return block
 
 
@@ -128,10 +130,11 @@ def _layout(face: FontFace, text: str, box: Box, style: TextStyle, label: str) -
 
 
 class _BlockCache:
-    """The last MAX_BLOCKS blocks set, by (face, text, box, style): the same in, the same out.
+    """The last MAX_BLOCKS blocks set, by (font, text, box, style): the same in, the same out.
 
     Most texts of a product do not change from one slogan to the next (the campaign name,
     theme, issuers, date, hotline) and setting them was most of a poster's layout time. The
+    font is a bundled font's id (one face per process) or the face loaded from a path; the
     key holds the box and style as their repr, so 72 and 72.0 (equal, but written differently
     into an SVG) never share an entry; the label only names the element in error messages,
     and errors are never cached. Blocks are immutable, so callers may share them.

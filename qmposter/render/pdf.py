@@ -37,7 +37,7 @@ from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run
 from qmposter.render.pdf_fonts import CachedTTFont
 from qmposter.render.pdf_images import draw_image
 from qmposter.render.pdf_streams import PAGE_FLATE
-from qmposter.render.pdf_text import RUN_TEXTS
+from qmposter.render.pdf_text import RUN_TEXTS, Fonts
 
 SLUG = 10 * MM  # room outside the bleed for crop marks
 MARK_GAP = 2 * MM  # marks start this far outside the bleed (3 mm from trim when there is no bleed)
@@ -167,6 +167,15 @@ def _vertical_variant(path: Path, forms: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
+def _run_fonts(run: GlyphRun) -> Fonts:
+    """reportlab's names for the run's font and its vertical variant (registered, the glyphs
+    checked: never a tofu box), and the vertical forms the run draws."""
+    path = run_font_path(run)
+    name = register_font(path)
+    vertical = _vertical_sources(run)
+    return name, register_vertical_font(path, vertical) if vertical else name, vertical
+
+
 def _vertical_sources(run: GlyphRun) -> dict[str, str]:
     """The font's horizontal -> vertical form pairs when the run draws any vertical form, else {}."""
     if all(glyph.char == glyph.source for glyph in run.glyphs):
@@ -280,36 +289,30 @@ class _Page:
         """
         if not run.glyphs:
             return
-        path = run_font_path(run)
-        name = register_font(path)
-        vertical = _vertical_sources(run)
-        vertical_name = register_vertical_font(path, vertical) if vertical else name
         c = self.c
         c.saveState()
         c.setFillColor(self.color(run.color))
-        RUN_TEXTS.draw(c, run, (name, vertical_name, vertical), self.origin, self.page.height)
+        RUN_TEXTS.draw(c, run, lambda: _run_fonts(run), self.origin, self.page.height)
         c.restoreState()
 
     def qr(self, item: QRCode) -> None:
         """Light square, then all dark runs as one path: no stroke, no hairline seams."""
         c = self.c
-        n = len(item.modules)
-        m = item.size / n
         c.saveState()
         c.setFillColor(self.color(item.light))
         c.rect(self.X(item.x), self.Y(item.y + item.size), item.size, item.size, stroke=0, fill=1)
         c.setFillColor(self.color(item.dark))
-        path = c.beginPath()
-        for r, col, length in qr_runs(item):
-            path.rect(self.X(item.x + col * m), self.Y(item.y + (r + 1) * m), length * m, m)
-        c.drawPath(path, stroke=0, fill=1)
+        place = (item.x, item.y, item.size, self.origin, self.page.height)
+        code = _PATHS.code(item.modules, place, lambda: _qr_code(item, self.origin, self.page.height))
+        c.drawPath(PDFPathObject(code=[code]), stroke=0, fill=1)
         c.restoreState()
 
     def shape(self, item: Shape) -> None:
         """One vector path, non-zero winding: reversed polygons are holes, overlaps are one area."""
         if item.opacity <= 0:
             return
-        code = _SHAPE_PATHS.code(item.polygons, self.origin, self.page.height)
+        polygons, origin, height = item.polygons, self.origin, self.page.height
+        code = _PATHS.code(polygons, (origin, height), lambda: _path_code(polygons, origin, height))
         if not code:
             return
         c = self.c
@@ -351,36 +354,37 @@ class _Page:
         c.restoreState()
 
 
-class _ShapePaths:
-    """The PDF path operators of a Shape's polygons, formatted once per process.
+class _Paths:
+    """PDF path operators formatted once per process: ornament shapes and QR codes.
 
-    Ornaments do not change from one slogan to the next: layout/ornaments.py hands out the
-    same polygon tuples for every page of a template, and formatting their thousands of
-    points was the largest part of drawing a poster. The entry is found by the tuple's
-    identity and keeps the tuple alive, so an id is never reused while its entry exists;
-    the text is what reportlab's path object would write, so the bytes do not change.
+    They do not change from one slogan to the next: layout hands out the same polygon
+    tuples (layout/ornaments.py) and QR matrices (layout/qr.py) for every page of a
+    template, and formatting their points was the largest part of drawing a poster. An
+    entry is found by the source's identity plus the numbers placing it, and keeps the
+    source alive, so an id is never reused while its entry exists; the text is what
+    reportlab's path object writes, so the bytes do not change.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.hits = self.misses = 0
-        self._paths: dict[tuple[int, float, float], tuple[object, str]] = {}
+        self._paths: dict[tuple[object, ...], tuple[object, str]] = {}
         self._lock = threading.Lock()
 
-    def code(self, polygons: tuple[tuple[tuple[float, float], ...], ...], origin: float, height: float) -> str:
-        """'' when no polygon has three points (nothing to fill)."""
-        key = (id(polygons), origin, height)
+    def code(self, source: object, place: tuple[float, ...], build: Callable[[], str]) -> str:
+        """The cached text for (source, place), else `build()`."""
+        key = (id(source), *place)
         with self._lock:
             found = self._paths.get(key)
-            if found is not None and found[0] is polygons:
+            if found is not None and found[0] is source:
                 self.hits += 1
                 return found[1]
             self.misses += 1
-        code = _path_code(polygons, origin, height)
+        code = build()
         with self._lock:
             if len(self._paths) >= self.size:
                 self._paths.clear()
-            self._paths[key] = (polygons, code)
+            self._paths[key] = (source, code)
         return code
 
     def __len__(self) -> int:
@@ -407,5 +411,15 @@ def _path_code(polygons: tuple[tuple[tuple[float, float], ...], ...], origin: fl
     return path.getCode()
 
 
-MAX_SHAPE_PATHS = 1024  # shapes of ornaments in a process: a ray fan is 24, a template a few dozen
-_SHAPE_PATHS = _ShapePaths(MAX_SHAPE_PATHS)
+def _qr_code(item: QRCode, origin: float, height: float) -> str:
+    """reportlab's path text for the dark runs of a QR code, y flipped as _Page does."""
+    m = item.size / len(item.modules)
+    top = origin + height
+    path = PDFPathObject()
+    for r, col, length in qr_runs(item):
+        path.rect(origin + (item.x + col * m), top - (item.y + (r + 1) * m), length * m, m)
+    return path.getCode()
+
+
+MAX_PATHS = 1024  # ornament shapes and QR codes in a process: a ray fan is 24, a template a few dozen
+_PATHS = _Paths(MAX_PATHS)

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from qmposter.layout.page import GlyphRun
+
+Fonts = tuple[str, str, dict[str, str]]
+"""reportlab's name of the run's font, of its vertical variant, and the vertical forms drawn."""
 
 MAX_RUNS = 2048  # runs kept per process: a template has a few dozen, every slogan adds a few
 
@@ -61,9 +65,9 @@ class RunTexts:
         self._entries: dict[tuple[int, float, float], _Entry] = {}
         self._lock = threading.Lock()
 
-    def draw(self, canvas: Canvas, run: GlyphRun, fonts: tuple[str, str, dict[str, str]], origin: float,
-             height: float) -> None:
-        """Draw `run` (fonts: reportlab name, vertical-variant name, vertical forms) into `canvas`."""
+    def draw(self, canvas: Canvas, run: GlyphRun, fonts: Callable[[], Fonts], origin: float, height: float) -> None:
+        """Draw `run` into `canvas`; `fonts()` (checked and registered, see _Page.glyphs) is only
+        asked for a run not seen before: a cached run was checked when it was first drawn."""
         key = (id(run), origin, height)
         with self._lock:
             entry = self._entries.get(key)
@@ -72,7 +76,7 @@ class RunTexts:
                 self.hits += 1
             canvas.drawText(_Code(entry.code))
             return
-        code, order = _text_code(canvas, run, fonts, origin, height)
+        code, order = _text_code(canvas, run, fonts(), origin, height)
         canvas.drawText(_Code(code))
         encodings = tuple(_encoding(canvas, name, text) for name, text in order)
         with self._lock:
@@ -103,7 +107,7 @@ def _still_fits(canvas: Canvas, entry: _Entry) -> bool:
     return all(_encoding(canvas, e.name, e.text) == e for e in entry.encodings)
 
 
-def _text_code(canvas: Canvas, run: GlyphRun, fonts: tuple[str, str, dict[str, str]], origin: float,
+def _text_code(canvas: Canvas, run: GlyphRun, fonts: Fonts, origin: float,
                height: float) -> tuple[str, list[tuple[str, str]]]:
     """The run's text object, glyph by glyph through reportlab, and the characters each font
     drew (fonts in order of first use)."""
