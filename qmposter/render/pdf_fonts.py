@@ -27,7 +27,7 @@ from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 
 from qmposter.render.pdf_streams import SAME_FLATE
 
-MAX_SUBSETS = 64  # per font: different glyph lists of one font kept (each a few tens of KiB)
+MAX_SUBSETS = 16  # per font: glyph lists kept (a few tens of KiB each); the static ones are used every page
 MAX_ARRAYS = 256
 
 
