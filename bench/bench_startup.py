@@ -159,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bin", type=Path, default=Path(sys.executable).parent,
                         help="bin/ folder of the qmposter to measure (default: this Python's)")  # fmt: skip
     parser.add_argument("--compare", type=Path, metavar="BIN", help="bin/ of another installation, same rounds")
-    parser.add_argument("--rounds", type=int, default=5, help="measured rounds (after one warm-up round)")
+    parser.add_argument("--rounds", type=int, default=5, help="measured rounds")
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured rounds first (.pyc files, caches)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N of the --jobs N builds")
     parser.add_argument("--jobs-sizes", default="", help="comma list of 21,42,126,all: --jobs 1 vs N builds")
     parser.add_argument("--only", default="", help="comma list of measurement names (prefixes) to run")
@@ -191,11 +192,11 @@ def _rounds(insts: list[Installation], work: Path, env: dict[str, str], args, si
     series = {inst.label: {name: Series() for name in names} for inst in insts}
     cwd = work / "cwd"  # no campaign.toml, no qmposter sources on sys.path
     cwd.mkdir()
-    for round_no in range(args.rounds + 1):
+    for round_no in range(1 - args.warmup, args.rounds + 1):
         for name in names:
             for inst in insts:
                 sample, stdout = run(cmds[inst.label][name], cwd, env)
-                if round_no == 0:
+                if round_no <= 0:
                     continue  # warm-up: .pyc files, the word cache, the page cache
                 entry = series[inst.label][name]
                 entry.samples.append(sample)

@@ -391,3 +391,19 @@ def test_a_warm_render_imports_no_fonttools_and_a_damaged_font_cache_changes_not
         outputs.append(out.read_bytes())
     assert len(set(outputs)) == 1
     assert len(list(Path(env["QMPOSTER_CACHE_DIR"]).glob("font-*.marshal"))) >= 1
+
+
+# -- --jobs N: the largest jobs first, so the build does not end on one big file ------------------------
+
+
+def test_workers_take_the_largest_jobs_first_by_format_and_pixels() -> None:
+    from qmposter.build.executors import estimated_cost
+    from qmposter.build.plan import BuildRequest, plan_build
+
+    jobs = [j for j in plan_build(BuildRequest()).jobs if j.skip_reason is None]
+    by_cost = sorted(jobs, key=estimated_cost, reverse=True)
+    assert by_cost[0].format == "png" and by_cost[0].template.startswith(("poster-a2", "banner", "couplet"))
+    assert {j.template for j in by_cost[-21 * 3 :]} == {"led-red-384x32"}  # 384×32 dots: the cheapest files
+    cost = {(j.template, j.format): estimated_cost(j) for j in jobs}
+    assert cost["image-screen-1920x1080", "png"] > cost["image-square-1080", "png"] > cost["image-square-1080", "jpg"]
+    assert cost["poster-a3-red", "png"] > cost["poster-a3-red", "pdf"]

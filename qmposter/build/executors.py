@@ -58,6 +58,9 @@ def make_executor(name: str, *, jobs: int | None = None, scheduler: str | None =
 
 
 MIN_JOBS_PER_WORKER = 32  # a worker's start (imports, fonts: ~0.5 s CPU, ~10 files) pays off well past this many
+JOBS_IN_FLIGHT = 2  # per worker: the next job is waiting when one finishes, not when this process finishes its own
+_MS_PER_MEGAPIXEL = {"png": 35.0, "jpg": 25.0, "bmp": 10.0, "gif": 10.0}  # rough CPU cost of a raster job
+_MS_PER_VECTOR_FILE = {"pdf": 20.0, "svg": 10.0}
 _PRELOAD = ["qmposter.build.job", "qmposter.layout.engine", "qmposter.render.pdf", "qmposter.render.raster"]
 
 
@@ -66,7 +69,9 @@ class LocalExecutor:
     """This process plus up to `processes - 1` worker processes; 1 runs every job here.
 
     Workers start only when there is enough work to pay for their start, and this process
-    renders jobs too while they start, so `--jobs N` is never slower than `--jobs 1`.
+    renders jobs too while they start, so `--jobs N` is never slower than `--jobs 1`. Every
+    process takes the largest job left (estimated from format and pixels), so the build
+    ends on small jobs instead of one process finishing a big one while the others idle.
     """
 
     processes: int
@@ -81,7 +86,7 @@ class LocalExecutor:
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
         names = tuple(dict.fromkeys(job.template for job in jobs))
-        pending = collections.deque(jobs)
+        pending = collections.deque(sorted(jobs, key=estimated_cost, reverse=True))  # stable: plan order on ties
         running: set[Future] = set()
         # concurrent.futures, not multiprocessing.Pool: a worker that dies (or cannot even
         # import qmposter) raises BrokenProcessPool here instead of being respawned forever.
@@ -92,8 +97,8 @@ class LocalExecutor:
             try:
                 while pending or running:
                     with _ctrl_c_deferred():  # a submit may start a worker: never leave one half-started
-                        while pending and len(running) < workers:  # one job per worker: the rest stays ours
-                            running.add(pool.submit(_run_in_worker, pending.pop()))
+                        while pending and len(running) < JOBS_IN_FLIGHT * workers:
+                            running.add(pool.submit(_run_in_worker, pending.popleft()))
                     if pending:
                         yield write_job(pending.popleft(), out, templates_dir)
                         finished = {future for future in running if future.done()}
@@ -105,6 +110,14 @@ class LocalExecutor:
             finally:
                 for future in running:
                     future.cancel()
+
+
+def estimated_cost(job: Job) -> float:
+    """A job's rough CPU cost in ms (raster: by pixels and format; vector: per file), for ordering only."""
+    if job.dpi is None:
+        return _MS_PER_VECTOR_FILE.get(job.format, 20.0)
+    megapixels = (job.width_mm / 25.4 * job.dpi) * (job.height_mm / 25.4 * job.dpi) / 1e6
+    return megapixels * _MS_PER_MEGAPIXEL.get(job.format, 35.0)
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import io
 import math
-import struct
 import threading
-import zlib
 from functools import lru_cache
 from pathlib import Path
 
-import deflate
-from PIL import Image, ImageDraw, ImageFont, ImageOps, PngImagePlugin
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from qmposter.errors import FontError, InputError
 from qmposter.fileio import os_reason
@@ -38,8 +35,19 @@ from qmposter.layout.page import (
     signed_area,
 )
 from qmposter.render._common import gradient_color, gradient_stops, qr_runs, run_font_path
+from qmposter.render.glyph_masks import glyph_masks, phase, usable
+from qmposter.render.png import (  # noqa: F401 -- the encoder lives in png.py; callers import it from here too
+    JPEG_QUALITY,
+    PNG_FAST_LEVEL,
+    PNG_LEVEL,
+    _one_bit,
+    encode_bmp,
+    encode_jpeg,
+    encode_png,
+)
+from qmposter.render.prefix_cache import PREFIXES
+from qmposter.render.run_tiles import RUN_TILES
 
-JPEG_QUALITY = 92
 MONO_THRESHOLD = 128  # a pixel whose brightest channel reaches this is "lit"
 _RAMP = 4096  # gradient resolution along its axis, in samples
 # 300 million pixels is ~0.9 GB of RGB memory (and minutes of drawing): an A1 poster at 600 dpi
@@ -60,13 +68,26 @@ def render_image(page: Page, dpi: float, *, include_bleed: bool = False) -> Imag
     size = pixel_size(page, dpi, include_bleed)
     _check_pixel_budget(dpi, size)
     off = page.bleed if include_bleed else 0.0
-    canvas = _Canvas(Image.new("RGB", size, (255, 255, 255)), dpi / 72, off, page.monochrome)
-    for item in page.items:
-        canvas.draw(item)
-    image = canvas.image
+    image = _draw_items(page.items, size, dpi / 72, off, page.monochrome)
     if page.monochrome:
         image = threshold(image)
     return image
+
+
+def _draw_items(items: tuple[Item, ...], size: tuple[int, int], scale: float, off: float, mono: bool) -> Image.Image:
+    """Paint `items` on a white canvas, starting from a stored canvas of the same first items if
+    one is cached, and storing the canvas after those this page shares with the previous one."""
+    key = (size, scale, off, mono)
+    image, done = PREFIXES.start(key, items)
+    canvas = _Canvas(image or Image.new("RGB", size, (255, 255, 255)), scale, off, mono)
+    mark = PREFIXES.store_point(key, items, done)
+    for i in range(done, len(items)):
+        if i == mark and mark:
+            PREFIXES.store(key, items[:mark], canvas.image)
+        canvas.draw(items[i])
+    if mark and mark == len(items):
+        PREFIXES.store(key, items, canvas.image)
+    return canvas.image
 
 
 def _check_pixel_budget(dpi: float, size: tuple[int, int]) -> None:
@@ -87,81 +108,6 @@ def threshold(image: Image.Image) -> Image.Image:
     brightest = _max_channel(*image.convert("RGB").split())
     mask = brightest.point(lambda v: 255 if v >= MONO_THRESHOLD else 0, mode="L")
     return Image.merge("RGB", (mask, mask, mask))
-
-
-PNG_LEVEL = 6  # deliverables: libdeflate (RGB) or zlib (1-bit) level 6; lower levels cost size (docs/performance.md)
-PNG_FAST_LEVEL = 1  # previews a person looks at once: about 40 % less time, 20–35 % more bytes
-
-
-def encode_png(image: Image.Image, dpi: float, *, one_bit: bool = False, fast: bool = False) -> bytes:
-    """PNG bytes: fixed compression, dpi (pHYs) and an sRGB chunk, no timestamp.
-
-    `fast` is for previews (live preview, contact sheets), not for files people keep. No
-    indexed colour: an exact palette of a flat banner halves its bytes but mapping the
-    pixels exactly costs more than compressing them (docs/performance.md).
-    """
-    info = PngImagePlugin.PngInfo()
-    info.add(b"sRGB", b"\x00")  # perceptual rendering intent: the pixels are sRGB
-    out = io.BytesIO()
-    img = _one_bit(image) if one_bit else image
-    # 1-bit pages (LED) are tiny and libdeflate made them ~3-5 % larger: zlib 6 as before
-    deflated = not (fast or one_bit)
-    level = 0 if deflated else PNG_FAST_LEVEL if fast else PNG_LEVEL
-    img.save(out, "PNG", dpi=(dpi, dpi), pnginfo=info, optimize=False, compress_level=level)
-    return _recompress(out.getvalue()) if deflated else out.getvalue()
-
-
-def _recompress(png: bytes) -> bytes:
-    """The PNG with its IDAT data deflated by libdeflate at PNG_LEVEL, as one IDAT chunk.
-
-    Pillow filters the rows (its adaptive per-row filter) and stores them uncompressed at
-    level 0; libdeflate then compresses those bytes about twice as fast as zlib 6 and ~2 %
-    smaller. The pixels are unchanged: only the deflate stream differs (docs/performance.md).
-    """
-    view = memoryview(png)  # slices of a view copy nothing: the stored rows are megabytes
-    chunks: list[tuple[bytes, memoryview]] = []
-    pos = 8
-    while pos < len(png):
-        (length,) = struct.unpack_from(">I", png, pos)
-        chunks.append((png[pos + 4 : pos + 8], view[pos + 8 : pos + 8 + length]))
-        pos += 12 + length
-    inflate = zlib.decompressobj()
-    filtered = b"".join([inflate.decompress(data) for kind, data in chunks if kind == b"IDAT"])
-    idat: bytes | None = deflate.zlib_compress(filtered, PNG_LEVEL)
-    out = [png[:8]]
-    for kind, data in chunks:
-        if kind == b"IDAT":
-            if idat is None:
-                continue
-            data, idat = idat, None
-        out += [struct.pack(">I", len(data)), kind, data, struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))]
-    return b"".join(out)
-
-
-def encode_bmp(image: Image.Image, dpi: float, *, one_bit: bool = False) -> bytes:
-    """Uncompressed BMP: the one format every LED controller program imports (灵信, 仰邦, 诺瓦 …).
-
-    A monochrome page becomes a 1-bit BMP (lit = white); anything else 24-bit RGB. BMP carries
-    no timestamp, so the bytes depend on the pixels and the dpi only.
-    """
-    out = io.BytesIO()
-    img = _one_bit(image) if one_bit else image.convert("RGB")
-    img.save(out, "BMP", dpi=(round(dpi), round(dpi)))
-    return out.getvalue()
-
-
-def _one_bit(image: Image.Image) -> Image.Image:
-    """Mode "1" without dithering: an already thresholded page keeps its exact pixels."""
-    return image.convert("1", dither=Image.Dither.NONE)
-
-
-def encode_jpeg(image: Image.Image, dpi: float) -> bytes:
-    """Baseline RGB JPEG, quality 92, 4:4:4 so red text keeps sharp edges, dpi in JFIF."""
-    out = io.BytesIO()
-    image.convert("RGB").save(
-        out, "JPEG", quality=JPEG_QUALITY, subsampling=0, dpi=(round(dpi), round(dpi)), optimize=False
-    )
-    return out.getvalue()
 
 
 SHAPE_SUPERSAMPLE = 4
@@ -201,6 +147,7 @@ class _Canvas:
         self.scale = scale
         self.offset = offset
         self.mono = mono
+        self.key = (image.size, scale, offset, mono)  # what a stored tile's pixels depend on besides the items
         self.draw_ctx = ImageDraw.Draw(image)
         self.draw_ctx.fontmode = "1" if mono else "L"
 
@@ -278,14 +225,58 @@ class _Canvas:
             ) from None
 
     def _draw_glyphs(self, run: GlyphRun, font: ImageFont.FreeTypeFont) -> None:
-        color = _rgb(run.color)
+        """Each glyph as ImageDraw.text would draw it: a run seen before is pasted from its stored
+        tile, otherwise cached FreeType masks are blended where the mask is sure."""
+        draw = self.draw_ctx
+        placed = self._placed(run, font) if usable(font) else None
+        if placed is None:
+            self._draw_glyphs_one_by_one(run, font)
+            return
+        key = (self.key, run)
+        if RUN_TILES.paste(key, self.image):
+            return
+        box = _union(self.image.size, [(x, y, x + m.size[0], y + m.size[1]) for m, (x, y) in placed])
+        before = self.image.crop(box).tobytes() if box and RUN_TILES.wants(key) else None
+        ink = draw._getink(_rgb(run.color))[0]  # the ink ImageDraw.text passes to draw_bitmap
+        for mask, xy in placed:
+            draw.draw.draw_bitmap(xy, mask, ink)
+        if before is not None:
+            RUN_TILES.store(key, box, before, self.image.crop(box))
+
+    def _placed(self, run: GlyphRun, font: ImageFont.FreeTypeFont) -> list | None:
+        """(mask, top-left pixel) of every drawn glyph, or None if one needs ImageDraw.text or a turn."""
+        masks, mode = glyph_masks(), self.draw_ctx.fontmode
+        placed = []
         for glyph in run.glyphs:
             if not glyph.visible or glyph.char.isspace() or not glyph.char:
                 continue
-            if glyph.rotate % 360 == 0:
-                self.draw_ctx.text((self.px(glyph.x), self.px(glyph.y)), glyph.char, fill=color, font=font, anchor="ls")
-            else:
+            x, y = self.px(glyph.x), self.px(glyph.y)
+            where = None if glyph.rotate % 360 else phase(x, y)
+            if where is None:
+                return None
+            mask, (dx, dy) = masks.mask((font.path, font.size, mode, glyph.char, where), font, mode, x, y)
+            placed.append((mask, (int(x) + dx, int(y) + dy)))
+        return placed
+
+    def _draw_glyphs_one_by_one(self, run: GlyphRun, font: ImageFont.FreeTypeFont) -> None:
+        """A run with turned glyphs (or origins only ImageDraw.text is sure of): glyph by glyph."""
+        color = _rgb(run.color)
+        draw, mode = self.draw_ctx, self.draw_ctx.fontmode
+        masks = glyph_masks() if usable(font) else None
+        ink = draw._getink(color)[0]
+        for glyph in run.glyphs:
+            if not glyph.visible or glyph.char.isspace() or not glyph.char:
+                continue
+            if glyph.rotate % 360:
                 self._rotated_glyph(glyph, font, color)
+                continue
+            x, y = self.px(glyph.x), self.px(glyph.y)
+            where = phase(x, y) if masks else None
+            if where is None:
+                draw.text((x, y), glyph.char, fill=color, font=font, anchor="ls")
+            else:
+                mask, (dx, dy) = masks.mask((font.path, font.size, mode, glyph.char, where), font, mode, x, y)
+                draw.draw.draw_bitmap((int(x) + dx, int(y) + dy), mask, ink)
 
     def _rotated_glyph(self, glyph: Glyph, font: ImageFont.FreeTypeFont, color: tuple[int, int, int]) -> None:
         """Render the glyph on a transparent square layer, rotate it about its origin, composite."""
@@ -305,15 +296,11 @@ class _Canvas:
     # -- QR codes --------------------------------------------------------------------
     def qr(self, item: QRCode) -> None:
         """Light square, then dark runs; every module edge on a whole pixel, no anti-aliasing."""
-        n = len(item.modules)
         left, top = self.ipx(item.x), self.ipx(item.y)
         right, bottom = self.ipx(item.x + item.size), self.ipx(item.y + item.size)
-        xs = [left + _round(k * (right - left) / n) for k in range(n + 1)]
-        ys = [top + _round(k * (bottom - top) / n) for k in range(n + 1)]
-        self.image.paste(_rgb(item.light), (left, top, right, bottom))
-        dark = _rgb(item.dark)
-        for r, c, length in qr_runs(item):
-            self.image.paste(dark, (xs[c], ys[r], xs[c + length], ys[r + 1]))
+        if right > left and bottom > top:  # every pixel of the square is painted opaque: a tile is exact
+            self.image.paste(_qr_tile(item, right - left, bottom - top), (left, top))
+
 
     # -- vector shapes ---------------------------------------------------------------
     def shape(self, item: Shape) -> None:
@@ -358,6 +345,28 @@ class _Canvas:
             return
         rgb, alpha = scaled_picture(Path(item.path), w, h, mono=self.mono, opacity=item.opacity)
         self.image.paste(rgb, box[:2], alpha)
+
+
+@lru_cache(maxsize=16)
+def _qr_tile(item: QRCode, width: int, height: int) -> Image.Image:
+    """The code as a width×height RGB tile: the same code comes back on every page of a build."""
+    n = len(item.modules)
+    xs = [_round(k * width / n) for k in range(n + 1)]
+    ys = [_round(k * height / n) for k in range(n + 1)]
+    tile = Image.new("RGB", (width, height), _rgb(item.light))
+    dark = _rgb(item.dark)
+    for r, c, length in qr_runs(item):
+        tile.paste(dark, (xs[c], ys[r], xs[c + length], ys[r + 1]))
+    return tile
+
+
+def _union(size: tuple[int, int], boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int] | None:
+    """The boxes' bounding box clipped to an image of `size`; None when nothing of it is inside."""
+    if not boxes:
+        return None
+    left, top = max(0, min(b[0] for b in boxes)), max(0, min(b[1] for b in boxes))
+    right, bottom = min(size[0], max(b[2] for b in boxes)), min(size[1], max(b[3] for b in boxes))
+    return (left, top, right, bottom) if right > left and bottom > top else None
 
 
 def scaled_picture(

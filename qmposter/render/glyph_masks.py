@@ -1,0 +1,146 @@
+"""FreeType glyph bitmaps rendered once and reused, with the pixels ImageDraw.text would give.
+
+`ImageDraw.text(xy, char, anchor="ls")` asks FreeType to rasterise the glyph twice on every call
+(once to find its extent, once to draw) — ~90 % of a glyph's cost, 0.5 ms for a 131-px character,
+4 ms at 470 px. Yet the bitmap it blends depends on `xy` only through a few small integers: Pillow
+(9.4 and later) rasterises a glyph at the pen origin and places it on whole pixels; the fractional
+part of `xy` (its "start") shifts it by round-to-nearest pixels and widens the mask by one column
+or row. `getmask2(char, mode, anchor="ls", start=(fx, fy))` is therefore a function of the *phase*
+
+    (PIXEL(round(64·fx)), ceil(fx), PIXEL(round(−64·fy)), ceil(fy))     (fx, fy as C floats)
+
+— at most 16 masks per glyph — and blending a cached mask with `draw_bitmap` at
+`(int(x) + offset_x, int(y) + offset_y)` is exactly what `ImageDraw.text` does. Starts within 1/4096
+pixel of a rounding boundary (where Pillow's float32 pen arithmetic could tip the other way) and
+very large glyphs are left to `ImageDraw.text`; a self-check at first use falls back to it for the
+whole process if the installed Pillow does not behave like this. tests/test_glyph_masks.py sweeps
+positions, fonts and sizes against `ImageDraw.text`.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from PIL import ImageDraw, ImageFont
+
+GLYPH_CACHE_BYTES = 48 * 2**20  # mask pixels kept per thread; a full build's glyphs fit (docs/rendering.md)
+MAX_CACHED_SIZE_PX = 2048  # bigger glyphs: ImageDraw.text (the float32 margin below assumes |pen| < 4096 px)
+_MARGIN = 1 / 64  # in 1/64 px: Pillow's float32 pen error stays below this for pens under 4096 px
+_F32 = struct.Struct("f")
+
+
+def _f32(v: float) -> float:
+    """`v` as the C float Pillow parses its start into."""
+    return _F32.unpack(_F32.pack(v))[0]
+
+
+def _pixel(v: int) -> int:
+    """Pillow's PIXEL(): a 26.6 coordinate rounded to the nearest whole pixel."""
+    return (v + 32) >> 6
+
+
+def _shift(q: float) -> int | None:
+    """Whole-pixel shift of the pen for a start whose 64ths are `q`; None near a boundary.
+
+    The shift changes where round(q) crosses 31.5 (→ 32) and −32.5 (→ −33); there Pillow's sum of
+    the glyph's pixel extent and the start, in float32, may round either way.
+    """
+    if abs(q - 31.5) <= _MARGIN or abs(q + 32.5) <= _MARGIN:
+        return None
+    r = math.floor(q + 0.5) if q >= 0 else -math.floor(-q + 0.5)  # C round(): half away from zero
+    return _pixel(r)
+
+
+def phase(x: float, y: float) -> tuple[int, int, int, int] | None:
+    """The phase of a glyph origin (pixels), or None where only ImageDraw.text is sure."""
+    fx, fy = _f32(math.modf(x)[0]), _f32(math.modf(y)[0])
+    dx, dy = _shift(64 * fx), _shift(-64 * fy)
+    if dx is None or dy is None:
+        return None
+    return dx, math.ceil(fx), dy, math.ceil(fy)
+
+
+@dataclass
+class GlyphMasks:
+    """One thread's masks: (font file, size, mode, char, phase) → (mask, offset), least recently used out."""
+
+    budget: int = GLYPH_CACHE_BYTES
+    masks: OrderedDict = field(default_factory=OrderedDict)
+    used: int = 0  # bytes of mask pixels held
+    rendered: int = 0  # masks FreeType made (misses), for tests and benchmarks
+
+    def mask(self, key: tuple, font: ImageFont.FreeTypeFont, mode: str, x: float, y: float):
+        """(mask, (dx, dy)) for `key[:-1]` at origin (x, y) whose phase is `key[-1]`."""
+        hit = self.masks.get(key)
+        if hit is not None:
+            self.masks.move_to_end(key)
+            return hit
+        hit = font.getmask2(key[3], mode, anchor="ls", start=(math.modf(x)[0], math.modf(y)[0]))
+        self.rendered += 1
+        size = hit[0].size[0] * hit[0].size[1]
+        if size <= self.budget:
+            self.masks[key] = hit
+            self.used += size
+            while self.used > self.budget:
+                _, (old, _) = self.masks.popitem(last=False)
+                self.used -= old.size[0] * old.size[1]
+        return hit
+
+
+_local = threading.local()
+_trusted: bool | None = None  # does this Pillow place glyphs as the module docstring says?
+_check_lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget this thread's masks (tests start from an empty cache)."""
+    _local.masks = GlyphMasks()
+
+
+def glyph_masks() -> GlyphMasks:
+    """This thread's cache (FreeType faces, and so their masks, are kept per thread)."""
+    cache = getattr(_local, "masks", None)
+    if cache is None:
+        cache = _local.masks = GlyphMasks()
+    return cache
+
+
+def usable(font: ImageFont.FreeTypeFont) -> bool:
+    """True when cached masks give ImageDraw.text's pixels for this font (self-check once per process)."""
+    global _trusted
+    if font.size > MAX_CACHED_SIZE_PX:
+        return False
+    if _trusted is None:
+        with _check_lock:
+            if _trusted is None:
+                _trusted = _self_check(font)
+    return _trusted
+
+
+def _self_check(font: ImageFont.FreeTypeFont) -> bool:
+    """Starts of one phase must give one mask, and that mask must be what ImageDraw.text blends."""
+    probe = ImageFont.truetype(font.path, 37.3, layout_engine=ImageFont.Layout.BASIC)
+    char = "量"  # a font without it draws its .notdef box: as good a test
+    groups = (((0.1, 0.2), (0.45, 0.3)), ((0.6, 0.7), (0.95, 0.55)), ((-0.3, -0.2), (-0.05, -0.45)))
+    for starts in groups:
+        masks = {bytes(probe.getmask2(char, "L", anchor="ls", start=s)[0]) for s in starts}
+        if len(masks) != 1 or len({phase(*s) for s in starts}) != 1:
+            return False
+    return _same_as_text(probe, char)
+
+
+def _same_as_text(font: ImageFont.FreeTypeFont, char: str) -> bool:
+    from PIL import Image
+
+    for x, y in ((20.3, 40.6), (20.7, 40.2), (21.0, 40.0)):
+        drawn, blended = Image.new("L", (80, 80)), Image.new("L", (80, 80))
+        ImageDraw.Draw(drawn).text((x, y), char, fill=200, font=font, anchor="ls")
+        mask, (dx, dy) = font.getmask2(char, "L", anchor="ls", start=(math.modf(x)[0], math.modf(y)[0]))
+        ImageDraw.Draw(blended).draw.draw_bitmap((int(x) + dx, int(y) + dy), mask, 200)
+        if drawn.tobytes() != blended.tobytes():
+            return False
+    return True

@@ -1,0 +1,138 @@
+"""Canvases after the items every page of a design shares, to start the next page from.
+
+A build draws one template for every slogan, and its display lists begin alike: the ground, the
+gradient, pictures, the sunburst and 回纹 ornaments, the campaign name — only then the slogan.
+Those shared items are most of a poster preview's drawing (100 of 140 ms on an A2 red poster).
+The raster backend asks this cache for the longest stored canvas whose items are a prefix of the
+new page's, starts from a copy of it and draws only the rest. Drawing is deterministic and depends
+only on the canvas so far, so the pixels are those of drawing from scratch
+(tests/test_prefix_cache.py renders every template's pages in build order, shuffled and fresh).
+
+What to store is learnt, not declared: a page that shares at least one costly item (anything but
+a plain colour fill) beyond what the cache already holds with the previous page of the same
+canvas stores the canvas at the end of the shared run. Entries are bounded in number and bytes
+(least recently used out); pictures are re-checked by file version, as `scaled_picture` does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from qmposter.layout.page import Color, Fill, Item, Picture
+
+PREFIX_CACHE_BYTES = 64 * 2**20  # 4 A2 previews at 100 dpi (Pillow keeps RGB as 4 bytes a pixel)
+PREFIX_CACHE_ENTRIES = 6
+_REMEMBERED_CANVASES = 16  # canvases whose previous page is remembered (a build has one per template and dpi)
+
+CanvasKey = tuple  # (width px, height px, scale, offset pt, monochrome)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    items: tuple[Item, ...]
+    image: Image.Image
+    files: tuple[tuple[str, tuple[int, int] | None], ...]  # pictures drawn and their versions
+
+    @property
+    def nbytes(self) -> int:
+        return self.image.width * self.image.height * 4
+
+
+@dataclass
+class PrefixCache:
+    """Per-process store of canvases keyed by canvas geometry and the items drawn on them."""
+
+    budget: int = PREFIX_CACHE_BYTES
+    max_entries: int = PREFIX_CACHE_ENTRIES
+    entries: OrderedDict = field(default_factory=OrderedDict)  # (key, id) -> _Entry, oldest first
+    last: OrderedDict = field(default_factory=OrderedDict)  # key -> items of the previous page on that canvas
+    used: int = 0
+    reused_items: int = 0  # items not drawn because a stored canvas had them: for tests, benchmarks
+    stored: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def start(self, key: CanvasKey, items: Sequence[Item]) -> tuple[Image.Image | None, int]:
+        """A private copy of the longest stored canvas whose items begin `items`, and their count."""
+        with self._lock:
+            best_id, best = None, None
+            for entry_id, entry in self.entries.items():
+                if entry_id[0] != key or (best and len(entry.items) <= len(best.items)):
+                    continue
+                if _is_prefix(entry.items, items) and _files_unchanged(entry.files):
+                    best_id, best = entry_id, entry
+            if best is None:
+                return None, 0
+            self.entries.move_to_end(best_id)
+            self.reused_items += len(best.items)
+            return best.image.copy(), len(best.items)
+
+    def store_point(self, key: CanvasKey, items: Sequence[Item], done: int) -> int:
+        """Where to store this page's canvas (0: nowhere): the end of what it shares with the last page."""
+        with self._lock:
+            previous = self.last.pop(key, None)
+            self.last[key] = tuple(items)
+            if len(self.last) > _REMEMBERED_CANVASES:
+                self.last.popitem(last=False)
+        if previous is None:
+            return 0
+        shared = _common_length(previous, items)
+        costly = any(not (isinstance(i, Fill) and isinstance(i.paint, Color)) for i in items[done:shared])
+        return shared if shared > done and costly else 0
+
+    def store(self, key: CanvasKey, items: Sequence[Item], image: Image.Image) -> None:
+        """Keep a copy of `image`, the canvas after `items` (a page's first items)."""
+        entry = _Entry(tuple(items), image.copy(), _picture_versions(items))
+        if entry.nbytes > self.budget:
+            return
+        with self._lock:
+            entry_id = (key, len(items), id(entry))
+            self.entries[entry_id] = entry
+            self.used += entry.nbytes
+            self.stored += 1
+            while self.used > self.budget or len(self.entries) > self.max_entries:
+                _, old = self.entries.popitem(last=False)
+                self.used -= old.nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self.entries.clear()
+            self.last.clear()
+            self.used = 0
+
+
+def _is_prefix(head: tuple[Item, ...], items: Sequence[Item]) -> bool:
+    return len(head) <= len(items) and all(a is b or a == b for a, b in zip(head, items, strict=False))
+
+
+def _common_length(a: Sequence[Item], b: Sequence[Item]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if not (x is y or x == y):
+            break
+        n += 1
+    return n
+
+
+def _picture_versions(items: Sequence[Item]) -> tuple[tuple[str, tuple[int, int] | None], ...]:
+    return tuple((i.path, _version(i.path)) for i in items if isinstance(i, Picture))
+
+
+def _files_unchanged(files: tuple[tuple[str, tuple[int, int] | None], ...]) -> bool:
+    return all(_version(path) == version for path, version in files)
+
+
+def _version(path: str) -> tuple[int, int] | None:
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+PREFIXES = PrefixCache()
