@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from qmposter.build.plan import BuildRequest, plan_build
 from qmposter.fonts import load_font
-from qmposter.layout import textbox
+from qmposter.layout import engine, textbox
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Color, Page
 from qmposter.render import pdf, pdf_fonts, pdf_streams, pdf_text
@@ -38,6 +38,8 @@ def _jobs(template: str) -> list:
 def clear_caches() -> None:
     """Forget what the caches under test hold: the next file is made as by a fresh process."""
     textbox._BLOCKS.clear()
+    textbox._REPRS.clear()
+    engine._STYLES.clear()
     pdf._PATHS.clear()
     pdf_streams.PAGE_FLATE.clear()
     pdf_streams.SAME_FLATE.clear()

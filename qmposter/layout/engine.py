@@ -306,7 +306,25 @@ def _later_member(elements: tuple[Element, ...], index: int, values: dict[str, i
     return any(e.group == group and (e.when is None or e.when.holds(values)) for e in elements[index + 1 :])
 
 
+_STYLES: dict[int, tuple[TextSpec, TextStyle]] = {}
+_STYLES_SIZE = 1024  # text specs of the templates in use
+
+
 def _style(spec: TextSpec) -> TextStyle:
+    """The TextStyle of `spec`, one object per spec object: layout_text then finds the repr
+    it keys its cache by without formatting the style again (textbox._Reprs). By identity,
+    not equality: 72 and 72.0 are equal but print differently."""
+    found = _STYLES.get(id(spec))
+    if found is not None and found[0] is spec:
+        return found[1]
+    style = _make_style(spec)
+    if len(_STYLES) >= _STYLES_SIZE:
+        _STYLES.clear()
+    _STYLES[id(spec)] = (spec, style)
+    return style
+
+
+def _make_style(spec: TextSpec) -> TextStyle:
     return TextStyle(
         font_id=spec.font_id, color=spec.color, min_size=spec.min_size, max_size=spec.max_size,
         max_lines=spec.max_lines, line_gap=spec.line_gap, tracking=spec.tracking, align=spec.align,

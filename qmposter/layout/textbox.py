@@ -108,7 +108,7 @@ def layout_text(text: str, box: Box, style: TextStyle, *, label: str = "") -> Te
     ref = style.font_id
     # a bundled font's id always names the same face; a path may not (relative, ~)
     font: str | FontFace = load_font(ref) if any(c in ref for c in "/\\.") else ref
-    key = (font, text, repr(box), repr(style))
+    key = (font, text, _REPRS.of(box), _REPRS.of(style))
     block = _BLOCKS.get(key)
     if block is None:
         block = _BLOCKS.put(key, _layout(load_font(ref), text, box, style, label))
@@ -174,6 +174,40 @@ class _BlockCache:
 
 MAX_BLOCKS = 512  # a template sets a dozen texts; the studio switches between a few dozen templates
 _BLOCKS = _BlockCache(MAX_BLOCKS)
+
+
+class _Reprs:
+    """repr of the boxes and styles seen lately, by identity (a template's boxes, and the
+    styles the engine makes once per text spec, come back for every page): building a key
+    costs a dict lookup instead of formatting a dozen fields. Holds the objects, so an id
+    is never reused while its entry exists."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: dict[int, tuple[object, str]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, obj: object) -> str:
+        with self._lock:
+            found = self._items.get(id(obj))
+            if found is not None and found[0] is obj:
+                return found[1]
+        text = repr(obj)
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.clear()
+            self._items[id(obj)] = (obj, text)
+        return text
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_REPRS = _Reprs(2 * MAX_BLOCKS)
 
 
 # --- validation and errors ----------------------------------------------------------------
