@@ -262,7 +262,7 @@ def test_cached_ornaments_equal_a_fresh_computation_and_follow_their_box() -> No
 @pytest.mark.parametrize("one_bit", [False, True])
 def test_libdeflate_png_is_a_valid_png_with_pillows_pixels_and_chunks(one_bit: bool) -> None:
     """Same pixels, same ancillary chunks (pHYs, sRGB), CRCs right, and within the +5 % size budget of zlib 6
-    (issue 12; over the whole default build it is 2 % smaller, this picture is one of the few larger ones)."""
+    (issue 12; the banded encoder of render/png.py, tests/test_png_encoder.py has the rest)."""
     import io
     import struct
     import zlib
