@@ -27,6 +27,7 @@ from qmposter.layout.ornaments import ornament
 from qmposter.layout.page import Fill, GlyphRun, Item, Line, Page, PageMeta, Picture, Shape
 from qmposter.layout.qr import qr_item
 from qmposter.layout.textbox import Box, TextBlock, TextStyle, layout_text
+from qmposter.memo import ByIdentity
 from qmposter.templates import Element, Template, TextSpec
 from qmposter.text import is_cjk_punct, is_space
 
@@ -306,22 +307,14 @@ def _later_member(elements: tuple[Element, ...], index: int, values: dict[str, i
     return any(e.group == group and (e.when is None or e.when.holds(values)) for e in elements[index + 1 :])
 
 
-_STYLES: dict[int, tuple[TextSpec, TextStyle]] = {}
-_STYLES_SIZE = 1024  # text specs of the templates in use
+_STYLES: ByIdentity[TextStyle] = ByIdentity(1024)  # text specs of the templates in use
 
 
 def _style(spec: TextSpec) -> TextStyle:
     """The TextStyle of `spec`, one object per spec object: layout_text then finds the repr
-    it keys its cache by without formatting the style again (textbox._Reprs). By identity,
+    it keys its cache by without formatting the style again (textbox._REPRS). By identity,
     not equality: 72 and 72.0 are equal but print differently."""
-    found = _STYLES.get(id(spec))
-    if found is not None and found[0] is spec:
-        return found[1]
-    style = _make_style(spec)
-    if len(_STYLES) >= _STYLES_SIZE:
-        _STYLES.clear()
-    _STYLES[id(spec)] = (spec, style)
-    return style
+    return _STYLES.get_or_make(spec, (), lambda: _make_style(spec))
 
 
 def _make_style(spec: TextSpec) -> TextStyle:

@@ -33,6 +33,7 @@ from qmposter import __version__
 from qmposter.errors import FontError, InputError
 from qmposter.fonts import CORRUPT_TABLE_ERRORS
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
+from qmposter.memo import ByIdentity
 from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
 from qmposter.render.pdf_fonts import CachedTTFont
 from qmposter.render.pdf_images import draw_image
@@ -303,7 +304,7 @@ class _Page:
         c.rect(self.X(item.x), self.Y(item.y + item.size), item.size, item.size, stroke=0, fill=1)
         c.setFillColor(self.color(item.dark))
         place = (item.x, item.y, item.size, self.origin, self.page.height)
-        code = _PATHS.code(item.modules, place, lambda: _qr_code(item, self.origin, self.page.height))
+        code = _PATHS.get_or_make(item.modules, place, lambda: _qr_code(item, self.origin, self.page.height))
         c.drawPath(PDFPathObject(code=[code]), stroke=0, fill=1)
         c.restoreState()
 
@@ -312,7 +313,7 @@ class _Page:
         if item.opacity <= 0:
             return
         polygons, origin, height = item.polygons, self.origin, self.page.height
-        code = _PATHS.code(polygons, (origin, height), lambda: _path_code(polygons, origin, height))
+        code = _PATHS.get_or_make(polygons, (origin, height), lambda: _path_code(polygons, origin, height))
         if not code:
             return
         c = self.c
@@ -354,48 +355,6 @@ class _Page:
         c.restoreState()
 
 
-class _Paths:
-    """PDF path operators formatted once per process: ornament shapes and QR codes.
-
-    They do not change from one slogan to the next: layout hands out the same polygon
-    tuples (layout/ornaments.py) and QR matrices (layout/qr.py) for every page of a
-    template, and formatting their points was the largest part of drawing a poster. An
-    entry is found by the source's identity plus the numbers placing it, and keeps the
-    source alive, so an id is never reused while its entry exists; the text is what
-    reportlab's path object writes, so the bytes do not change.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.hits = self.misses = 0
-        self._paths: dict[tuple[object, ...], tuple[object, str]] = {}
-        self._lock = threading.Lock()
-
-    def code(self, source: object, place: tuple[float, ...], build: Callable[[], str]) -> str:
-        """The cached text for (source, place), else `build()`."""
-        key = (id(source), *place)
-        with self._lock:
-            found = self._paths.get(key)
-            if found is not None and found[0] is source:
-                self.hits += 1
-                return found[1]
-            self.misses += 1
-        code = build()
-        with self._lock:
-            if len(self._paths) >= self.size:
-                self._paths.clear()
-            self._paths[key] = (source, code)
-        return code
-
-    def __len__(self) -> int:
-        return len(self._paths)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._paths.clear()
-            self.hits = self.misses = 0
-
-
 def _path_code(polygons: tuple[tuple[tuple[float, float], ...], ...], origin: float, height: float) -> str:
     """reportlab's path text for the polygons (three points or more), y flipped as _Page does."""
     kept = [p for p in polygons if len(p) >= 3]
@@ -422,4 +381,11 @@ def _qr_code(item: QRCode, origin: float, height: float) -> str:
 
 
 MAX_PATHS = 1024  # ornament shapes and QR codes in a process: a ray fan is 24, a template a few dozen
-_PATHS = _Paths(MAX_PATHS)
+_PATHS: ByIdentity[str] = ByIdentity(MAX_PATHS)
+"""PDF path operators formatted once per process: ornament shapes and QR codes.
+
+They do not change from one slogan to the next: layout hands out the same polygon tuples
+(layout/ornaments.py) and QR matrices (layout/qr.py) for every page of a template, and
+formatting their points was the largest part of drawing a poster. Keyed by the source's
+identity plus the numbers placing it; the text is what reportlab's path object writes, so
+the bytes do not change."""

@@ -18,51 +18,15 @@ same as with a plain `TTFont`.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 
+from qmposter.memo import LRU
 from qmposter.render.pdf_streams import SAME_FLATE
 
 MAX_SUBSETS = 16  # per font: glyph lists kept (a few tens of KiB each); the static ones are used every page
 MAX_ARRAYS = 256
-
-
-class _Bounded:
-    """A small thread-safe LRU map with hit/miss counters (for the tests)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.hits = self.misses = 0
-        self._items: OrderedDict[object, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: object) -> object | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                self.misses += 1
-            else:
-                self.hits += 1
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: object, value: object) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self.hits = self.misses = 0
 
 
 class CachedTTFont(TTFont):
@@ -70,19 +34,14 @@ class CachedTTFont(TTFont):
 
     def __init__(self, name: str, filename: object) -> None:
         super().__init__(name, filename)
-        self.subsets = _Bounded(MAX_SUBSETS)
+        self.subsets: LRU[bytes] = LRU(MAX_SUBSETS)
         face = self.face
         # instance attributes shadowing TTFontFile's methods of the same name
         face.makeSubset = lambda subset: self._subset(face, subset)
         face.get_table = lambda tag: _GlyfWindow(face) if tag == "glyf" else TTFontFile.get_table(face, tag)
 
     def _subset(self, face: TTFontFile, subset: list[int]) -> bytes:
-        key = tuple(subset)
-        found = self.subsets.get(key)
-        if found is None:
-            found = TTFontFile.makeSubset(face, subset)
-            self.subsets.put(key, found)
-        return found  # type: ignore[return-value]
+        return self.subsets.get_or_make(tuple(subset), lambda: TTFontFile.makeSubset(face, subset))
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
         """reportlab's objects, then the cached compression and widths swapped in."""
@@ -117,7 +76,7 @@ class _GlyfWindow:
         return self.data[self.start + lo : self.start + max(lo, hi)]
 
 
-_ARRAYS = _Bounded(MAX_ARRAYS)
+_ARRAYS: LRU[bytes] = LRU(MAX_ARRAYS)
 
 
 class _Widths(pdfdoc.PDFArray):
@@ -125,8 +84,4 @@ class _Widths(pdfdoc.PDFArray):
 
     def format(self, document: pdfdoc.PDFDocument, IND: bytes = b"\n ") -> bytes:
         key = (tuple(self.sequence), rl_config.pdfMultiLine, IND)
-        found = _ARRAYS.get(key)
-        if found is None:
-            found = super().format(document, IND)
-            _ARRAYS.put(key, found)
-        return found  # type: ignore[return-value]
+        return _ARRAYS.get_or_make(key, lambda: super(_Widths, self).format(document, IND))

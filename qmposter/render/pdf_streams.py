@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
+
+from qmposter.memo import LRU
 
 MIN_PREFIX = 4096  # bytes: shorter common prefixes are not worth a compressor state (~270 KiB)
 
@@ -108,40 +109,17 @@ def _common_prefix(a: bytes, b: bytes) -> int:
     return lo
 
 
-class SameFlate:
+class SameFlate(LRU[bytes]):
     """FlateDecode that remembers the output for the last `size` stream contents."""
 
     pdfname = "FlateDecode"
 
     def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self.hits = self.misses = 0
-        self._done: OrderedDict[bytes, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(size)
 
     def encode(self, content: str | bytes) -> bytes:
         data = _bytes(content)
-        with self._lock:
-            found = self._done.get(data)
-            if found is not None:
-                self.hits += 1
-                self._done.move_to_end(data)
-                return found
-            self.misses += 1
-        packed = zlib.compress(data)
-        with self._lock:
-            self._done[data] = packed
-            while len(self._done) > self.size:
-                self._done.popitem(last=False)
-        return packed
-
-    def __len__(self) -> int:
-        return len(self._done)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._done.clear()
-            self.hits = self.misses = 0
+        return self.get_or_make(data, lambda: zlib.compress(data))
 
 
 PAGE_FLATE = PrefixFlate()

@@ -14,7 +14,6 @@ Otherwise the run is drawn glyph by glyph as always: either way the bytes are re
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from qmposter.layout.page import GlyphRun
+from qmposter.memo import ByIdentity
 
 Fonts = tuple[str, str, dict[str, str]]
 """reportlab's name of the run's font, of its vertical variant, and the vertical forms drawn."""
@@ -41,7 +41,6 @@ class _Encoding:
 
 @dataclass(frozen=True)
 class _Entry:
-    run: GlyphRun  # held so that its id is not reused while the entry lives
     code: str
     encodings: tuple[_Encoding, ...]
 
@@ -56,42 +55,22 @@ class _Code:
         return self.code
 
 
-class RunTexts:
+class RunTexts(ByIdentity[_Entry]):
     """Text objects of glyph runs per (run identity, page origin, page height); bounded."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.hits = self.misses = 0
-        self._entries: dict[tuple[int, float, float], _Entry] = {}
-        self._lock = threading.Lock()
 
     def draw(self, canvas: Canvas, run: GlyphRun, fonts: Callable[[], Fonts], origin: float, height: float) -> None:
         """Draw `run` into `canvas`; `fonts()` (checked and registered, see _Page.glyphs) is only
         asked for a run not seen before: a cached run was checked when it was first drawn."""
-        key = (id(run), origin, height)
-        with self._lock:
-            entry = self._entries.get(key)
-        if entry is not None and entry.run is run and _still_fits(canvas, entry):
-            with self._lock:
-                self.hits += 1
+        entry = self.find(run, (origin, height))
+        fits = entry is not None and _still_fits(canvas, entry)
+        self.count(fits)
+        if fits:
             canvas.drawText(_Code(entry.code))
             return
         code, order = _text_code(canvas, run, fonts(), origin, height)
         canvas.drawText(_Code(code))
         encodings = tuple(_encoding(canvas, name, text) for name, text in order)
-        with self._lock:
-            self.misses += 1
-            if len(self._entries) >= self.size:
-                self._entries.clear()
-            self._entries[key] = _Entry(run, code, encodings)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self.hits = self.misses = 0
+        self.put(run, (origin, height), _Entry(code, encodings))
 
 
 def _encoding(canvas: Canvas, name: str, text: str) -> _Encoding:
