@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from qmposter.disk_cache import AnswerFile
 from qmposter.text import canonical, is_han
 
 LEVEL, OBLIQUE = "平", "仄"
@@ -41,12 +43,22 @@ def tone_class(phrase: str) -> str | None:
     return LEVEL if tone in (1, 2) else OBLIQUE if tone in (3, 4) else None
 
 
+# pypinyin's dictionaries cost ~0.2 s CPU to load: its answers are kept on disk, so a process
+# that plans or draws couplets of known slogans does not load it (qmposter.disk_cache).
+_TONE_FILE = AnswerFile("tones", Path(__file__), "pypinyin")
+
+
 @lru_cache(maxsize=1024)
 def _tones(han: str) -> tuple[int, ...]:
-    from pypinyin import Style, pinyin  # imported on the first couplet only: its dictionaries are large
+    known = _TONE_FILE.get(han)
+    if known is not None and len(known) == len(han) and all(type(t) is int and 0 <= t <= 5 for t in known):
+        return known
+    from pypinyin import Style, pinyin  # imported on the first unknown couplet only: its dictionaries are large
 
-    return tuple(int(syllable[0][-1]) if syllable[0][-1:].isdigit() else 0
-                 for syllable in pinyin(han, style=Style.TONE3, neutral_tone_with_five=True))  # fmt: skip
+    tones = tuple(int(syllable[0][-1]) if syllable[0][-1:].isdigit() else 0
+                  for syllable in pinyin(han, style=Style.TONE3, neutral_tone_with_five=True))  # fmt: skip
+    _TONE_FILE.put(han, tones)
+    return tones
 
 
 def problem(phrases: list[str]) -> str | None:

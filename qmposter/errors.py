@@ -56,3 +56,11 @@ class QRCodeError(LayoutError):
 
 class CampaignError(QmposterError):
     """campaign.toml or a units CSV is invalid."""
+
+
+def close_matches(word: str, choices, n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The choices a "是不是…？" hint suggests for a misspelt `word` (difflib, imported only here:
+    every command loads files whose checks may need it, few ever print it)."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)

@@ -306,9 +306,10 @@ def test_a_build_without_workers_imports_no_process_pool_and_no_toml_writer(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     args = ["build", "--template", "led-red-384x32", "--format", "bmp", "--jobs", "2", "--out", str(tmp_path / "o")]
-    probe = "print(sorted(m for m in sys.modules if m.split('.')[0] in ('multiprocessing', 'concurrent', 'tomlkit')))\n"
-    loaded = qmposter_run(args, env, probe=probe).stdout.splitlines()[-1]
-    assert loaded == "[]"  # 21 jobs: no worker is worth starting, so none of that is imported
+    probe = "print(sorted(m for m in sys.modules if m.split('.')[0] in UNUSED))\n"
+    unused = ("multiprocessing", "concurrent", "tomlkit", "difflib")
+    loaded = qmposter_run(args, env, probe=f"UNUSED = {unused!r}\n" + probe).stdout.splitlines()[-1]
+    assert loaded == "[]"  # 21 jobs: no worker is worth starting; no catalogue written, no error suggested
     assert len(list((tmp_path / "o" / "led-red-384x32").glob("*.bmp"))) == 21
 
 
@@ -407,3 +408,71 @@ def test_workers_take_the_largest_jobs_first_by_format_and_pixels() -> None:
     cost = {(j.template, j.format): estimated_cost(j) for j in jobs}
     assert cost["image-screen-1920x1080", "png"] > cost["image-square-1080", "png"] > cost["image-square-1080", "jpg"]
     assert cost["poster-a3-red", "png"] > cost["poster-a3-red", "pdf"]
+
+
+def test_pixel_sizes_come_from_the_header_and_a_png_build_loads_no_other_pillow_plugin(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from qmposter.build.job import _pixel_size
+
+    page = layout_page(load_template("led-red-384x32"), _content())
+    square = layout_page(load_template("image-square-1080"), _content())
+    for fmt, source in (("png", page), ("bmp", page), ("gif", page), ("png", square), ("jpeg", square)):
+        data = render_bytes(source, fmt, dpi=72)
+        with Image.open(io.BytesIO(data)) as image:
+            assert _pixel_size(data, fmt) == image.size, fmt
+    args = ["build", "--template", "image-square-1080", "--format", "png", "--out", str(tmp_path / "o")]
+    probe = "print(sorted(m for m in sys.modules if m.endswith('ImagePlugin') and 'Png' not in m))\n"
+    assert qmposter_run(args, env, probe=probe).stdout.splitlines()[-1] == "[]"  # no BMP, GIF, JPEG, PPM plugin
+
+
+# -- couplets: pypinyin's tones kept on disk ----------------------------------------------------------
+
+_PLAN_COUPLETS = (
+    "import sys, json\n"
+    "from qmposter.build.plan import BuildRequest, plan_build\n"
+    "plan = plan_build(BuildRequest(templates=('couplet-upper', 'couplet-lower')))\n"
+    "print(json.dumps([[j.path, j.skip_reason] for j in plan.jobs]))\n"
+    "print('pypinyin' in sys.modules)\n"
+)
+
+
+def test_couplet_tones_come_from_the_disk_cache_and_a_wrong_answer_there_is_not_trusted(
+    env: dict[str, str],
+) -> None:
+    import marshal
+
+    def plan() -> tuple[list, bool]:
+        out = subprocess.run([sys.executable, "-c", _PLAN_COUPLETS], env=env, capture_output=True, text=True,
+                             check=True).stdout.splitlines()  # fmt: skip
+        return json.loads(out[0]), out[1] == "True"
+
+    first, loaded = plan()
+    assert loaded and any(reason is None for _path, reason in first) and any(reason for _path, reason in first)
+    assert plan() == (first, False)  # every tone known: pypinyin is not loaded
+    (answers,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("tones-*.marshal")
+    wrong = {han: (9,) * len(tones) if k % 2 else tones[:-1] for k, (han, tones) in
+             enumerate(marshal.loads(answers.read_bytes()).items())}  # fmt: skip
+    answers.write_bytes(marshal.dumps(wrong))
+    assert plan() == (first, True)  # every answer refused: pypinyin asked again, same reasons
+    answers.write_bytes(b"\x00damaged")
+    assert plan() == (first, True)
+
+
+def test_a_build_that_reuses_every_file_does_not_wait_for_a_filesystem_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qmposter.build import run as run_module
+    from qmposter.build.plan import BuildRequest, plan_build
+
+    synced: list[Path] = []
+    monkeypatch.setattr(run_module, "sync_filesystem", synced.append)
+    request = BuildRequest(templates=("led-red-384x32",), formats=("bmp",), out=tmp_path / "o", jobs=1)
+    first = run_module.run_build(plan_build(request), request)
+    assert first.written == 21 and synced == [tmp_path / "o"]
+    again = run_module.run_build(plan_build(request), request)
+    assert again.written == 0 and again.unchanged == 21 and synced == [tmp_path / "o"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from qmposter.build.keys import base_key, job_key, template_key
 from qmposter.campaign import Campaign, campaign_catalogue, campaign_slogans, load_campaign
 from qmposter.catalogue.catalogue import Catalogue, Entry
 from qmposter.content import Content
-from qmposter.errors import CampaignError, InputError, TemplateError
+from qmposter.errors import CampaignError, InputError, TemplateError, close_matches
 from qmposter.templates import FORMATS, Template, is_template_name, load_template, template_names
 from qmposter.unit_list import Unit, load_units
 
@@ -149,7 +148,7 @@ def _templates(request: BuildRequest, campaign: Campaign) -> list[Template]:
         if not origin or is_template_name(name, request.templates_dir):
             continue
         available = template_names(request.templates_dir)
-        close = difflib.get_close_matches(name, available, n=3, cutoff=0.5)
+        close = close_matches(name, available, n=3, cutoff=0.5)
         hint = f"是不是：{'、'.join(close)}？" if close else f"可用模板：{'、'.join(available) or '（无）'}。"
         raise TemplateError(
             f"{origin} 中的模板“{name}”不存在。", hint=hint + "qmposter templates list 可列出全部模板。"

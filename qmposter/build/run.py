@@ -119,7 +119,8 @@ def _run_locked(
                 if on_progress:
                     on_progress(1)
     finally:
-        sync_filesystem(out)  # the files were written without one fsync each: make them durable at once
+        if todo:  # the files were written without one fsync each: make them durable at once
+            sync_filesystem(out)  # (a build that reused every file wrote nothing: no wait for the disk)
         cache.save()
     report.failures = [failure_message(j, e) for j in todo if (e := outcomes[j.index].error)]  # in job order
     report.stale = cache.stale({job.path for job in plan.jobs})

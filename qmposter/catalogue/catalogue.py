@@ -9,7 +9,6 @@ own), so a campaign's notices are deduplicated against the bundled years.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from qmposter.catalogue.store import (
     read_variants_file,
     source_files,
 )
-from qmposter.errors import CatalogueError
+from qmposter.errors import CatalogueError, close_matches
 from qmposter.resources import bundled_dir
 from qmposter.text import canonical
 
@@ -173,7 +172,7 @@ class Catalogue:
 
     def _unknown_hint(self, ref: str) -> str:
         keys = [*self._by_id, *self._by_alias]
-        close = difflib.get_close_matches(ref.lower(), keys, n=3, cutoff=0.7)
+        close = close_matches(ref.lower(), keys, n=3, cutoff=0.7)
         hint = (
             "口号 ID 形如 s1a2b3c4d，别名形如 2010-05（年份-序号）或 2010-jiangsu-05；"
             "用 qmposter slogans list 查看全部。"

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
-import importlib.util
 import json
 import os
 import threading
 from pathlib import Path
 
-from qmposter.disk_cache import cache_dir
+from qmposter.disk_cache import cache_dir, package_key
 
 MAX_ENTRIES = 50_000  # a runaway cache (a fuzzer's random text) starts over instead of growing
 
@@ -81,24 +79,5 @@ class WordCache:
         return self._entries
 
     def _path(self) -> Path | None:
-        key = _key(self._source)
+        key = package_key(self._source, "rjieba")
         return cache_dir() / f"words-{key}.json" if key else None
-
-
-def _key(source: Path) -> str | None:
-    """Hash of the breaking rules' source and of the installed rjieba files (name, size, mtime):
-    a new dictionary or new rules get a new file."""
-    spec = importlib.util.find_spec("rjieba")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    digest = hashlib.sha256()
-    try:
-        digest.update(source.read_bytes())
-        for folder in spec.submodule_search_locations:
-            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                if entry.is_file():
-                    st = entry.stat()
-                    digest.update(f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    except OSError:
-        return None
-    return digest.hexdigest()[:24]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from PIL import ImageDraw, ImageFont
 
-GLYPH_CACHE_BYTES = 48 * 2**20  # mask pixels kept per thread; a full build's glyphs fit (docs/rendering.md)
+GLYPH_CACHE_BYTES = 16 * 2**20  # mask pixels per thread; glyphs recur within a template: no reuse lost in a build
 MAX_CACHED_SIZE_PX = 2048  # bigger glyphs: ImageDraw.text (the float32 margin below assumes |pen| < 4096 px)
 _MARGIN = 1 / 64  # in 1/64 px: Pillow's float32 pen error stays below this for pens under 4096 px
 _F32 = struct.Struct("f")

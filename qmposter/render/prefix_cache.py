@@ -26,8 +26,8 @@ from PIL import Image
 
 from qmposter.layout.page import Color, Fill, Item, Picture
 
-PREFIX_CACHE_BYTES = 64 * 2**20  # 4 A2 previews at 100 dpi (Pillow keeps RGB as 4 bytes a pixel)
-PREFIX_CACHE_ENTRIES = 6
+PREFIX_CACHE_BYTES = 32 * 2**20  # 2 A2 previews at 100 dpi (RGB is 4 bytes a pixel); a build needs one a template
+PREFIX_CACHE_ENTRIES = 4
 _REMEMBERED_CANVASES = 16  # canvases whose previous page is remembered (a build has one per template and dpi)
 
 CanvasKey = tuple  # (width px, height px, scale, offset pt, monochrome)

@@ -1,0 +1,123 @@
+"""PNG encoding, A/B in one process: qmposter's encoder against the one before issue 12's band cache.
+
+Renders every PNG job of the default campaign (or --templates) once, untimed, then encodes each
+template's images in build order (the band cache sees the slogans one after the other, as in a
+build), alternating old/new per file (old, new, new, old …). Prints a markdown table: bytes per
+file, size ratio, worst file, median CPU ms (time.process_time), first file (empty cache).
+"Old" = Pillow's adaptive filter at level 0, inflated, re-deflated whole by libdeflate 6 (957748b).
+
+    python bench/bench_png.py [--templates NAME,…] [--slogans N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import struct
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import deflate
+from PIL import Image, PngImagePlugin
+
+
+def reference_png(image: Image.Image, dpi: float) -> bytes:
+    """957748b's deliverable PNG: Pillow filters and stores at level 0, libdeflate 6 re-deflates."""
+    info = PngImagePlugin.PngInfo()
+    info.add(b"sRGB", b"\x00")
+    out = io.BytesIO()
+    image.save(out, "PNG", dpi=(dpi, dpi), pnginfo=info, optimize=False, compress_level=0)
+    png, chunks, pos = out.getvalue(), [], 8
+    while pos < len(png):
+        (length,) = struct.unpack_from(">I", png, pos)
+        chunks.append((png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]))
+        pos += 12 + length
+    idat = deflate.zlib_compress(zlib.decompress(b"".join(d for k, d in chunks if k == b"IDAT")), 6)
+    parts, done = [png[:8]], False
+    for kind, data in chunks:
+        if kind == b"IDAT":
+            if done:
+                continue
+            data, done = idat, True
+        parts += [struct.pack(">I", len(data)), kind, data, struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))]
+    return b"".join(parts)
+
+
+def rendered(templates: list[str], slogans: int | None) -> dict[str, list[tuple[Image.Image, float]]]:
+    """Each template's PNG images in build order (RGB pages only: LED pages stay Pillow's zlib 6)."""
+    from qmposter.layout.engine import layout_page
+    from qmposter.products.posters import BuildRequest, plan_build
+    from qmposter.render.raster import render_image
+    from qmposter.templates import load_template
+
+    with tempfile.TemporaryDirectory() as out:
+        plan = plan_build(BuildRequest(templates=tuple(templates), formats=("png",), out=Path(out)))
+    images: dict[str, list[tuple[Image.Image, float]]] = {}
+    for job in plan.jobs:
+        if job.skip_reason or len(images.get(job.template, [])) >= (slogans or 10**9):
+            continue
+        page = layout_page(load_template(job.template), job.content)
+        if not page.monochrome:
+            images.setdefault(job.template, []).append((render_image(page, job.dpi), job.dpi))
+    return images
+
+
+def ab(images: list[tuple[Image.Image, float]]) -> tuple[list[float], list[float], list[int], list[int]]:
+    """CPU ms and bytes of each image, old and new encoder, alternating which goes first."""
+    from qmposter.render.raster import encode_png
+
+    old_ms: list[float] = []
+    new_ms: list[float] = []
+    old_b: list[int] = []
+    new_b: list[int] = []
+    for n, (image, dpi) in enumerate(images):
+        for which in ("old", "new") if n % 2 == 0 else ("new", "old"):
+            start = time.process_time()
+            data = reference_png(image, dpi) if which == "old" else encode_png(image, dpi)
+            ms = (time.process_time() - start) * 1000
+            (old_ms if which == "old" else new_ms).append(ms)
+            (old_b if which == "old" else new_b).append(len(data))
+    return old_ms, new_ms, old_b, new_b
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--templates", default="", help="comma-separated; default: every template")
+    parser.add_argument("--slogans", type=int, default=None, help="at most N images per template")
+    args = parser.parse_args()
+    from qmposter.templates import template_names
+
+    names = [t for t in args.templates.split(",") if t] or template_names(None)
+    print("| template | px | files | before B/file | after B/file | ratio | worst | before ms | after ms | × | first |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+    all_old_ms: list[float] = []
+    all_new_ms: list[float] = []
+    all_old_b: list[int] = []
+    all_new_b: list[int] = []
+    for name, images in rendered(names, args.slogans).items():
+        old_ms, new_ms, old_b, new_b = ab(images)
+        old_med, new_med = statistics.median(old_ms), statistics.median(new_ms)
+        worst = max(b / a for a, b in zip(old_b, new_b, strict=True))
+        w, h = images[0][0].size
+        n = len(images)
+        print(f"| {name} | {w}×{h} | {n} | {sum(old_b) // n:,} | {sum(new_b) // n:,} | {sum(new_b) / sum(old_b):.3f} | "
+              f"{worst:.3f} | {old_med:.1f} | {new_med:.1f} | {old_med / new_med:.1f}× | "
+              f"{old_ms[0]:.1f} / {new_ms[0]:.1f} |", flush=True)
+        all_old_ms += old_ms
+        all_new_ms += new_ms
+        all_old_b += old_b
+        all_new_b += new_b
+    worst = max(b / a for a, b in zip(all_old_b, all_new_b, strict=True))
+    print(f"| **all** | | {len(all_old_b)} | {sum(all_old_b):,} | {sum(all_new_b):,} | "
+          f"{sum(all_new_b) / sum(all_old_b):.4f} | {worst:.3f} | Σ {sum(all_old_ms) / 1000:.2f} s | "
+          f"Σ {sum(all_new_ms) / 1000:.2f} s | {sum(all_old_ms) / sum(all_new_ms):.2f}× | |")
+
+
+if __name__ == "__main__":
+    main()
