@@ -14,6 +14,7 @@ file order, which is also paint order:
 
 from __future__ import annotations
 
+import functools
 import math
 import string
 from dataclasses import replace
@@ -134,7 +135,11 @@ class _Elements:
         self.values = content.condition_values()
         self.fields = {**content.fields(), "hengpi": couplet.hengpi(content.theme, template.hengpi)}
         self.scroll_width = 0.0  # page width a scrolling slogan needs (0: none scrolls)
-        self.slogan_words = _words(content.slogan)
+
+    @functools.cached_property
+    def slogan_words(self) -> str:
+        """The slogan's words, to drop a text element that only repeats it (see _text)."""
+        return _words(self.content.slogan)
 
     def items(self) -> list[Item]:
         drawn: set[str] = set()
