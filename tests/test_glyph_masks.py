@@ -78,14 +78,14 @@ def test_rounding_boundaries_are_left_to_pillow() -> None:
 def test_cache_is_bounded_and_evicts_the_least_recently_used() -> None:
     face = load_font(all_font_ids()[0])
     font = ImageFont.truetype(str(face.path), 40, layout_engine=ImageFont.Layout.BASIC)
-    cache = gm.GlyphMasks(budget=4 * 41 * 41)
+    cache = gm.GlyphMasks(gm.BoundedLRU(4 * 41 * 41))
     chars = "质量月抓手提升"
     for ch in chars:
         cache.mask((font.path, 40, "L", ch, (0, 1, 0, 1)), font, "L", 10.2, 50.2)
     assert cache.rendered == len(chars)
     assert 0 < len(cache.masks) < len(chars)
-    assert cache.used <= cache.budget
-    assert cache.used == sum(m.size[0] * m.size[1] for m, _ in cache.masks.values())
+    assert cache.masks.used <= cache.masks.budget
+    assert cache.masks.used == sum(m.size[0] * m.size[1] for _, (m, _) in cache.masks.items())
     last = (font.path, 40, "L", chars[-1], (0, 1, 0, 1))
     assert last in cache.masks  # the newest stays; the oldest went first
     assert (font.path, 40, "L", chars[0], (0, 1, 0, 1)) not in cache.masks

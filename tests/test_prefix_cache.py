@@ -19,6 +19,7 @@ from qmposter.build.plan import BuildRequest, plan_build
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Color, Fill, Page, Picture, Shape
 from qmposter.render import glyph_masks
+from qmposter.render._lru import BoundedLRU
 from qmposter.render.prefix_cache import PREFIXES, PrefixCache
 from qmposter.render.raster import render_image
 from qmposter.render.run_tiles import RUN_TILES
@@ -87,15 +88,15 @@ def test_stored_canvas_skips_the_shared_items(template_pages) -> None:
 
 
 def test_cache_is_bounded_in_bytes_and_entries() -> None:
-    cache = PrefixCache(budget=3 * 200 * 100 * 4, max_entries=8)
+    cache = PrefixCache(BoundedLRU(3 * 200 * 100 * 4, 8))
     key = ((200, 100), 1.0, 0.0, False)
     image = Image.new("RGB", (200, 100), "white")
     ring = Shape(polygons=(((0, 0), (50, 0), (0, 50)),), color=Color(200, 0, 0))
     for n in range(1, 7):
         cache.store(key, tuple([ring] * n), image)
-    assert len(cache.entries) == 3 and cache.used == 3 * 200 * 100 * 4
-    assert sorted(len(e.items) for e in cache.entries.values()) == [4, 5, 6]  # the oldest went first
-    big = PrefixCache(budget=1000)
+    assert len(cache.entries) == 3 and cache.entries.used == 3 * 200 * 100 * 4
+    assert sorted(len(e.items) for _, e in cache.entries.items()) == [4, 5, 6]  # the oldest went first
+    big = PrefixCache(BoundedLRU(1000))
     big.store(key, (ring,), image)
     assert not big.entries  # a canvas over the whole budget is not kept
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 import math
 import struct
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from PIL import ImageDraw, ImageFont
+
+from qmposter.render._lru import BoundedLRU
 
 GLYPH_CACHE_BYTES = 16 * 2**20  # mask pixels per thread; glyphs recur within a template: no reuse lost in a build
 MAX_CACHED_SIZE_PX = 2048  # bigger glyphs: ImageDraw.text (the float32 margin below assumes |pen| < 4096 px)
@@ -68,26 +69,16 @@ def phase(x: float, y: float) -> tuple[int, int, int, int] | None:
 class GlyphMasks:
     """One thread's masks: (font file, size, mode, char, phase) → (mask, offset), least recently used out."""
 
-    budget: int = GLYPH_CACHE_BYTES
-    masks: OrderedDict = field(default_factory=OrderedDict)
-    used: int = 0  # bytes of mask pixels held
+    masks: BoundedLRU = field(default_factory=lambda: BoundedLRU(GLYPH_CACHE_BYTES))  # bytes = mask pixels
     rendered: int = 0  # masks FreeType made (misses), for tests and benchmarks
 
     def mask(self, key: tuple, font: ImageFont.FreeTypeFont, mode: str, x: float, y: float):
         """(mask, (dx, dy)) for `key[:-1]` at origin (x, y) whose phase is `key[-1]`."""
         hit = self.masks.get(key)
-        if hit is not None:
-            self.masks.move_to_end(key)
-            return hit
-        hit = font.getmask2(key[3], mode, anchor="ls", start=(math.modf(x)[0], math.modf(y)[0]))
-        self.rendered += 1
-        size = hit[0].size[0] * hit[0].size[1]
-        if size <= self.budget:
-            self.masks[key] = hit
-            self.used += size
-            while self.used > self.budget:
-                _, (old, _) = self.masks.popitem(last=False)
-                self.used -= old.size[0] * old.size[1]
+        if hit is None:
+            hit = font.getmask2(key[3], mode, anchor="ls", start=(math.modf(x)[0], math.modf(y)[0]))
+            self.rendered += 1
+            self.masks.put(key, hit, hit[0].size[0] * hit[0].size[1])
         return hit
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from PIL import Image
 
 from qmposter.layout.page import Color, Fill, Item, Picture
+from qmposter.render._lru import BoundedLRU
 
 PREFIX_CACHE_BYTES = 32 * 2**20  # 2 A2 previews at 100 dpi (RGB is 4 bytes a pixel); a build needs one a template
 PREFIX_CACHE_ENTRIES = 4
@@ -48,11 +49,8 @@ class _Entry:
 class PrefixCache:
     """Per-process store of canvases keyed by canvas geometry and the items drawn on them."""
 
-    budget: int = PREFIX_CACHE_BYTES
-    max_entries: int = PREFIX_CACHE_ENTRIES
-    entries: OrderedDict = field(default_factory=OrderedDict)  # (key, id) -> _Entry, oldest first
+    entries: BoundedLRU = field(default_factory=lambda: BoundedLRU(PREFIX_CACHE_BYTES, PREFIX_CACHE_ENTRIES))
     last: OrderedDict = field(default_factory=OrderedDict)  # key -> items of the previous page on that canvas
-    used: int = 0
     reused_items: int = 0  # items not drawn because a stored canvas had them: for tests, benchmarks
     stored: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -68,7 +66,7 @@ class PrefixCache:
                     best_id, best = entry_id, entry
             if best is None:
                 return None, 0
-            self.entries.move_to_end(best_id)
+            self.entries.get(best_id)  # now the most recently used
             self.reused_items += len(best.items)
             return best.image.copy(), len(best.items)
 
@@ -87,23 +85,17 @@ class PrefixCache:
 
     def store(self, key: CanvasKey, items: Sequence[Item], image: Image.Image) -> None:
         """Keep a copy of `image`, the canvas after `items` (a page's first items)."""
-        entry = _Entry(tuple(items), image.copy(), _picture_versions(items))
-        if entry.nbytes > self.budget:
+        if image.width * image.height * 4 > self.entries.budget:
             return
+        entry = _Entry(tuple(items), image.copy(), _picture_versions(items))
         with self._lock:
-            entry_id = (key, len(items), id(entry))
-            self.entries[entry_id] = entry
-            self.used += entry.nbytes
+            self.entries.put((key, len(items), id(entry)), entry, entry.nbytes)
             self.stored += 1
-            while self.used > self.budget or len(self.entries) > self.max_entries:
-                _, old = self.entries.popitem(last=False)
-                self.used -= old.nbytes
 
     def clear(self) -> None:
         with self._lock:
             self.entries.clear()
             self.last.clear()
-            self.used = 0
 
 
 def _is_prefix(head: tuple[Item, ...], items: Sequence[Item]) -> bool:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
+from qmposter.render._lru import BoundedLRU
+
 RUN_TILE_BYTES = 16 * 2**20
 _SEEN = 512  # runs remembered as seen once
 
@@ -38,10 +40,8 @@ class _Tile:
 class RunTiles:
     """(canvas geometry, run) → the run's box with its pixels before and after drawing it."""
 
-    budget: int = RUN_TILE_BYTES
-    tiles: OrderedDict = field(default_factory=OrderedDict)
+    tiles: BoundedLRU = field(default_factory=lambda: BoundedLRU(RUN_TILE_BYTES))
     seen: OrderedDict = field(default_factory=OrderedDict)
-    used: int = 0
     pasted: int = 0  # runs pasted instead of drawn: for tests and benchmarks
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -49,8 +49,6 @@ class RunTiles:
         """Paste the run's stored pixels if its box holds what it held when they were made."""
         with self._lock:
             tile = self.tiles.get(key)
-            if tile is not None:
-                self.tiles.move_to_end(key)
         if tile is None or image.crop(tile.box).tobytes() != tile.before:
             return False
         image.paste(tile.after, tile.box[:2])
@@ -70,21 +68,13 @@ class RunTiles:
 
     def store(self, key: tuple, box: tuple[int, int, int, int], before: bytes, after: Image.Image) -> None:
         tile = _Tile(box, before, after)
-        if tile.nbytes > self.budget:
-            return
         with self._lock:
-            old = self.tiles.pop(key, None)
-            self.used += tile.nbytes - (old.nbytes if old else 0)
-            self.tiles[key] = tile
-            while self.used > self.budget:
-                _, gone = self.tiles.popitem(last=False)
-                self.used -= gone.nbytes
+            self.tiles.put(key, tile, tile.nbytes)
 
     def clear(self) -> None:
         with self._lock:
             self.tiles.clear()
             self.seen.clear()
-            self.used = 0
 
 
 RUN_TILES = RunTiles()
