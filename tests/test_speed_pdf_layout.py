@@ -14,11 +14,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from reportlab.pdfbase import pdfmetrics
 
 from qmposter.build.plan import BuildRequest, plan_build
-from qmposter.layout import textbox
+from qmposter.fonts import load_font
+from qmposter.layout import engine, textbox
 from qmposter.layout.engine import layout_page
-from qmposter.render import pdf
+from qmposter.layout.page import Color, Page
+from qmposter.render import pdf, pdf_fonts, pdf_streams, pdf_text
 from qmposter.render.output import render_bytes
 from qmposter.templates import load_template
 
@@ -35,7 +38,22 @@ def _jobs(template: str) -> list:
 def clear_caches() -> None:
     """Forget what the caches under test hold: the next file is made as by a fresh process."""
     textbox._BLOCKS.clear()
-    pdf._SHAPE_PATHS.clear()
+    textbox._REPRS.clear()
+    engine._STYLES.clear()
+    pdf._PATHS.clear()
+    pdf_streams.PAGE_FLATE.clear()
+    pdf_streams.SAME_FLATE.clear()
+    pdf_text.RUN_TEXTS.clear()
+    pdf_fonts._ARRAYS.clear()
+    for font in _fonts():
+        font.subsets.clear()
+
+
+def _fonts() -> list[pdf_fonts.CachedTTFont]:
+    """The fonts render.pdf draws with (reportlab shares one object per face between names)."""
+    fonts = {id(font): font for font in map(pdfmetrics.getFont, pdf._registered.values())}
+    assert all(isinstance(font, pdf_fonts.CachedTTFont) for font in fonts.values())
+    return list(fonts.values())
 
 
 def file_hashes(order: list[tuple[str, str, int]], *, cold: bool = False) -> dict[str, str]:
@@ -57,6 +75,9 @@ def _all_files() -> list[tuple[str, str, int]]:
 
 
 def test_warm_caches_in_any_order_give_the_files_of_a_fresh_process() -> None:
+    from qmposter.products.leaflet_text import register_face
+
+    register_face(load_font("noto-sans-sc-bold"))  # as a leaflet made first in the process would
     files = _all_files()
     fresh = json.loads(subprocess.run(
         [sys.executable, "-c", f"import sys, json; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
@@ -98,20 +119,98 @@ def test_text_cache_is_bounded_and_keeps_the_recent_blocks(monkeypatch: pytest.M
     assert a is not b and repr(a.size) != repr(b.size)
 
 
-def test_ornament_paths_are_formatted_once_and_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ornament_and_qr_paths_are_formatted_once_and_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     template = load_template("poster-a3-red")
     jobs = _jobs("poster-a3-red")
     pages = [layout_page(template, job.content) for job in jobs[:3]]
-    pdf._SHAPE_PATHS.clear()
+    pdf._PATHS.clear()
     first = pdf.render_pdf([pages[0]])
-    misses = pdf._SHAPE_PATHS.misses
-    assert misses >= 20  # the ray rings and the 回纹 corners
+    misses = pdf._PATHS.misses
+    assert misses >= 21  # the ray rings, the 回纹 corners and the QR code
     second = pdf.render_pdf([pages[1]])
-    assert pdf._SHAPE_PATHS.misses == misses and pdf._SHAPE_PATHS.hits >= misses
-    monkeypatch.setattr(pdf._SHAPE_PATHS, "size", 5)
-    pdf._SHAPE_PATHS.clear()
+    assert pdf._PATHS.misses == misses and pdf._PATHS.hits >= misses
+    monkeypatch.setattr(pdf._PATHS, "size", 5)
+    pdf._PATHS.clear()
     assert pdf.render_pdf([pages[0]]) == first and pdf.render_pdf([pages[1]]) == second
-    assert len(pdf._SHAPE_PATHS) <= 5
+    assert len(pdf._PATHS) <= 5
+
+
+def test_reused_parts_of_a_poster_pdf_are_really_reused() -> None:
+    template = load_template("poster-a3-red")
+    pages = [layout_page(template, job.content) for job in _jobs("poster-a3-red")]
+    clear_caches()
+    cold = [pdf.render_pdf([page]) for page in pages[:-1]]
+    before, subsets = _counters(), sum(font.subsets.hits for font in _fonts())
+    cold.append(pdf.render_pdf([pages[-1]]))  # a file like every other of the build: statics seen
+    hits = {key: _counters()[key][0] - value[0] for key, value in before.items()}
+    assert hits["page stream"] == 1  # the ground and the ornaments: compressed once
+    assert hits["same stream"] >= 4  # subset and ToUnicode map of the fonts of the issuers and the hotline
+    assert hits["runs"] >= 12  # name, theme, issuers, date, hotline
+    assert sum(font.subsets.hits for font in _fonts()) - subsets >= 2
+    # every cache at a bound of 1–2 entries: still the same files
+    for cache in (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS, pdf_fonts._ARRAYS):
+        cache.size = 2
+    for font in _fonts():
+        font.subsets.size = 1
+    try:
+        clear_caches()
+        assert [pdf.render_pdf([page]) for page in pages + pages[::-1]] == cold + cold[::-1]
+        assert all(len(c) <= 2 for c in (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS))
+        assert all(len(font.subsets) <= 1 for font in _fonts())
+    finally:
+        pdf_streams.PAGE_FLATE.size, pdf_streams.SAME_FLATE.size = 8, 64
+        pdf_text.RUN_TEXTS.size, pdf_fonts._ARRAYS.size = pdf_text.MAX_RUNS, pdf_fonts.MAX_ARRAYS
+        for font in _fonts():
+            font.subsets.size = pdf_fonts.MAX_SUBSETS
+
+
+def _counters() -> dict[str, tuple[int, int]]:
+    return {
+        "page stream": (pdf_streams.PAGE_FLATE.hits, pdf_streams.PAGE_FLATE.misses),
+        "same stream": (pdf_streams.SAME_FLATE.hits, pdf_streams.SAME_FLATE.misses),
+        "runs": (pdf_text.RUN_TEXTS.hits, pdf_text.RUN_TEXTS.misses),
+    }
+
+
+def test_a_cached_run_is_not_reused_when_the_document_gave_its_characters_other_codes() -> None:
+    from helpers import set_line
+
+    font = _font()
+    name = set_line("质量第一", font, 40, 50, 100, _red())
+    other = set_line("安全诚信", font, 40, 50, 200, _red())
+    alone = Page(600, 400, (name,))
+    after = Page(600, 400, (other, name))  # 质量第一 gets codes 5–8 here, not 1–4
+    clear_caches()
+    cold = pdf.render_pdf([after])
+    clear_caches()
+    pdf.render_pdf([alone])
+    hits = pdf_text.RUN_TEXTS.hits
+    assert pdf.render_pdf([after]) == cold
+    assert pdf_text.RUN_TEXTS.hits == hits  # the codes differ: drawn glyph by glyph again
+    assert pdf.render_pdf([alone]) == pdf.render_pdf([alone])
+    assert pdf_text.RUN_TEXTS.hits > hits
+
+
+def test_prefix_compression_equals_zlib_for_any_split_of_real_page_streams() -> None:
+    import zlib
+
+    from pypdf import PdfReader
+
+    streams = []
+    for template, _ in CASES:
+        for job in _jobs(template)[:2]:
+            data = pdf.render_pdf([layout_page(load_template(template), job.content)])
+            streams.append(PdfReader(__import__("io").BytesIO(data)).pages[0].get_contents().get_data())
+    rng = random.Random(7)
+    for data in streams:
+        for split in [0, len(data), *(rng.randrange(len(data)) for _ in range(10))]:
+            state = zlib.compressobj()
+            head = state.compress(data[:split])
+            resumed = state.copy()  # what PrefixFlate does with a known prefix
+            assert head + resumed.compress(data[split:]) + resumed.flush() == zlib.compress(data)
+    flate = pdf_streams.PrefixFlate()
+    assert [flate.encode(d) for d in streams + streams] == [zlib.compress(d) for d in streams + streams]
+    assert flate.hits >= len(streams) // 2
 
 
 def _font() -> str:
@@ -120,7 +219,5 @@ def _font() -> str:
     return heavy_font_id()
 
 
-def _red():
-    from qmposter.layout.page import Color
-
+def _red() -> Color:
     return Color(200, 22, 29)

@@ -14,6 +14,7 @@ file order, which is also paint order:
 
 from __future__ import annotations
 
+import functools
 import math
 import string
 from dataclasses import replace
@@ -27,6 +28,7 @@ from qmposter.layout.ornaments import ornament
 from qmposter.layout.page import Fill, GlyphRun, Item, Line, Page, PageMeta, Picture, Shape
 from qmposter.layout.qr import qr_item
 from qmposter.layout.textbox import Box, TextBlock, TextStyle, layout_text
+from qmposter.memo import ByIdentity
 from qmposter.templates import Element, Template, TextSpec
 from qmposter.text import is_cjk_punct, is_space
 
@@ -134,6 +136,11 @@ class _Elements:
         self.fields = {**content.fields(), "hengpi": couplet.hengpi(content.theme, template.hengpi)}
         self.scroll_width = 0.0  # page width a scrolling slogan needs (0: none scrolls)
 
+    @functools.cached_property
+    def slogan_words(self) -> str:
+        """The slogan's words, to drop a text element that only repeats it (see _text)."""
+        return _words(self.content.slogan)
+
     def items(self) -> list[Item]:
         drawn: set[str] = set()
         won_groups: set[str] = set()
@@ -216,7 +223,7 @@ class _Elements:
 
     def _text(self, element: Element) -> list[Item] | None:
         text = self._fill(element.template_text or "")
-        if text is None or _words(text) == _words(self.content.slogan):
+        if text is None or _words(text) == self.slogan_words:
             return None  # a theme that is the slogan is printed once, as the slogan
         return list(self._set(text, element.box, element.text, self._label(element)).runs)
 
@@ -305,7 +312,17 @@ def _later_member(elements: tuple[Element, ...], index: int, values: dict[str, i
     return any(e.group == group and (e.when is None or e.when.holds(values)) for e in elements[index + 1 :])
 
 
+_STYLES: ByIdentity[TextStyle] = ByIdentity(1024)  # text specs of the templates in use
+
+
 def _style(spec: TextSpec) -> TextStyle:
+    """The TextStyle of `spec`, one object per spec object: layout_text then finds the repr
+    it keys its cache by without formatting the style again (textbox._REPRS). By identity,
+    not equality: 72 and 72.0 are equal but print differently."""
+    return _STYLES.get_or_make(spec, (), lambda: _make_style(spec))
+
+
+def _make_style(spec: TextSpec) -> TextStyle:
     return TextStyle(
         font_id=spec.font_id, color=spec.color, min_size=spec.min_size, max_size=spec.max_size,
         max_lines=spec.max_lines, line_gap=spec.line_gap, tracking=spec.tracking, align=spec.align,

@@ -25,8 +25,6 @@ See docs/layout.md for the rules and their sources.
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -35,6 +33,7 @@ from qmposter.fonts import FontFace, load_font
 from qmposter.layout import breaking as br
 from qmposter.layout.fit import Frame, best_fit
 from qmposter.layout.page import Color, Glyph, GlyphRun
+from qmposter.memo import LRU, ByIdentity
 
 ALIGNS = ("left", "center", "right", "distribute")
 VALIGNS = ("top", "middle", "bottom")
@@ -105,12 +104,11 @@ def layout_text(text: str, box: Box, style: TextStyle, *, label: str = "") -> Te
     anything else, LayoutError for a bad style or box, and TextOverflowError when the
     text cannot fit at `style.min_size`.
     """
-    face = load_font(style.font_id)
-    key = (face, text, repr(box), repr(style))
-    block = _BLOCKS.get(key)
-    if block is None:
-        block = _BLOCKS.put(key, _layout(face, text, box, style, label))
-    return block
+    ref = style.font_id
+    # a bundled font's id always names the same face; a path may not (relative, ~)
+    font: str | FontFace = load_font(ref) if any(c in ref for c in "/\\.") else ref
+    key = (font, text, _repr(box), _repr(style))
+    return _BLOCKS.get_or_make(key, lambda: _layout(load_font(ref), text, box, style, label))
 
 
 def _layout(face: FontFace, text: str, box: Box, style: TextStyle, label: str) -> TextBlock:
@@ -127,50 +125,25 @@ def _layout(face: FontFace, text: str, box: Box, style: TextStyle, label: str) -
     return _place(setter, fit.size, fit.ends, box)
 
 
-class _BlockCache:
-    """The last MAX_BLOCKS blocks set, by (face, text, box, style): the same in, the same out.
-
-    Most texts of a product do not change from one slogan to the next (the campaign name,
-    theme, issuers, date, hotline) and setting them was most of a poster's layout time. The
-    key holds the box and style as their repr, so 72 and 72.0 (equal, but written differently
-    into an SVG) never share an entry; the label only names the element in error messages,
-    and errors are never cached. Blocks are immutable, so callers may share them.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.hits = self.misses = 0
-        self._blocks: OrderedDict[tuple[object, ...], TextBlock] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[object, ...]) -> TextBlock | None:
-        with self._lock:
-            block = self._blocks.get(key)
-            if block is None:
-                self.misses += 1
-            else:
-                self.hits += 1
-                self._blocks.move_to_end(key)
-            return block
-
-    def put(self, key: tuple[object, ...], block: TextBlock) -> TextBlock:
-        with self._lock:
-            self._blocks[key] = block
-            while len(self._blocks) > self.size:
-                self._blocks.popitem(last=False)
-        return block
-
-    def __len__(self) -> int:
-        return len(self._blocks)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._blocks.clear()
-            self.hits = self.misses = 0
-
-
 MAX_BLOCKS = 512  # a template sets a dozen texts; the studio switches between a few dozen templates
-_BLOCKS = _BlockCache(MAX_BLOCKS)
+_BLOCKS: LRU[TextBlock] = LRU(MAX_BLOCKS)
+"""The last blocks set, by (font, text, box, style): the same in, the same out.
+
+Most texts of a product do not change from one slogan to the next (the campaign name, theme,
+issuers, date, hotline) and setting them was most of a poster's layout time. The font is a
+bundled font's id (one face per process) or the face loaded from a path; box and style are
+keyed by their repr, so 72 and 72.0 (equal, but written differently into an SVG) never share
+an entry. The label only names the element in error messages, and errors are never cached.
+Blocks are immutable, so callers may share them."""
+
+_REPRS: ByIdentity[str] = ByIdentity(2 * MAX_BLOCKS)
+"""repr of recent boxes and styles by identity: a template's boxes, and the styles the engine
+makes once per text spec, come back for every page, so a key costs dict lookups instead of
+formatting a dozen fields each time."""
+
+
+def _repr(obj: object) -> str:
+    return _REPRS.get_or_make(obj, (), lambda: repr(obj))
 
 
 # --- validation and errors ----------------------------------------------------------------

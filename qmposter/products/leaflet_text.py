@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable
 
 from qmposter.fonts import FontFace
 from qmposter.layout.breaking import PHRASE, char_class, segment
+from qmposter.render.pdf_fonts import CachedTTFont
 
 # Where a CJK glyph's em box sits: its top is about 0.88 em above the baseline
 # (OS/2 typo ascender of the Noto CJK fonts); used to centre the em box in its line.
@@ -62,7 +62,10 @@ def register_face(face: FontFace) -> str:
 def _register(path: str, font_id: str) -> str:
     name = "qm-" + "".join(c if c.isalnum() else "-" for c in font_id)[-60:]
     if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, path))
+        # reportlab gives a second font of the same face the first one's object, so the
+        # leaflet registers the same class as render.pdf: whichever comes first, both keep
+        # its per-glyph-set caches (and make the same bytes either way)
+        pdfmetrics.registerFont(CachedTTFont(name, path))
     return name
 
 

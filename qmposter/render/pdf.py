@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFStream
+from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
 
@@ -32,8 +33,12 @@ from qmposter import __version__
 from qmposter.errors import FontError, InputError
 from qmposter.fonts import CORRUPT_TABLE_ERRORS
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
+from qmposter.memo import ByIdentity
 from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
+from qmposter.render.pdf_fonts import CachedTTFont
 from qmposter.render.pdf_images import draw_image
+from qmposter.render.pdf_streams import PAGE_FLATE
+from qmposter.render.pdf_text import RUN_TEXTS, Fonts
 
 SLUG = 10 * MM  # room outside the bleed for crop marks
 MARK_GAP = 2 * MM  # marks start this far outside the bleed (3 mm from trim when there is no bleed)
@@ -60,8 +65,20 @@ def render_pdf(pages: Sequence[Page], *, cmyk: bool = False, include_bleed: bool
     for page in pages:
         _Page(canvas, page, cmyk=cmyk, include_bleed=include_bleed).draw()
         canvas.showPage()
+        _compress_with_prefixes(canvas)
     canvas.save()
     return _content_id(buf.getvalue())
+
+
+def _compress_with_prefixes(canvas: Canvas) -> None:
+    """Give the page just shown the content stream reportlab would make for it, compressed by
+    PAGE_FLATE: the same filters and bytes, but the shared start of a template's pages (ground,
+    ornaments) is compressed once per process (see pdf_streams)."""
+    page = canvas._doc.Pages.pages[-1]
+    stream = PDFStream(content=page.stream)
+    stream.filters = [PDFBase85Encode, PAGE_FLATE] if rl_config.useA85 else [PAGE_FLATE]
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
 
 
 _ID = re.compile(rb"/ID\s*\[<([0-9a-fA-F]{32})><\1>\]")
@@ -102,7 +119,7 @@ def _set_meta(canvas: Canvas, page: Page) -> None:
 
 def register_font(path: Path) -> str:
     """Register a TrueType file with reportlab once per process; return its stable name."""
-    return _register_once(str(path), lambda name: TTFont(name, str(path)), path)
+    return _register_once(str(path), lambda name: CachedTTFont(name, str(path)), path)
 
 
 def register_vertical_font(path: Path, forms: dict[str, str]) -> str:
@@ -113,10 +130,13 @@ def register_vertical_font(path: Path, forms: dict[str, str]) -> str:
     drawn: copying a 竖幅 would give ︐ where the slogan has ，. Drawing ， with this variant
     paints the same vertical glyph while the ToUnicode map says ，.
     """
-    return _register_once(f"{path}#vert", lambda name: TTFont(name, io.BytesIO(_vertical_variant(path, forms))), path)
+    def make(name: str) -> CachedTTFont:
+        return CachedTTFont(name, io.BytesIO(_vertical_variant(path, forms)))
+
+    return _register_once(f"{path}#vert", make, path)
 
 
-def _register_once(key: str, make: Callable[[str], TTFont], path: Path) -> str:
+def _register_once(key: str, make: Callable[[str], CachedTTFont], path: Path) -> str:
     """reportlab's name for the font `key` (`qm-` + a hash of it), registering `make(name)` the first time."""
     with _font_lock:
         name = _registered.get(key)
@@ -146,6 +166,15 @@ def _vertical_variant(path: Path, forms: dict[str, str]) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def _run_fonts(run: GlyphRun) -> Fonts:
+    """reportlab's names for the run's font and its vertical variant (registered, the glyphs
+    checked: never a tofu box), and the vertical forms the run draws."""
+    path = run_font_path(run)
+    name = register_font(path)
+    vertical = _vertical_sources(run)
+    return name, register_vertical_font(path, vertical) if vertical else name, vertical
 
 
 def _vertical_sources(run: GlyphRun) -> dict[str, str]:
@@ -257,59 +286,34 @@ class _Page:
 
         Invisible glyphs (a hidden phrase comma) are written in text render mode 3: they
         paint nothing, but text extraction, search and screen readers get the whole text.
+        The operators of a run seen before are reused (pdf_text).
         """
         if not run.glyphs:
             return
-        path = run_font_path(run)
-        name = register_font(path)
-        vertical = _vertical_sources(run)
-        vertical_name = register_vertical_font(path, vertical) if vertical else name
         c = self.c
         c.saveState()
         c.setFillColor(self.color(run.color))
-        text = c.beginText()
-        text.setFont(name, run.size)
-        font, visible = name, True
-        for glyph in run.glyphs:
-            if not glyph.char:
-                continue
-            if glyph.visible != visible:
-                visible = glyph.visible
-                text.setTextRenderMode(0 if visible else 3)
-            char, wanted = glyph.char, name
-            if vertical and vertical.get(glyph.source) == glyph.char:
-                char, wanted = glyph.source, vertical_name
-            if wanted != font:
-                font = wanted
-                text.setFont(font, run.size)
-            angle = math.radians(glyph.rotate)
-            cos, sin = _clean(math.cos(angle)), _clean(math.sin(angle))
-            # clockwise on the page (y up in PDF): x axis → (cos, -sin), y axis → (sin, cos)
-            text.setTextTransform(cos, -sin, sin, cos, self.X(glyph.x), self.Y(glyph.y))
-            text.textOut(char)
-        c.drawText(text)
+        RUN_TEXTS.draw(c, run, lambda: _run_fonts(run), self.origin, self.page.height)
         c.restoreState()
 
     def qr(self, item: QRCode) -> None:
         """Light square, then all dark runs as one path: no stroke, no hairline seams."""
         c = self.c
-        n = len(item.modules)
-        m = item.size / n
         c.saveState()
         c.setFillColor(self.color(item.light))
         c.rect(self.X(item.x), self.Y(item.y + item.size), item.size, item.size, stroke=0, fill=1)
         c.setFillColor(self.color(item.dark))
-        path = c.beginPath()
-        for r, col, length in qr_runs(item):
-            path.rect(self.X(item.x + col * m), self.Y(item.y + (r + 1) * m), length * m, m)
-        c.drawPath(path, stroke=0, fill=1)
+        place = (item.x, item.y, item.size, self.origin, self.page.height)
+        code = _PATHS.get_or_make(item.modules, place, lambda: _qr_code(item, self.origin, self.page.height))
+        c.drawPath(PDFPathObject(code=[code]), stroke=0, fill=1)
         c.restoreState()
 
     def shape(self, item: Shape) -> None:
         """One vector path, non-zero winding: reversed polygons are holes, overlaps are one area."""
         if item.opacity <= 0:
             return
-        code = _SHAPE_PATHS.code(item.polygons, self.origin, self.page.height)
+        polygons, origin, height = item.polygons, self.origin, self.page.height
+        code = _PATHS.get_or_make(polygons, (origin, height), lambda: _path_code(polygons, origin, height))
         if not code:
             return
         c = self.c
@@ -351,47 +355,6 @@ class _Page:
         c.restoreState()
 
 
-class _ShapePaths:
-    """The PDF path operators of a Shape's polygons, formatted once per process.
-
-    Ornaments do not change from one slogan to the next: layout/ornaments.py hands out the
-    same polygon tuples for every page of a template, and formatting their thousands of
-    points was the largest part of drawing a poster. The entry is found by the tuple's
-    identity and keeps the tuple alive, so an id is never reused while its entry exists;
-    the text is what reportlab's path object would write, so the bytes do not change.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.hits = self.misses = 0
-        self._paths: dict[tuple[int, float, float], tuple[object, str]] = {}
-        self._lock = threading.Lock()
-
-    def code(self, polygons: tuple[tuple[tuple[float, float], ...], ...], origin: float, height: float) -> str:
-        """'' when no polygon has three points (nothing to fill)."""
-        key = (id(polygons), origin, height)
-        with self._lock:
-            found = self._paths.get(key)
-            if found is not None and found[0] is polygons:
-                self.hits += 1
-                return found[1]
-            self.misses += 1
-        code = _path_code(polygons, origin, height)
-        with self._lock:
-            if len(self._paths) >= self.size:
-                self._paths.clear()
-            self._paths[key] = (polygons, code)
-        return code
-
-    def __len__(self) -> int:
-        return len(self._paths)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._paths.clear()
-            self.hits = self.misses = 0
-
-
 def _path_code(polygons: tuple[tuple[tuple[float, float], ...], ...], origin: float, height: float) -> str:
     """reportlab's path text for the polygons (three points or more), y flipped as _Page does."""
     kept = [p for p in polygons if len(p) >= 3]
@@ -407,11 +370,22 @@ def _path_code(polygons: tuple[tuple[tuple[float, float], ...], ...], origin: fl
     return path.getCode()
 
 
-MAX_SHAPE_PATHS = 1024  # shapes of ornaments in a process: a ray fan is 24, a template a few dozen
-_SHAPE_PATHS = _ShapePaths(MAX_SHAPE_PATHS)
+def _qr_code(item: QRCode, origin: float, height: float) -> str:
+    """reportlab's path text for the dark runs of a QR code, y flipped as _Page does."""
+    m = item.size / len(item.modules)
+    top = origin + height
+    path = PDFPathObject()
+    for r, col, length in qr_runs(item):
+        path.rect(origin + (item.x + col * m), top - (item.y + (r + 1) * m), length * m, m)
+    return path.getCode()
 
 
-def _clean(v: float) -> float:
-    """Snap cos/sin of multiples of 90° to exact 0/±1 so matrices print as integers."""
-    r = round(v)
-    return float(r) if abs(v - r) < 1e-12 else v
+MAX_PATHS = 1024  # ornament shapes and QR codes in a process: a ray fan is 24, a template a few dozen
+_PATHS: ByIdentity[str] = ByIdentity(MAX_PATHS)
+"""PDF path operators formatted once per process: ornament shapes and QR codes.
+
+They do not change from one slogan to the next: layout hands out the same polygon tuples
+(layout/ornaments.py) and QR matrices (layout/qr.py) for every page of a template, and
+formatting their points was the largest part of drawing a poster. Keyed by the source's
+identity plus the numbers placing it; the text is what reportlab's path object writes, so
+the bytes do not change."""

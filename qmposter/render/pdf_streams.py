@@ -1,0 +1,126 @@
+"""Flate compression for the PDF backend that reuses work from earlier documents of the process.
+
+A build writes many PDFs that share most of their bytes: the page stream of a poster begins
+with the background and the ornaments (most of its length) and only then sets the slogan;
+the subset of a font that sets only the campaign name or the issuers is the same file every
+time. zlib gives the same output however its input is fed (without flushes), so:
+
+- `PrefixFlate` keeps, for a few long prefixes seen in recent streams, the compressor state
+  after the prefix, and compresses only the rest of a stream that starts with one;
+- `SameFlate` remembers the compressed bytes of recent stream contents.
+
+Both are reportlab stream filters (`pdfname`, `encode`) with zlib's defaults, so a document
+is byte-identical to one made with reportlab's own `PDFZCompress`.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from dataclasses import dataclass
+
+from qmposter.memo import LRU
+
+MIN_PREFIX = 4096  # bytes: shorter common prefixes are not worth a compressor state (~270 KiB)
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content.encode("utf8") if isinstance(content, str) else content  # as reportlab's filter
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    data: bytes
+    head: bytes  # compressed output produced while reading `data`
+    state: object  # the zlib compressor just after `data`
+
+
+class PrefixFlate:
+    """FlateDecode of page streams, resuming from the longest known prefix (see the module doc).
+
+    On a miss the stream is compressed whole, and its common prefix with a recent stream or a
+    known prefix, when at least MIN_PREFIX long, becomes a new entry (replacing a longer prefix
+    it cut short: the part shared by every slogan is found by the second or third page).
+    """
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, entries: int = 8, recent: int = 8) -> None:
+        self.size = entries
+        self.hits = self.misses = 0
+        self._prefixes: list[_Prefix] = []
+        self._recent: list[bytes] = []
+        self._recent_size = recent
+        self._lock = threading.Lock()
+
+    def encode(self, content: str | bytes) -> bytes:
+        data = _bytes(content)
+        with self._lock:
+            found = next((p for p in self._prefixes if data.startswith(p.data)), None)
+            if found is not None:
+                self.hits += 1
+                self._prefixes.remove(found)
+                self._prefixes.insert(0, found)
+                state = found.state.copy()
+            else:
+                self.misses += 1
+        if found is not None:
+            return found.head + state.compress(data[len(found.data) :]) + state.flush()
+        self._learn(data)
+        return zlib.compress(data)
+
+    def _learn(self, data: bytes) -> None:
+        with self._lock:
+            candidates = [p.data for p in self._prefixes] + self._recent
+            self._recent = [data, *self._recent][: self._recent_size]
+        best, length = None, 0
+        for other in candidates:
+            common = _common_prefix(data, other)
+            if common > length:
+                best, length = other, common
+        if length < MIN_PREFIX:
+            return
+        state = zlib.compressobj()
+        head = state.compress(data[:length])
+        with self._lock:
+            self._prefixes = [p for p in self._prefixes if p.data is not best]
+            self._prefixes.insert(0, _Prefix(data[:length], head, state))
+            del self._prefixes[self.size :]
+
+    def __len__(self) -> int:
+        return len(self._prefixes)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._prefixes.clear()
+            self._recent.clear()
+            self.hits = self.misses = 0
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """Length of the longest common prefix (bisection on slices: memcmp, not a Python loop)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+class SameFlate(LRU[bytes]):
+    """FlateDecode that remembers the output for the last `size` stream contents."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, size: int = 64) -> None:
+        super().__init__(size)
+
+    def encode(self, content: str | bytes) -> bytes:
+        data = _bytes(content)
+        return self.get_or_make(data, lambda: zlib.compress(data))
+
+
+PAGE_FLATE = PrefixFlate()
+SAME_FLATE = SameFlate()
