@@ -330,6 +330,7 @@ def test_two_builds_into_empty_folders_are_byte_identical(inputs: dict[str, Path
     from qmposter.build import executors
 
     monkeypatch.setattr(executors, "MIN_JOBS_PER_WORKER", 1)  # real worker processes even for 9 files
+    monkeypatch.setattr(executors, "MIN_WORK_PER_WORKER_MS", 0.001)
     first, second = inputs["root"] / "a", inputs["root"] / "b"
     args = ("--template", "tiny-image", "--template", "tiny-print")
     assert run(inputs, *args, "--jobs", "2", out=first).exit_code == 0

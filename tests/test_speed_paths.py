@@ -394,20 +394,24 @@ def test_a_warm_render_imports_no_fonttools_and_a_damaged_font_cache_changes_not
     assert len(list(Path(env["QMPOSTER_CACHE_DIR"]).glob("font-*.marshal"))) >= 1
 
 
-# -- --jobs N: the largest jobs first, so the build does not end on one big file ------------------------
+# -- --jobs N: workers only for enough work ------------------------------------------------------------
 
 
-def test_workers_take_the_largest_jobs_first_by_format_and_pixels() -> None:
-    from qmposter.build.executors import estimated_cost
+def test_workers_start_only_for_enough_estimated_work() -> None:
+    from qmposter.build.executors import MIN_WORK_PER_WORKER_MS, estimated_cost
     from qmposter.build.plan import BuildRequest, plan_build
 
-    jobs = [j for j in plan_build(BuildRequest()).jobs if j.skip_reason is None]
-    by_cost = sorted(jobs, key=estimated_cost, reverse=True)
-    assert by_cost[0].format == "png" and by_cost[0].template.startswith(("poster-a2", "banner", "couplet"))
-    assert {j.template for j in by_cost[-21 * 3 :]} == {"led-red-384x32"}  # 384×32 dots: the cheapest files
-    cost = {(j.template, j.format): estimated_cost(j) for j in jobs}
+    def work(**request) -> float:
+        return sum(estimated_cost(j) for j in plan_build(BuildRequest(**request)).jobs if j.skip_reason is None)
+
+    assert work() > 4 * MIN_WORK_PER_WORKER_MS  # the whole default set: a worker pays off
+    assert work(templates=("poster-a3-red",)) < MIN_WORK_PER_WORKER_MS  # 42 files: this process alone
+    assert work(templates=("poster-a3-red",), formats=("pdf",)) < work(templates=("image-square-1080",),
+                                                                      formats=("png",))  # fmt: skip
+    jobs = {(j.template, j.format): j for j in plan_build(BuildRequest()).jobs if j.skip_reason is None}
+    cost = {key: estimated_cost(job) for key, job in jobs.items()}
     assert cost["image-screen-1920x1080", "png"] > cost["image-square-1080", "png"] > cost["image-square-1080", "jpg"]
-    assert cost["poster-a3-red", "png"] > cost["poster-a3-red", "pdf"]
+    assert cost["poster-a3-red", "png"] > cost["poster-a3-red", "pdf"] > cost["led-red-384x32", "bmp"]
 
 
 def test_pixel_sizes_come_from_the_header_and_a_png_build_loads_no_other_pillow_plugin(

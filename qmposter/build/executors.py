@@ -57,10 +57,11 @@ def make_executor(name: str, *, jobs: int | None = None, scheduler: str | None =
 # -- local processes -------------------------------------------------------------------------------
 
 
-MIN_JOBS_PER_WORKER = 32  # a worker's start (imports, fonts: ~0.5 s CPU, ~10 files) pays off well past this many
+MIN_JOBS_PER_WORKER = 32  # a worker's start (imports, templates, cold caches: ~0.4 s CPU) pays off past this many
+MIN_WORK_PER_WORKER_MS = 3000.0  # … and past this much estimated work (estimated_cost) per worker
 JOBS_IN_FLIGHT = 2  # per worker: the next job is waiting when one finishes, not when this process finishes its own
-_MS_PER_MEGAPIXEL = {"png": 35.0, "jpg": 25.0, "bmp": 10.0, "gif": 10.0}  # rough CPU cost of a raster job
-_MS_PER_VECTOR_FILE = {"pdf": 20.0, "svg": 10.0}
+_MS_PER_MEGAPIXEL = {"png": 16.0, "jpg": 11.0, "bmp": 4.0, "gif": 4.0}  # rough CPU cost of a raster job
+_MS_PER_VECTOR_FILE = {"pdf": 9.0, "svg": 5.0}
 _PRELOAD = ["qmposter.build.job", "qmposter.layout.engine", "qmposter.render.pdf", "qmposter.render.raster"]
 
 
@@ -68,16 +69,20 @@ _PRELOAD = ["qmposter.build.job", "qmposter.layout.engine", "qmposter.render.pdf
 class LocalExecutor:
     """This process plus up to `processes - 1` worker processes; 1 runs every job here.
 
-    Workers start only when there is enough work to pay for their start, and this process
-    renders jobs too while they start, so `--jobs N` is never slower than `--jobs 1`. Every
-    process takes the largest job left (estimated from format and pixels), so the build
-    ends on small jobs instead of one process finishing a big one while the others idle.
+    Workers start only when there is enough work to pay for their start (by job count and by
+    estimated CPU), and this process renders jobs too while they start, so `--jobs N` is never
+    slower than `--jobs 1`. This process works from the start of the job list and the workers
+    from its end: each process draws one template's files one after another, so its
+    per-process caches (templates, pictures, glyphs, the previous page's canvas) stay warm, and
+    they meet in the middle. Each worker has two jobs queued, so it never waits for this
+    process to finish its own file before it gets the next one.
     """
 
     processes: int
 
     def run(self, jobs: Sequence[Job], out: Path, templates_dir: Path | None) -> Iterator[Outcome]:
-        workers = min(self.processes - 1, len(jobs) // MIN_JOBS_PER_WORKER)
+        work = sum(estimated_cost(job) for job in jobs)
+        workers = min(self.processes - 1, len(jobs) // MIN_JOBS_PER_WORKER, int(work // max(MIN_WORK_PER_WORKER_MS, 1)))
         if workers <= 0:
             for job in jobs:
                 yield write_job(job, out, templates_dir)
@@ -86,7 +91,7 @@ class LocalExecutor:
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
         names = tuple(dict.fromkeys(job.template for job in jobs))
-        pending = collections.deque(sorted(jobs, key=estimated_cost, reverse=True))  # stable: plan order on ties
+        pending = collections.deque(jobs)  # plan order: a template's files one after another
         running: set[Future] = set()
         # concurrent.futures, not multiprocessing.Pool: a worker that dies (or cannot even
         # import qmposter) raises BrokenProcessPool here instead of being respawned forever.
@@ -97,8 +102,8 @@ class LocalExecutor:
             try:
                 while pending or running:
                     with _ctrl_c_deferred():  # a submit may start a worker: never leave one half-started
-                        while pending and len(running) < JOBS_IN_FLIGHT * workers:
-                            running.add(pool.submit(_run_in_worker, pending.popleft()))
+                        while pending and len(running) < JOBS_IN_FLIGHT * workers:  # workers: from the end
+                            running.add(pool.submit(_run_in_worker, pending.pop()))
                     if pending:
                         yield write_job(pending.popleft(), out, templates_dir)
                         finished = {future for future in running if future.done()}
@@ -113,7 +118,7 @@ class LocalExecutor:
 
 
 def estimated_cost(job: Job) -> float:
-    """A job's rough CPU cost in ms (raster: by pixels and format; vector: per file), for ordering only."""
+    """A job's rough CPU cost in ms (raster: by pixels and format; vector: per file): whether workers pay off."""
     if job.dpi is None:
         return _MS_PER_VECTOR_FILE.get(job.format, 20.0)
     megapixels = (job.width_mm / 25.4 * job.dpi) * (job.height_mm / 25.4 * job.dpi) / 1e6
