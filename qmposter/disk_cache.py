@@ -113,3 +113,12 @@ class AnswerFile:
     def _path(self) -> Path | None:
         key = package_key(self._source, self._package)
         return cache_dir() / f"{self._name}-{key}.marshal" if key else None
+
+
+def prune(prefix: str, keep: int) -> None:
+    """Delete all but the `keep` most recently written `prefix`-* files of the cache folder
+    (answers for font files or code versions that are gone would otherwise pile up)."""
+    with contextlib.suppress(OSError):
+        files = sorted(cache_dir().glob(f"{prefix}-*"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for stale in files[keep:]:
+            stale.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qmposter.disk_cache import cache_dir, read_marshal, write_marshal
+from qmposter.disk_cache import cache_dir, prune, read_marshal, write_marshal
 from qmposter.errors import FontError, MissingGlyphsError
 from qmposter.fileio import os_reason, sha256_file
 from qmposter.resources import bundled_dir
@@ -461,6 +461,7 @@ def _face_facts(font, path: Path) -> tuple:
 # _open_checked, so a cached font is one that loaded before.
 
 MAX_CACHED_INK = 65536  # glyphs with known ink bounds kept per font
+MAX_CACHED_FONTS = 64  # font cache files kept (the most recently written): a few MB
 _CHANGED: dict[int, FontFace] = {}  # faces whose cache file is out of date, saved at exit
 
 
@@ -497,6 +498,8 @@ def save_font_cache() -> None:
         file = _cache_file(face.path)
         if file is not None:
             write_marshal(file, stored)
+    if faces:
+        prune("font", MAX_CACHED_FONTS)
 
 
 def _plausible(stored: dict) -> bool:

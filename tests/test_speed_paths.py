@@ -480,3 +480,21 @@ def test_a_build_that_reuses_every_file_does_not_wait_for_a_filesystem_sync(
     assert first.written == 21 and synced == [tmp_path / "o"]
     again = run_module.run_build(plan_build(request), request)
     assert again.written == 0 and again.unchanged == 21 and synced == [tmp_path / "o"]
+
+
+def test_the_font_cache_keeps_only_the_most_recent_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qmposter import fonts
+
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path))
+    for k in range(fonts.MAX_CACHED_FONTS + 10):  # files of font versions that are gone, oldest first
+        old = tmp_path / f"font-old{k:03d}.marshal"
+        old.write_bytes(b"x")
+        os.utime(old, ns=(k * 10**9, k * 10**9))
+    (tmp_path / "words-keep.json").write_text("{}", encoding="utf-8")
+    info = fonts.bundled_info("noto-sans-sc-bold")
+    face = fonts._read_face(fonts.fonts_dir() / info.file, info.id, info.name_zh, info)
+    fonts.save_font_cache()
+    kept = sorted(p.name for p in tmp_path.glob("font-*"))
+    assert len(kept) == fonts.MAX_CACHED_FONTS and fonts._cache_file(face.path).name in kept
+    assert "font-old000.marshal" not in kept and f"font-old{fonts.MAX_CACHED_FONTS + 9:03d}.marshal" in kept
+    assert (tmp_path / "words-keep.json").is_file()  # other caches are not touched
