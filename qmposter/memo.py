@@ -2,7 +2,8 @@
 
 Two kinds, both counting hits and misses so tests can check a cache is really used:
 
-- `LRU`: by an equal key, least recently used out past `size`;
+- `LRU`: by an equal key, least recently used out past `size` entries or, given a `budget`, past
+  that many bytes (the raster caches hold images: glyph masks, stored canvases, run tiles);
 - `ByIdentity`: by an object's identity (plus numbers placing it), for results computed from
   immutable objects that come back as the very same objects (a template's boxes, the
   ornament polygons, a QR matrix). The entry holds the object, so its id cannot be reused
@@ -22,7 +23,7 @@ V = TypeVar("V")
 class _Cache:
     """Size bound, counters, lock and the items' container shared by both kinds."""
 
-    def __init__(self, size: int, items: dict) -> None:
+    def __init__(self, size: int | None, items: dict) -> None:
         self.size = size
         self.hits = self.misses = 0
         self._items = items
@@ -38,31 +39,54 @@ class _Cache:
 
 
 class LRU(_Cache, Generic[V]):
-    """Values by key, at most `size` of them."""
+    """Values by key, at most `size` of them (None: no count bound) and, with a `budget`, at most
+    `budget` bytes as each `put` reports them; a value bigger than the whole budget is not kept."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int | None, budget: int | None = None) -> None:
         super().__init__(size, OrderedDict())
+        self.budget = budget
+        self.used = 0  # bytes held, as reported to put
 
     def get(self, key: Hashable) -> V | None:
         with self._lock:
             found = self._items.get(key)
             if found is None:
                 self.misses += 1
-            else:
-                self.hits += 1
-                self._items.move_to_end(key)
-            return found
+                return None
+            self.hits += 1
+            self._items.move_to_end(key)
+            return found[0]
 
-    def put(self, key: Hashable, value: V) -> V:
+    def put(self, key: Hashable, value: V, nbytes: int = 0) -> V:
         with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            if self.budget is not None and nbytes > self.budget:
+                return value
+            old = self._items.pop(key, None)
+            self.used += nbytes - (old[1] if old else 0)
+            self._items[key] = (value, nbytes)
+            while (self.size is not None and len(self._items) > self.size) or (
+                self.budget is not None and self.used > self.budget
+            ):
+                _, (_, gone) = self._items.popitem(last=False)
+                self.used -= gone
         return value
 
     def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
         found = self.get(key)
         return self.put(key, make()) if found is None else found
+
+    def items(self) -> list[tuple[Hashable, V]]:
+        """(key, value) pairs, least recently used first (a copy: safe to use while putting)."""
+        with self._lock:
+            return [(key, value) for key, (value, _) in self._items.items()]
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.hits = self.misses = self.used = 0
 
 
 class ByIdentity(_Cache, Generic[V]):

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from qmposter.fonts import load_font
 from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Page
+from qmposter.memo import LRU
 from qmposter.render import glyph_masks as gm
 from qmposter.render.raster import render_image, threshold
 
@@ -78,7 +79,7 @@ def test_rounding_boundaries_are_left_to_pillow() -> None:
 def test_cache_is_bounded_and_evicts_the_least_recently_used() -> None:
     face = load_font(all_font_ids()[0])
     font = ImageFont.truetype(str(face.path), 40, layout_engine=ImageFont.Layout.BASIC)
-    cache = gm.GlyphMasks(gm.BoundedLRU(4 * 41 * 41))
+    cache = gm.GlyphMasks(LRU(None, budget=4 * 41 * 41))
     chars = "质量月抓手提升"
     for ch in chars:
         cache.mask((font.path, 40, "L", ch, (0, 1, 0, 1)), font, "L", 10.2, 50.2)

@@ -18,8 +18,8 @@ from PIL import Image
 from qmposter.build.plan import BuildRequest, plan_build
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Page, Picture, Shape
+from qmposter.memo import LRU
 from qmposter.render import glyph_masks
-from qmposter.render._lru import BoundedLRU
 from qmposter.render.prefix_cache import PREFIXES, PrefixCache
 from qmposter.render.raster import render_image
 from qmposter.render.run_tiles import RUN_TILES
@@ -88,7 +88,7 @@ def test_stored_canvas_skips_the_shared_items(template_pages) -> None:
 
 
 def test_cache_is_bounded_in_bytes_and_entries() -> None:
-    cache = PrefixCache(BoundedLRU(3 * 200 * 100 * 4, 8))
+    cache = PrefixCache(LRU(8, budget=3 * 200 * 100 * 4))
     key = ((200, 100), 1.0, 0.0, False)
     image = Image.new("RGB", (200, 100), "white")
     ring = Shape(polygons=(((0, 0), (50, 0), (0, 50)),), color=Color(200, 0, 0))
@@ -96,7 +96,7 @@ def test_cache_is_bounded_in_bytes_and_entries() -> None:
         cache.store(key, tuple([ring] * n), image)
     assert len(cache.entries) == 3 and cache.entries.used == 3 * 200 * 100 * 4
     assert sorted(len(e.items) for _, e in cache.entries.items()) == [4, 5, 6]  # the oldest went first
-    big = PrefixCache(BoundedLRU(1000))
+    big = PrefixCache(LRU(None, budget=1000))
     big.store(key, (ring,), image)
     assert not big.entries  # a canvas over the whole budget is not kept
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from helpers import heavy_font_id, set_line
 
 from qmposter.layout.page import Color, Fill, Page
+from qmposter.memo import LRU
 from qmposter.render import glyph_masks
-from qmposter.render._lru import BoundedLRU
 from qmposter.render.prefix_cache import PREFIXES
 from qmposter.render.raster import render_image
 from qmposter.render.run_tiles import RUN_TILES, RunTiles
@@ -48,7 +48,7 @@ def test_runs_seen_before_are_pasted_only_over_the_same_pixels() -> None:
 def test_tiles_are_bounded() -> None:
     from PIL import Image
 
-    tiles = RunTiles(BoundedLRU(3 * 2 * 100))
+    tiles = RunTiles(LRU(None, budget=3 * 2 * 100))
     for k in range(6):
         tiles.store(("geometry", k), (0, 0, 10, 10), bytes(100), Image.new("RGB", (10, 10)))
     assert len(tiles.tiles) == 3 and tiles.tiles.used == 600

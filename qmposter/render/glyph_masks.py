@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from PIL import ImageDraw, ImageFont
 
-from qmposter.render._lru import BoundedLRU
+from qmposter.memo import LRU
 
 GLYPH_CACHE_BYTES = 16 * 2**20  # mask pixels per thread; glyphs recur within a template: no reuse lost in a build
 MAX_CACHED_SIZE_PX = 2048  # bigger glyphs: ImageDraw.text (the float32 margin below assumes |pen| < 4096 px)
@@ -69,7 +69,7 @@ def phase(x: float, y: float) -> tuple[int, int, int, int] | None:
 class GlyphMasks:
     """One thread's masks: (font file, size, mode, char, phase) → (mask, offset), least recently used out."""
 
-    masks: BoundedLRU = field(default_factory=lambda: BoundedLRU(GLYPH_CACHE_BYTES))  # bytes = mask pixels
+    masks: LRU = field(default_factory=lambda: LRU(None, budget=GLYPH_CACHE_BYTES))  # bytes = mask pixels
     rendered: int = 0  # masks FreeType made (misses), for tests and benchmarks
 
     def mask(self, key: tuple, font: ImageFont.FreeTypeFont, mode: str, x: float, y: float):

@@ -26,7 +26,7 @@ from pathlib import Path
 from PIL import Image
 
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Picture
-from qmposter.render._lru import BoundedLRU
+from qmposter.memo import LRU
 
 PREFIX_CACHE_BYTES = 32 * 2**20  # 2 A2 previews at 100 dpi (RGB is 4 bytes a pixel); a build needs one a template
 PREFIX_CACHE_ENTRIES = 4
@@ -50,7 +50,7 @@ class _Entry:
 class PrefixCache:
     """Per-process store of canvases keyed by canvas geometry and the items drawn on them."""
 
-    entries: BoundedLRU = field(default_factory=lambda: BoundedLRU(PREFIX_CACHE_BYTES, PREFIX_CACHE_ENTRIES))
+    entries: LRU = field(default_factory=lambda: LRU(PREFIX_CACHE_ENTRIES, budget=PREFIX_CACHE_BYTES))
     last: OrderedDict = field(default_factory=OrderedDict)  # key -> items of the previous page on that canvas
     reused_items: int = 0  # items not drawn because a stored canvas had them: for tests, benchmarks
     stored: int = 0

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from qmposter.render._lru import BoundedLRU
+from qmposter.memo import LRU
 
 RUN_TILE_BYTES = 16 * 2**20
 _SEEN = 512  # runs remembered as seen once
@@ -40,7 +40,7 @@ class _Tile:
 class RunTiles:
     """(canvas geometry, run) → the run's box with its pixels before and after drawing it."""
 
-    tiles: BoundedLRU = field(default_factory=lambda: BoundedLRU(RUN_TILE_BYTES))
+    tiles: LRU = field(default_factory=lambda: LRU(None, budget=RUN_TILE_BYTES))
     seen: OrderedDict = field(default_factory=OrderedDict)
     pasted: int = 0  # runs pasted instead of drawn: for tests and benchmarks
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
