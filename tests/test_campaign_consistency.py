@@ -327,6 +327,9 @@ def test_sms_files_get_the_usual_permissions(tmp_path):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
 
 
+OUTPUT_SUFFIXES = {".pdf", ".png", ".jpg", ".svg", ".bmp", ".gif"}
+
+
 def test_ctrl_c_exits_130_in_chinese(tmp_path):
     campaign = county_campaign(tmp_path / "c")
     out = tmp_path / "out"
@@ -334,8 +337,10 @@ def test_ctrl_c_exits_130_in_chinese(tmp_path):
         [sys.executable, "-m", "qmposter", "build", "--campaign", str(campaign), "--out", str(out), "-j", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )  # fmt: skip
-    while process.poll() is None and not any(out.rglob("*.pdf")):
-        time.sleep(0.1)  # wait for the build to be under way (not a timed assertion)
+    # wait for the first finished file of any kind (the build is under way, far from its end: a PDF
+    # alone could come last in the job order, and a Ctrl-C while Python shuts down kills it with -2)
+    while process.poll() is None and not any(p.suffix in OUTPUT_SUFFIXES for p in out.rglob("*.*")):
+        time.sleep(0.05)  # not a timed assertion
     assert process.poll() is None, "the build finished before it could be interrupted"
     os.killpg(process.pid, signal.SIGINT)  # what the terminal sends to the whole foreground group
     _stdout, stderr = process.communicate(timeout=300)
