@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import marshal
 import os
 import pkgutil
 import random
@@ -69,7 +70,7 @@ def test_render_imports_neither_the_other_commands_nor_jieba_once_its_answers_ar
     probe = "print(sorted(m for m in sys.modules if m.startswith(('qmposter', 'rjieba'))))\n"
     first = json.loads(qmposter_run(args, env, probe=probe).stdout.splitlines()[-1].replace("'", '"'))
     assert "rjieba" in first  # a cold cache: jieba is asked
-    assert any(Path(env["QMPOSTER_CACHE_DIR"]).glob("words-*.json"))
+    assert any(Path(env["QMPOSTER_CACHE_DIR"]).glob("words-*.marshal"))
     first_bytes = out.read_bytes()
     second = json.loads(qmposter_run(args, env, probe=probe).stdout.splitlines()[-1].replace("'", '"'))
     assert "rjieba" not in second
@@ -81,14 +82,17 @@ def test_render_imports_neither_the_other_commands_nor_jieba_once_its_answers_ar
 def test_a_damaged_word_cache_costs_time_not_correctness(tmp_path: Path, env: dict[str, str]) -> None:
     args = ["render", "poster-a3-red", "--slogan", "2010-05", "-o", str(tmp_path / "a.pdf")]
     qmposter_run(args, env)
-    (cache,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("words-*.json")
-    entries = json.loads(cache.read_text(encoding="utf-8"))
-    # entries of unknown kinds or of the wrong length are refused: jieba is asked again
-    wrong = {run: ["nonsense"] * (len(run) - 1) if k % 2 else ["inside"] * len(run) for k, run in enumerate(entries)}
-    cache.write_text(json.dumps(wrong, ensure_ascii=False), encoding="utf-8")
+    (cache,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("words-*.marshal")
+    entries = marshal.loads(cache.read_bytes())
+    # entries of unknown kinds, of the wrong length or of the wrong types are refused: jieba is asked again
+    wrong = {
+        run: (("nonsense",) * (len(run) - 1), ("inside",) * len(run), ([],) * (len(run) - 1))[k % 3]
+        for k, run in enumerate(entries)
+    }
+    cache.write_bytes(marshal.dumps(wrong))
     args[-1] = str(tmp_path / "b.pdf")
     qmposter_run(args, env)
-    cache.write_text("{not json", encoding="utf-8")
+    cache.write_bytes(b"\xff not marshal")
     args[-1] = str(tmp_path / "c.pdf")
     qmposter_run(args, env)
     first = (tmp_path / "a.pdf").read_bytes()
