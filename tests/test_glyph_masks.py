@@ -82,7 +82,7 @@ def test_cache_is_bounded_and_evicts_the_least_recently_used() -> None:
     cache = gm.GlyphMasks(LRU(None, budget=4 * 41 * 41))
     chars = "质量月抓手提升"
     for ch in chars:
-        cache.mask((font.path, 40, "L", ch, (0, 1, 0, 1)), font, "L", 10.2, 50.2)
+        cache.mask(font, "L", ch, 10.2, 50.2, (0, 1, 0, 1))
     assert cache.rendered == len(chars)
     assert 0 < len(cache.masks) < len(chars)
     assert cache.masks.used <= cache.masks.budget

@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
-from qmposter.layout.page import Color, GlyphRun, LinearGradient, QRCode
+from qmposter.layout.page import Color, Glyph, GlyphRun, LinearGradient, QRCode
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -28,6 +28,11 @@ def run_font_path(run: GlyphRun) -> Path:
     face = load_font(run.font_id)
     face.require("".join(g.char for g in run.glyphs), label=f"文字“{run.text}”")
     return Path(face.path)
+
+
+def inks(glyph: Glyph) -> bool:
+    """Whether a glyph puts ink on the picture (a hidden comma or a space is text only)."""
+    return glyph.visible and bool(glyph.char) and not glyph.char.isspace()
 
 
 def naive_cmyk(color: Color) -> tuple[float, float, float, float]:

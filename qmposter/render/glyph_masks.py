@@ -72,14 +72,16 @@ class GlyphMasks:
     masks: LRU = field(default_factory=lambda: LRU(None, budget=GLYPH_CACHE_BYTES))  # bytes = mask pixels
     rendered: int = 0  # masks FreeType made (misses), for tests and benchmarks
 
-    def mask(self, key: tuple, font: ImageFont.FreeTypeFont, mode: str, x: float, y: float):
-        """(mask, (dx, dy)) for `key[:-1]` at origin (x, y) whose phase is `key[-1]`."""
+    def mask(self, font: ImageFont.FreeTypeFont, mode: str, char: str, x: float, y: float, where: tuple):
+        """(mask, top-left pixel) of `char` with its origin at (x, y), whose phase is `where`."""
+        key = (font.path, font.size, mode, char, where)
         hit = self.masks.get(key)
         if hit is None:
-            hit = font.getmask2(key[3], mode, anchor="ls", start=(math.modf(x)[0], math.modf(y)[0]))
+            hit = font.getmask2(char, mode, anchor="ls", start=(math.modf(x)[0], math.modf(y)[0]))
             self.rendered += 1
             self.masks.put(key, hit, hit[0].size[0] * hit[0].size[1])
-        return hit
+        mask, (dx, dy) = hit
+        return mask, (int(x) + dx, int(y) + dy)
 
 
 _local = threading.local()

@@ -34,7 +34,7 @@ from qmposter.layout.page import (
     paint,
     signed_area,
 )
-from qmposter.render._common import gradient_color, gradient_stops, qr_runs, run_font_path
+from qmposter.render._common import gradient_color, gradient_stops, inks, qr_runs, run_font_path
 from qmposter.render.glyph_masks import glyph_masks, phase, usable
 from qmposter.render.png import (  # noqa: F401 -- the encoder lives in png.py; callers import it from here too
     JPEG_QUALITY,
@@ -247,15 +247,12 @@ class _Canvas:
         """(mask, top-left pixel) of every drawn glyph, or None if one needs ImageDraw.text or a turn."""
         masks, mode = glyph_masks(), self.draw_ctx.fontmode
         placed = []
-        for glyph in run.glyphs:
-            if not glyph.visible or glyph.char.isspace() or not glyph.char:
-                continue
+        for glyph in filter(inks, run.glyphs):
             x, y = self.px(glyph.x), self.px(glyph.y)
             where = None if glyph.rotate % 360 else phase(x, y)
             if where is None:
                 return None
-            mask, (dx, dy) = masks.mask((font.path, font.size, mode, glyph.char, where), font, mode, x, y)
-            placed.append((mask, (int(x) + dx, int(y) + dy)))
+            placed.append(masks.mask(font, mode, glyph.char, x, y, where))
         return placed
 
     def _draw_glyphs_one_by_one(self, run: GlyphRun, font: ImageFont.FreeTypeFont) -> None:
@@ -264,9 +261,7 @@ class _Canvas:
         draw, mode = self.draw_ctx, self.draw_ctx.fontmode
         masks = glyph_masks() if usable(font) else None
         ink = draw._getink(color)[0]
-        for glyph in run.glyphs:
-            if not glyph.visible or glyph.char.isspace() or not glyph.char:
-                continue
+        for glyph in filter(inks, run.glyphs):
             if glyph.rotate % 360:
                 self._rotated_glyph(glyph, font, color)
                 continue
@@ -275,8 +270,8 @@ class _Canvas:
             if where is None:
                 draw.text((x, y), glyph.char, fill=color, font=font, anchor="ls")
             else:
-                mask, (dx, dy) = masks.mask((font.path, font.size, mode, glyph.char, where), font, mode, x, y)
-                draw.draw.draw_bitmap((int(x) + dx, int(y) + dy), mask, ink)
+                mask, xy = masks.mask(font, mode, glyph.char, x, y, where)
+                draw.draw.draw_bitmap(xy, mask, ink)
 
     def _rotated_glyph(self, glyph: Glyph, font: ImageFont.FreeTypeFont, color: tuple[int, int, int]) -> None:
         """Render the glyph on a transparent square layer, rotate it about its origin, composite."""

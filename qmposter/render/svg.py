@@ -27,7 +27,7 @@ from fontTools.ttLib import TTFont, TTLibError
 from qmposter.errors import FontError, InputError, MissingGlyphsError
 from qmposter.fonts import CORRUPT_TABLE_ERRORS
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
-from qmposter.render._common import MM, fmt, gradient_stops, qr_runs, run_font_path
+from qmposter.render._common import MM, fmt, gradient_stops, inks, qr_runs, run_font_path
 from qmposter.render.raster import load_picture, needs_normalising
 
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -153,9 +153,7 @@ class _Svg:
         outlines = _outlines(path)
         scale = run.size / outlines.upm
         uses = []
-        for glyph in run.glyphs:
-            if not glyph.visible or not glyph.char or glyph.char.isspace():
-                continue
+        for glyph in filter(inks, run.glyphs):
             ref = self.glyph_def(path, outlines, glyph.char)
             if ref is None:
                 continue
