@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qmposter import toml_errors
-from qmposter.errors import CampaignError, close_matches
+from qmposter.errors import CampaignError, did_you_mean
 from qmposter.fileio import os_reason
 from qmposter.resources import bundled_dir
 from qmposter.templates import FORMATS
@@ -136,8 +136,7 @@ class _Reader:
 
     def check_keys(self, table: dict, allowed: set[str], prefix: str) -> None:
         for key in sorted(set(table) - allowed):
-            close = close_matches(key, sorted(allowed), n=1)
-            hint = f"是不是“{close[0]}”？" if close else f"可用的键：{'、'.join(sorted(allowed))}。"
+            hint = did_you_mean(key, sorted(allowed), f"可用的键：{'、'.join(sorted(allowed))}。")
             raise self.fail(f"{prefix}{key}", "是未知的键。", hint)
 
     def table(self, name: str) -> dict:

@@ -64,3 +64,9 @@ def close_matches(word: str, choices, n: int = 1, cutoff: float = 0.6) -> list[s
     import difflib
 
     return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
+
+def did_you_mean(word: str, choices, otherwise: str) -> str:
+    """The hint for an unknown key or column: "是不是“X”？" with the closest choice, else `otherwise`."""
+    close = close_matches(word, choices, n=1)
+    return f"是不是“{close[0]}”？" if close else otherwise

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from qmposter import toml_errors
-from qmposter.errors import QmposterError, TemplateError, close_matches
+from qmposter.errors import QmposterError, TemplateError, did_you_mean
 from qmposter.fileio import os_reason
 from qmposter.layout.ornaments import PATTERNS, OrnamentSpec
 from qmposter.layout.page import Color, LinearGradient
@@ -448,8 +448,7 @@ def _read_toml(path: Path) -> dict:
 
 def _unknown(path: Path, where: str, keys: set[str], allowed: set[str]) -> None:
     for key in sorted(keys - allowed):
-        close = close_matches(key, sorted(allowed), n=1)
-        hint = f"是不是“{close[0]}”？" if close else f"可用的键：{'、'.join(sorted(allowed))}。"
+        hint = did_you_mean(key, sorted(allowed), f"可用的键：{'、'.join(sorted(allowed))}。")
         raise TemplateError(f"模板 {path}：未知的键 {where}{key}。", hint=hint)
 
 

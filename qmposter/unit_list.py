@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from qmposter.errors import CampaignError, close_matches
+from qmposter.errors import CampaignError, did_you_mean
 from qmposter.fileio import os_reason
 
 # field → accepted header names (compared after _normal_header)
@@ -184,8 +184,7 @@ class _Table:
                 continue
             field = lookup.get(name)
             if field is None:
-                close = close_matches(name, sorted(lookup), n=1)
-                hint = f"是不是“{close[0]}”？" if close else ""
+                hint = did_you_mean(name, sorted(lookup), "")
                 known = "、".join(f"{FIELD_NAMES_ZH[f]}/{HEADERS[f][-1]}" for f in HEADERS)
                 raise self.fail(1, index, "是未知的列名。", hint=f"{hint}可用的列：{known}；备注列可写“备注”。")
             if field in self.columns:

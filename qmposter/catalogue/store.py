@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from qmposter import toml_errors
 from qmposter.catalogue.dedupe import format_alias
 from qmposter.catalogue.model import Activity, Notice, NoticeSlogan
-from qmposter.errors import CatalogueError, InputError, close_matches
+from qmposter.errors import CatalogueError, InputError, did_you_mean
 from qmposter.fileio import atomic_write_bytes, os_reason
 from qmposter.text import canonical, invisible_marks
 
@@ -310,10 +310,9 @@ def _check_known_keys(path: Path, data: dict[str, Any]) -> None:
                 continue
             for key in sorted(set(item) - _SOURCE_FILE_KEYS[name]):
                 allowed = sorted(_SOURCE_FILE_KEYS[name])
-                close = close_matches(key, allowed, n=1)
                 header = f"[[{key}]]" if isinstance(item[key], list) else f"[{key}]"
                 what = f"[{name}] 中的键 {key}" if name else f"表 {header}"
-                hint = f"是不是“{close[0]}”？" if close else f"可用：{'、'.join(allowed)}。"
+                hint = did_you_mean(key, allowed, f"可用：{'、'.join(allowed)}。")
                 line = _line_of(path, name, key)
                 raise _bad(path, f"{line}{'：' if line else ''}{what} 是未知的。", hint=hint)
 
