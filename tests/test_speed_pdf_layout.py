@@ -21,7 +21,7 @@ from qmposter.fonts import load_font
 from qmposter.layout import engine, textbox
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Color, Page
-from qmposter.render import pdf, pdf_fonts, pdf_streams, pdf_text
+from qmposter.render import pdf, pdf_canvas, pdf_fonts, pdf_streams, pdf_text
 from qmposter.render.output import render_bytes
 from qmposter.templates import load_template
 
@@ -45,8 +45,10 @@ def clear_caches() -> None:
     pdf_streams.SAME_FLATE.clear()
     pdf_text.RUN_TEXTS.clear()
     pdf_fonts._ARRAYS.clear()
+    pdf_canvas._EXT_STATES.clear()
     for font in _fonts():
         font.subsets.clear()
+        font.groups.clear()
 
 
 def _fonts() -> list[pdf_fonts.CachedTTFont]:
@@ -140,28 +142,32 @@ def test_reused_parts_of_a_poster_pdf_are_really_reused() -> None:
     pages = [layout_page(template, job.content) for job in _jobs("poster-a3-red")]
     clear_caches()
     cold = [pdf.render_pdf([page]) for page in pages[:-1]]
-    before, subsets = _counters(), sum(font.subsets.hits for font in _fonts())
+    before, groups = _counters(), sum(font.groups.hits for font in _fonts())
     cold.append(pdf.render_pdf([pages[-1]]))  # a file like every other of the build: statics seen
     hits = {key: _counters()[key][0] - value[0] for key, value in before.items()}
     assert hits["page stream"] == 1  # the ground and the ornaments: compressed once
-    assert hits["same stream"] >= 4  # subset and ToUnicode map of the fonts of the issuers and the hotline
     assert hits["runs"] >= 12  # name, theme, issuers, date, hotline
-    assert sum(font.subsets.hits for font in _fonts()) - subsets >= 2
+    assert hits["transparency states"] == 1  # the ornaments' opacities
+    # the fonts of the issuers and the hotline: subset, ToUnicode map, descriptor, font as formatted before
+    assert sum(font.groups.hits for font in _fonts()) - groups >= 2
     # every cache at a bound of 1–2 entries: still the same files
-    for cache in (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS, pdf_fonts._ARRAYS):
+    caches = (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS, pdf_fonts._ARRAYS,
+              pdf_canvas._EXT_STATES)
+    for cache in caches:
         cache.size = 2
     for font in _fonts():
-        font.subsets.size = 1
+        font.subsets.size = font.groups.size = 1
     try:
         clear_caches()
         assert [pdf.render_pdf([page]) for page in pages + pages[::-1]] == cold + cold[::-1]
-        assert all(len(c) <= 2 for c in (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS))
-        assert all(len(font.subsets) <= 1 for font in _fonts())
+        assert all(len(c) <= 2 for c in caches)
+        assert all(len(font.subsets) <= 1 and len(font.groups) <= 1 for font in _fonts())
     finally:
         pdf_streams.PAGE_FLATE.size, pdf_streams.SAME_FLATE.size = 8, 64
         pdf_text.RUN_TEXTS.size, pdf_fonts._ARRAYS.size = pdf_text.MAX_RUNS, pdf_fonts.MAX_ARRAYS
+        pdf_canvas._EXT_STATES.size = pdf_canvas.MAX_STATES
         for font in _fonts():
-            font.subsets.size = pdf_fonts.MAX_SUBSETS
+            font.subsets.size, font.groups.size = pdf_fonts.MAX_SUBSETS, pdf_fonts.MAX_GROUPS
 
 
 def _counters() -> dict[str, tuple[int, int]]:
@@ -169,6 +175,7 @@ def _counters() -> dict[str, tuple[int, int]]:
         "page stream": (pdf_streams.PAGE_FLATE.hits, pdf_streams.PAGE_FLATE.misses),
         "same stream": (pdf_streams.SAME_FLATE.hits, pdf_streams.SAME_FLATE.misses),
         "runs": (pdf_text.RUN_TEXTS.hits, pdf_text.RUN_TEXTS.misses),
+        "transparency states": (pdf_canvas._EXT_STATES.hits, pdf_canvas._EXT_STATES.misses),
     }
 
 

@@ -26,7 +26,7 @@ from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFStream
 from reportlab.pdfbase.ttfonts import TTFError
-from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
+from reportlab.pdfgen.canvas import FILL_NON_ZERO
 from reportlab.pdfgen.pathobject import PDFPathObject
 
 from qmposter import __version__
@@ -35,6 +35,7 @@ from qmposter.fonts import CORRUPT_TABLE_ERRORS
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
 from qmposter.memo import ByIdentity
 from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
+from qmposter.render.pdf_canvas import Canvas
 from qmposter.render.pdf_fonts import CachedTTFont
 from qmposter.render.pdf_images import draw_image
 from qmposter.render.pdf_streams import PAGE_FLATE
@@ -88,12 +89,16 @@ def _content_id(data: bytes) -> bytes:
     """Replace reportlab's invariant-mode file ID (the same for every file) by a hash of the
     content: still deterministic, but different documents get different IDs, as PDF expects.
     Same length, so the cross-reference offsets stay valid."""
-    matches = list(_ID.finditer(data))
+    trailer = max(0, data.rfind(b"trailer"))  # the ID is in the trailer, after every stream
+    matches = list(_ID.finditer(data, trailer))
     if not matches:
         return data
     match = matches[-1]  # the trailer's
-    digest = hashlib.sha256(data[: match.start()] + data[match.end() :]).hexdigest()[:32].encode("ascii")
-    return data[: match.start(1)] + digest + b"><" + digest + data[match.end(1) + 2 + 32 :]
+    view = memoryview(data)
+    sha = hashlib.sha256(view[: match.start()])
+    sha.update(view[match.end() :])
+    digest = sha.hexdigest()[:32].encode("ascii")
+    return b"".join((view[: match.start(1)], digest, b"><", digest, view[match.end(1) + 2 + 32 :]))
 
 
 def page_boxes(page: Page, include_bleed: bool = True) -> dict[str, tuple[float, float, float, float]]:

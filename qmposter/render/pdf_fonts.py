@@ -23,10 +23,12 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 
 from qmposter.memo import LRU
+from qmposter.render.pdf_objects import Group, can_reuse, config_key, record
 from qmposter.render.pdf_streams import SAME_FLATE
 
 MAX_SUBSETS = 16  # per font: glyph lists kept (a few tens of KiB each); the static ones are used every page
 MAX_ARRAYS = 256
+MAX_GROUPS = 8  # per font: formatted objects of recent character sets (a font file each, 10-30 KiB)
 
 
 class CachedTTFont(TTFont):
@@ -35,6 +37,7 @@ class CachedTTFont(TTFont):
     def __init__(self, name: str, filename: object) -> None:
         super().__init__(name, filename)
         self.subsets: LRU[bytes] = LRU(MAX_SUBSETS)
+        self.groups: LRU[Group] = LRU(MAX_GROUPS)
         face = self.face
         # instance attributes shadowing TTFontFile's methods of the same name
         face.makeSubset = lambda subset: self._subset(face, subset)
@@ -44,11 +47,29 @@ class CachedTTFont(TTFont):
         return self.subsets.get_or_make(tuple(subset), lambda: TTFontFile.makeSubset(face, subset))
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
-        """reportlab's objects, then the cached compression and widths swapped in."""
+        """The objects formatted for an earlier document with the same characters at the same
+        object numbers (pdf_objects), else reportlab's, with the cached compression and widths
+        swapped in, recorded for the next document."""
         state = self.state.get(doc)
-        super().addObjects(doc)
-        if state is None:  # never drawn in this document: reportlab made what it makes
+        if state is None or not can_reuse(doc):  # never drawn in this document: reportlab made what it makes
+            super().addObjects(doc)
             return
+        key = (tuple(map(tuple, state.subsets)), state.internalName, doc.objectcounter, doc.compression, config_key())
+        group = self.groups.get(key)
+        if group is not None and group.fits(doc):
+            fonts = doc.idToObject["BasicFonts"].dict
+            for name, obj in group.register(doc).items():
+                if name.startswith(state.internalName + "+"):
+                    fonts[name] = obj
+            state.frozen = 1
+            del self.state[doc]
+            return
+        first = doc.objectcounter
+        self._add_objects(doc, state)
+        record(doc, first, lambda made: self.groups.put(key, made))
+
+    def _add_objects(self, doc: pdfdoc.PDFDocument, state: TTFont.State) -> None:
+        super().addObjects(doc)
         fonts = doc.idToObject["BasicFonts"].dict
         for n in range(len(state.subsets)):
             font = fonts[f"{state.internalName}+{n}"]
