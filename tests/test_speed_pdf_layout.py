@@ -220,6 +220,58 @@ def test_prefix_compression_equals_zlib_for_any_split_of_real_page_streams() -> 
     assert flate.hits >= len(streams) // 2
 
 
+def _pdf_templates() -> list[str]:
+    from qmposter.templates import list_templates
+
+    return [t.name for t in list_templates() if "pdf" in t.page.formats]
+
+
+@pytest.mark.parametrize("cmyk", [False, True])
+def test_short_graphics_scopes_write_what_reportlabs_save_and_restore_write(
+    monkeypatch: pytest.MonkeyPatch, cmyk: bool
+) -> None:
+    """Every PDF template (ornaments, gradients, crop marks, QR, pictures), RGB and CMYK."""
+    pages = [layout_page(load_template(name), job.content) for name in _pdf_templates() for job in _jobs(name)[:2]]
+    fast = [pdf.render_pdf([page], cmyk=cmyk) for page in pages]
+    monkeypatch.setattr(pdf_canvas, "FAST_SCOPES", False)
+    assert [pdf.render_pdf([page], cmyk=cmyk) for page in pages] == fast
+
+
+def test_ascii85_as_bytes_equals_reportlabs_filter_through_its_codec() -> None:
+    import zlib
+
+    from reportlab.pdfbase.pdfdoc import PDFBase85Encode, pdfdocEnc
+
+    rng = random.Random(5)
+    samples = [b"", b"\0" * 9, bytes(range(256)), *(rng.randbytes(rng.randrange(1, 5000)) for _ in range(20))]
+    page = layout_page(load_template("poster-a3-red"), _jobs("poster-a3-red")[0].content)
+    samples.append(zlib.compress(pdf.render_pdf([page])))
+    for data in samples:
+        assert pdf_streams.ASCII85_BYTES.encode(data) == pdfdocEnc(PDFBase85Encode.encode(data))
+
+
+def test_font_objects_are_not_reused_at_other_object_numbers() -> None:
+    """The same characters of a font after another drawing made more objects: reportlab's objects."""
+    from helpers import set_line
+    from pypdf import PdfReader
+
+    font = _font()
+    line = set_line("质量第一", font, 40, 50, 100, _red())
+    ray = layout_page(load_template("poster-a3-red"), _jobs("poster-a3-red")[0].content).items
+    shaded = next(item for item in ray if isinstance(getattr(item, "paint", None), pdf.LinearGradient))
+    plain, with_gradient = Page(600, 400, (line,)), Page(600, 400, (shaded, line))
+    clear_caches()
+    cold = pdf.render_pdf([with_gradient])
+    clear_caches()
+    pdf.render_pdf([plain])  # records the font's objects at the numbers of a document without a shading
+    hits = sum(f.groups.hits for f in _fonts())
+    assert pdf.render_pdf([with_gradient]) == cold
+    assert sum(f.groups.hits for f in _fonts()) == hits
+    assert pdf.render_pdf([plain]) == pdf.render_pdf([plain])
+    assert sum(f.groups.hits for f in _fonts()) > hits
+    assert PdfReader(__import__("io").BytesIO(pdf.render_pdf([plain]))).pages[0].extract_text() == "质量第一"
+
+
 def _font() -> str:
     from helpers import heavy_font_id
 
