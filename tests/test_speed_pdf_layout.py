@@ -46,6 +46,7 @@ def clear_caches() -> None:
     pdf_text.RUN_TEXTS.clear()
     pdf_fonts._ARRAYS.clear()
     pdf_canvas._EXT_STATES.clear()
+    pdf._SHADINGS.clear()
     for font in _fonts():
         font.subsets.clear()
         font.groups.clear()
@@ -148,11 +149,12 @@ def test_reused_parts_of_a_poster_pdf_are_really_reused() -> None:
     assert hits["page stream"] == 1  # the ground and the ornaments: compressed once
     assert hits["runs"] >= 12  # name, theme, issuers, date, hotline
     assert hits["transparency states"] == 1  # the ornaments' opacities
+    assert hits["shadings"] == 2  # the gradient and the crop marks' registration colour, with their functions
     # the fonts of the issuers and the hotline: subset, ToUnicode map, descriptor, font as formatted before
     assert sum(font.groups.hits for font in _fonts()) - groups >= 2
     # every cache at a bound of 1–2 entries: still the same files
     caches = (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS, pdf_fonts._ARRAYS,
-              pdf_canvas._EXT_STATES)
+              pdf_canvas._EXT_STATES, pdf._SHADINGS)
     for cache in caches:
         cache.size = 2
     for font in _fonts():
@@ -165,7 +167,7 @@ def test_reused_parts_of_a_poster_pdf_are_really_reused() -> None:
     finally:
         pdf_streams.PAGE_FLATE.size, pdf_streams.SAME_FLATE.size = 8, 64
         pdf_text.RUN_TEXTS.size, pdf_fonts._ARRAYS.size = pdf_text.MAX_RUNS, pdf_fonts.MAX_ARRAYS
-        pdf_canvas._EXT_STATES.size = pdf_canvas.MAX_STATES
+        pdf_canvas._EXT_STATES.size, pdf._SHADINGS.size = pdf_canvas.MAX_STATES, 64
         for font in _fonts():
             font.subsets.size, font.groups.size = pdf_fonts.MAX_SUBSETS, pdf_fonts.MAX_GROUPS
 
@@ -176,6 +178,7 @@ def _counters() -> dict[str, tuple[int, int]]:
         "same stream": (pdf_streams.SAME_FLATE.hits, pdf_streams.SAME_FLATE.misses),
         "runs": (pdf_text.RUN_TEXTS.hits, pdf_text.RUN_TEXTS.misses),
         "transparency states": (pdf_canvas._EXT_STATES.hits, pdf_canvas._EXT_STATES.misses),
+        "shadings": (pdf._SHADINGS.hits, pdf._SHADINGS.misses),
     }
 
 

@@ -38,6 +38,7 @@ from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run
 from qmposter.render.pdf_canvas import Canvas
 from qmposter.render.pdf_fonts import CachedTTFont
 from qmposter.render.pdf_images import draw_image
+from qmposter.render.pdf_objects import node_cache, remember
 from qmposter.render.pdf_streams import ASCII85_BYTES, PAGE_FLATE
 from qmposter.render.pdf_text import RUN_TEXTS, Fonts
 
@@ -273,6 +274,9 @@ class _Page:
             [t for t, _ in stops],
             extend=True,
         )
+        # its functions are registered only when the shading is formatted: see pdf_objects
+        remember(c._doc, next(reversed(c._shadingUsed)), repr((paint, self.origin, self.page.height, self.cmyk)),
+                 _SHADINGS)  # fmt: skip
         c.end()
 
     def line(self, item: Line) -> None:
@@ -353,6 +357,7 @@ class _Page:
             segments.append((tx1 + start, y, tx1 + end, y))
         c.begin()
         c.setStrokeColor(REGISTRATION)
+        remember(c._doc, c._doc.addColor(REGISTRATION)[0], "registration", _SHADINGS)  # its tint function
         c.setLineWidth(MARK_WIDTH)
         c.lines(segments)
         c.end()
@@ -393,6 +398,7 @@ def _rl_color(color: Color, cmyk: bool, rich: bool) -> RLColor:
 
 
 _COLORS: LRU[RLColor] = LRU(256)  # a template has a handful of colours
+_SHADINGS = node_cache(64)  # gradients (and the registration colour) formatted before, with their functions
 
 MAX_PATHS = 1024  # ornament shapes and QR codes in a process: a ray fan is 24, a template a few dozen
 _PATHS: ByIdentity[str] = ByIdentity(MAX_PATHS)

@@ -9,14 +9,22 @@ so the same object numbers — only when the later document is at the same point
 counter, none of the names taken), which is part of the key the caller keeps the group under.
 Object numbers are the only thing in these objects that depends on the document; nothing is
 kept per document, and the bytes are reportlab's own.
+
+A shading or a separation colour is registered while the page is drawn, but the functions it
+names are only registered while it is formatted (reportlab numbers an object where it is first
+referenced). `remember` wraps such an object: formatted at the same object counter as in an
+earlier document, it registers the same objects again as stand-ins (which, formatted, register
+theirs) and gives the recorded bytes; otherwise reportlab formats it, and that is recorded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
+
+from qmposter.memo import LRU
 
 
 class Formatted(pdfdoc.PDFObject):
@@ -96,3 +104,91 @@ class _Recorder(pdfdoc.PDFObject):
         value = pdfdoc.format(self.obj, document, toplevel=1)
         self.sink(self.index, value)
         return value
+
+
+class _Node:
+    """One recorded object: its bytes and, in order, the objects registered while formatting it."""
+
+    def __init__(self, data: bytes, children: list[tuple[str, _Node]]) -> None:
+        self.data = data
+        self.children = children
+
+    def fits(self, doc: pdfdoc.PDFDocument) -> bool:
+        return not any(name in doc.idToObject for name, _ in self.children)
+
+
+class _Replay(FormattedIndirect):
+    """A recorded object formatted again: registers its children as stand-ins, as the original did."""
+
+    def __init__(self, node: _Node) -> None:
+        super().__init__(node.data)
+        self.node = node
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        for name, child in self.node.children:
+            document.Reference(_Replay(child), name)
+        return self.data
+
+
+class _Remembered(pdfdoc.PDFObject):
+    """Stands for an object registered while drawing, until the document is formatted."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, obj: pdfdoc.PDFObject, key: Hashable, cache: LRU[_Node]) -> None:
+        self.obj, self.key, self.cache = obj, key, cache
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        key = (self.key, document.objectcounter, config_key())
+        node = self.cache.get(key)
+        if node is not None and _all_fit(node, document):
+            return _Replay(node).format(document)
+        return _record_node(self.obj, document, lambda made: self.cache.put(key, made))
+
+
+def _all_fit(node: _Node, doc: pdfdoc.PDFDocument) -> bool:
+    return node.fits(doc) and all(_all_fit(child, doc) for _, child in node.children)
+
+
+def _record_node(obj: pdfdoc.PDFObject, doc: pdfdoc.PDFDocument, done: Callable[[_Node], None]) -> bytes:
+    """Format `obj` as reportlab does; `done` gets it as a _Node once every object it
+    registered (and they in turn) has been formatted too."""
+    first = doc.objectcounter
+    data = pdfdoc.format(obj, doc, toplevel=1)
+    names = [doc.numberToId[n] for n in range(first + 1, doc.objectcounter + 1)]
+    children: list[tuple[str, _Node | None]] = [(name, None) for name in names]
+    missing = [len(names)]
+
+    def child_done(index: int, node: _Node) -> None:
+        children[index] = (children[index][0], node)
+        missing[0] -= 1
+        if missing[0] == 0:
+            done(_Node(data, children))  # type: ignore[arg-type]
+
+    for index, name in enumerate(names):
+        doc.idToObject[name] = _ChildRecorder(doc.idToObject[name], index, child_done)
+    if not names:
+        done(_Node(data, []))
+    return data
+
+
+class _ChildRecorder(pdfdoc.PDFObject):
+    __RefOnly__ = 1
+
+    def __init__(self, obj: pdfdoc.PDFObject, index: int, sink: Callable[[int, _Node], None]) -> None:
+        self.obj, self.index, self.sink = obj, index, sink
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        return _record_node(self.obj, document, lambda node: self.sink(self.index, node))
+
+
+def remember(doc: pdfdoc.PDFDocument, name: str, key: Hashable, cache: LRU[_Node]) -> None:
+    """Let the object registered as `name` be formatted from `cache` (see the module doc);
+    `key` must say everything its bytes depend on besides object numbers."""
+    if can_reuse(doc) and not isinstance(doc.idToObject[name], _Remembered):
+        doc.idToObject[name] = _Remembered(doc.idToObject[name], key, cache)
+
+
+def node_cache(size: int) -> LRU[_Node]:
+    return LRU(size)
+
