@@ -8,6 +8,8 @@ by the page edge, fractional sizes and the 1-bit LED mode, for every bundled fon
 from __future__ import annotations
 
 import math
+import os
+import shutil
 
 import pytest
 from helpers import all_font_ids
@@ -17,9 +19,27 @@ from qmposter.fonts import load_font
 from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Page
 from qmposter.memo import LRU
 from qmposter.render import glyph_masks as gm
+from qmposter.render.prefix_cache import PREFIXES
 from qmposter.render.raster import render_image, threshold
+from qmposter.render.run_tiles import RUN_TILES
 
 RED = Color(200, 16, 46)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache_folder(tmp_path, monkeypatch) -> None:
+    """No masks from an earlier run's user cache folder: each test sees FreeType's work counted."""
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
+    new_process()
+
+
+def new_process() -> None:
+    """Forget what this process drew (glyph masks, packs read, canvases, run tiles), as a new one."""
+    gm.clear()
+    PREFIXES.clear()
+    RUN_TILES.clear()
+
+
 WHITE = Color(255, 255, 255)
 BOUNDARY = 31.5 / 64  # where Pillow's whole-pixel shift of the glyph changes
 
@@ -98,3 +118,93 @@ def test_self_check_accepts_this_pillow() -> None:
     assert gm._self_check(font)
     assert not gm.usable(ImageFont.truetype(str(face.path), gm.MAX_CACHED_SIZE_PX + 1))
     assert math.isclose(gm._f32(0.1), 0.1, rel_tol=1e-7)
+
+
+def cache_files(kind: str = "glyphs") -> list:
+    return sorted(gm.pixel_store.cache_dir().glob(f"{kind}-*.marshal"))
+
+
+@pytest.mark.parametrize("mono", [False, True])
+def test_masks_from_the_cache_folder_are_freetypes(mono: bool) -> None:
+    page, reference = page_and_reference(all_font_ids()[0], 27.3, 100 / 72, mono)
+    cache = gm.glyph_masks()
+    new_process()
+    assert render_image(page, 100).tobytes() == reference.tobytes()
+    made = gm.glyph_masks().rendered
+    assert made > 0 and cache_files()
+    new_process()  # nothing in memory, the packs on disk
+    assert render_image(page, 100).tobytes() == reference.tobytes()
+    cache = gm.glyph_masks()
+    assert cache.rendered == 0 and cache.loaded == made
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "garbage"])
+def test_a_damaged_or_foreign_pack_costs_time_not_pixels(damage: str) -> None:
+    page, reference = page_and_reference(all_font_ids()[0], 29.1, 1.0, False)
+    new_process()
+    render_image(page, 72)
+    made = gm.glyph_masks().rendered
+    (pack,) = cache_files()
+    data = pack.read_bytes()
+    if damage == "truncate":
+        pack.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":  # inside the compressed masks: zlib's checksum catches it
+        pack.write_bytes(data[:-200] + bytes(b ^ 0x5A for b in data[-200:-100]) + data[-100:])
+    elif damage == "foreign":  # a pack written for another font or size, under this name
+        other = gm.pixel_store.entry_path("glyphs", ("another font", 10.0, 0, "L"))
+        gm.pixel_store.save("glyphs", ("another font", 10.0, 0, "L"), {("量", (0, 1, 0, 1)): ("L", 1, 1, 0, 0, b"")})
+        pack.write_bytes(other.read_bytes())
+    else:
+        pack.write_bytes(b"\x00not a marshal file")
+    new_process()
+    assert render_image(page, 72).tobytes() == reference.tobytes()
+    cache = gm.glyph_masks()
+    if damage == "flip":  # only the damaged masks are made again
+        assert cache.rendered >= 1 and cache.rendered + cache.loaded == made
+    else:
+        assert (cache.rendered, cache.loaded) == (made, 0)
+
+
+def test_an_unwritable_cache_folder_costs_time_not_pixels(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(blocker / "cache"))
+    page, reference = page_and_reference(all_font_ids()[0], 25.0, 1.0, False)
+    for _ in range(2):
+        new_process()
+        assert render_image(page, 72).tobytes() == reference.tobytes()
+        assert gm.glyph_masks().rendered > 0
+
+
+def test_an_edited_font_file_reads_no_old_pack(tmp_path) -> None:
+    path = tmp_path / "font.ttf"
+    shutil.copyfile(load_font(all_font_ids()[0]).path, path)
+    where = gm.phase(10.2, 50.2)
+
+    def mask_bytes() -> tuple[bytes, int, int]:
+        gm.clear()
+        font = ImageFont.truetype(str(path), 40, layout_engine=ImageFont.Layout.BASIC)
+        cache = gm.glyph_masks()
+        mask, _ = cache.mask(font, "L", "量", 10.2, 50.2, where)
+        gm.PACKS.flush()
+        return bytes(Image.Image()._new(mask).tobytes()), cache.rendered, cache.loaded
+
+    first = mask_bytes()
+    assert first[1:] == (1, 0)
+    assert mask_bytes() == (first[0], 0, 1)
+    os.utime(path, ns=(1, 10**18))  # another version of the file (size and mtime are its identity)
+    assert mask_bytes() == (first[0], 1, 0)
+
+
+def test_the_cache_folder_is_bounded_in_bytes_least_recently_used_out() -> None:
+    store = gm.pixel_store
+    keys = [("bound test", k) for k in range(10)]
+    for k, key in enumerate(keys):
+        store.save("glyphs", key, os.urandom(1000))  # incompressible: ~1 kB a file
+        os.utime(store.entry_path("glyphs", key), ns=(10**9 * k, 10**9 * k))
+    assert store.load("glyphs", keys[0]) is not None  # read: now the most recently used
+    size = store.entry_path("glyphs", keys[0]).stat().st_size
+    store.prune("glyphs", 4 * size + 10)
+    kept = [key for key in keys if store.entry_path("glyphs", key).exists()]
+    assert kept == [keys[0], *keys[-3:]]
+    assert sum(p.stat().st_size for p in cache_files()) <= 4 * size + 10

@@ -24,12 +24,15 @@ import struct
 import threading
 from dataclasses import dataclass, field
 
-from PIL import ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 from qmposter.memo import LRU
+from qmposter.render import pixel_store
 
 GLYPH_CACHE_BYTES = 16 * 2**20  # mask pixels per thread; glyphs recur within a template: no reuse lost in a build
 MAX_CACHED_SIZE_PX = 2048  # bigger glyphs: ImageDraw.text (the float32 margin below assumes |pen| < 4096 px)
+PACKS_IN_MEMORY = 64  # disk packs (one font, size and mode each) held by a process
+PACK_ENTRIES = 4096  # masks in one pack: one size of one font rarely needs more characters
 _MARGIN = 1 / 64  # in 1/64 px: Pillow's float32 pen error stays below this for pens under 4096 px
 _F32 = struct.Struct("f")
 
@@ -71,17 +74,99 @@ class GlyphMasks:
 
     masks: LRU = field(default_factory=lambda: LRU(None, budget=GLYPH_CACHE_BYTES))  # bytes = mask pixels
     rendered: int = 0  # masks FreeType made (misses), for tests and benchmarks
+    loaded: int = 0  # masks read from the user cache folder instead
 
     def mask(self, font: ImageFont.FreeTypeFont, mode: str, char: str, x: float, y: float, where: tuple):
         """(mask, top-left pixel) of `char` with its origin at (x, y), whose phase is `where`."""
         key = (font.path, font.size, mode, char, where)
         hit = self.masks.get(key)
         if hit is None:
-            hit = font.getmask2(char, mode, anchor="ls", start=(math.modf(x)[0], math.modf(y)[0]))
-            self.rendered += 1
+            hit = PACKS.find(font, mode, char, where)
+            if hit is None:
+                hit = font.getmask2(char, mode, anchor="ls", start=(math.modf(x)[0], math.modf(y)[0]))
+                self.rendered += 1
+                PACKS.add(font, mode, char, where, hit)
+            else:
+                self.loaded += 1
             self.masks.put(key, hit, hit[0].size[0] * hit[0].size[1])
         mask, (dx, dy) = hit
         return mask, (int(x) + dx, int(y) + dy)
+
+
+class DiskPacks:
+    """Masks kept in the user cache folder across processes, one file (a "pack") per font file
+    version, pixel size and mode, holding {(char, phase): (mode, width, height, dx, dy, zlib bytes)}.
+
+    A glyph is a function of those alone (see the module docstring), so a mask read back is the
+    one FreeType would make; zlib's checksum and a size check turn a damaged entry into a miss.
+    New masks are written when the page is done (`flush`), merged with what another process may
+    have written meanwhile; pixel_store bounds the files' total bytes.
+    """
+
+    def __init__(self) -> None:
+        self._packs: LRU = LRU(PACKS_IN_MEMORY)  # pack key → entries as read from disk or added
+        self._dirty: dict[tuple, dict] = {}  # pack key → entries added since the last flush
+        self._fonts: dict[str, tuple | None] = {}  # font path → file identity (fonts do not change mid-run)
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._packs.clear()
+            self._dirty.clear()
+            self._fonts.clear()
+
+    def _pack_key(self, font: ImageFont.FreeTypeFont, mode: str) -> tuple | None:
+        path = str(font.path)
+        if path not in self._fonts:
+            self._fonts[path] = pixel_store.file_identity(path)
+        identity = self._fonts[path]
+        return None if identity is None else (identity, font.size, font.index, mode)
+
+    def _pack(self, key: tuple) -> dict:
+        pack = self._packs.get(key)
+        if pack is None:
+            stored = pixel_store.load("glyphs", key)
+            pack = self._packs.put(key, dict(stored) if isinstance(stored, dict) else {})
+        return pack
+
+    def find(self, font: ImageFont.FreeTypeFont, mode: str, char: str, where: tuple) -> tuple | None:
+        """(mask, offset) of the glyph as stored, or None."""
+        key = self._pack_key(font, mode)
+        if key is None:
+            return None
+        with self._lock:
+            entry = self._pack(key).get((char, where))
+        if entry is None:
+            return None
+        images = pixel_store.unpack_pixels((entry[:3] + entry[5:],), 1) if len(entry) == 6 else None
+        if images is None or not all(isinstance(v, int) for v in entry[3:5]):
+            return None
+        return images[0].im, (entry[3], entry[4])
+
+    def add(self, font: ImageFont.FreeTypeFont, mode: str, char: str, where: tuple, hit: tuple) -> None:
+        key = self._pack_key(font, mode)
+        if key is None:
+            return
+        ((mask_mode, width, height, data),) = pixel_store.pack_pixels(Image.Image()._new(hit[0]))
+        entry = (mask_mode, width, height, hit[1][0], hit[1][1], data)
+        with self._lock:
+            pack = self._pack(key)
+            if len(pack) < PACK_ENTRIES:
+                pack[(char, where)] = entry
+                self._dirty.setdefault(key, {})[(char, where)] = entry
+
+    def flush(self) -> None:
+        """Write the packs that gained masks (what is on disk now, plus ours)."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, {}
+        for key, added in dirty.items():
+            stored = pixel_store.load("glyphs", key)
+            pack = dict(stored) if isinstance(stored, dict) and len(stored) < PACK_ENTRIES else {}
+            pack.update(added)
+            pixel_store.save("glyphs", key, pack)
+
+
+PACKS = DiskPacks()
 
 
 _local = threading.local()
@@ -90,8 +175,9 @@ _check_lock = threading.Lock()
 
 
 def clear() -> None:
-    """Forget this thread's masks (tests start from an empty cache)."""
+    """Forget this thread's masks and the packs read from disk (tests start from an empty cache)."""
     _local.masks = GlyphMasks()
+    PACKS.clear()
 
 
 def glyph_masks() -> GlyphMasks:
@@ -127,8 +213,6 @@ def _self_check(font: ImageFont.FreeTypeFont) -> bool:
 
 
 def _same_as_text(font: ImageFont.FreeTypeFont, char: str) -> bool:
-    from PIL import Image
-
     for x, y in ((20.3, 40.6), (20.7, 40.2), (21.0, 40.0)):
         drawn, blended = Image.new("L", (80, 80)), Image.new("L", (80, 80))
         ImageDraw.Draw(drawn).text((x, y), char, fill=200, font=font, anchor="ls")

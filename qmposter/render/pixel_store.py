@@ -1,0 +1,122 @@
+"""Pixels worked out from files that do not change between runs, kept in the user cache folder.
+
+A new process used to decode and resize a template's picture (~20 ms) and let FreeType rasterise
+every glyph it draws (0.1–1 ms each, 4–14 new ones a slogan) before its first file; both are
+functions of static inputs only — the picture file and its box, the font file, pixel size,
+character and sub-pixel phase — like the font metrics qmposter/fonts.py keeps on disk. Nothing
+here depends on a slogan or an output file: a glyph is stored per character.
+
+Each entry is one marshal file `KIND-HASH.marshal` holding (key, payload). The hash and the key
+cover the source file's path, size and mtime, the parameters, this format's version and the
+Pillow and FreeType versions, so an edited picture, another font file or a Pillow upgrade reads
+nothing stale. A missing, damaged (checksummed), foreign or unwritable file only costs the work
+again. Each kind is bounded in bytes: past its budget the least recently used files go (a hit
+touches its file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+from PIL import Image, ImageFont
+from zlib_ng import zlib_ng
+
+from qmposter.disk_cache import cache_dir, read_marshal, write_marshal
+
+FORMAT = 1  # bump when a payload's layout changes
+BUDGETS = {"picture": 64 * 2**20, "glyphs": 64 * 2**20}  # bytes on disk per kind
+_PRUNE_EVERY = 8  # of a budget written by this process between two prunes of that kind
+
+_written: dict[str, int] = {}  # bytes written per kind since this process last pruned it
+hits: dict[str, int] = {}  # entries read back per kind, for tests and benchmarks
+_lock = threading.Lock()
+
+
+def file_identity(path: str | Path) -> tuple[str, int, int] | None:
+    """(absolute path, size, mtime ns) of a source file, None if it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+
+
+def _versions() -> tuple:
+    return (FORMAT, Image.__version__, getattr(ImageFont.core, "freetype2_version", ""))
+
+
+def entry_path(kind: str, key: tuple) -> Path:
+    digest = hashlib.sha256(repr((kind, _versions(), key)).encode()).hexdigest()[:32]
+    return cache_dir() / f"{kind}-{digest}.marshal"
+
+
+def load(kind: str, key: tuple) -> object | None:
+    """The payload stored under `key`, or None (missing, damaged, another key or version)."""
+    path = entry_path(kind, key)
+    stored = read_marshal(path)
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == repr((_versions(), key))):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: pruned last
+    hits[kind] = hits.get(kind, 0) + 1
+    return stored[1]
+
+
+def save(kind: str, key: tuple, payload: object) -> None:
+    """Store `payload` (builtin types) under `key`; keep the kind within its budget."""
+    path = entry_path(kind, key)
+    write_marshal(path, (repr((_versions(), key)), payload))
+    try:
+        nbytes = path.stat().st_size
+    except OSError:
+        return  # not written (unwritable folder): nothing to prune
+    budget = BUDGETS[kind]
+    with _lock:
+        due = kind not in _written or _written[kind] + nbytes >= budget // _PRUNE_EVERY
+        _written[kind] = 0 if due else _written[kind] + nbytes
+    if due:
+        prune(kind, budget)
+
+
+def prune(kind: str, budget: int) -> None:
+    """Delete the least recently used `kind` files beyond `budget` bytes."""
+    with contextlib.suppress(OSError):
+        files = []
+        for entry in os.scandir(cache_dir()):
+            if entry.name.startswith(f"{kind}-") and entry.name.endswith(".marshal"):
+                with contextlib.suppress(OSError):
+                    st = entry.stat()
+                    files.append((st.st_mtime_ns, st.st_size, entry.path))
+        used = 0
+        for _, size, path in sorted(files, reverse=True):
+            used += size
+            if used > budget:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+
+
+def pack_pixels(*images: Image.Image) -> tuple:
+    """Images as (mode, width, height, zlib bytes) each, for `save` (checksummed by zlib). zlib-ng
+    level 1: a glyph mask in ~11 µs (4× zlib's), ~1/11 of its pixels' size."""
+    return tuple((im.mode, im.width, im.height, zlib_ng.compress(im.tobytes(), 1)) for im in images)
+
+
+def unpack_pixels(payload: object, count: int) -> list[Image.Image] | None:
+    """The images `pack_pixels` stored, or None if the payload is not `count` sound images."""
+    if not isinstance(payload, tuple) or len(payload) != count:
+        return None
+    images = []
+    for part in payload:
+        try:
+            mode, width, height, data = part
+            raw = zlib_ng.decompress(data)
+            if len(raw) != width * height * Image.getmodebands(mode):
+                return None
+            images.append(Image.frombytes(mode, (width, height), raw))
+        except (TypeError, ValueError, KeyError, zlib_ng.error):
+            return None
+    return images

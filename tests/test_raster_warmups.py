@@ -1,0 +1,110 @@
+"""The raster backend's per-process warm-ups (issue 12 round 4): gradient ramps computed in bulk,
+template pictures kept scaled in the user cache folder. Same pixels as the straightforward way,
+whatever the state of the cache folder."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from test_prefix_cache import pages_by_template
+
+from qmposter.layout.page import Color
+from qmposter.render import glyph_masks, pixel_store, raster
+from qmposter.render._common import gradient_color
+from qmposter.render.prefix_cache import PREFIXES
+from qmposter.render.raster import render_image
+from qmposter.render.run_tiles import RUN_TILES
+from qmposter.resources import bundled_dir
+
+
+def _ramp_one_by_one(stops: tuple, t_lo: float, t_hi: float) -> bytes:
+    """The ramp as its definition says: gradient_color at each sample centre, rounded half up."""
+    pad, n = raster._RAMP_PAD, raster._RAMP
+    samples = (t_lo + (k - pad + 0.5) / n * (t_hi - t_lo) for k in range(n + 2 * pad))
+    return b"".join(bytes(raster._rgb_tuple(gradient_color(stops, t))) for t in samples)
+
+
+def test_ramp_equals_gradient_color_sample_by_sample():
+    rnd = random.Random(12)
+    for _ in range(120):
+        offsets = sorted(rnd.choice([0.0, 0.5, 1.0, rnd.random()]) for _ in range(rnd.randint(2, 5)))
+        stops = tuple((t, Color(rnd.randint(0, 255), rnd.randint(0, 255), rnd.randint(0, 255))) for t in offsets)
+        t_lo = rnd.uniform(-0.5, 1.0)
+        t_hi = t_lo + rnd.choice([1e-6, rnd.uniform(0.01, 1.5)])
+        assert raster._ramp.__wrapped__(stops, t_lo, t_hi).tobytes() == _ramp_one_by_one(stops, t_lo, t_hi)
+
+
+@pytest.fixture
+def cache_folder(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(folder))
+    new_process()
+    return folder
+
+
+def new_process() -> None:
+    """Forget everything this process drew or decoded; the user cache folder stays."""
+    PREFIXES.clear()
+    RUN_TILES.clear()
+    glyph_masks.clear()
+    raster._scaled_picture.cache_clear()
+    raster._load_picture.cache_clear()
+
+
+def scaled(path: Path) -> tuple[bytes, bytes]:
+    rgb, alpha = raster.scaled_picture(path, 333, 121, mono=False, opacity=0.22)
+    return rgb.tobytes(), alpha.tobytes()
+
+
+def test_a_scaled_picture_from_the_cache_folder_is_the_computed_one(cache_folder: Path, tmp_path: Path) -> None:
+    path = tmp_path / "ribbons.png"
+    shutil.copyfile(bundled_dir("templates") / "assets" / "ribbons.png", path)
+    computed = scaled(path)
+    assert len(list(cache_folder.glob("picture-*.marshal"))) == 1
+    new_process()
+    before = pixel_store.hits.get("picture", 0)
+    assert scaled(path) == computed
+    assert pixel_store.hits["picture"] == before + 1
+    # an edited picture (another size and mtime) is scaled again, not read from the old entry
+    Image.new("RGBA", (50, 20), (0, 90, 200, 255)).save(path)
+    new_process()
+    rgb, alpha = raster.scaled_picture(path, 333, 121, mono=False, opacity=1.0)
+    assert rgb.getpixel((100, 60)) == (0, 90, 200) and alpha.getpixel((100, 60)) == 255
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage", "flip"])
+def test_a_damaged_picture_entry_or_an_unwritable_folder_costs_time(
+    cache_folder: Path, tmp_path: Path, monkeypatch, damage
+) -> None:
+    path = bundled_dir("templates") / "assets" / "ribbons.png"
+    computed = scaled(path)
+    (entry,) = cache_folder.glob("picture-*.marshal")
+    data = entry.read_bytes()
+    entry.write_bytes(data[:-500] + bytes(b ^ 0x33 for b in data[-500:]) if damage == "flip" else damage)
+    new_process()
+    assert scaled(path) == computed
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(blocker / "cache"))
+    for _ in range(2):
+        new_process()
+        assert scaled(path) == computed
+
+
+def test_every_template_draws_the_same_from_an_empty_and_a_warm_cache_folder(cache_folder: Path, tmp_path) -> None:
+    """Real pages of every raster template: drawn in build order with an empty cache folder, then by
+    a "new process" from the folder that run filled, in reverse order: the same pixels."""
+    pages = pages_by_template(tmp_path)
+    cold = {name: [render_image(page, dpi).tobytes() for page, dpi in group] for name, group in pages.items()}
+    assert any(cache_folder.glob("glyphs-*.marshal")) and any(cache_folder.glob("picture-*.marshal"))
+    new_process()
+    for name, group in pages.items():
+        for i in reversed(range(len(group))):
+            page, dpi = group[i]
+            assert render_image(page, dpi).tobytes() == cold[name][i], f"{name}, page {i}"
+    assert glyph_masks.glyph_masks().rendered == 0  # every mask came from the folder
+    assert glyph_masks.glyph_masks().loaded > 0
