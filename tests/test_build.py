@@ -13,6 +13,8 @@ import hashlib
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -360,6 +362,11 @@ def test_a_second_build_writes_nothing_and_a_changed_template_rebuilds_only_its_
     changed = {p for p in products if mtimes(inputs["out"])[p] != before[p]}
     assert changed == {p for p in products if p.startswith("tiny-print/")}
     assert len(changed) == 6
+    # … drawn with the edited template, as a new process draws it (not the one this process loaded first)
+    fresh = inputs["root"] / "fresh"
+    command = ["build", "--campaign", str(inputs["campaign"]), "--templates", str(inputs["templates"]), *args]
+    subprocess.run([sys.executable, "-m", "qmposter", *command, "--out", str(fresh)], check=True, capture_output=True)
+    assert {p: (inputs["out"] / p).read_bytes() for p in changed} == {p: (fresh / p).read_bytes() for p in changed}
 
 
 def test_a_file_changed_on_disk_is_rebuilt(inputs: dict[str, Path]) -> None:

@@ -502,3 +502,127 @@ def test_the_font_cache_keeps_only_the_most_recent_files(tmp_path: Path, monkeyp
     assert len(kept) == fonts.MAX_CACHED_FONTS and fonts._cache_file(face.path).name in kept
     assert "font-old000.marshal" not in kept and f"font-old{fonts.MAX_CACHED_FONTS + 9:03d}.marshal" in kept
     assert (tmp_path / "words-keep.json").is_file()  # other caches are not touched
+
+
+# -- dataclass methods compiled once, kept on disk -----------------------------------------------------
+
+_DATACLASS_CODE = (
+    "import dataclasses, hashlib, json, marshal, sys\n"
+    "import qmposter.cli.build, qmposter.layout.engine, qmposter.render.pdf, qmposter.render.raster\n"
+    "from qmposter.dataclass_code import STORE\n"
+    "methods = {}\n"
+    "for name, module in sorted(sys.modules.items()):\n"
+    "    if name.startswith('qmposter') and module is not None:\n"
+    "        for cls in vars(module).values():\n"
+    "            if dataclasses.is_dataclass(cls) and isinstance(cls, type) and cls.__module__ == name:\n"
+    "                for method in ('__init__', '__repr__', '__eq__', '__hash__', '__setattr__', '__delattr__'):\n"
+    "                    code = getattr(vars(cls).get(method), '__code__', None)\n"
+    "                    if code is not None:\n"
+    "                        methods[f'{name}.{cls.__qualname__}.{method}'] = hashlib.sha256(marshal.dumps(code))"
+    ".hexdigest()\n"
+    "print(json.dumps([STORE.compiled, methods]))\n"
+)
+
+
+def _dataclass_methods(env: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """(texts compiled by a fresh process, method → hash of its code) for every qmposter dataclass."""
+    out = subprocess.run([sys.executable, "-c", _DATACLASS_CODE], env=env, capture_output=True, text=True, check=True)
+    compiled, methods = json.loads(out.stdout)
+    return compiled, methods
+
+
+def test_dataclass_methods_from_the_disk_cache_are_the_code_dataclasses_compiles(tmp_path: Path) -> None:
+    env = {**os.environ, "QMPOSTER_CACHE_DIR": str(tmp_path / "cache")}
+    compiled, methods = _dataclass_methods(env)
+    assert compiled > 300 and len(methods) > 300  # nothing stored yet: every method compiled
+    (stored,) = (tmp_path / "cache").glob("dataclasses-*.marshal")
+    assert _dataclass_methods(env) == (0, methods)  # every method from the file, the same code
+    # a damaged file (bits flipped, cut short, not marshal) only costs the compiling
+    data = stored.read_bytes()
+    for damaged in (data[:-300] + bytes(b ^ 0x55 for b in data[-300:]), data[: len(data) // 2], b"\x00junk"):
+        stored.write_bytes(damaged)
+        assert _dataclass_methods(env) == (compiled, methods)
+    # an unwritable cache folder (a file in its place) changes nothing either
+    blocked = {**os.environ, "QMPOSTER_CACHE_DIR": str(stored)}
+    assert _dataclass_methods(blocked) == (compiled, methods)
+    assert _dataclass_methods(blocked) == (compiled, methods)
+
+
+def test_only_qmposters_own_dataclasses_are_served_from_the_store() -> None:
+    import dataclasses
+
+    from qmposter.dataclass_code import STORE
+
+    before = STORE.compiled
+
+    @dataclasses.dataclass(frozen=True)
+    class NotOurs:
+        a: int
+        b: str = "x"
+
+    assert STORE.compiled == before
+    assert NotOurs(1) == NotOurs(1, "x") and hash(NotOurs(1)) == hash(NotOurs(1, "x"))
+    assert repr(NotOurs(2)).endswith("<locals>.NotOurs(a=2, b='x')")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        NotOurs(1).a = 2  # type: ignore[misc]
+
+
+# -- QR matrices kept on disk ----------------------------------------------------------------------------
+
+_QR_MATRIX = (
+    "import json, sys\n"
+    "from qmposter.layout.qr import qr_matrix\n"
+    "print(json.dumps([[''.join('1' if m else '0' for m in row) for row in qr_matrix(url, level)]"
+    " for url, level in json.loads(sys.argv[1])]))\n"
+    "print('qrcode' in sys.modules)\n"
+)
+
+
+def test_qr_matrices_from_the_disk_cache_equal_qrcodes_and_damage_is_not_trusted(env: dict[str, str]) -> None:
+    asked = json.dumps([["https://www.samr.gov.cn/", "M"], ["https://example.org/质量月", "H"], ["12315", "L"]])
+
+    def matrices() -> tuple[list, bool]:
+        out = subprocess.run([sys.executable, "-c", _QR_MATRIX, asked], env=env, capture_output=True, text=True,
+                             check=True).stdout.splitlines()  # fmt: skip
+        return json.loads(out[0]), out[1] == "True"
+
+    first, imported = matrices()
+    assert imported  # nothing stored yet: qrcode encodes
+    assert matrices() == (first, False)  # from the file: qrcode not even imported
+    (stored,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("qr-*.marshal")
+    answers = marshal.loads(stored.read_bytes())
+    flipped = {}
+    for k, (question, (checksum, *rows)) in enumerate(answers.items()):
+        row = rows[len(rows) // 2]
+        rows[len(rows) // 2] = row[:10] + ("0" if row[10] == "1" else "1") + row[11:]  # one module flipped
+        flipped[question] = (checksum, *rows) if k % 2 else (checksum, *rows[:-1])  # or a row lost
+    stored.write_bytes(marshal.dumps(flipped))
+    assert matrices() == (first, True)  # every answer refused: encoded again, the same codes
+    stored.write_bytes(b"\x00damaged")
+    assert matrices() == (first, True)
+
+
+def test_the_plan_and_the_jobs_share_a_template_until_its_files_or_folders_change(tmp_path: Path) -> None:
+    from qmposter.build.job import worker_template
+    from qmposter.build.plan import BuildRequest, plan_build
+    from qmposter.build.template_cache import loaded_template
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    shutil.copy(REPO / "templates" / "poster-a3-red.toml", folder)
+    plan_build(BuildRequest(templates=("poster-a3-red",), templates_dir=folder))
+    first = worker_template("poster-a3-red", folder)
+    assert loaded_template("poster-a3-red", folder) is first  # the jobs draw with what the plan loaded
+    assert first.files[0] == folder / "poster-a3-red.toml"
+    # a base of the same name put in the user's folder shadows the bundled one: a new load sees it
+    base = (REPO / "templates" / "poster-red-base.toml").read_text(encoding="utf-8")
+    (folder / "poster-red-base.toml").write_text(base.replace("#c8161d", "#0b3d91"), encoding="utf-8")
+    shadowed = worker_template("poster-a3-red", folder)
+    assert shadowed is not first and folder / "poster-red-base.toml" in shadowed.files
+    assert shadowed == load_template("poster-a3-red", folder) != first
+    assert worker_template("poster-a3-red", folder) is shadowed
+    # an edit of a file in place (same folder entries) is seen too
+    own = folder / "poster-a3-red.toml"
+    own.write_text(own.read_text(encoding="utf-8").replace('title = "', 'title = "改：', 1), encoding="utf-8")
+    edited = worker_template("poster-a3-red", folder)
+    assert edited.title.startswith("改：") and edited == load_template("poster-a3-red", folder)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import io
 import re
 import struct
@@ -12,9 +11,10 @@ from pathlib import Path
 
 from qmposter.build.keys import sha256_bytes
 from qmposter.build.plan import Job
+from qmposter.build.template_cache import loaded_template
 from qmposter.errors import QmposterError
 from qmposter.render.output import RASTER, format_for, render_bytes, write_atomic
-from qmposter.templates import Template, load_template
+from qmposter.templates import Template
 
 _LABEL_PREFIX = re.compile(r"^口号 \S+（模板 [^）]+）：")  # the engine's label: the console message names both already
 
@@ -31,9 +31,9 @@ class Outcome:
     data: bytes | None = None
 
 
-@functools.lru_cache(maxsize=64)
 def worker_template(name: str, templates_dir: Path | None) -> Template:
-    return load_template(name, templates_dir)
+    """The template a job draws with: the one the plan loaded, while its files are unchanged."""
+    return loaded_template(name, templates_dir)
 
 
 def render_job(job: Job, templates_dir: Path | None) -> Outcome:

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qmposter.build.keys import base_key, job_key, template_key
+from qmposter.build.template_cache import loaded_template
 from qmposter.campaign import Campaign, campaign_catalogue, campaign_slogans, load_campaign
 from qmposter.catalogue.catalogue import Catalogue, Entry
 from qmposter.content import Content
 from qmposter.errors import CampaignError, InputError, TemplateError, close_matches
-from qmposter.templates import FORMATS, Template, is_template_name, load_template, template_names
+from qmposter.templates import FORMATS, Template, is_template_name, template_names
 from qmposter.unit_list import Unit, load_units
 
 PREVIEW_DPI = 100  # PNG/JPEG of a print template: a preview, not the print file
@@ -155,7 +156,7 @@ def _templates(request: BuildRequest, campaign: Campaign) -> list[Template]:
         )
     if not names:
         raise TemplateError("没有可用的模板。", hint="检查 --templates 指定的文件夹。")
-    return [load_template(name, request.templates_dir) for name in names]
+    return [loaded_template(name, request.templates_dir) for name in names]  # the jobs draw with these
 
 
 def _slogans(campaign: Campaign, catalogue: Catalogue, year: int | None) -> list[Entry]:

@@ -1,7 +1,9 @@
 """QR codes as display-list items: the module matrix and the print-size checks.
 
 The matrix comes from the `qrcode` library (deterministic: same data and error
-correction give the same version and mask). The quiet zone is part of `modules`, so
+correction give the same version and mask). It is kept in the user cache folder (a
+campaign puts the same few URLs on every page, run after run), so a warm process neither
+imports `qrcode` (and the Pillow drawers it loads) nor encodes. The quiet zone is part of `modules`, so
 every backend paints it in the light colour and a code placed on a busy background
 still scans. The checks here are the ones a print shop would make: a code narrower
 than 10 mm or with modules below the printer's resolving power does not scan.
@@ -11,11 +13,10 @@ from __future__ import annotations
 
 import functools
 import math
+import zlib
+from pathlib import Path
 
-import qrcode
-import qrcode.constants
-from qrcode.exceptions import DataOverflowError
-
+from qmposter.disk_cache import AnswerFile
 from qmposter.errors import QRCodeError
 from qmposter.layout.page import Color, QRCode
 
@@ -27,36 +28,64 @@ MIN_CONTRAST = 3.0
 BLACK = Color(0, 0, 0, (0.0, 0.0, 0.0, 1.0))
 WHITE = Color(255, 255, 255, (0.0, 0.0, 0.0, 0.0))
 
-_LEVELS = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
+LEVELS = "LMQH"
+_STORED = AnswerFile("qr", Path(__file__), "qrcode")  # key: this file and the installed qrcode
 
 
 @functools.lru_cache(maxsize=64)
 def qr_matrix(data: str, error_correction: str = "M", border: int = MIN_BORDER) -> tuple[tuple[bool, ...], ...]:
     """Return the module matrix (True = dark) with a quiet zone of `border` modules.
 
-    Cached: a build puts the same campaign URL on hundreds of pages (≈3 ms each to encode).
+    Cached per process (a build puts the same campaign URL on hundreds of pages, ≈3 ms each
+    to encode) and on disk (the same URL next run: no `qrcode` import, ≈10 ms).
     """
-    level = _LEVELS.get(error_correction.upper())
-    if level is None:
+    level = error_correction.upper()
+    if len(level) != 1 or level not in LEVELS:
         raise QRCodeError(
             f"二维码纠错等级「{error_correction}」无效：只能是 L、M、Q、H 之一（默认 M，中间放标志时用 H）。"
         )
     if not data:
         raise QRCodeError("二维码内容为空：请在 campaign.toml 的 qr_url 或模板中填写要编码的网址。")
-    code = qrcode.QRCode(error_correction=level, box_size=1, border=border)
+    question = f"{level}\0{border}\0{data}"
+    rows = _stored_rows(question, border)
+    if rows is None:
+        rows = _encode(data, level, border, error_correction)
+        _STORED.put(question, (_checksum(question, rows), *rows))
+    return tuple(tuple(c == "1" for c in row) for row in rows)
+
+
+def _encode(data: str, level: str, border: int, asked: str) -> tuple[str, ...]:
+    """The matrix from `qrcode` as rows of "0"/"1" (`asked`: the level as the template wrote it)."""
+    import qrcode
+    import qrcode.constants
+    from qrcode.exceptions import DataOverflowError
+
+    code = qrcode.QRCode(error_correction=getattr(qrcode.constants, f"ERROR_CORRECT_{level}"), box_size=1,
+                         border=border)  # fmt: skip
     code.add_data(data)
     try:
         code.make(fit=True)
     except (DataOverflowError, ValueError) as exc:
         raise QRCodeError(
-            f"二维码内容太长（{len(data)} 个字符），纠错等级 {error_correction} 下放不进二维码：请改用更短的网址。"
+            f"二维码内容太长（{len(data)} 个字符），纠错等级 {asked} 下放不进二维码：请改用更短的网址。"
         ) from exc
-    return tuple(tuple(bool(v) for v in row) for row in code.get_matrix())
+    return tuple("".join("1" if v else "0" for v in row) for row in code.get_matrix())
+
+
+def _stored_rows(question: str, border: int) -> tuple[str, ...] | None:
+    """The rows stored for `question`, if whole: a square of "0"/"1" of a QR size, checksum right."""
+    answer = _STORED.get(question)
+    if not answer or len(answer) < 2:
+        return None
+    checksum, rows = answer[0], answer[1:]
+    side = len(rows) - 2 * border
+    if not (21 <= side <= 177 and side % 4 == 1) or not all(isinstance(r, str) and len(r) == len(rows) for r in rows):
+        return None
+    return rows if checksum == _checksum(question, rows) else None
+
+
+def _checksum(question: str, rows: tuple[str, ...]) -> int:
+    return zlib.crc32("\n".join((question, *rows)).encode())
 
 
 def qr_item(
