@@ -40,6 +40,7 @@ def clear_caches() -> None:
     textbox._BLOCKS.clear()
     textbox._REPRS.clear()
     engine._STYLES.clear()
+    engine._ELEMENT_ITEMS.clear()
     pdf._PATHS.clear()
     pdf_streams.PAGE_FLATE.clear()
     pdf_streams.SAME_FLATE.clear()
