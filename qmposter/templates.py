@@ -14,12 +14,11 @@ import json
 import math
 import re
 import string
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qmposter import toml_errors
+from qmposter import toml_cache, toml_errors
 from qmposter.errors import QmposterError, TemplateError, did_you_mean
 from qmposter.fileio import os_reason
 from qmposter.layout.ornaments import PATTERNS, OrnamentSpec
@@ -361,8 +360,8 @@ def _peek(name: str, templates_dir: Path | None) -> tuple[object, bool]:
     """(kind, abstract) read without validation; a broken file is listed so loading reports it."""
     found = _find(name, search_dirs(templates_dir))
     try:
-        data = tomllib.loads(found[0].read_text(encoding="utf-8-sig")) if found else {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = toml_cache.loads(found[0].read_text(encoding="utf-8-sig")) if found else {}
+    except (OSError, ValueError):  # unreadable, not UTF-8, or not TOML (tomllib.TOMLDecodeError)
         return None, False
     kind = data.get("kind")
     return (kind if isinstance(kind, str) else None), data.get("abstract") is True

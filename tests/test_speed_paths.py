@@ -626,3 +626,53 @@ def test_the_plan_and_the_jobs_share_a_template_until_its_files_or_folders_chang
     own.write_text(own.read_text(encoding="utf-8").replace('title = "', 'title = "改：', 1), encoding="utf-8")
     edited = worker_template("poster-a3-red", folder)
     assert edited.title.startswith("改：") and edited == load_template("poster-a3-red", folder)
+
+
+# -- TOML files parsed once per text ----------------------------------------------------------------------
+
+_TOML_VALUES = (
+    "import sys, tomllib\n"
+    "from pathlib import Path\n"
+    "from qmposter import toml_cache\n"
+    "files = sys.argv[1:]\n"
+    "del sys.modules['tomllib']\n"
+    "ours = [toml_cache.loads(Path(f).read_text(encoding='utf-8-sig')) for f in files]\n"
+    "imported = 'tomllib' in sys.modules\n"
+    "import tomllib\n"
+    "theirs = [tomllib.loads(Path(f).read_text(encoding='utf-8-sig')) for f in files]\n"
+    "assert all(repr(a) == repr(b) and a == b for a, b in zip(ours, theirs, strict=True))\n"
+    "ours[0]['changed'] = 1\n"
+    "assert 'changed' not in toml_cache.loads(Path(files[0]).read_text(encoding='utf-8-sig'))  # a new dict each time\n"
+    "print(imported)\n"
+)
+
+
+def test_toml_values_from_the_disk_cache_are_tomllibs_and_damage_is_not_trusted(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    dated = tmp_path / "dated.toml"
+    dated.write_text('date = 2010-09-01\nname = "质量月"\n', encoding="utf-8")  # a date: not stored, still parsed
+    files = [str(p) for p in sorted(REPO.glob("templates/*.toml")) + sorted(REPO.glob("slogans/*.toml"))]
+    files += [str(REPO / "campaigns" / "default.toml"), str(REPO / "fonts" / "fonts.toml"), str(dated)]
+
+    def imported() -> bool:
+        out = subprocess.run([sys.executable, "-c", _TOML_VALUES, *files], env=env, capture_output=True, text=True,
+                             check=True)  # fmt: skip
+        return out.stdout.strip() == "True"
+
+    assert imported()  # nothing stored yet: tomllib parses (and the values are its own)
+    assert imported()  # the dated text is never stored: parsed again
+    files.remove(str(dated))
+    assert not imported()  # every other text from the file: tomllib is not even imported
+    (stored,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("toml-*.marshal")
+    answers = marshal.loads(stored.read_bytes())
+    assert len(answers) == len(files)
+    flipped = {}
+    for k, (digest, (checksum, blob)) in enumerate(answers.items()):
+        at = len(blob) // 2
+        damaged = blob[:at] + bytes([blob[at] ^ 1]) + blob[at + 1 :] if k % 2 else blob[:-5]
+        flipped[digest] = (checksum, damaged)
+    stored.write_bytes(marshal.dumps(flipped))
+    assert imported()  # every answer refused: parsed again, the same values
+    stored.write_bytes(b"\x00damaged")
+    assert imported()
