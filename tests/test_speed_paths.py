@@ -62,19 +62,20 @@ def test_every_command_module_is_in_the_lazy_table() -> None:
         assert group.commands[name].callback.__module__ == module
 
 
-def test_render_imports_neither_the_other_commands_nor_jieba_once_its_answers_are_cached(
+def test_render_imports_neither_the_other_commands_nor_jieba_tomllib_qrcode_once_their_answers_are_cached(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     out = tmp_path / "a.png"
     args = ["render", "image-square-1080", "--slogan", "2010-01", "-o", str(out)]
-    probe = "print(sorted(m for m in sys.modules if m.startswith(('qmposter', 'rjieba'))))\n"
+    probe = "print(sorted(m for m in sys.modules if m.startswith(('qmposter', 'rjieba', 'tomllib', 'qrcode'))))\n"
     first = json.loads(qmposter_run(args, env, probe=probe).stdout.splitlines()[-1].replace("'", '"'))
     assert "rjieba" in first  # a cold cache: jieba is asked
     assert any(Path(env["QMPOSTER_CACHE_DIR"]).glob("words-*.marshal"))
     first_bytes = out.read_bytes()
     second = json.loads(qmposter_run(args, env, probe=probe).stdout.splitlines()[-1].replace("'", '"'))
-    assert "rjieba" not in second
-    unused = {"qmposter.build.run", "qmposter.products.leaflet", "qmposter.products.sms", "qmposter.catalogue.notice"}
+    assert "rjieba" not in second and "tomllib" not in second and "qrcode" not in second  # all answered from disk
+    unused = {"qmposter.build.run", "qmposter.products.leaflet", "qmposter.products.sms", "qmposter.catalogue.notice",
+              "qmposter.unit_list"}  # fmt: skip
     assert unused.isdisjoint(second)
     assert out.read_bytes() == first_bytes
 
