@@ -372,11 +372,17 @@ def list_templates(templates_dir: Path | None = None) -> list[Template]:
     return [load_template(name, templates_dir) for name in template_names(templates_dir)]
 
 
+def is_template_path(ref: str | Path) -> bool:
+    """True when `ref` names a template file (…/x.toml), not a template by name."""
+    ref_str = str(ref)
+    return ref_str.endswith(".toml") or "/" in ref_str or "\\" in ref_str
+
+
 def load_template(ref: str | Path, templates_dir: Path | None = None) -> Template:
     """Load a template by name (user folder, then bundled) or by the path of a .toml file."""
     dirs = search_dirs(templates_dir)
     ref_str = str(ref)
-    if ref_str.endswith(".toml") or "/" in ref_str or "\\" in ref_str:
+    if is_template_path(ref_str):
         path = Path(ref_str)
         if not path.is_file():
             raise TemplateError(f"模板文件 {path} 不存在。")

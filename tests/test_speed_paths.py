@@ -196,6 +196,10 @@ def test_live_preview_follows_template_and_campaign_edits(tmp_path: Path) -> Non
     first = preview.render("image-square-1080", slogan="2010-01", max_px=540)
     with Image.open(io.BytesIO(first.data)) as image:
         assert image.format == "PNG" and max(image.size) == 540
+    # unchanged files: the same Template object (the layout's caches keyed by its objects stay warm)
+    assert preview.render("image-square-1080", text="质量第一", max_px=540).template is first.template
+    by_path = preview.render(folder / "poster-a3-red.toml", text="质量第一", fmt="pdf")
+    assert preview.render(folder / "poster-a3-red.toml", text="安全至上", fmt="pdf").template is by_path.template
     # the designer edits the template file: the next render shows it without a restart
     path = folder / "image-square-1080.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "改：', 1), encoding="utf-8")
@@ -606,7 +610,7 @@ def test_qr_matrices_from_the_disk_cache_equal_qrcodes_and_damage_is_not_trusted
 def test_the_plan_and_the_jobs_share_a_template_until_its_files_or_folders_change(tmp_path: Path) -> None:
     from qmposter.build.job import worker_template
     from qmposter.build.plan import BuildRequest, plan_build
-    from qmposter.build.template_cache import loaded_template
+    from qmposter.template_cache import loaded_template
 
     folder = tmp_path / "templates"
     folder.mkdir()

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qmposter.build.keys import base_key, job_key, template_key
-from qmposter.build.template_cache import loaded_template
 from qmposter.campaign import Campaign, campaign_catalogue, campaign_slogans, load_campaign
 from qmposter.catalogue.catalogue import Catalogue, Entry
 from qmposter.content import Content
 from qmposter.errors import CampaignError, InputError, TemplateError, close_matches
+from qmposter.template_cache import loaded_template
 from qmposter.templates import FORMATS, Template, is_template_name, template_names
 
 if TYPE_CHECKING:
