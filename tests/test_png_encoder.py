@@ -14,9 +14,9 @@ import random
 import struct
 import zlib
 
-import deflate
 import pytest
 from PIL import Image, PngImagePlugin
+from zlib_ng import zlib_ng
 
 from qmposter.campaign import load_campaign
 from qmposter.content import Content
@@ -128,23 +128,48 @@ def _inflate(stream: bytes) -> bytes:
 
 
 def test_band_streams_end_byte_aligned_and_concatenate() -> None:
-    """Every way a band is compressed (libdeflate with either padding, zlib-ng when libdeflate makes
-    several blocks) gives a non-final stream that any other band's stream can follow."""
+    """Every way a band is compressed (runs only for a flat band, else the smaller of runs only
+    and zlib-ng's default strategy) gives a non-final stream that any other band's stream can
+    follow, never larger than the default strategy's unless the band is flat."""
     rng = random.Random(7)
-    flat = [bytes([2]) + bytes(3240)] * 40
-    samples = [b"".join(flat), os.urandom(20_000)]
+    samples = [b"".join([bytes([2]) + bytes(3240)] * 40), os.urandom(20_000)]  # flat, incompressible
+    samples.append(bytes(rng.randrange(256) for _ in range(300)) * 200)  # repeats far apart: default
+    samples.append(b"".join(bytes([rng.randrange(256)]) * rng.randrange(3, 40) for _ in range(3000)))  # runs
     samples += [bytes(rng.randrange(4) for _ in range(n)) for n in (1, 2, 3, 5, 50, 999, 4000)]
-    samples.append(bytes(rng.randrange(256) for _ in range(60_000)) + bytes(200_000))  # two blocks
-    pads = set()
+    paths = set()
     for data in samples:
         stream = png._band_stream(data)
         assert stream == png._band_stream(data)  # a pure function of the data
         assert _inflate(stream) == data
-        single = png._libdeflate_flushed(data)
-        pads.add("zlib-ng" if single is None else len(single) - len(deflate.deflate_compress(data, 6)))
-    assert pads == {"zlib-ng", 4, 5}
+        runs = png._zlib_ng_flushed(data, zlib_ng.Z_RLE)
+        full = png._zlib_ng_flushed(data, zlib_ng.Z_DEFAULT_STRATEGY)
+        flat = len(runs) * png.FLAT_RATIO <= len(data)
+        assert flat or len(stream) == min(len(runs), len(full))
+        paths.add("flat" if flat else "runs" if stream == runs else "default")
+    assert paths == {"flat", "runs", "default"}
     joined = b"".join(png._band_stream(d) for d in samples)
     assert _inflate(joined) == b"".join(samples)
+
+
+def test_a_changed_band_filters_again_only_the_rows_that_changed(
+    squares: list[Image.Image], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After image A, image B = A with one row changed at the top and one in the middle of a band:
+    only those rows and the rows below them go through Pillow's filter, the other rows of their
+    bands keep A's filtered bytes, and B's bytes are those B gets alone."""
+    before = squares[0]
+    after = before.copy()
+    after.paste((1, 2, 3), (500, 0, 520, 1))
+    after.paste((1, 2, 3), (500, 100, 520, 101))
+    _fresh(monkeypatch)
+    alone = encode_png(after, 72)
+    _fresh(monkeypatch)
+    encode_png(before, 72)
+    filtered: list[tuple[int, int]] = []
+    real = png._pillow_filtered
+    monkeypatch.setattr(png, "_pillow_filtered", lambda image, y0, y1: filtered.append((y0, y1)) or real(image, y0, y1))
+    assert encode_png(after, 72) == alone
+    assert filtered == [(0, 2), (100, 102)]
 
 
 def test_adler32_combine_is_zlibs() -> None:

@@ -265,11 +265,11 @@ def test_cached_ornaments_equal_a_fresh_computation_and_follow_their_box() -> No
     )
 
 
-# -- deliverable PNGs: Pillow's row filters, libdeflate's compression ------------------------------
+# -- deliverable PNGs: Pillow's row filters, zlib-ng's compression in bands -----------------------
 
 
 @pytest.mark.parametrize("one_bit", [False, True])
-def test_libdeflate_png_is_a_valid_png_with_pillows_pixels_and_chunks(one_bit: bool) -> None:
+def test_banded_png_is_a_valid_png_with_pillows_pixels_and_chunks(one_bit: bool) -> None:
     """Same pixels, same ancillary chunks (pHYs, sRGB), CRCs right, and within the +5 % size budget of zlib 6
     (issue 12; the banded encoder of render/png.py, tests/test_png_encoder.py has the rest)."""
     import io
@@ -287,7 +287,7 @@ def test_libdeflate_png_is_a_valid_png_with_pillows_pixels_and_chunks(one_bit: b
     info.add(b"sRGB", b"\x00")
     zlib6 = io.BytesIO()
     (_one_bit(image) if one_bit else image).save(zlib6, "PNG", dpi=(72, 72), pnginfo=info, compress_level=6)
-    if one_bit:  # LED pages stay zlib 6: libdeflate made these small files larger
+    if one_bit:  # LED pages (384×32) stay Pillow's zlib 6
         assert ours == zlib6.getvalue()
     assert len(ours) <= 1.05 * len(zlib6.getvalue())
 

@@ -1,10 +1,11 @@
 """PNG, JPEG and BMP bytes of a rendered image (the raster backend's encoder half).
 
 A deliverable RGB PNG is written here, not by Pillow's PNG plugin: Pillow's adaptive row filter
-(its C encoder, stored at zlib level 0) picks each row's filter, libdeflate compresses the rows in
+(its C encoder, stored at zlib level 0) picks each row's filter, zlib-ng compresses the rows in
 fixed horizontal bands, and a band whose rows (and the row above them, which the Up/Average/Paeth
 filters read) equal the same band of the previous image of that size is not filtered nor
-compressed again. A build draws one template for many slogans and most bands (background,
+compressed again; in a band that changed, only the rows that changed (or whose row above did)
+are filtered again. A build draws one template for many slogans and most bands (background,
 ornaments, header, QR code, footer) are the same from one image to the next.
 
 Every band's compressed bytes are a pure function of its rows: a band is raw deflate ending
@@ -15,21 +16,22 @@ the same whether a band came from the cache or was compressed now (docs/renderin
 from __future__ import annotations
 
 import io
+import itertools
 import struct
 import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
-import deflate
 from PIL import Image, PngImagePlugin
 from zlib_ng import zlib_ng
 
 JPEG_QUALITY = 92
-PNG_LEVEL = 6  # deliverables: libdeflate/zlib-ng (RGB) or zlib (1-bit); lower levels cost size (docs/rendering.md)
+PNG_LEVEL = 6  # deliverables: zlib-ng (RGB) or zlib (1-bit); lower levels cost size (docs/rendering.md)
 PNG_FAST_LEVEL = 1  # previews a person looks at once: about 40 % less time, 20–35 % more bytes
-BAND_BYTES = 1 << 18  # at most: wider bands make libdeflate split blocks
+BAND_BYTES = 1 << 18  # at most: a changed band's unchanged rows still go through deflate
 BAND_ROWS = 48  # rows per band: fewer reuse more, but each band costs ~100 bytes of tables and history
+FLAT_RATIO = 200  # a band whose run-length deflate is this many times smaller is not tried otherwise
 CACHE_IMAGES = 2  # image sizes remembered: a build does one template's slogans one after the other
 CACHE_MAX_BYTES = 64 << 20  # a bigger image is not remembered (its rows would stay in memory)
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -42,7 +44,7 @@ def encode_png(image: Image.Image, dpi: float, *, one_bit: bool = False, fast: b
     """PNG bytes: fixed compression, dpi (pHYs) and an sRGB chunk, no timestamp.
 
     `fast` is for previews (live preview, contact sheets), not for files people keep: Pillow's
-    zlib 1. 1-bit pages (LED) are tiny and libdeflate made them 3–5 % larger: Pillow's zlib 6.
+    zlib 1. 1-bit pages (LED) are tiny (384×32): Pillow's zlib 6.
     No indexed colour: one template has ≤ 256 colours, and its exact palette halves the bytes but
     costs more time than it saves and changes the mode (docs/rendering.md).
     """
@@ -72,20 +74,28 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class _Band:
-    """One band: its raw rows with the row above (the cache key), its deflate bytes and checksum."""
+    """One band: its filtered rows (filter byte + row each), their deflate bytes and adler32."""
 
-    raw: bytes
+    filtered: bytes  # empty when the image is not remembered
     stream: bytes
-    adler: int  # adler32 of the filtered rows (filter byte + row each)
+    adler: int
     length: int  # bytes of filtered rows
 
 
+@dataclass(frozen=True)
+class _Encoded:
+    """What is remembered of the last image of a size: its raw rows and its bands."""
+
+    raw: bytes
+    bands: list[_Band]
+
+
 class _BandCache:
-    """The bands of the last image of each size, compared by equality (never by a hash)."""
+    """The last image of each size, its rows compared by equality (never by a hash)."""
 
     def __init__(self, images: int) -> None:
         self._images = images
-        self._last: OrderedDict[tuple[int, int, str], list[_Band]] = OrderedDict()
+        self._last: OrderedDict[tuple[int, int, str], _Encoded] = OrderedDict()
         self._lock = threading.Lock()  # the studio encodes in threads
 
     def zlib_stream(self, image: Image.Image) -> bytes:
@@ -98,7 +108,7 @@ class _BandCache:
         bands = _encode_bands(image, raw, old, keep_rows=remember)
         if remember:
             with self._lock:
-                self._last[key] = bands
+                self._last[key] = _Encoded(raw, bands)
                 self._last.move_to_end(key)
                 while len(self._last) > self._images:
                     self._last.popitem(last=False)
@@ -108,39 +118,51 @@ class _BandCache:
         return b"".join([_ZLIB_HEADER, *(band.stream for band in bands), _LAST_BLOCK, struct.pack(">I", adler)])
 
 
-def _encode_bands(image: Image.Image, raw: bytes, old: list[_Band] | None, *, keep_rows: bool) -> list[_Band]:
-    """Every band of `image`: `old`'s where the rows are equal, else filtered and compressed now."""
-    row = len(raw) // image.size[1]
+def _encode_bands(image: Image.Image, raw: bytes, old: _Encoded | None, *, keep_rows: bool) -> list[_Band]:
+    """Every band of `image`: `old`'s where its rows and the row above are equal, else compressed now.
+
+    In a changed band only the rows that changed, or whose row above changed, are filtered;
+    the others keep `old`'s filtered bytes (a row's filter depends on it and the row above only).
+    """
+    height = image.size[1]
+    row = len(raw) // height
     rows = max(1, min(BAND_ROWS, BAND_BYTES // row))
-    bounds = [(y, min(y + rows, image.size[1])) for y in range(0, image.size[1], rows)]
-    starts = [max(0, y0 - 1) * row for y0, _ in bounds]  # a band's key starts at the row above it
-    # startswith compares in place (memcmp): no copy of the new rows unless the band changed
-    bands: list[_Band | None] = [
-        old[i] if old is not None and raw.startswith(old[i].raw, start) else None for i, start in enumerate(starts)
-    ]
-    for first, stop in _runs([i for i, band in enumerate(bands) if band is None]):
-        y0, y1 = bounds[first][0], bounds[stop - 1][1]
-        filtered = _filtered_rows(image, raw, y0, y1)
-        for i in range(first, stop):
-            a, b = bounds[i]
-            part = filtered[(a - y0) * (row + 1) : (b - y0) * (row + 1)]
-            key = raw[starts[i] : b * row] if keep_rows else b""
-            bands[i] = _Band(key, _band_stream(part), deflate.adler32(part), len(part))
-    return [band for band in bands if band is not None]
+    old_rows = memoryview(old.raw) if old is not None else None
+    bands: list[_Band] = []
+    for i, y0 in enumerate(range(0, height, rows)):
+        y1 = min(y0 + rows, height)
+        top = max(0, y0 - 1) * row  # a band depends on the row above it too
+        # startswith compares in place (memcmp): nothing is copied unless the band changed
+        if old_rows is not None and raw.startswith(old_rows[top : y1 * row], top):
+            bands.append(old.bands[i])
+            continue
+        if old_rows is None:
+            filtered = _filtered_rows(image, raw, y0, y1)
+        else:
+            filtered = _refiltered_rows(image, raw, old_rows, old.bands[i].filtered, y0, y1)
+        stream = _band_stream(filtered)
+        bands.append(_Band(filtered if keep_rows else b"", stream, zlib_ng.adler32(filtered), len(filtered)))
+    return bands
+
+
+def _refiltered_rows(image: Image.Image, raw: bytes, old_raw: memoryview, old: bytes, y0: int, y1: int) -> bytes:
+    """Rows y0..y1 filtered, taking `old`'s filtered row where the row and the row above are unchanged."""
+    row = len(raw) // image.size[1]
+    # same[k]: row y0 - 1 + k is unchanged (the first row has nothing above: unchanged)
+    same = [y < 0 or raw.startswith(old_raw[y * row : (y + 1) * row], y * row) for y in range(y0 - 1, y1)]
+    parts: list[bytes] = []
+    y = y0
+    for again, run in itertools.groupby(not (same[k] and same[k + 1]) for k in range(y1 - y0)):
+        stop = y + sum(1 for _ in run)
+        if again:
+            parts.append(_filtered_rows(image, raw, y, stop))
+        else:
+            parts.append(old[(y - y0) * (row + 1) : (stop - y0) * (row + 1)])
+        y = stop
+    return b"".join(parts)
 
 
 _BANDS = _BandCache(CACHE_IMAGES)
-
-
-def _runs(indices: list[int]) -> list[tuple[int, int]]:
-    """Consecutive indices as [start, stop) runs: each run is filtered in one call."""
-    runs: list[tuple[int, int]] = []
-    for i in indices:
-        if runs and runs[-1][1] == i:
-            runs[-1] = (runs[-1][0], i + 1)
-        else:
-            runs.append((i, i + 1))
-    return runs
 
 
 def _filtered_rows(image: Image.Image, raw: bytes, y0: int, y1: int) -> bytes:
@@ -178,7 +200,7 @@ def _pillow_filtered(image: Image.Image, y0: int, y1: int) -> bytes:
         encoder.setimage(image.im, (0, top, image.size[0], y1))
         parts = []
         while True:
-            _, status, data = encoder.encode(1 << 16)
+            _, status, data = encoder.encode(1 << 20)
             parts.append(data)
             if status:
                 break
@@ -213,35 +235,22 @@ def _stored_data(stream: bytes) -> bytes:
 def _band_stream(data: bytes) -> bytes:
     """Raw deflate of `data` as non-final blocks that end on a byte boundary (a zlib full flush).
 
-    libdeflate level 6 when it makes one block, else zlib-ng level 6 with a full flush (as fast,
-    a few % larger on flat pictures). Either way the result depends on `data` alone.
+    zlib-ng level 6 with run-length matches only (Z_RLE) first: 3–5× faster than its default
+    strategy and often smaller on PNG rows (plain ground, big text on it: filtered, mostly runs
+    of zeros). Unless that already shrank the band FLAT_RATIO times, the default strategy too
+    (matches at any distance: gradients, small text), and the smaller of the two. Either way
+    the result depends on `data` alone.
     """
-    stream = _libdeflate_flushed(data)
-    if stream is not None:
-        return stream
-    compressor = zlib_ng.compressobj(PNG_LEVEL, zlib_ng.DEFLATED, -15)
+    runs = _zlib_ng_flushed(data, zlib_ng.Z_RLE)
+    if len(runs) * FLAT_RATIO <= len(data):
+        return runs
+    full = _zlib_ng_flushed(data, zlib_ng.Z_DEFAULT_STRATEGY)
+    return full if len(full) <= len(runs) else runs
+
+
+def _zlib_ng_flushed(data: bytes, strategy: int) -> bytes:
+    compressor = zlib_ng.compressobj(PNG_LEVEL, zlib_ng.DEFLATED, -15, 8, strategy)
     return compressor.compress(data) + compressor.flush(zlib_ng.Z_FULL_FLUSH)
-
-
-def _libdeflate_flushed(data: bytes) -> bytes | None:
-    """libdeflate level 6 as a flushed stream, or None when it made several blocks.
-
-    libdeflate has no flush. When it makes a single block, that block's "final" bit (the stream's
-    first bit) is cleared and an empty stored block pads to the byte boundary; after 0–2 padding
-    bits it needs one zero byte more, which a trial decode finds (and so checks the stream). With
-    several blocks the last one's start is unknown.
-    """
-    stream = deflate.deflate_compress(data, PNG_LEVEL)
-    if not stream[0] & 1:
-        return None
-    body = bytes([stream[0] & 0xFE]) + stream[1:]
-    for pad in (b"\x00\x00\xff\xff", b"\x00\x00\x00\xff\xff"):
-        try:
-            if deflate.deflate_decompress(body + pad + _LAST_BLOCK, len(data)) == data:
-                return body + pad
-        except deflate.DeflateError:
-            pass
-    return None
 
 
 def _adler32_combine(adler1: int, adler2: int, length2: int) -> int:
