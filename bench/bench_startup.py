@@ -85,10 +85,12 @@ ids = ["{SLOGAN}"]
 
 @dataclass
 class Installation:
-    """One qmposter to measure: the bin/ folder holding its `python` and `qmposter`."""
+    """One qmposter to measure: the bin/ folder holding its `python` and `qmposter`, and optionally
+    a source tree put first on PYTHONPATH (another version of the code under the same interpreter)."""
 
     label: str
     bin: Path
+    source: Path | None = None
 
     @property
     def python(self) -> str:
@@ -190,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bin", type=Path, default=Path(sys.executable).parent,
                         help="bin/ folder of the qmposter to measure (default: this Python's)")  # fmt: skip
     parser.add_argument("--compare", type=Path, metavar="BIN", help="bin/ of another installation, same rounds")
+    parser.add_argument("--compare-source", type=Path, metavar="DIR",
+                        help="a source tree (holding qmposter/ and its data folders) run by the same bin/ via "
+                             "PYTHONPATH: the code before a change, the same interpreter and packages")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds")
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured rounds first (.pyc files, caches)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N of the --jobs N builds")
@@ -202,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown --jobs-sizes {unknown}; choose from {list(SIZES)}")
-    insts = [Installation("new", args.bin)] + ([Installation("old", args.compare)] if args.compare else [])
+    insts = [Installation("new", args.bin)]
+    if args.compare or args.compare_source:
+        insts.append(Installation("old", args.compare or args.bin, args.compare_source))
     subreaper = become_subreaper()
     work = Path(tempfile.mkdtemp(prefix="qm-bench-startup-"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # users have .pyc files
@@ -233,7 +240,8 @@ def _rounds(insts: list[Installation], work: Path, env: dict[str, str], args, si
                 if args.cold:  # a user's first run: nothing in the cache folder
                     runs += 1
                     env = {**env, "QMPOSTER_CACHE_DIR": str(work / f"cache-{runs}")}
-                sample, stdout = run(cmds[inst.label][name], cwd, env, exit_code=2 if name == "render error" else 0)
+                own_env = {**env, "PYTHONPATH": str(inst.source)} if inst.source is not None else env
+                sample, stdout = run(cmds[inst.label][name], cwd, own_env, exit_code=2 if name == "render error" else 0)
                 if round_no <= 0:
                     continue  # warm-up: .pyc files, the word cache, the page cache
                 entry = series[inst.label][name]
