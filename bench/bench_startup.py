@@ -299,48 +299,40 @@ def _markdown(report: dict, insts: list[Installation]) -> str:
             cells.append(f"{r['cpu_median']:.3f} ({r['cpu_min']:.3f}) | {r['wall_median']:.3f} ({r['wall_min']:.3f})")
         files = results[labels[0]][name].get("files")
         lines.append(f"| {name}{f' ({files} files)' if files else ''} | {' | '.join(cells)} |")
-    overhead = _overheads(results, labels)
-    if overhead:
-        lines += ["", "Per-build overhead = build CPU − files × median CPU per file in a warm process:", ""]
-        lines += [f"| build | {' | '.join(f'{lab} ms/file | {lab} overhead s' for lab in labels)} |",
-                  "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
-        for kind, row in overhead.items():
-            lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
-    fixed = _fixed_costs(results, labels)
-    if fixed:
-        lines += ["", "From the 1- and 21-slogan builds: per file = (build − build1) / 20, fixed = build1 − per file:",
-                  ""]  # fmt: skip
-        lines += [f"| build | {' | '.join(f'{lab} ms/file | {lab} fixed s' for lab in labels)} |",
-                  "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
-        for kind, row in fixed.items():
-            lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
+    lines += _table("Per-build overhead = build CPU − files × median CPU per file in a warm process:", "overhead",
+                    _per_build(results, labels, "warm", _from_warm), labels)  # fmt: skip
+    lines += _table("From the 1- and 21-slogan builds: per file = (build − build1) / 20, fixed = build1 − per file:",
+                    "fixed", _per_build(results, labels, "build1", _from_one_slogan), labels)  # fmt: skip
     return "\n".join(lines)
 
 
-def _fixed_costs(results: dict, labels: list[str]) -> dict:
-    rows: dict = {}
-    for kind in BUILDS:
-        if all(f"build {kind}" in results[lab] and f"build1 {kind}" in results[lab] for lab in labels):
-            row = {}
-            for lab in labels:
-                many, one = results[lab][f"build {kind}"], results[lab][f"build1 {kind}"]
-                per_file = (many["cpu_median"] - one["cpu_median"]) / max((many.get("files") or 21) - 1, 1)
-                row[lab] = (per_file * 1000, one["cpu_median"] - per_file)
-            rows[kind] = row
-    return rows
+def _table(title: str, what: str, rows: dict, labels: list[str]) -> list[str]:
+    if not rows:
+        return []
+    lines = ["", title, "", f"| build | {' | '.join(f'{lab} ms/file | {lab} {what} s' for lab in labels)} |",
+             "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
+    for kind, row in rows.items():
+        lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
+    return lines
 
 
-def _overheads(results: dict, labels: list[str]) -> dict:
-    rows: dict = {}
-    for kind in BUILDS:
-        if all(f"build {kind}" in results[lab] and f"warm {kind}" in results[lab] for lab in labels):
-            row = {}
-            for lab in labels:
-                build, warm = results[lab][f"build {kind}"], results[lab][f"warm {kind}"]
-                per_file = warm["file_cpu_median"]
-                row[lab] = (per_file * 1000, build["cpu_median"] - warm["files"] * per_file)
-            rows[kind] = row
-    return rows
+def _per_build(results: dict, labels: list[str], other: str, split) -> dict:
+    """kind → label → (ms per file, fixed s), from `build KIND` and `OTHER KIND` by `split`."""
+    return {
+        kind: {lab: split(results[lab][f"build {kind}"], results[lab][f"{other} {kind}"]) for lab in labels}
+        for kind in BUILDS
+        if all(f"build {kind}" in results[lab] and f"{other} {kind}" in results[lab] for lab in labels)
+    }
+
+
+def _from_warm(build: dict, warm: dict) -> tuple[float, float]:
+    per_file = warm["file_cpu_median"]
+    return per_file * 1000, build["cpu_median"] - warm["files"] * per_file
+
+
+def _from_one_slogan(build: dict, one: dict) -> tuple[float, float]:
+    per_file = (build["cpu_median"] - one["cpu_median"]) / max((build.get("files") or 21) - 1, 1)
+    return per_file * 1000, one["cpu_median"] - per_file
 
 
 if __name__ == "__main__":
