@@ -200,7 +200,7 @@ def _pillow_filtered(image: Image.Image, y0: int, y1: int) -> bytes:
         encoder.setimage(image.im, (0, top, image.size[0], y1))
         parts = []
         while True:
-            _, status, data = encoder.encode(1 << 20)
+            _, status, data = encoder.encode(1 << 16)
             parts.append(data)
             if status:
                 break
