@@ -6,13 +6,18 @@ as a child subreaper and reaps them), wall = start to exit. Rounds are interleav
 with --compare BIN the other installation (e.g. the code before a change) runs in the same
 rounds, command after command, so both see the same machine load.
 
-  cold      `python -c pass`, `qmposter --version`, `qmposter render` of one PDF and one PNG;
+  cold      `python -c pass`, `qmposter --version`, `qmposter render` of one PDF and one PNG, and
+            of an unknown slogan (the error path, exit 2);
   builds    the shared peer benchmark's two builds (21 × poster-a3-red PDF, 21 × image-square-1080
-            PNG, `--jobs 1 --force`), and the same jobs in one warm process (write_job per file):
+            PNG, `--jobs 1 --force`), the same builds of one slogan (a campaign file selecting it),
+            and the same jobs in one warm process (write_job per file):
             overhead = build CPU − files × median CPU per file of the warm process;
   jobs      (--jobs-sizes) builds of 21 / 42 / 126 / 651 files with --jobs 1 and --jobs N.
 
-Output: a Markdown report on stdout, --json FILE for the raw figures. See bench/README.md.
+By default the user cache folder is filled by the warm-up round (a user's second run); with
+--cold every command gets an empty one (a user's first run: fonts, word breaks, QR, dataclass
+code worked out again). Output: a Markdown report on stdout, --json FILE for the raw figures.
+See bench/README.md.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from pathlib import Path
 
 PR_SET_CHILD_SUBREAPER = 36
 SLOGAN = "2010-05"
+UNKNOWN_SLOGAN = "2010-99"  # the error path: the 2010 list has 21
 BUILDS = {"pdf": ("poster-a3-red", "pdf"), "png": ("image-square-1080", "png")}
 # file sets for --jobs-sizes: build arguments (templates, formats); "all" is the whole default campaign
 SIZES = {
@@ -57,6 +63,23 @@ for job in plan.jobs:
         write_job(job, out, None)
         cpu.append(time.process_time() - c)
 print(json.dumps(cpu))
+"""
+
+
+# one slogan of the default campaign: a 1-file build, whose CPU is the build's fixed cost plus one file
+ONE_SLOGAN_CAMPAIGN = f"""
+year = 2010
+name = "2010年某县“质量月”活动"
+theme = "抓质量水平提升，促发展方式转变"
+source = "2010-jiangsu"
+issuers = ["某县质量技术监督局"]
+hotline = "12365"
+qr_url = "https://www.samr.gov.cn/"
+qr_caption = "扫码了解质量月活动"
+
+[slogans]
+select = "ids"
+ids = ["{SLOGAN}"]
 """
 
 
@@ -112,22 +135,26 @@ def _reap_orphans(timeout: float = 30.0) -> None:
             time.sleep(0.01)
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[Sample, str]:
-    """Run `cmd` to completion; wall until it exits, CPU of it and every descendant."""
+def run(cmd: list[str], cwd: Path, env: dict[str, str], *, exit_code: int = 0) -> tuple[Sample, str]:
+    """Run `cmd` to completion (it must exit with `exit_code`); wall until it exits, CPU of it and every descendant."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
     _reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
+    if proc.returncode != exit_code:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return Sample(wall, cpu), proc.stdout
 
 
-def build_cmd(inst: Installation, out: Path, templates: list[str], formats: list[str], jobs: int) -> list[str]:
+def build_cmd(
+    inst: Installation, out: Path, templates: list[str], formats: list[str], jobs: int, campaign: Path | None = None
+) -> list[str]:
     cmd = [inst.qmposter, "build", "--force", "--jobs", str(jobs), "--out", str(out)]
+    if campaign is not None:
+        cmd += ["--campaign", str(campaign)]
     for name in templates:
         cmd += ["--template", name]
     for fmt in formats:
@@ -143,9 +170,13 @@ def measurements(inst: Installation, work: Path, jobs_n: int, sizes: list[str]) 
         "qmposter --version": [inst.qmposter, "--version"],
         "render pdf": [inst.qmposter, "render", BUILDS["pdf"][0], "--slogan", SLOGAN, "-o", str(out / "one.pdf")],
         "render png": [inst.qmposter, "render", BUILDS["png"][0], "--slogan", SLOGAN, "-o", str(out / "one.png")],
+        "render error": [
+            inst.qmposter, "render", BUILDS["pdf"][0], "--slogan", UNKNOWN_SLOGAN, "-o", str(out / "never.pdf")
+        ],
     }
     for kind, (template, fmt) in BUILDS.items():
         cmds[f"build {kind}"] = build_cmd(inst, out / f"build-{kind}", [template], [fmt], 1)
+        cmds[f"build1 {kind}"] = build_cmd(inst, out / f"build1-{kind}", [template], [fmt], 1, work / "one.toml")
         cmds[f"warm {kind}"] = [inst.python, "-c", WARM_SNIPPET, str(out / f"warm-{kind}"), template, fmt]
     for size in sizes:
         templates, formats = SIZES[size]
@@ -164,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N of the --jobs N builds")
     parser.add_argument("--jobs-sizes", default="", help="comma list of 21,42,126,all: --jobs 1 vs N builds")
     parser.add_argument("--only", default="", help="comma list of measurement names (prefixes) to run")
+    parser.add_argument("--cold", action="store_true", help="an empty user cache folder for every command")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args(argv)
     sizes = [s for s in args.jobs_sizes.split(",") if s]
@@ -179,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         results = _rounds(insts, work, env, args, sizes)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = {"machine": _machine(), "subreaper": subreaper, "rounds": args.rounds, "results": results}
+    report = {"machine": _machine(), "subreaper": subreaper, "rounds": args.rounds, "cold": args.cold,
+              "results": results}  # fmt: skip
     print(_markdown(report, insts))
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -192,10 +225,15 @@ def _rounds(insts: list[Installation], work: Path, env: dict[str, str], args, si
     series = {inst.label: {name: Series() for name in names} for inst in insts}
     cwd = work / "cwd"  # no campaign.toml, no qmposter sources on sys.path
     cwd.mkdir()
+    (work / "one.toml").write_text(ONE_SLOGAN_CAMPAIGN, encoding="utf-8")
+    runs = 0
     for round_no in range(1 - args.warmup, args.rounds + 1):
         for name in names:
             for inst in insts:
-                sample, stdout = run(cmds[inst.label][name], cwd, env)
+                if args.cold:  # a user's first run: nothing in the cache folder
+                    runs += 1
+                    env = {**env, "QMPOSTER_CACHE_DIR": str(work / f"cache-{runs}")}
+                sample, stdout = run(cmds[inst.label][name], cwd, env, exit_code=2 if name == "render error" else 0)
                 if round_no <= 0:
                     continue  # warm-up: .pyc files, the word cache, the page cache
                 entry = series[inst.label][name]
@@ -240,7 +278,8 @@ def _markdown(report: dict, insts: list[Installation]) -> str:
     lines = [
         f"Machine: {report['machine']['cpus']} CPUs, Python {report['machine']['python']}, "
         f"load at end {', '.join(f'{x:.2f}' for x in report['machine']['load_end'])}; "
-        f"{report['rounds']} rounds, medians (min); CPU = user+sys of the process tree.",
+        f"{report['rounds']} rounds, medians (min); CPU = user+sys of the process tree; "
+        f"user cache folder {'empty for every command (cold)' if report['cold'] else 'filled by the warm-up (warm)'}.",
         "",
         f"| measurement | {head} |",
         "|---|" + "--:|" * (2 * len(labels)),
@@ -259,7 +298,28 @@ def _markdown(report: dict, insts: list[Installation]) -> str:
                   "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
         for kind, row in overhead.items():
             lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
+    fixed = _fixed_costs(results, labels)
+    if fixed:
+        lines += ["", "From the 1- and 21-slogan builds: per file = (build − build1) / 20, fixed = build1 − per file:",
+                  ""]  # fmt: skip
+        lines += [f"| build | {' | '.join(f'{lab} ms/file | {lab} fixed s' for lab in labels)} |",
+                  "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
+        for kind, row in fixed.items():
+            lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
     return "\n".join(lines)
+
+
+def _fixed_costs(results: dict, labels: list[str]) -> dict:
+    rows: dict = {}
+    for kind in BUILDS:
+        if all(f"build {kind}" in results[lab] and f"build1 {kind}" in results[lab] for lab in labels):
+            row = {}
+            for lab in labels:
+                many, one = results[lab][f"build {kind}"], results[lab][f"build1 {kind}"]
+                per_file = (many["cpu_median"] - one["cpu_median"]) / max((many.get("files") or 21) - 1, 1)
+                row[lab] = (per_file * 1000, one["cpu_median"] - per_file)
+            rows[kind] = row
+    return rows
 
 
 def _overheads(results: dict, labels: list[str]) -> dict:

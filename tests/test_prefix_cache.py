@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from qmposter.build.plan import BuildRequest, plan_build
+from qmposter.disk_cache import cache_dir
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Page, Picture, Shape
 from qmposter.memo import LRU
@@ -50,11 +51,19 @@ def template_pages(tmp_path_factory) -> dict[str, list[tuple[Page, float]]]:
     return pages_by_template(tmp_path_factory.mktemp("prefix"))
 
 
+@pytest.fixture(autouse=True)
+def cache_folder(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(folder))
+    return folder
+
+
 def fresh(page: Page, dpi: float) -> bytes:
-    """The page drawn in a new state: no stored canvas, run tile or glyph mask."""
+    """The page drawn in a new state: no stored canvas, run tile or glyph mask, in memory or on disk."""
     PREFIXES.clear()
     RUN_TILES.clear()
     glyph_masks.clear()
+    shutil.rmtree(cache_dir(), ignore_errors=True)
     return render_image(page, dpi).tobytes()
 
 

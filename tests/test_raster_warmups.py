@@ -4,6 +4,7 @@ whatever the state of the cache folder."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
 from pathlib import Path
@@ -100,11 +101,34 @@ def test_every_template_draws_the_same_from_an_empty_and_a_warm_cache_folder(cac
     a "new process" from the folder that run filled, in reverse order: the same pixels."""
     pages = pages_by_template(tmp_path)
     cold = {name: [render_image(page, dpi).tobytes() for page, dpi in group] for name, group in pages.items()}
-    assert any(cache_folder.glob("glyphs-*.marshal")) and any(cache_folder.glob("picture-*.marshal"))
+    for kind in ("glyphs", "picture", "canvas"):
+        assert any(cache_folder.glob(f"{kind}-*.marshal")), kind
     new_process()
+    loaded = PREFIXES.loaded
     for name, group in pages.items():
         for i in reversed(range(len(group))):
             page, dpi = group[i]
             assert render_image(page, dpi).tobytes() == cold[name][i], f"{name}, page {i}"
     assert glyph_masks.glyph_masks().rendered == 0  # every mask came from the folder
     assert glyph_masks.glyph_masks().loaded > 0
+    assert PREFIXES.loaded - loaded >= 5  # the decorated canvases of the posters and images
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage", "flip", "other"])
+def test_a_damaged_or_foreign_canvas_costs_time_not_pixels(cache_folder: Path, tmp_path: Path, damage) -> None:
+    """A stored canvas whose file is cut, garbled, or holds another design's decorations under this
+    name is drawn again; so is one whose decorations changed (another key)."""
+    (page, dpi), *_ = pages_by_template(tmp_path)["poster-a3-red"]
+    expected = render_image(page, dpi).tobytes()
+    (entry,) = cache_folder.glob("canvas-*.marshal")
+    data = entry.read_bytes()
+    if damage == "other":  # another design's canvas stored under this name
+        ground = dataclasses.replace(page.items[0], paint=Color(0, 90, 200))
+        new_process()
+        render_image(dataclasses.replace(page, items=(ground, *page.items[1:])), dpi)
+        (other,) = set(cache_folder.glob("canvas-*.marshal")) - {entry}
+        entry.write_bytes(other.read_bytes())
+    else:
+        entry.write_bytes(data[:-5000] + bytes(b ^ 0x33 for b in data[-5000:]) if damage == "flip" else damage)
+    new_process()
+    assert render_image(page, dpi).tobytes() == expected

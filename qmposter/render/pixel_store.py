@@ -28,7 +28,7 @@ from zlib_ng import zlib_ng
 from qmposter.disk_cache import cache_dir, read_marshal, write_marshal
 
 FORMAT = 1  # bump when a payload's layout changes
-BUDGETS = {"picture": 64 * 2**20, "glyphs": 64 * 2**20}  # bytes on disk per kind
+BUDGETS = {"picture": 64 * 2**20, "glyphs": 64 * 2**20, "canvas": 128 * 2**20}  # bytes on disk per kind
 _PRUNE_EVERY = 8  # of a budget written by this process between two prunes of that kind
 
 _written: dict[str, int] = {}  # bytes written per kind since this process last pruned it

@@ -17,6 +17,7 @@ its decorations (the items before its first text), if they hold a costly one. En
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from PIL import Image
 
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Picture
 from qmposter.memo import LRU
+from qmposter.render import pixel_store
 
 PREFIX_CACHE_BYTES = 32 * 2**20  # 2 A2 previews at 100 dpi (RGB is 4 bytes a pixel); a build needs one a template
 PREFIX_CACHE_ENTRIES = 4
@@ -54,6 +56,8 @@ class PrefixCache:
     last: OrderedDict = field(default_factory=OrderedDict)  # key -> items of the previous page on that canvas
     reused_items: int = 0  # items not drawn because a stored canvas had them: for tests, benchmarks
     stored: int = 0
+    loaded: int = 0  # decorations read from the user cache folder
+    _pending: dict = field(default_factory=dict)  # canvas key -> (decorations, disk key) to save
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def start(self, key: CanvasKey, items: Sequence[Item]) -> tuple[Image.Image | None, int]:
@@ -84,11 +88,19 @@ class PrefixCache:
             shared = next((n for n, item in enumerate(items) if isinstance(item, GlyphRun)), len(items))
         else:
             shared = _common_length(previous, items)
-        costly = any(not (isinstance(i, Fill) and isinstance(i.paint, Color)) for i in items[done:shared])
-        return shared if shared > done and costly else 0
+        return shared if shared > done and any(_costly(i) for i in items[done:shared]) else 0
 
     def store(self, key: CanvasKey, items: Sequence[Item], image: Image.Image) -> None:
-        """Keep a copy of `image`, the canvas after `items` (a page's first items)."""
+        """Keep a copy of `image`, the canvas after `items` (a page's first items); the first page
+        on a canvas that found no decorations on disk also leaves them there for the next process."""
+        with self._lock:
+            pending = self._pending.get(key)
+            if pending is not None and pending[0] == tuple(items):
+                del self._pending[key]
+            else:
+                pending = None
+        if pending is not None:
+            pixel_store.save("canvas", pending[1], pixel_store.pack_pixels(image))
         if image.width * image.height * 4 > self.entries.budget:
             return
         entry = _Entry(tuple(items), image.copy(), _picture_versions(items))
@@ -96,10 +108,36 @@ class PrefixCache:
             self.entries.put((key, len(items), id(entry)), entry, entry.nbytes)
             self.stored += 1
 
+    def load(self, key: CanvasKey, items: Sequence[Item]) -> tuple[Image.Image | None, int]:
+        """The canvas after this page's decorations (the items before its first text) as an earlier
+        process left it in the user cache folder, and their count; (None, 0) if it is not there."""
+        count = next((n for n, item in enumerate(items) if isinstance(item, GlyphRun)), len(items))
+        if not any(_costly(item) for item in items[:count]):
+            return None, 0
+        head = tuple(items[:count])
+        with self._lock:
+            self._pending.pop(key, None)
+        disk_key = (key, hashlib.sha256(repr(head).encode()).hexdigest(), _picture_versions(head))
+        stored = pixel_store.unpack_pixels(pixel_store.load("canvas", disk_key), 1)
+        if stored is None or stored[0].mode != "RGB" or stored[0].size != key[0]:
+            with self._lock:
+                self._pending[key] = (head, disk_key)
+            return None, 0
+        self.store(key, head, stored[0])
+        with self._lock:
+            self.reused_items += count
+            self.loaded += 1
+        return stored[0], count
+
     def clear(self) -> None:
         with self._lock:
             self.entries.clear()
             self.last.clear()
+            self._pending.clear()
+
+
+def _costly(item: Item) -> bool:
+    return not (isinstance(item, Fill) and isinstance(item.paint, Color))
 
 
 def _is_prefix(head: tuple[Item, ...], items: Sequence[Item]) -> bool:

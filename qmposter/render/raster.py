@@ -81,6 +81,8 @@ def _draw_items(items: tuple[Item, ...], size: tuple[int, int], scale: float, of
     one is cached, and storing the canvas after those this page shares with the previous one."""
     key = (size, scale, off, mono)
     image, done = PREFIXES.start(key, items)
+    if image is None:
+        image, done = PREFIXES.load(key, items)
     canvas = _Canvas(image or Image.new("RGB", size, (255, 255, 255)), scale, off, mono)
     mark = PREFIXES.store_point(key, items, done)
     for i in range(done, len(items)):
