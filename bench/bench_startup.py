@@ -85,10 +85,12 @@ ids = ["{SLOGAN}"]
 
 @dataclass
 class Installation:
-    """One qmposter to measure: the bin/ folder holding its `python` and `qmposter`."""
+    """One qmposter to measure: the bin/ folder holding its `python` and `qmposter`, and optionally
+    a source tree put first on PYTHONPATH (another version of the code under the same interpreter)."""
 
     label: str
     bin: Path
+    source: Path | None = None
 
     @property
     def python(self) -> str:
@@ -190,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bin", type=Path, default=Path(sys.executable).parent,
                         help="bin/ folder of the qmposter to measure (default: this Python's)")  # fmt: skip
     parser.add_argument("--compare", type=Path, metavar="BIN", help="bin/ of another installation, same rounds")
+    parser.add_argument("--compare-source", type=Path, metavar="DIR",
+                        help="a source tree (holding qmposter/ and its data folders) run by the same bin/ via "
+                             "PYTHONPATH: the code before a change, the same interpreter and packages")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds")
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured rounds first (.pyc files, caches)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N of the --jobs N builds")
@@ -202,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown --jobs-sizes {unknown}; choose from {list(SIZES)}")
-    insts = [Installation("new", args.bin)] + ([Installation("old", args.compare)] if args.compare else [])
+    insts = [Installation("new", args.bin)]
+    if args.compare or args.compare_source:
+        insts.append(Installation("old", args.compare or args.bin, args.compare_source))
     subreaper = become_subreaper()
     work = Path(tempfile.mkdtemp(prefix="qm-bench-startup-"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # users have .pyc files
@@ -233,7 +240,8 @@ def _rounds(insts: list[Installation], work: Path, env: dict[str, str], args, si
                 if args.cold:  # a user's first run: nothing in the cache folder
                     runs += 1
                     env = {**env, "QMPOSTER_CACHE_DIR": str(work / f"cache-{runs}")}
-                sample, stdout = run(cmds[inst.label][name], cwd, env, exit_code=2 if name == "render error" else 0)
+                own_env = {**env, "PYTHONPATH": str(inst.source)} if inst.source is not None else env
+                sample, stdout = run(cmds[inst.label][name], cwd, own_env, exit_code=2 if name == "render error" else 0)
                 if round_no <= 0:
                     continue  # warm-up: .pyc files, the word cache, the page cache
                 entry = series[inst.label][name]
@@ -291,48 +299,40 @@ def _markdown(report: dict, insts: list[Installation]) -> str:
             cells.append(f"{r['cpu_median']:.3f} ({r['cpu_min']:.3f}) | {r['wall_median']:.3f} ({r['wall_min']:.3f})")
         files = results[labels[0]][name].get("files")
         lines.append(f"| {name}{f' ({files} files)' if files else ''} | {' | '.join(cells)} |")
-    overhead = _overheads(results, labels)
-    if overhead:
-        lines += ["", "Per-build overhead = build CPU − files × median CPU per file in a warm process:", ""]
-        lines += [f"| build | {' | '.join(f'{lab} ms/file | {lab} overhead s' for lab in labels)} |",
-                  "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
-        for kind, row in overhead.items():
-            lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
-    fixed = _fixed_costs(results, labels)
-    if fixed:
-        lines += ["", "From the 1- and 21-slogan builds: per file = (build − build1) / 20, fixed = build1 − per file:",
-                  ""]  # fmt: skip
-        lines += [f"| build | {' | '.join(f'{lab} ms/file | {lab} fixed s' for lab in labels)} |",
-                  "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
-        for kind, row in fixed.items():
-            lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
+    lines += _table("Per-build overhead = build CPU − files × median CPU per file in a warm process:", "overhead",
+                    _per_build(results, labels, "warm", _from_warm), labels)  # fmt: skip
+    lines += _table("From the 1- and 21-slogan builds: per file = (build − build1) / 20, fixed = build1 − per file:",
+                    "fixed", _per_build(results, labels, "build1", _from_one_slogan), labels)  # fmt: skip
     return "\n".join(lines)
 
 
-def _fixed_costs(results: dict, labels: list[str]) -> dict:
-    rows: dict = {}
-    for kind in BUILDS:
-        if all(f"build {kind}" in results[lab] and f"build1 {kind}" in results[lab] for lab in labels):
-            row = {}
-            for lab in labels:
-                many, one = results[lab][f"build {kind}"], results[lab][f"build1 {kind}"]
-                per_file = (many["cpu_median"] - one["cpu_median"]) / max((many.get("files") or 21) - 1, 1)
-                row[lab] = (per_file * 1000, one["cpu_median"] - per_file)
-            rows[kind] = row
-    return rows
+def _table(title: str, what: str, rows: dict, labels: list[str]) -> list[str]:
+    if not rows:
+        return []
+    lines = ["", title, "", f"| build | {' | '.join(f'{lab} ms/file | {lab} {what} s' for lab in labels)} |",
+             "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
+    for kind, row in rows.items():
+        lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
+    return lines
 
 
-def _overheads(results: dict, labels: list[str]) -> dict:
-    rows: dict = {}
-    for kind in BUILDS:
-        if all(f"build {kind}" in results[lab] and f"warm {kind}" in results[lab] for lab in labels):
-            row = {}
-            for lab in labels:
-                build, warm = results[lab][f"build {kind}"], results[lab][f"warm {kind}"]
-                per_file = warm["file_cpu_median"]
-                row[lab] = (per_file * 1000, build["cpu_median"] - warm["files"] * per_file)
-            rows[kind] = row
-    return rows
+def _per_build(results: dict, labels: list[str], other: str, split) -> dict:
+    """kind → label → (ms per file, fixed s), from `build KIND` and `OTHER KIND` by `split`."""
+    return {
+        kind: {lab: split(results[lab][f"build {kind}"], results[lab][f"{other} {kind}"]) for lab in labels}
+        for kind in BUILDS
+        if all(f"build {kind}" in results[lab] and f"{other} {kind}" in results[lab] for lab in labels)
+    }
+
+
+def _from_warm(build: dict, warm: dict) -> tuple[float, float]:
+    per_file = warm["file_cpu_median"]
+    return per_file * 1000, build["cpu_median"] - warm["files"] * per_file
+
+
+def _from_one_slogan(build: dict, one: dict) -> tuple[float, float]:
+    per_file = (build["cpu_median"] - one["cpu_median"]) / max((build.get("files") or 21) - 1, 1)
+    return per_file * 1000, one["cpu_median"] - per_file
 
 
 if __name__ == "__main__":
