@@ -236,13 +236,25 @@ def _pdf_templates() -> list[str]:
 
 
 @pytest.mark.parametrize("cmyk", [False, True])
-def test_short_graphics_scopes_write_what_reportlabs_save_and_restore_write(
+def test_short_scopes_and_text_objects_write_what_reportlabs_own_calls_write(
     monkeypatch: pytest.MonkeyPatch, cmyk: bool
 ) -> None:
-    """Every PDF template (ornaments, gradients, crop marks, QR, pictures), RGB and CMYK."""
+    """Every PDF template (ornaments, gradients, crop marks, QR, vertical text with its font
+    variant, hidden commas), RGB and CMYK."""
+    from dataclasses import replace
+
+    from helpers import set_column, set_line
+
     pages = [layout_page(load_template(name), job.content) for name in _pdf_templates() for job in _jobs(name)[:2]]
+    column = set_column("质量ISO9001月（2010）", _font(), 30, 500, 40, _red())  # Latin rotated 90°
+    common = Path(__file__).resolve().parents[1] / "fonts" / "tgh8105.txt"  # 通用规范汉字表
+    chars = "".join(dict.fromkeys(ch for ch in common.read_text(encoding="utf-8") if "\u4e00" <= ch <= "\u9fff"))
+    many = set_line(chars[:300], _font(), 6, 10, 300, _red())  # more than one 256-code subset
+    hidden = replace(many, glyphs=tuple(replace(g, visible=i % 5 != 0) for i, g in enumerate(many.glyphs)))
+    pages.append(Page(600, 800, (column, many, hidden)))
     fast = [pdf.render_pdf([page], cmyk=cmyk) for page in pages]
     monkeypatch.setattr(pdf_canvas, "FAST_SCOPES", False)
+    clear_caches()  # text objects and shape runs written again, through reportlab
     assert [pdf.render_pdf([page], cmyk=cmyk) for page in pages] == fast
 
 
