@@ -15,6 +15,11 @@ pixel of a rounding boundary (where Pillow's float32 pen arithmetic could tip th
 very large glyphs are left to `ImageDraw.text`; a self-check at first use falls back to it for the
 whole process if the installed Pillow does not behave like this. tests/test_glyph_masks.py sweeps
 positions, fonts and sizes against `ImageDraw.text`.
+
+The masks also outlive the process (`DiskPacks`, in the user cache folder through pixel_store):
+a mask is a function of the font file, pixel size, mode, character and phase only, so the next
+process — the next build, a `qmposter render` — reads what FreeType made before (~5 µs instead of
+0.1–1 ms a glyph).
 """
 
 from __future__ import annotations
