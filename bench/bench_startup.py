@@ -6,13 +6,18 @@ as a child subreaper and reaps them), wall = start to exit. Rounds are interleav
 with --compare BIN the other installation (e.g. the code before a change) runs in the same
 rounds, command after command, so both see the same machine load.
 
-  cold      `python -c pass`, `qmposter --version`, `qmposter render` of one PDF and one PNG;
+  cold      `python -c pass`, `qmposter --version`, `qmposter render` of one PDF and one PNG, and
+            of an unknown slogan (the error path, exit 2);
   builds    the shared peer benchmark's two builds (21 × poster-a3-red PDF, 21 × image-square-1080
-            PNG, `--jobs 1 --force`), and the same jobs in one warm process (write_job per file):
+            PNG, `--jobs 1 --force`), the same builds of one slogan (a campaign file selecting it),
+            and the same jobs in one warm process (write_job per file):
             overhead = build CPU − files × median CPU per file of the warm process;
   jobs      (--jobs-sizes) builds of 21 / 42 / 126 / 651 files with --jobs 1 and --jobs N.
 
-Output: a Markdown report on stdout, --json FILE for the raw figures. See bench/README.md.
+By default the user cache folder is filled by the warm-up round (a user's second run); with
+--cold every command gets an empty one (a user's first run: fonts, word breaks, QR, dataclass
+code worked out again). Output: a Markdown report on stdout, --json FILE for the raw figures.
+See bench/README.md.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from pathlib import Path
 
 PR_SET_CHILD_SUBREAPER = 36
 SLOGAN = "2010-05"
+UNKNOWN_SLOGAN = "2010-99"  # the error path: the 2010 list has 21
 BUILDS = {"pdf": ("poster-a3-red", "pdf"), "png": ("image-square-1080", "png")}
 # file sets for --jobs-sizes: build arguments (templates, formats); "all" is the whole default campaign
 SIZES = {
@@ -60,12 +66,31 @@ print(json.dumps(cpu))
 """
 
 
+# one slogan of the default campaign: a 1-file build, whose CPU is the build's fixed cost plus one file
+ONE_SLOGAN_CAMPAIGN = f"""
+year = 2010
+name = "2010年某县“质量月”活动"
+theme = "抓质量水平提升，促发展方式转变"
+source = "2010-jiangsu"
+issuers = ["某县质量技术监督局"]
+hotline = "12365"
+qr_url = "https://www.samr.gov.cn/"
+qr_caption = "扫码了解质量月活动"
+
+[slogans]
+select = "ids"
+ids = ["{SLOGAN}"]
+"""
+
+
 @dataclass
 class Installation:
-    """One qmposter to measure: the bin/ folder holding its `python` and `qmposter`."""
+    """One qmposter to measure: the bin/ folder holding its `python` and `qmposter`, and optionally
+    a source tree put first on PYTHONPATH (another version of the code under the same interpreter)."""
 
     label: str
     bin: Path
+    source: Path | None = None
 
     @property
     def python(self) -> str:
@@ -112,22 +137,26 @@ def _reap_orphans(timeout: float = 30.0) -> None:
             time.sleep(0.01)
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[Sample, str]:
-    """Run `cmd` to completion; wall until it exits, CPU of it and every descendant."""
+def run(cmd: list[str], cwd: Path, env: dict[str, str], *, exit_code: int = 0) -> tuple[Sample, str]:
+    """Run `cmd` to completion (it must exit with `exit_code`); wall until it exits, CPU of it and every descendant."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
     _reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
+    if proc.returncode != exit_code:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return Sample(wall, cpu), proc.stdout
 
 
-def build_cmd(inst: Installation, out: Path, templates: list[str], formats: list[str], jobs: int) -> list[str]:
+def build_cmd(
+    inst: Installation, out: Path, templates: list[str], formats: list[str], jobs: int, campaign: Path | None = None
+) -> list[str]:
     cmd = [inst.qmposter, "build", "--force", "--jobs", str(jobs), "--out", str(out)]
+    if campaign is not None:
+        cmd += ["--campaign", str(campaign)]
     for name in templates:
         cmd += ["--template", name]
     for fmt in formats:
@@ -143,9 +172,13 @@ def measurements(inst: Installation, work: Path, jobs_n: int, sizes: list[str]) 
         "qmposter --version": [inst.qmposter, "--version"],
         "render pdf": [inst.qmposter, "render", BUILDS["pdf"][0], "--slogan", SLOGAN, "-o", str(out / "one.pdf")],
         "render png": [inst.qmposter, "render", BUILDS["png"][0], "--slogan", SLOGAN, "-o", str(out / "one.png")],
+        "render error": [
+            inst.qmposter, "render", BUILDS["pdf"][0], "--slogan", UNKNOWN_SLOGAN, "-o", str(out / "never.pdf")
+        ],
     }
     for kind, (template, fmt) in BUILDS.items():
         cmds[f"build {kind}"] = build_cmd(inst, out / f"build-{kind}", [template], [fmt], 1)
+        cmds[f"build1 {kind}"] = build_cmd(inst, out / f"build1-{kind}", [template], [fmt], 1, work / "one.toml")
         cmds[f"warm {kind}"] = [inst.python, "-c", WARM_SNIPPET, str(out / f"warm-{kind}"), template, fmt]
     for size in sizes:
         templates, formats = SIZES[size]
@@ -159,18 +192,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bin", type=Path, default=Path(sys.executable).parent,
                         help="bin/ folder of the qmposter to measure (default: this Python's)")  # fmt: skip
     parser.add_argument("--compare", type=Path, metavar="BIN", help="bin/ of another installation, same rounds")
+    parser.add_argument("--compare-source", type=Path, metavar="DIR",
+                        help="a source tree (holding qmposter/ and its data folders) run by the same bin/ via "
+                             "PYTHONPATH: the code before a change, the same interpreter and packages")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds")
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured rounds first (.pyc files, caches)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N of the --jobs N builds")
     parser.add_argument("--jobs-sizes", default="", help="comma list of 21,42,126,all: --jobs 1 vs N builds")
     parser.add_argument("--only", default="", help="comma list of measurement names (prefixes) to run")
+    parser.add_argument("--cold", action="store_true", help="an empty user cache folder for every command")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args(argv)
     sizes = [s for s in args.jobs_sizes.split(",") if s]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown --jobs-sizes {unknown}; choose from {list(SIZES)}")
-    insts = [Installation("new", args.bin)] + ([Installation("old", args.compare)] if args.compare else [])
+    insts = [Installation("new", args.bin)]
+    if args.compare or args.compare_source:
+        insts.append(Installation("old", args.compare or args.bin, args.compare_source))
     subreaper = become_subreaper()
     work = Path(tempfile.mkdtemp(prefix="qm-bench-startup-"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # users have .pyc files
@@ -179,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         results = _rounds(insts, work, env, args, sizes)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = {"machine": _machine(), "subreaper": subreaper, "rounds": args.rounds, "results": results}
+    report = {"machine": _machine(), "subreaper": subreaper, "rounds": args.rounds, "cold": args.cold,
+              "results": results}  # fmt: skip
     print(_markdown(report, insts))
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -192,10 +232,16 @@ def _rounds(insts: list[Installation], work: Path, env: dict[str, str], args, si
     series = {inst.label: {name: Series() for name in names} for inst in insts}
     cwd = work / "cwd"  # no campaign.toml, no qmposter sources on sys.path
     cwd.mkdir()
+    (work / "one.toml").write_text(ONE_SLOGAN_CAMPAIGN, encoding="utf-8")
+    runs = 0
     for round_no in range(1 - args.warmup, args.rounds + 1):
         for name in names:
             for inst in insts:
-                sample, stdout = run(cmds[inst.label][name], cwd, env)
+                if args.cold:  # a user's first run: nothing in the cache folder
+                    runs += 1
+                    env = {**env, "QMPOSTER_CACHE_DIR": str(work / f"cache-{runs}")}
+                own_env = {**env, "PYTHONPATH": str(inst.source)} if inst.source is not None else env
+                sample, stdout = run(cmds[inst.label][name], cwd, own_env, exit_code=2 if name == "render error" else 0)
                 if round_no <= 0:
                     continue  # warm-up: .pyc files, the word cache, the page cache
                 entry = series[inst.label][name]
@@ -240,7 +286,8 @@ def _markdown(report: dict, insts: list[Installation]) -> str:
     lines = [
         f"Machine: {report['machine']['cpus']} CPUs, Python {report['machine']['python']}, "
         f"load at end {', '.join(f'{x:.2f}' for x in report['machine']['load_end'])}; "
-        f"{report['rounds']} rounds, medians (min); CPU = user+sys of the process tree.",
+        f"{report['rounds']} rounds, medians (min); CPU = user+sys of the process tree; "
+        f"user cache folder {'empty for every command (cold)' if report['cold'] else 'filled by the warm-up (warm)'}.",
         "",
         f"| measurement | {head} |",
         "|---|" + "--:|" * (2 * len(labels)),
@@ -252,27 +299,40 @@ def _markdown(report: dict, insts: list[Installation]) -> str:
             cells.append(f"{r['cpu_median']:.3f} ({r['cpu_min']:.3f}) | {r['wall_median']:.3f} ({r['wall_min']:.3f})")
         files = results[labels[0]][name].get("files")
         lines.append(f"| {name}{f' ({files} files)' if files else ''} | {' | '.join(cells)} |")
-    overhead = _overheads(results, labels)
-    if overhead:
-        lines += ["", "Per-build overhead = build CPU − files × median CPU per file in a warm process:", ""]
-        lines += [f"| build | {' | '.join(f'{lab} ms/file | {lab} overhead s' for lab in labels)} |",
-                  "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
-        for kind, row in overhead.items():
-            lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
+    lines += _table("Per-build overhead = build CPU − files × median CPU per file in a warm process:", "overhead",
+                    _per_build(results, labels, "warm", _from_warm), labels)  # fmt: skip
+    lines += _table("From the 1- and 21-slogan builds: per file = (build − build1) / 20, fixed = build1 − per file:",
+                    "fixed", _per_build(results, labels, "build1", _from_one_slogan), labels)  # fmt: skip
     return "\n".join(lines)
 
 
-def _overheads(results: dict, labels: list[str]) -> dict:
-    rows: dict = {}
-    for kind in BUILDS:
-        if all(f"build {kind}" in results[lab] and f"warm {kind}" in results[lab] for lab in labels):
-            row = {}
-            for lab in labels:
-                build, warm = results[lab][f"build {kind}"], results[lab][f"warm {kind}"]
-                per_file = warm["file_cpu_median"]
-                row[lab] = (per_file * 1000, build["cpu_median"] - warm["files"] * per_file)
-            rows[kind] = row
-    return rows
+def _table(title: str, what: str, rows: dict, labels: list[str]) -> list[str]:
+    if not rows:
+        return []
+    lines = ["", title, "", f"| build | {' | '.join(f'{lab} ms/file | {lab} {what} s' for lab in labels)} |",
+             "|---|" + "--:|" * (2 * len(labels))]  # fmt: skip
+    for kind, row in rows.items():
+        lines.append(f"| {kind} | {' | '.join(f'{row[lab][0]:.1f} | {row[lab][1]:.3f}' for lab in labels)} |")
+    return lines
+
+
+def _per_build(results: dict, labels: list[str], other: str, split) -> dict:
+    """kind → label → (ms per file, fixed s), from `build KIND` and `OTHER KIND` by `split`."""
+    return {
+        kind: {lab: split(results[lab][f"build {kind}"], results[lab][f"{other} {kind}"]) for lab in labels}
+        for kind in BUILDS
+        if all(f"build {kind}" in results[lab] and f"{other} {kind}" in results[lab] for lab in labels)
+    }
+
+
+def _from_warm(build: dict, warm: dict) -> tuple[float, float]:
+    per_file = warm["file_cpu_median"]
+    return per_file * 1000, build["cpu_median"] - warm["files"] * per_file
+
+
+def _from_one_slogan(build: dict, one: dict) -> tuple[float, float]:
+    per_file = (build["cpu_median"] - one["cpu_median"]) / max((build.get("files") or 21) - 1, 1)
+    return per_file * 1000, one["cpu_median"] - per_file
 
 
 if __name__ == "__main__":

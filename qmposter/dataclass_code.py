@@ -23,8 +23,6 @@ import threading
 import types
 import zlib
 
-from qmposter.disk_cache import cache_dir, prune, read_marshal, write_marshal
-
 MAX_ENTRIES = 4000  # ~4 MB; qmposter has ~400: past this (e.g. many code versions) the file starts over
 KEEP_FILES = 4  # interpreter builds sharing one cache folder
 PREFIX = "dataclasses"
@@ -36,7 +34,7 @@ class CodeStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._codes: dict[str, types.CodeType] | None = None
-        self._path = cache_dir() / f"{PREFIX}-{interpreter_tag()}.marshal"
+        self._path = None  # the cache file, found when the first class is made (not for `qmposter --version`)
         self.compiled = 0  # texts compiled by this process (not found in the file)
 
     def exec(self, source, globals=None, locals=None, /):
@@ -61,8 +59,10 @@ class CodeStore:
             return code
 
     def save(self) -> None:
+        from qmposter.disk_cache import prune, write_marshal
+
         with self._lock:
-            if self.compiled and self._codes is not None:
+            if self.compiled and self._codes is not None and self._path is not None:
                 payload = marshal.dumps(self._codes)
                 write_marshal(self._path, (zlib.crc32(payload), payload))
                 prune(PREFIX, KEEP_FILES)
@@ -70,11 +70,16 @@ class CodeStore:
 
     def _load(self) -> dict[str, types.CodeType]:
         if self._codes is None:
+            from qmposter.disk_cache import cache_dir
+
+            self._path = cache_dir() / f"{PREFIX}-{interpreter_tag()}.marshal"
             self._codes = _read(self._path)
         return self._codes
 
 
 def _read(path) -> dict[str, types.CodeType]:
+    from qmposter.disk_cache import read_marshal
+
     stored = read_marshal(path)
     if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], bytes)):
         return {}

@@ -75,8 +75,9 @@ class AnswerFile:
 
     MAX_ENTRIES = 50_000  # a runaway file (a fuzzer's random text) starts over instead of growing
 
-    def __init__(self, name: str, source: Path, package: str) -> None:
+    def __init__(self, name: str, source: Path, package: str, *, max_entries: int = MAX_ENTRIES) -> None:
         self._name, self._source, self._package = name, source, package
+        self._max_entries = max_entries
         self._lock = threading.Lock()
         self._answers: dict | None = None
         self._added = 0
@@ -89,7 +90,7 @@ class AnswerFile:
     def put(self, question: str, answer: tuple) -> None:
         with self._lock:
             answers = self._load()
-            if len(answers) >= self.MAX_ENTRIES:
+            if len(answers) >= self._max_entries:
                 answers.clear()
             answers[question] = answer
             if self._added == 0:

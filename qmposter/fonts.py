@@ -25,11 +25,11 @@ import marshal
 import struct
 import sys
 import threading
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qmposter import toml_cache
 from qmposter.disk_cache import cache_dir, prune, read_marshal, write_marshal
 from qmposter.errors import FontError, MissingGlyphsError
 from qmposter.fileio import os_reason, sha256_file
@@ -258,12 +258,12 @@ def fonts_dir() -> Path:
 def _manifest() -> tuple[FontInfo, ...]:
     path = fonts_dir() / MANIFEST_NAME
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = toml_cache.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise FontError(
             f"找不到字体清单 {path}。", hint="在源码目录运行 python scripts/build_fonts.py 重新生成 fonts/。"
         ) from error
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, ValueError) as error:  # unreadable, not UTF-8, or tomllib.TOMLDecodeError
         raise FontError(f"字体清单 {path} 无法读取：{error}。") from error
     rows = data.get("font", [])
     known = set(FontInfo.__dataclass_fields__)

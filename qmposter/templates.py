@@ -14,12 +14,11 @@ import json
 import math
 import re
 import string
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qmposter import toml_errors
+from qmposter import toml_cache, toml_errors
 from qmposter.errors import QmposterError, TemplateError, did_you_mean
 from qmposter.fileio import os_reason
 from qmposter.layout.ornaments import PATTERNS, OrnamentSpec
@@ -361,8 +360,8 @@ def _peek(name: str, templates_dir: Path | None) -> tuple[object, bool]:
     """(kind, abstract) read without validation; a broken file is listed so loading reports it."""
     found = _find(name, search_dirs(templates_dir))
     try:
-        data = tomllib.loads(found[0].read_text(encoding="utf-8-sig")) if found else {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = toml_cache.loads(found[0].read_text(encoding="utf-8-sig")) if found else {}
+    except (OSError, ValueError):  # unreadable, not UTF-8, or not TOML (tomllib.TOMLDecodeError)
         return None, False
     kind = data.get("kind")
     return (kind if isinstance(kind, str) else None), data.get("abstract") is True
@@ -373,11 +372,17 @@ def list_templates(templates_dir: Path | None = None) -> list[Template]:
     return [load_template(name, templates_dir) for name in template_names(templates_dir)]
 
 
+def is_template_path(ref: str | Path) -> bool:
+    """True when `ref` names a template file (…/x.toml), not a template by name."""
+    ref_str = str(ref)
+    return ref_str.endswith(".toml") or "/" in ref_str or "\\" in ref_str
+
+
 def load_template(ref: str | Path, templates_dir: Path | None = None) -> Template:
     """Load a template by name (user folder, then bundled) or by the path of a .toml file."""
     dirs = search_dirs(templates_dir)
     ref_str = str(ref)
-    if ref_str.endswith(".toml") or "/" in ref_str or "\\" in ref_str:
+    if is_template_path(ref_str):
         path = Path(ref_str)
         if not path.is_file():
             raise TemplateError(f"模板文件 {path} 不存在。")

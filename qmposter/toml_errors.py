@@ -9,10 +9,13 @@ phone number written without quotes (0512-12345 is not a TOML value).
 from __future__ import annotations
 
 import re
-import tomllib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from qmposter import toml_cache
 from qmposter.errors import QmposterError
+
+if TYPE_CHECKING:
+    import tomllib
 
 _POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 HINT = "检查引号是否成对、键名后是否有“=”、文字是否用英文双引号括起来、[表头] 是否拼写正确。"
@@ -33,10 +36,15 @@ _MESSAGES = (
 
 
 def loads(text: str, what: str, error: type[QmposterError]) -> dict[str, Any]:
-    """tomllib.loads for every file people edit: a syntax error raises `error` as '<what> 第 L 行… （这一行是：…）'."""
+    """tomllib.loads for every file people edit (through toml_cache): a syntax error raises `error` as
+    '<what> 第 L 行… （这一行是：…）'."""
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return toml_cache.loads(text)
+    except ValueError as exc:
+        import tomllib  # imported already: a text that does not parse is never served from the cache
+
+        if not isinstance(exc, tomllib.TOMLDecodeError):
+            raise
         raise error(f"{what} {describe(exc, text)}。", hint=HINT) from None
 
 

@@ -62,19 +62,20 @@ def test_every_command_module_is_in_the_lazy_table() -> None:
         assert group.commands[name].callback.__module__ == module
 
 
-def test_render_imports_neither_the_other_commands_nor_jieba_once_its_answers_are_cached(
+def test_render_imports_neither_the_other_commands_nor_jieba_tomllib_qrcode_once_their_answers_are_cached(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     out = tmp_path / "a.png"
     args = ["render", "image-square-1080", "--slogan", "2010-01", "-o", str(out)]
-    probe = "print(sorted(m for m in sys.modules if m.startswith(('qmposter', 'rjieba'))))\n"
+    probe = "print(sorted(m for m in sys.modules if m.startswith(('qmposter', 'rjieba', 'tomllib', 'qrcode'))))\n"
     first = json.loads(qmposter_run(args, env, probe=probe).stdout.splitlines()[-1].replace("'", '"'))
     assert "rjieba" in first  # a cold cache: jieba is asked
     assert any(Path(env["QMPOSTER_CACHE_DIR"]).glob("words-*.marshal"))
     first_bytes = out.read_bytes()
     second = json.loads(qmposter_run(args, env, probe=probe).stdout.splitlines()[-1].replace("'", '"'))
-    assert "rjieba" not in second
-    unused = {"qmposter.build.run", "qmposter.products.leaflet", "qmposter.products.sms", "qmposter.catalogue.notice"}
+    assert "rjieba" not in second and "tomllib" not in second and "qrcode" not in second  # all answered from disk
+    unused = {"qmposter.build.run", "qmposter.products.leaflet", "qmposter.products.sms", "qmposter.catalogue.notice",
+              "qmposter.unit_list"}  # fmt: skip
     assert unused.isdisjoint(second)
     assert out.read_bytes() == first_bytes
 
@@ -195,6 +196,10 @@ def test_live_preview_follows_template_and_campaign_edits(tmp_path: Path) -> Non
     first = preview.render("image-square-1080", slogan="2010-01", max_px=540)
     with Image.open(io.BytesIO(first.data)) as image:
         assert image.format == "PNG" and max(image.size) == 540
+    # unchanged files: the same Template object (the layout's caches keyed by its objects stay warm)
+    assert preview.render("image-square-1080", text="质量第一", max_px=540).template is first.template
+    by_path = preview.render(folder / "poster-a3-red.toml", text="质量第一", fmt="pdf")
+    assert preview.render(folder / "poster-a3-red.toml", text="安全至上", fmt="pdf").template is by_path.template
     # the designer edits the template file: the next render shows it without a restart
     path = folder / "image-square-1080.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "改：', 1), encoding="utf-8")
@@ -605,7 +610,7 @@ def test_qr_matrices_from_the_disk_cache_equal_qrcodes_and_damage_is_not_trusted
 def test_the_plan_and_the_jobs_share_a_template_until_its_files_or_folders_change(tmp_path: Path) -> None:
     from qmposter.build.job import worker_template
     from qmposter.build.plan import BuildRequest, plan_build
-    from qmposter.build.template_cache import loaded_template
+    from qmposter.template_cache import loaded_template
 
     folder = tmp_path / "templates"
     folder.mkdir()
@@ -626,3 +631,53 @@ def test_the_plan_and_the_jobs_share_a_template_until_its_files_or_folders_chang
     own.write_text(own.read_text(encoding="utf-8").replace('title = "', 'title = "改：', 1), encoding="utf-8")
     edited = worker_template("poster-a3-red", folder)
     assert edited.title.startswith("改：") and edited == load_template("poster-a3-red", folder)
+
+
+# -- TOML files parsed once per text ----------------------------------------------------------------------
+
+_TOML_VALUES = (
+    "import sys, tomllib\n"
+    "from pathlib import Path\n"
+    "from qmposter import toml_cache\n"
+    "files = sys.argv[1:]\n"
+    "del sys.modules['tomllib']\n"
+    "ours = [toml_cache.loads(Path(f).read_text(encoding='utf-8-sig')) for f in files]\n"
+    "imported = 'tomllib' in sys.modules\n"
+    "import tomllib\n"
+    "theirs = [tomllib.loads(Path(f).read_text(encoding='utf-8-sig')) for f in files]\n"
+    "assert all(repr(a) == repr(b) and a == b for a, b in zip(ours, theirs, strict=True))\n"
+    "ours[0]['changed'] = 1\n"
+    "assert 'changed' not in toml_cache.loads(Path(files[0]).read_text(encoding='utf-8-sig'))  # a new dict each time\n"
+    "print(imported)\n"
+)
+
+
+def test_toml_values_from_the_disk_cache_are_tomllibs_and_damage_is_not_trusted(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    dated = tmp_path / "dated.toml"
+    dated.write_text('date = 2010-09-01\nname = "质量月"\n', encoding="utf-8")  # a date: not stored, still parsed
+    files = [str(p) for p in sorted(REPO.glob("templates/*.toml")) + sorted(REPO.glob("slogans/*.toml"))]
+    files += [str(REPO / "campaigns" / "default.toml"), str(REPO / "fonts" / "fonts.toml"), str(dated)]
+
+    def imported() -> bool:
+        out = subprocess.run([sys.executable, "-c", _TOML_VALUES, *files], env=env, capture_output=True, text=True,
+                             check=True)  # fmt: skip
+        return out.stdout.strip() == "True"
+
+    assert imported()  # nothing stored yet: tomllib parses (and the values are its own)
+    assert imported()  # the dated text is never stored: parsed again
+    files.remove(str(dated))
+    assert not imported()  # every other text from the file: tomllib is not even imported
+    (stored,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("toml-*.marshal")
+    answers = marshal.loads(stored.read_bytes())
+    assert len(answers) == len(files)
+    flipped = {}
+    for k, (digest, (checksum, blob)) in enumerate(answers.items()):
+        at = len(blob) // 2
+        damaged = blob[:at] + bytes([blob[at] ^ 1]) + blob[at + 1 :] if k % 2 else blob[:-5]
+        flipped[digest] = (checksum, damaged)
+    stored.write_bytes(marshal.dumps(flipped))
+    assert imported()  # every answer refused: parsed again, the same values
+    stored.write_bytes(b"\x00damaged")
+    assert imported()

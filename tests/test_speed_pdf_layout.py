@@ -21,7 +21,7 @@ from qmposter.fonts import load_font
 from qmposter.layout import engine, textbox
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Color, Page
-from qmposter.render import pdf, pdf_fonts, pdf_streams, pdf_text
+from qmposter.render import pdf, pdf_canvas, pdf_fonts, pdf_streams, pdf_text
 from qmposter.render.output import render_bytes
 from qmposter.templates import load_template
 
@@ -45,8 +45,11 @@ def clear_caches() -> None:
     pdf_streams.SAME_FLATE.clear()
     pdf_text.RUN_TEXTS.clear()
     pdf_fonts._ARRAYS.clear()
+    pdf_canvas._EXT_STATES.clear()
+    pdf._SHADINGS.clear()
     for font in _fonts():
         font.subsets.clear()
+        font.groups.clear()
 
 
 def _fonts() -> list[pdf_fonts.CachedTTFont]:
@@ -140,28 +143,33 @@ def test_reused_parts_of_a_poster_pdf_are_really_reused() -> None:
     pages = [layout_page(template, job.content) for job in _jobs("poster-a3-red")]
     clear_caches()
     cold = [pdf.render_pdf([page]) for page in pages[:-1]]
-    before, subsets = _counters(), sum(font.subsets.hits for font in _fonts())
+    before, groups = _counters(), sum(font.groups.hits for font in _fonts())
     cold.append(pdf.render_pdf([pages[-1]]))  # a file like every other of the build: statics seen
     hits = {key: _counters()[key][0] - value[0] for key, value in before.items()}
     assert hits["page stream"] == 1  # the ground and the ornaments: compressed once
-    assert hits["same stream"] >= 4  # subset and ToUnicode map of the fonts of the issuers and the hotline
     assert hits["runs"] >= 12  # name, theme, issuers, date, hotline
-    assert sum(font.subsets.hits for font in _fonts()) - subsets >= 2
+    assert hits["transparency states"] == 1  # the ornaments' opacities
+    assert hits["shadings"] == 2  # the gradient and the crop marks' registration colour, with their functions
+    # the fonts of the issuers and the hotline: subset, ToUnicode map, descriptor, font as formatted before
+    assert sum(font.groups.hits for font in _fonts()) - groups >= 2
     # every cache at a bound of 1–2 entries: still the same files
-    for cache in (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS, pdf_fonts._ARRAYS):
+    caches = (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS, pdf_fonts._ARRAYS,
+              pdf_canvas._EXT_STATES, pdf._SHADINGS)
+    for cache in caches:
         cache.size = 2
     for font in _fonts():
-        font.subsets.size = 1
+        font.subsets.size = font.groups.size = 1
     try:
         clear_caches()
         assert [pdf.render_pdf([page]) for page in pages + pages[::-1]] == cold + cold[::-1]
-        assert all(len(c) <= 2 for c in (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS))
-        assert all(len(font.subsets) <= 1 for font in _fonts())
+        assert all(len(c) <= 2 for c in caches)
+        assert all(len(font.subsets) <= 1 and len(font.groups) <= 1 for font in _fonts())
     finally:
         pdf_streams.PAGE_FLATE.size, pdf_streams.SAME_FLATE.size = 8, 64
         pdf_text.RUN_TEXTS.size, pdf_fonts._ARRAYS.size = pdf_text.MAX_RUNS, pdf_fonts.MAX_ARRAYS
+        pdf_canvas._EXT_STATES.size, pdf._SHADINGS.size = pdf_canvas.MAX_STATES, 64
         for font in _fonts():
-            font.subsets.size = pdf_fonts.MAX_SUBSETS
+            font.subsets.size, font.groups.size = pdf_fonts.MAX_SUBSETS, pdf_fonts.MAX_GROUPS
 
 
 def _counters() -> dict[str, tuple[int, int]]:
@@ -169,6 +177,8 @@ def _counters() -> dict[str, tuple[int, int]]:
         "page stream": (pdf_streams.PAGE_FLATE.hits, pdf_streams.PAGE_FLATE.misses),
         "same stream": (pdf_streams.SAME_FLATE.hits, pdf_streams.SAME_FLATE.misses),
         "runs": (pdf_text.RUN_TEXTS.hits, pdf_text.RUN_TEXTS.misses),
+        "transparency states": (pdf_canvas._EXT_STATES.hits, pdf_canvas._EXT_STATES.misses),
+        "shadings": (pdf._SHADINGS.hits, pdf._SHADINGS.misses),
     }
 
 
@@ -211,6 +221,58 @@ def test_prefix_compression_equals_zlib_for_any_split_of_real_page_streams() -> 
     flate = pdf_streams.PrefixFlate()
     assert [flate.encode(d) for d in streams + streams] == [zlib.compress(d) for d in streams + streams]
     assert flate.hits >= len(streams) // 2
+
+
+def _pdf_templates() -> list[str]:
+    from qmposter.templates import list_templates
+
+    return [t.name for t in list_templates() if "pdf" in t.page.formats]
+
+
+@pytest.mark.parametrize("cmyk", [False, True])
+def test_short_graphics_scopes_write_what_reportlabs_save_and_restore_write(
+    monkeypatch: pytest.MonkeyPatch, cmyk: bool
+) -> None:
+    """Every PDF template (ornaments, gradients, crop marks, QR, pictures), RGB and CMYK."""
+    pages = [layout_page(load_template(name), job.content) for name in _pdf_templates() for job in _jobs(name)[:2]]
+    fast = [pdf.render_pdf([page], cmyk=cmyk) for page in pages]
+    monkeypatch.setattr(pdf_canvas, "FAST_SCOPES", False)
+    assert [pdf.render_pdf([page], cmyk=cmyk) for page in pages] == fast
+
+
+def test_ascii85_as_bytes_equals_reportlabs_filter_through_its_codec() -> None:
+    import zlib
+
+    from reportlab.pdfbase.pdfdoc import PDFBase85Encode, pdfdocEnc
+
+    rng = random.Random(5)
+    samples = [b"", b"\0" * 9, bytes(range(256)), *(rng.randbytes(rng.randrange(1, 5000)) for _ in range(20))]
+    page = layout_page(load_template("poster-a3-red"), _jobs("poster-a3-red")[0].content)
+    samples.append(zlib.compress(pdf.render_pdf([page])))
+    for data in samples:
+        assert pdf_streams.ASCII85_BYTES.encode(data) == pdfdocEnc(PDFBase85Encode.encode(data))
+
+
+def test_font_objects_are_not_reused_at_other_object_numbers() -> None:
+    """The same characters of a font after another drawing made more objects: reportlab's objects."""
+    from helpers import set_line
+    from pypdf import PdfReader
+
+    font = _font()
+    line = set_line("质量第一", font, 40, 50, 100, _red())
+    ray = layout_page(load_template("poster-a3-red"), _jobs("poster-a3-red")[0].content).items
+    shaded = next(item for item in ray if isinstance(getattr(item, "paint", None), pdf.LinearGradient))
+    plain, with_gradient = Page(600, 400, (line,)), Page(600, 400, (shaded, line))
+    clear_caches()
+    cold = pdf.render_pdf([with_gradient])
+    clear_caches()
+    pdf.render_pdf([plain])  # records the font's objects at the numbers of a document without a shading
+    hits = sum(f.groups.hits for f in _fonts())
+    assert pdf.render_pdf([with_gradient]) == cold
+    assert sum(f.groups.hits for f in _fonts()) == hits
+    assert pdf.render_pdf([plain]) == pdf.render_pdf([plain])
+    assert sum(f.groups.hits for f in _fonts()) > hits
+    assert PdfReader(__import__("io").BytesIO(pdf.render_pdf([plain]))).pages[0].extract_text() == "质量第一"
 
 
 def _font() -> str:

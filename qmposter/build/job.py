@@ -11,9 +11,9 @@ from pathlib import Path
 
 from qmposter.build.keys import sha256_bytes
 from qmposter.build.plan import Job
-from qmposter.build.template_cache import loaded_template
 from qmposter.errors import QmposterError
 from qmposter.render.output import RASTER, format_for, render_bytes, write_atomic
+from qmposter.template_cache import loaded_template
 from qmposter.templates import Template
 
 _LABEL_PREFIX = re.compile(r"^口号 \S+（模板 [^）]+）：")  # the engine's label: the console message names both already

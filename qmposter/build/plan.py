@@ -7,15 +7,18 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qmposter.build.keys import base_key, job_key, template_key
-from qmposter.build.template_cache import loaded_template
 from qmposter.campaign import Campaign, campaign_catalogue, campaign_slogans, load_campaign
 from qmposter.catalogue.catalogue import Catalogue, Entry
 from qmposter.content import Content
 from qmposter.errors import CampaignError, InputError, TemplateError, close_matches
+from qmposter.template_cache import loaded_template
 from qmposter.templates import FORMATS, Template, is_template_name, template_names
-from qmposter.unit_list import Unit, load_units
+
+if TYPE_CHECKING:
+    from qmposter.unit_list import Unit
 
 PREVIEW_DPI = 100  # PNG/JPEG of a print template: a preview, not the print file
 PREVIEW_MAX_PX = 4000  # …whose longer side stays below this (a 6 m banner at 100 dpi would be 24 000 px)
@@ -112,7 +115,7 @@ def plan_build(request: BuildRequest, *, campaign: Campaign | None = None, catal
     """
     formats = normalize_formats(request.formats)
     campaign = campaign if campaign is not None else load_campaign(request.campaign_path)
-    units = load_units(request.units_path) if request.units_path is not None else None
+    units = _units(request.units_path) if request.units_path is not None else None
     templates = _templates(request, campaign)
     if catalogue is None:
         catalogue = campaign_catalogue(campaign, request.catalogue_dir)
@@ -121,6 +124,12 @@ def plan_build(request: BuildRequest, *, campaign: Campaign | None = None, catal
     out = Path(request.out) if request.out is not None else campaign.out_dir
     jobs = _jobs(campaign, templates, entries, alias_year, formats or campaign.formats, units, cmyk=request.cmyk)
     return Plan(out=out, campaign=campaign, jobs=tuple(jobs), templates_dir=request.templates_dir)
+
+
+def _units(path: Path) -> list[Unit]:
+    from qmposter.unit_list import load_units  # only a build with --units reads a units list
+
+    return load_units(path)
 
 
 def normalize_formats(formats: Iterable[str]) -> tuple[str, ...]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -432,6 +431,8 @@ def _source_of(data: dict[str, Any]) -> dict[str, Any]:
 
 def _comparable_data(text_or_data: str | dict[str, Any]) -> dict[str, Any]:
     """A file's data without `file` and `sha256`: equal for one notice saved in two encodings."""
+    import tomllib  # importing notices only: reading the catalogue goes through toml_cache
+
     data = tomllib.loads(text_or_data) if isinstance(text_or_data, str) else dict(text_or_data)
     source = {k: v for k, v in _source_of(data).items() if k not in ("file", "sha256")}
     return {**data, "source": source}
@@ -439,6 +440,8 @@ def _comparable_data(text_or_data: str | dict[str, Any]) -> dict[str, Any]:
 
 def _existing_import(directory: Path, sha256: str) -> Path | None:
     """A catalogue file already imported from these exact bytes (perhaps renamed by a person)."""
+    import tomllib
+
     for path in source_files(directory):
         try:
             with path.open("rb") as handle:
@@ -509,6 +512,8 @@ _IDENTITY_KEYS = ("title", "year", "scope", "region", "doc_number", "date")
 
 def _same_notice(existing: dict[str, Any], text: str) -> bool:
     """True when a (hand-edited) file and a fresh import name the same notice: title, 文号 and date agree."""
+    import tomllib
+
     old, new = _source_of(existing), _source_of(tomllib.loads(text))
     return any(new.get(k) for k in ("doc_number", "date", "title")) and all(
         old.get(k) == new.get(k) for k in _IDENTITY_KEYS

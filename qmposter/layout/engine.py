@@ -229,8 +229,7 @@ class _Elements:
 
     def _fill(self, template_text: str) -> str | None:
         """Fields filled in; None when a field used is empty (the element is then not drawn)."""
-        names = [field for _, field, _, _ in string.Formatter().parse(template_text) if field]
-        if any(not self.fields[name].strip() for name in names):
+        if any(not self.fields[name].strip() for name in _field_names(template_text)):
             return None
         text = template_text.format_map(self.fields).strip()
         return text or None
@@ -301,8 +300,16 @@ class _Elements:
         return [Line(x0, y0, x1, y1, element.stroke_width, element.stroke)]
 
 
+@functools.lru_cache(maxsize=256)
+def _field_names(template_text: str) -> tuple[str, ...]:
+    """The {fields} a template text uses (once per text: every page of a template asks)."""
+    return tuple(field for _, field, _, _ in string.Formatter().parse(template_text) if field)
+
+
+@functools.lru_cache(maxsize=1024)
 def _words(text: str) -> str:
-    """The text without punctuation and spaces: what a reader sees as "the same line"."""
+    """The text without punctuation and spaces: what a reader sees as "the same line"
+    (once per text: a template's static texts are compared with every slogan)."""
     return "".join(ch for ch in text if not (is_cjk_punct(ch) or is_space(ch) or ch in ",.;:!?\"'"))
 
 

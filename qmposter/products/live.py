@@ -2,9 +2,9 @@
 
 A live preview (the studio, an editor plugin) keeps one `LivePreview` for its whole life.
 Fonts, glyph metrics, word breaks, template pictures and gradients stay loaded in the
-process, so a re-render pays only for what changed: the template file is read again on
-every call (a few ms, so an edit shows at once), the campaign and catalogue when their
-files change. A screen-sized PNG of an A3 poster takes about 40–60 ms of CPU warm
+process, so a re-render pays only for what changed: the template is read again when its
+files change (checked on every call, so an edit shows at once; qmposter.template_cache),
+the campaign and catalogue when their files change. A screen-sized PNG of an A3 poster takes about 40–60 ms of CPU warm
 (docs/performance.md), inside the 100 ms a preview can take.
 
     preview = LivePreview(templates_dir=Path("my-templates"))
@@ -28,7 +28,8 @@ from qmposter.errors import InputError
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Page
 from qmposter.render.output import RASTER, format_for, render_bytes
-from qmposter.templates import Template, load_template
+from qmposter.template_cache import loaded_template
+from qmposter.templates import Template
 
 PREVIEW_MAX_PX = 1200  # a screen: the longer side of a preview image
 
@@ -79,7 +80,7 @@ class LivePreview:
         if (slogan is None) == (text is None):
             raise InputError("预览需要口号 ID/别名或文字，二者给一个。")
         kind = format_for(Path(f"preview.{fmt}"))
-        loaded = load_template(template, self.templates_dir)  # every call: an edit shows at once
+        loaded = loaded_template(template, self.templates_dir)  # checked every call: an edit shows at once
         content = self._content(slogan, text)
         page = layout_page(loaded, content, allow_overflow=allow_overflow)
         resolution = dpi or _screen_dpi(page, loaded.page.dpi, max_px)

@@ -24,20 +24,22 @@ from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFStream
 from reportlab.pdfbase.ttfonts import TTFError
-from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
+from reportlab.pdfgen.canvas import FILL_NON_ZERO
 from reportlab.pdfgen.pathobject import PDFPathObject
 
 from qmposter import __version__
 from qmposter.errors import FontError, InputError
 from qmposter.fonts import CORRUPT_TABLE_ERRORS
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
-from qmposter.memo import ByIdentity
+from qmposter.memo import LRU, ByIdentity
 from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
+from qmposter.render.pdf_canvas import Canvas
 from qmposter.render.pdf_fonts import CachedTTFont
 from qmposter.render.pdf_images import draw_image
-from qmposter.render.pdf_streams import PAGE_FLATE
+from qmposter.render.pdf_objects import node_cache, remember
+from qmposter.render.pdf_streams import ASCII85_BYTES, PAGE_FLATE
 from qmposter.render.pdf_text import RUN_TEXTS, Fonts
 
 SLUG = 10 * MM  # room outside the bleed for crop marks
@@ -76,7 +78,7 @@ def _compress_with_prefixes(canvas: Canvas) -> None:
     ornaments) is compressed once per process (see pdf_streams)."""
     page = canvas._doc.Pages.pages[-1]
     stream = PDFStream(content=page.stream)
-    stream.filters = [PDFBase85Encode, PAGE_FLATE] if rl_config.useA85 else [PAGE_FLATE]
+    stream.filters = [ASCII85_BYTES, PAGE_FLATE] if rl_config.useA85 else [PAGE_FLATE]
     stream.__Comment__ = "page stream"
     page.Contents = stream
 
@@ -88,12 +90,16 @@ def _content_id(data: bytes) -> bytes:
     """Replace reportlab's invariant-mode file ID (the same for every file) by a hash of the
     content: still deterministic, but different documents get different IDs, as PDF expects.
     Same length, so the cross-reference offsets stay valid."""
-    matches = list(_ID.finditer(data))
+    trailer = max(0, data.rfind(b"trailer"))  # the ID is in the trailer, after every stream
+    matches = list(_ID.finditer(data, trailer))
     if not matches:
         return data
     match = matches[-1]  # the trailer's
-    digest = hashlib.sha256(data[: match.start()] + data[match.end() :]).hexdigest()[:32].encode("ascii")
-    return data[: match.start(1)] + digest + b"><" + digest + data[match.end(1) + 2 + 32 :]
+    view = memoryview(data)
+    sha = hashlib.sha256(view[: match.start()])
+    sha.update(view[match.end() :])
+    digest = sha.hexdigest()[:32].encode("ascii")
+    return b"".join((view[: match.start(1)], digest, b"><", digest, view[match.end(1) + 2 + 32 :]))
 
 
 def page_boxes(page: Page, include_bleed: bool = True) -> dict[str, tuple[float, float, float, float]]:
@@ -234,12 +240,10 @@ class _Page:
 
     # -- colours -------------------------------------------------------------------
     def color(self, color: Color, *, rich: bool = False) -> RLColor:
-        if not self.cmyk:
-            return RLColor(color.r / 255, color.g / 255, color.b / 255)
-        cmyk = naive_cmyk(color)
-        if rich and cmyk == (0.0, 0.0, 0.0, 1.0):
-            cmyk = RICH_BLACK
-        return CMYKColor(*cmyk)
+        """reportlab's colour for `color` (made once per process: reportlab only reads it)."""
+        key = (color, self.cmyk, rich)
+        found = _COLORS.get(key)
+        return found if found is not None else _COLORS.put(key, _rl_color(color, self.cmyk, rich))
 
     # -- items -----------------------------------------------------------------------
     def fill(self, item: Fill) -> None:
@@ -257,7 +261,7 @@ class _Page:
     def gradient(self, paint: LinearGradient, x: float, y: float, w: float, h: float) -> None:
         stops = gradient_stops(paint)
         c = self.c
-        c.saveState()
+        c.begin()
         p = c.beginPath()
         p.rect(x, y, w, h)
         c.clipPath(p, stroke=0, fill=0)
@@ -270,16 +274,19 @@ class _Page:
             [t for t, _ in stops],
             extend=True,
         )
-        c.restoreState()
+        # its functions are registered only when the shading is formatted: see pdf_objects
+        remember(c._doc, next(reversed(c._shadingUsed)), repr((paint, self.origin, self.page.height, self.cmyk)),
+                 _SHADINGS)  # fmt: skip
+        c.end()
 
     def line(self, item: Line) -> None:
         c = self.c
-        c.saveState()
+        c.begin()
         c.setStrokeColor(self.color(item.color))
         c.setLineWidth(item.width)
         c.setLineCap(0)
         c.line(self.X(item.x0), self.Y(item.y0), self.X(item.x1), self.Y(item.y1))
-        c.restoreState()
+        c.end()
 
     def glyphs(self, run: GlyphRun) -> None:
         """One text object per run; each glyph gets its own text matrix (origin + rotation).
@@ -291,22 +298,22 @@ class _Page:
         if not run.glyphs:
             return
         c = self.c
-        c.saveState()
+        c.begin()
         c.setFillColor(self.color(run.color))
         RUN_TEXTS.draw(c, run, lambda: _run_fonts(run), self.origin, self.page.height)
-        c.restoreState()
+        c.end()
 
     def qr(self, item: QRCode) -> None:
         """Light square, then all dark runs as one path: no stroke, no hairline seams."""
         c = self.c
-        c.saveState()
+        c.begin()
         c.setFillColor(self.color(item.light))
         c.rect(self.X(item.x), self.Y(item.y + item.size), item.size, item.size, stroke=0, fill=1)
         c.setFillColor(self.color(item.dark))
         place = (item.x, item.y, item.size, self.origin, self.page.height)
         code = _PATHS.get_or_make(item.modules, place, lambda: _qr_code(item, self.origin, self.page.height))
-        c.drawPath(PDFPathObject(code=[code]), stroke=0, fill=1)
-        c.restoreState()
+        c.fill_path(code)
+        c.end()
 
     def shape(self, item: Shape) -> None:
         """One vector path, non-zero winding: reversed polygons are holes, overlaps are one area."""
@@ -317,12 +324,12 @@ class _Page:
         if not code:
             return
         c = self.c
-        c.saveState()
+        c.begin()
         c.setFillColor(self.color(item.color))
         if item.opacity < 1:
             c.setFillAlpha(item.opacity)
-        c.drawPath(PDFPathObject(code=[code]), stroke=0, fill=1, fillMode=FILL_NON_ZERO)
-        c.restoreState()
+        c.fill_path(code, FILL_NON_ZERO)
+        c.end()
 
     def picture(self, item: Picture) -> None:
         path = Path(item.path)
@@ -348,11 +355,12 @@ class _Page:
         for y in (ty0, ty1):
             segments.append((tx0 - start, y, tx0 - end, y))
             segments.append((tx1 + start, y, tx1 + end, y))
-        c.saveState()
+        c.begin()
         c.setStrokeColor(REGISTRATION)
+        remember(c._doc, c._doc.addColor(REGISTRATION)[0], "registration", _SHADINGS)  # its tint function
         c.setLineWidth(MARK_WIDTH)
         c.lines(segments)
-        c.restoreState()
+        c.end()
 
 
 def _path_code(polygons: tuple[tuple[tuple[float, float], ...], ...], origin: float, height: float) -> str:
@@ -379,6 +387,18 @@ def _qr_code(item: QRCode, origin: float, height: float) -> str:
         path.rect(origin + (item.x + col * m), top - (item.y + (r + 1) * m), length * m, m)
     return path.getCode()
 
+
+def _rl_color(color: Color, cmyk: bool, rich: bool) -> RLColor:
+    if not cmyk:
+        return RLColor(color.r / 255, color.g / 255, color.b / 255)
+    values = naive_cmyk(color)
+    if rich and values == (0.0, 0.0, 0.0, 1.0):
+        values = RICH_BLACK
+    return CMYKColor(*values)
+
+
+_COLORS: LRU[RLColor] = LRU(256)  # a template has a handful of colours
+_SHADINGS = node_cache(64)  # gradients (and the registration colour) formatted before, with their functions
 
 MAX_PATHS = 1024  # ornament shapes and QR codes in a process: a ray fan is 24, a template a few dozen
 _PATHS: ByIdentity[str] = ByIdentity(MAX_PATHS)

@@ -14,41 +14,97 @@ lets reportlab build its objects as usual, then:
 
 Nothing is cached per document, and every object is still reportlab's: the bytes are the
 same as with a plain `TTFont`.
+
+Registering a font made reportlab parse its tables (cmap, hmtx, loca: 14 ms for a CJK font,
+paid by every process's first PDF). What that parse gives (`TTFontFile.extractInfo`: metrics,
+character map, widths, glyph offsets — builtin types) is kept in the user cache folder, one
+file per font file version (path, size, times, inode), reportlab version and version of this
+module (`qmposter.disk_cache`); a later process reads it back instead (3 ms). A missing,
+damaged or unwritable file only means parsing again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
+import hashlib
+import marshal
+from collections.abc import Iterator
+from fnmatch import fnmatch
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+import reportlab
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace, TTFontFile
 
+from qmposter.disk_cache import cache_dir, prune, read_marshal, write_marshal
 from qmposter.memo import LRU
+from qmposter.render.pdf_objects import Group, can_reuse, config_key, record
 from qmposter.render.pdf_streams import SAME_FLATE
 
 MAX_SUBSETS = 16  # per font: glyph lists kept (a few tens of KiB each); the static ones are used every page
 MAX_ARRAYS = 256
+MAX_GROUPS = 8  # per font: formatted objects of recent character sets (a font file each, 10-30 KiB)
+MAX_FACE_FILES = 32  # parsed fonts kept in the user cache folder (about 0.5 MB each)
 
 
 class CachedTTFont(TTFont):
     """A TTFont (see reportlab.pdfbase.ttfonts) with the per-glyph-set caches of the module doc."""
 
     def __init__(self, name: str, filename: object) -> None:
-        super().__init__(name, filename)
+        face = _stored_face(filename) if isinstance(filename, str) else None
+        if face is None:
+            super().__init__(name, filename)
+            if isinstance(filename, str):
+                _store_face(filename, self.face)
+        else:
+            self._init_with_face(name, face)
         self.subsets: LRU[bytes] = LRU(MAX_SUBSETS)
+        self.groups: LRU[Group] = LRU(MAX_GROUPS)
         face = self.face
         # instance attributes shadowing TTFontFile's methods of the same name
         face.makeSubset = lambda subset: self._subset(face, subset)
         face.get_table = lambda tag: _GlyfWindow(face) if tag == "glyf" else TTFontFile.get_table(face, tag)
 
+    def _init_with_face(self, name: str, face: TTFontFace) -> None:
+        """What TTFont.__init__(name, filename) does, with the face already made (tests compare)."""
+        self.fontName = name
+        self.face = face
+        self.encoding = TTEncoding()
+        self.state = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, pattern) for pattern in rl_config.unShapedFontGlob)
+
     def _subset(self, face: TTFontFile, subset: list[int]) -> bytes:
         return self.subsets.get_or_make(tuple(subset), lambda: TTFontFile.makeSubset(face, subset))
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
-        """reportlab's objects, then the cached compression and widths swapped in."""
+        """The objects formatted for an earlier document with the same characters at the same
+        object numbers (pdf_objects), else reportlab's, with the cached compression and widths
+        swapped in, recorded for the next document."""
         state = self.state.get(doc)
-        super().addObjects(doc)
-        if state is None:  # never drawn in this document: reportlab made what it makes
+        if state is None or not can_reuse(doc):  # never drawn in this document: reportlab made what it makes
+            super().addObjects(doc)
             return
+        key = (tuple(map(tuple, state.subsets)), state.internalName, doc.objectcounter, doc.compression, config_key())
+        group = self.groups.get(key)
+        if group is not None and group.fits(doc):
+            fonts = doc.idToObject["BasicFonts"].dict
+            for name, obj in group.register(doc).items():
+                if name.startswith(state.internalName + "+"):
+                    fonts[name] = obj
+            state.frozen = 1
+            del self.state[doc]
+            return
+        first = doc.objectcounter
+        self._add_objects(doc, state)
+        record(doc, first, lambda made: self.groups.put(key, made))
+
+    def _add_objects(self, doc: pdfdoc.PDFDocument, state: TTFont.State) -> None:
+        super().addObjects(doc)
         fonts = doc.idToObject["BasicFonts"].dict
         for n in range(len(state.subsets)):
             font = fonts[f"{state.internalName}+{n}"]
@@ -85,3 +141,97 @@ class _Widths(pdfdoc.PDFArray):
     def format(self, document: pdfdoc.PDFDocument, IND: bytes = b"\n ") -> bytes:
         key = (tuple(self.sequence), rl_config.pdfMultiLine, IND)
         return _ARRAYS.get_or_make(key, lambda: super(_Widths, self).format(document, IND))
+
+
+# -- parsed faces in the user cache folder ------------------------------------------------------
+
+_NOT_STORED = ("_ttf_data", "_pdfScale")  # the file's bytes (read again), a lambda (made again)
+
+
+def _face_file(path: str) -> Path | None:
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    ident = f"{_code_version()}\0{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
+    return cache_dir() / f"reportlab-font-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.marshal"
+
+
+@functools.cache
+def _code_version() -> str:
+    """This module, reportlab's version and the marshal format: any change, new cache files."""
+    text = Path(__file__).read_bytes() + f"{reportlab.Version}\0{marshal.version}".encode()
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
+def _store_face(path: str, face: TTFontFace) -> None:
+    """Keep what parsing `path` gave (names as their text: marshal keeps no bytes subclass)."""
+    file = _face_file(path)
+    if file is None:
+        return
+    attrs, names = {}, {}
+    for key, value in face.__dict__.items():
+        if isinstance(value, TTFNameBytes):
+            names[key] = value.ustr
+        elif key not in _NOT_STORED:
+            attrs[key] = value
+    write_marshal(file, {"attrs": attrs, "names": names})
+    prune("reportlab-font", MAX_FACE_FILES)
+
+
+def _stored_face(path: str) -> TTFontFace | None:
+    """The face as TTFontFace(path) makes it, from the cache file; None when there is none
+    or it is not what _store_face writes."""
+    file = _face_file(path)
+    with _collector_paused():
+        stored = read_marshal(file) if file is not None else None
+    if not _plausible(stored):
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    face = TTFontFace.__new__(TTFontFace)
+    face.__dict__.update(stored["attrs"])
+    for key, text in stored["names"].items():
+        face.__dict__[key] = TTFNameBytes(text.encode("utf8"))
+    face._ttf_data = data
+    face._pdfScale = _scale(face.unitsPerEm)
+    return face
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A face is some 30 000 lists and tuples (glyph metrics, glyph → characters); while they
+    are made, Python's cyclic collector would walk the young objects every few hundred and the
+    whole heap now and then, doubling the time. None of them can be part of a cycle."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _scale(units_per_em: int):
+    """TTFontFile.extractInfo's scale from font units to 1/1000 em."""
+    if units_per_em == 1000:
+        return lambda x: x
+    factor = 1000 / units_per_em
+    return lambda x: x * factor
+
+
+def _plausible(stored: object) -> bool:
+    """The shape _store_face writes (a damaged or foreign file is parsed again, never trusted)."""
+    if not isinstance(stored, dict) or not isinstance(stored.get("names"), dict):
+        return False
+    attrs = stored.get("attrs")
+    if not isinstance(attrs, dict) or not all(isinstance(t, str) for t in stored["names"].values()):
+        return False
+    kinds = {"charToGlyph": dict, "charWidths": dict, "glyphToChar": dict, "glyphPos": list, "hmetrics": list,
+             "table": dict, "unitsPerEm": int, "numGlyphs": int, "filename": str}  # fmt: skip
+    return all(isinstance(attrs.get(key), kind) for key, kind in kinds.items()) and attrs["unitsPerEm"] > 0 and (
+        "name" in stored["names"]
+    )
+

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from qmposter.layout.page import GlyphRun
@@ -33,10 +34,20 @@ MAX_RUNS = 2048  # runs kept per process: a template has a few dozen, every slog
 class _Encoding:
     """How font `name` encoded `text` (the run's characters drawn in it, in order) in a document."""
 
-    name: str
+    font: TTFont  # reportlab's font registered as `name`
     text: str
     parts: tuple[tuple[int, bytes], ...]  # reportlab's (subset, codes) groups
-    fonts: tuple[str, ...]  # the subsets' font resource names
+    subsets: tuple[int, ...]  # the subsets used, in order
+    fonts: tuple[str, ...]  # their font resource names
+
+    def holds(self, doc: object) -> bool:
+        """The font encodes `text` the same way in `doc`, assigning codes and subset names as
+        drawing would (the names of the subsets it uses, whether or not they are the same)."""
+        font = self.font
+        parts = tuple(font.splitString(self.text, doc))
+        if parts == self.parts:
+            return tuple(font.getSubsetInternalName(subset, doc) for subset in self.subsets) == self.fonts
+        return _encoding_of(font, self.text, parts, doc) == self
 
 
 @dataclass(frozen=True)
@@ -75,15 +86,19 @@ class RunTexts(ByIdentity[_Entry]):
 
 def _encoding(canvas: Canvas, name: str, text: str) -> _Encoding:
     font = pdfmetrics.getFont(name)
-    parts = tuple(font.splitString(text, canvas._doc))
-    subsets = sorted({subset for subset, _ in parts})
-    return _Encoding(name, text, parts, tuple(font.getSubsetInternalName(s, canvas._doc) for s in subsets))
+    return _encoding_of(font, text, tuple(font.splitString(text, canvas._doc)), canvas._doc)
+
+
+def _encoding_of(font: TTFont, text: str, parts: tuple[tuple[int, bytes], ...], doc: object) -> _Encoding:
+    subsets = tuple(sorted({subset for subset, _ in parts}))
+    return _Encoding(font, text, parts, subsets, tuple(font.getSubsetInternalName(s, doc) for s in subsets))
 
 
 def _still_fits(canvas: Canvas, entry: _Entry) -> bool:
     """Encode the run's characters in this document, font by font in the order drawing would
     first use them; True when codes and subset names are the ones the cached code holds."""
-    return all(_encoding(canvas, e.name, e.text) == e for e in entry.encodings)
+    doc = canvas._doc
+    return all(e.holds(doc) for e in entry.encodings)
 
 
 def _text_code(canvas: Canvas, run: GlyphRun, fonts: Fonts, origin: float,

@@ -1,0 +1,132 @@
+"""Benchmark of one PDF poster per file, as the shared peer benchmark's `qm_api.py` drives it.
+
+One fresh process per (installation, template): `plan_build` of the template's PDF jobs, then
+`write_job` per file (layout, render_pdf, write_atomic), each slogan once. Reported per process:
+the CPU of the first file (what a `qmposter render` or a build pays once: reportlab registering
+the fonts, first layouts) and the median CPU of the other files (the warm per-file cost).
+Rounds interleave the installations (--compare BIN) and templates, so they see the same load.
+
+The default pair is the stock `poster-a3-red` against `peer-a3`, the same design drawn by the
+peers (their templates folder: --peer-templates, by default ../shared/bench-peers/templates).
+The user cache folder is warmed by the warm-up round (a user's second run); --cold-cache gives
+every process an empty one instead. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = """
+import json, sys, time
+from pathlib import Path
+c0 = time.process_time()
+from qmposter.products.posters import BuildRequest, plan_build, write_job
+out, template, tdir = Path(sys.argv[1]), sys.argv[2], (Path(sys.argv[3]) if sys.argv[3] else None)
+plan = plan_build(BuildRequest(templates=(template,), formats=("pdf",), out=out, force=True, templates_dir=tdir))
+setup = time.process_time() - c0
+cpu = []
+for job in plan.jobs:
+    if job.skip_reason is None:
+        c = time.process_time()
+        outcome = write_job(job, out, tdir)
+        cpu.append(time.process_time() - c)
+        if outcome.error:
+            raise SystemExit(outcome.error)
+print(json.dumps({"setup": setup, "cpu": cpu}))
+"""
+
+
+def run_child(python: str, out: Path, template: str, tdir: str, env: dict[str, str]) -> dict:
+    proc = subprocess.run([python, "-c", CHILD, str(out), template, tdir], env=env, capture_output=True,
+                          text=True, cwd=out.parent)  # fmt: skip
+    if proc.returncode != 0:
+        raise SystemExit(f"{python} {template} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", type=Path, default=Path(sys.executable).parent, help="bin/ of the qmposter to measure")
+    parser.add_argument("--compare", type=Path, metavar="BIN", help="bin/ of another installation, same rounds")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured rounds first (.pyc, user cache)")
+    parser.add_argument("--templates", default="poster-a3-red,peer-a3", help="comma list; the first / second = ratio")
+    default_peers = Path(__file__).resolve().parents[2] / "shared" / "bench-peers" / "templates"
+    parser.add_argument("--peer-templates", type=Path, default=default_peers,
+                        help="folder holding templates not bundled (peer-a3)")  # fmt: skip
+    parser.add_argument("--cold-cache", action="store_true", help="an empty user cache folder for every process")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    insts = {"new": f"{args.bin}/python"} | ({"old": f"{args.compare}/python"} if args.compare else {})
+    templates = args.templates.split(",")
+    work = Path(tempfile.mkdtemp(prefix="qm-bench-pdf-"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    results: dict = {lab: {t: [] for t in templates} for lab in insts}
+    try:
+        for round_no in range(1 - args.warmup, args.rounds + 1):
+            for template in templates:
+                for lab, python in insts.items():
+                    tdir = str(args.peer_templates) if not _bundled(template) else ""
+                    out = work / f"out-{lab}-{template}"
+                    shutil.rmtree(out, ignore_errors=True)
+                    out.mkdir()
+                    cache = work / (f"cache-{lab}-{round_no}-{template}" if args.cold_cache else f"cache-{lab}")
+                    child = run_child(python, out, template, tdir, env | {"QMPOSTER_CACHE_DIR": str(cache)})
+                    if round_no > 0:
+                        results[lab][template].append(child)
+            print(f"round {round_no}/{args.rounds} done", file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(_markdown(results, templates, args))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+def _bundled(template: str) -> bool:
+    return not template.startswith("peer-")
+
+
+def _markdown(results: dict, templates: list[str], args) -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines = [
+        f"{time.strftime('%Y-%m-%d %H:%M')}, load at end {load}, {args.rounds} rounds, "
+        f"{'cold' if args.cold_cache else 'warm'} user cache; CPU ms, median over rounds [min–max]",
+        "",
+        "| installation | template | setup | first file | per file (rest, median) |",
+        "|---|---|--:|--:|--:|",
+    ]
+    per_file: dict = {}
+    for lab, by_template in results.items():
+        for template in templates:
+            rows = by_template[template]
+            setup = [r["setup"] * 1000 for r in rows]
+            first = [r["cpu"][0] * 1000 for r in rows]
+            rest = [statistics.median(r["cpu"][1:]) * 1000 for r in rows]
+            per_file[lab, template] = rest
+            lines.append(f"| {lab} | {template} | {_stat(setup)} | {_stat(first)} | {_stat(rest)} |")
+    if len(templates) >= 2:
+        lines.append("")
+        for lab in results:
+            a, b = per_file[lab, templates[0]], per_file[lab, templates[1]]
+            ratios = ", ".join(f"{x / y:.2f}" for x, y in zip(a, b, strict=True))
+            ratio = statistics.median(a) / statistics.median(b)
+            lines.append(f"{lab}: per-file ratio {templates[0]} / {templates[1]} = {ratio:.2f} (rounds {ratios})")
+    return "\n".join(lines)
+
+
+def _stat(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} [{min(values):.2f}–{max(values):.2f}]"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

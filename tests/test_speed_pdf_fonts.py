@@ -1,0 +1,102 @@
+"""reportlab's parse of a font kept in the user cache folder (issue 12): only ever saves time.
+
+A face read back from the cache must be the face reportlab parses, and a PDF must come out
+the same whether the cache is empty, warm, damaged, stale or cannot be written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase.ttfonts import TTFont
+
+from qmposter.disk_cache import write_marshal
+from qmposter.render import pdf_fonts
+
+FONTS = Path(__file__).resolve().parents[1] / "fonts"
+RENDER = """
+import hashlib, sys
+from qmposter.build.plan import BuildRequest, plan_build
+from qmposter.layout.engine import layout_page
+from qmposter.render.pdf import render_pdf
+from qmposter.templates import load_template
+from pathlib import Path
+job = [j for j in plan_build(BuildRequest(templates=("poster-a3-red",), formats=("pdf",), out=Path("x"))).jobs
+       if j.skip_reason is None][0]
+print(hashlib.sha256(render_pdf([layout_page(load_template("poster-a3-red"), job.content)])).hexdigest())
+"""
+
+
+def _face_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("reportlab-font-*.marshal"))
+
+
+def _comparable(face: object) -> dict:
+    attrs = dict(face.__dict__)
+    scale = attrs.pop("_pdfScale")
+    attrs.pop("makeSubset", None)  # CachedTTFont's instance shortcuts (see pdf_fonts)
+    attrs.pop("get_table", None)
+    names = {key: value.ustr for key, value in attrs.items() if hasattr(value, "ustr")}
+    return attrs | {"scaled": [scale(v) for v in (0, 1, 777, -1234)], "names": names,
+                    "types": {key: type(value) for key, value in attrs.items()}}  # fmt: skip
+
+
+@pytest.mark.parametrize("font", ["NotoSerifSC-Black.ttf", "QMWenKai-Bold.ttf"])
+def test_a_face_read_back_from_the_cache_is_the_face_reportlab_parses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, font: str
+) -> None:
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path))
+    path = str(FONTS / font)
+    parsed = TTFont("plain", path)
+    first = pdf_fonts.CachedTTFont("cached", path)  # parses, then stores
+    assert len(_face_files(tmp_path)) == 1
+    again = pdf_fonts.CachedTTFont("cached", path)  # reads the stored face
+    assert _comparable(again.face) == _comparable(parsed.face) == _comparable(first.face)
+    plain = {k: v for k, v in parsed.__dict__.items() if k not in ("face", "state", "encoding", "fontName")}
+    assert {k: again.__dict__[k] for k in plain} == plain
+    assert again.stringWidth("质量第一 Quality", 12) == parsed.stringWidth("质量第一 Quality", 12)
+
+
+def _render(cache: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "QMPOSTER_CACHE_DIR"} | {"QMPOSTER_CACHE_DIR": str(cache)}
+    return subprocess.run([sys.executable, "-c", RENDER], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()  # fmt: skip
+
+
+def test_pdfs_are_the_same_with_a_cold_warm_damaged_or_unwritable_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cold = _render(cache)
+    files = _face_files(cache)
+    assert len(files) >= 4  # three CJK fonts and reportlab's Vera
+    assert _render(cache) == cold  # warm
+    for n, file in enumerate(files):  # damaged: garbage, cut short, or a well-formed foreign value
+        if n % 3 == 0:
+            file.write_bytes(b"\x00garbage")
+        elif n % 3 == 1:
+            file.write_bytes(file.read_bytes()[: file.stat().st_size // 2])
+        else:
+            write_marshal(file, {"attrs": {"charToGlyph": {}}, "names": {}})
+    assert _render(cache) == cold
+    assert _render(cache) == cold  # rewritten by the run before
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    assert _render(blocked) == cold
+
+
+def test_a_changed_font_file_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
+    copy = tmp_path / "font.ttf"
+    shutil.copy(FONTS / "SmileySans-Oblique.ttf", copy)
+    pdf_fonts.CachedTTFont("a", str(copy))
+    before = _face_files(tmp_path / "cache")
+    os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
+    assert pdf_fonts._stored_face(str(copy)) is None  # stale: another key, nothing stored for it
+    font = pdf_fonts.CachedTTFont("a", str(copy))
+    assert len(_face_files(tmp_path / "cache")) == len(before) + 1
+    assert hashlib.sha256(font.face._ttf_data).digest() == hashlib.sha256(copy.read_bytes()).digest()
