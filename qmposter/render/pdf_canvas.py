@@ -4,13 +4,20 @@
   and cap and the transparency state: the same `q`/`Q` operators, but only those attributes are
   saved, not reportlab's two dozen (a poster has some fifty such scopes). `FAST_SCOPES = False`
   makes them reportlab's own calls (the tests compare both).
+- `set_fill` is setFillColor with the colour's operator formatted once per colour object.
 - `fill_path` draws path operators formatted earlier, as drawPath does with a path object.
+- `RecordedRuns` writes the operators of a run of items drawn before (a template's thirty
+  ornament shapes) as one piece, and registers the transparency states they registered.
 - A page's transparency states (one per ornament opacity: a poster has two dozen) are
   formatted once per process for each set of states and names (pdf_objects.Formatted).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
 
@@ -18,10 +25,12 @@ from qmposter.memo import LRU
 from qmposter.render.pdf_objects import Formatted, can_reuse, config_key
 
 FAST_SCOPES = True
+MAX_FILL_OPS = 256  # colours: a template has a handful
 MAX_STATES = 64  # sets of transparency states: one per template (and opacity set) in a build
 _SCOPED = ("_fillColorObj", "_strokeColorObj", "_lineWidth", "_lineCap")
 
 _EXT_STATES: LRU[Formatted] = LRU(MAX_STATES)
+_FILL_OPS: dict[int, tuple[Color, str]] = {}  # id → (the colour, held so the id stays its own; operator)
 
 
 class Canvas(rl_canvas.Canvas):
@@ -51,6 +60,23 @@ class Canvas(rl_canvas.Canvas):
         *values, self._extgstate = self._scopes.pop()
         self.__dict__.update(zip(_SCOPED, values, strict=True))
 
+    def set_fill(self, color: Color) -> None:
+        """setFillColor(color): the operator it wrote for this very colour object before (the
+        backend keeps one object per colour), then the rest of what it does."""
+        found = _FILL_OPS.get(id(color))
+        if found is None or found[0] is not color or not FAST_SCOPES or self._enforceColorSpace is not None:
+            n = len(self._code)
+            self.setFillColor(color)
+            if len(self._code) == n + 1 and type(color) in (Color, CMYKColor):  # one operator: no separation, no gs
+                if len(_FILL_OPS) >= MAX_FILL_OPS:
+                    _FILL_OPS.clear()
+                _FILL_OPS[id(color)] = (color, self._code[n])
+            return
+        self._code.append(found[1])
+        self._fillColorObj = color
+        if color.alpha is not None:  # setFillColor's setFillAlpha, whose check this colour passed before
+            self._setFillAlpha(color.alpha)
+
     def fill_path(self, code: str, fill_mode: int | None = None) -> None:
         """drawPath(path, stroke=0, fill=1, fillMode=fill_mode) for a path whose operators are `code`."""
         self._code.append(code)
@@ -66,3 +92,41 @@ class Canvas(rl_canvas.Canvas):
         obj.ExtGState = _EXT_STATES.get_or_make(
             key, lambda: Formatted(pdfdoc.format(self._extgstate.getState(), self._doc))
         )
+
+
+@dataclass(frozen=True)
+class _Run:
+    sources: tuple[object, ...]  # held, so that their ids in the key stay theirs
+    text: str | None  # the operators, joined as the page stream joins them (None: nothing drawn)
+    states: tuple[tuple[tuple[str, object], str], ...]  # transparency states registered, in order
+    version: tuple[int, int]  # the document's PDF version afterwards
+
+
+class RecordedRuns(LRU[_Run]):
+    """Runs of items whose drawing only adds operators, registers transparency states and raises
+    the PDF version (shapes: `q`, colour, `gs`, path, `f`, `Q`), by a key the caller gives
+    (the items, the page geometry) and the canvas state those depend on."""
+
+    def draw(self, canvas: Canvas, key: Hashable, sources: tuple[object, ...], draw: Callable[[], None]) -> None:
+        if not FAST_SCOPES:
+            draw()
+            return
+        ext, doc = canvas._extgstate, canvas._doc
+        full = (key, tuple(ext._c.items()), tuple(ext._d.items()), doc._pdfVersion)
+        run = self.get(full)
+        if run is not None and len(run.sources) == len(sources) and all(
+            a is b for a, b in zip(run.sources, sources, strict=True)
+        ):
+            if run.text is not None:
+                canvas._code.append(run.text)
+            for state, name in run.states:
+                ext._c[state] = name
+            doc._pdfVersion = run.version
+            return
+        code, known, colours = len(canvas._code), len(ext._c), len(canvas._colorsUsed)
+        draw()
+        if canvas._extgstate is not ext or len(canvas._colorsUsed) != colours:
+            return  # something more than operators and transparency: not recorded
+        text = "\n".join(canvas._code[code:]) if len(canvas._code) > code else None
+        self.put(full, _Run(sources, text, tuple(ext._c.items())[known:], doc._pdfVersion))
+
