@@ -13,6 +13,7 @@ Otherwise the run is drawn glyph by glyph as always: either way the bytes are re
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,8 +126,7 @@ def _text_code(canvas: Canvas, run: GlyphRun, fonts: Fonts, origin: float,
         if wanted != font:
             font = wanted
             text.setFont(font, run.size)
-        angle = math.radians(glyph.rotate)
-        cos, sin = _clean(math.cos(angle)), _clean(math.sin(angle))
+        cos, sin = _turn(glyph.rotate)
         # clockwise on the page (y up in PDF): x axis → (cos, -sin), y axis → (sin, cos)
         text.setTextTransform(cos, -sin, sin, cos, origin + glyph.x, top - glyph.y)
         text.textOut(char)
@@ -174,6 +174,13 @@ class _TextObject:
     def getCode(self) -> str:
         self._code.append("ET")
         return " ".join(self._code)
+
+
+@functools.lru_cache(maxsize=64)
+def _turn(degrees: float) -> tuple[float, float]:
+    """cos and sin of a glyph's rotation (a text has one or two: 0, 90)."""
+    angle = math.radians(degrees)
+    return _clean(math.cos(angle)), _clean(math.sin(angle))
 
 
 def _clean(v: float) -> float:
