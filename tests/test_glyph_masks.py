@@ -30,14 +30,20 @@ RED = Color(200, 16, 46)
 def empty_cache_folder(tmp_path, monkeypatch) -> None:
     """No masks from an earlier run's user cache folder: each test sees FreeType's work counted."""
     monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
-    new_process()
+    forget()
 
 
-def new_process() -> None:
-    """Forget what this process drew (glyph masks, packs read, canvases, run tiles), as a new one."""
+def forget() -> None:
+    """Drop what this process drew (glyph masks, packs read, unwritten masks, canvases, run tiles)."""
     gm.clear()
     PREFIXES.clear()
     RUN_TILES.clear()
+
+
+def new_process() -> None:
+    """End this "process" as a process ends (its new masks written), then start a new one."""
+    gm.PACKS.flush()
+    forget()
 
 
 WHITE = Color(255, 255, 255)
@@ -131,8 +137,8 @@ def test_masks_from_the_cache_folder_are_freetypes(mono: bool) -> None:
     new_process()
     assert render_image(page, 100).tobytes() == reference.tobytes()
     made = gm.glyph_masks().rendered
-    assert made > 0 and cache_files()
     new_process()  # nothing in memory, the packs on disk
+    assert made > 0 and cache_files()
     assert render_image(page, 100).tobytes() == reference.tobytes()
     cache = gm.glyph_masks()
     assert cache.rendered == 0 and cache.loaded == made
@@ -144,6 +150,7 @@ def test_a_damaged_or_foreign_pack_costs_time_not_pixels(damage: str) -> None:
     new_process()
     render_image(page, 72)
     made = gm.glyph_masks().rendered
+    gm.PACKS.flush()
     (pack,) = cache_files()
     data = pack.read_bytes()
     if damage == "truncate":

@@ -71,7 +71,7 @@ def test_png_bytes_do_not_depend_on_what_the_process_encoded_before(
     _fresh(monkeypatch)
     compressed = []
     real = png._band_stream
-    monkeypatch.setattr(png, "_band_stream", lambda data: compressed.append(len(data)) or real(data))
+    monkeypatch.setattr(png, "_band_stream", lambda data, stride: compressed.append(len(data)) or real(data, stride))
     encode_png(squares[0], 72)
     first = len(compressed)
     encode_png(squares[1], 72)
@@ -127,28 +127,41 @@ def _inflate(stream: bytes) -> bytes:
     return out
 
 
-def test_band_streams_end_byte_aligned_and_concatenate() -> None:
-    """Every way a band is compressed (runs only for a flat band, else the smaller of runs only
-    and zlib-ng's default strategy) gives a non-final stream that any other band's stream can
-    follow, never larger than the default strategy's unless the band is flat."""
+def test_band_streams_end_byte_aligned_and_concatenate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every way a band is compressed (plain ground: runs only, or also the default strategy;
+    other bands: the default strategy only where it shrinks them little, else also runs) gives
+    a non-final stream that any other band's stream can follow; where both were tried, the
+    smaller is kept."""
     rng = random.Random(7)
-    samples = [b"".join([bytes([2]) + bytes(3240)] * 40), os.urandom(20_000)]  # flat, incompressible
-    samples.append(bytes(rng.randrange(256) for _ in range(300)) * 200)  # repeats far apart: default
-    samples.append(b"".join(bytes([rng.randrange(256)]) * rng.randrange(3, 40) for _ in range(3000)))  # runs
-    samples += [bytes(rng.randrange(4) for _ in range(n)) for n in (1, 2, 3, 5, 50, 999, 4000)]
+    zero_row = bytes([2]) + bytes(3240)  # a row equal to the row above
+    noisy_row = bytes([1]) + bytes(rng.randrange(256) for _ in range(3240))
+    samples = [
+        (zero_row * 40, 3241),  # plain ground: runs only
+        (zero_row * 36 + noisy_row * 4, 3241),  # mostly plain ground, runs shrink it little: both
+        (os.urandom(20_000), 20_000),  # detail everywhere: the default strategy only
+        (bytes(rng.randrange(256) for _ in range(300)) * 200, 60_000),  # repeats far apart: both, default smaller
+        (b"".join(bytes([rng.randrange(256)]) * rng.randrange(100, 400) for _ in range(300)), 1000),  # runs smaller
+    ]
+    samples += [(bytes(rng.randrange(4) for _ in range(n)), n) for n in (1, 2, 3, 5, 50, 999, 4000)]
+    real = png._zlib_ng_flushed
+    tried: list[int] = []
+    monkeypatch.setattr(png, "_zlib_ng_flushed", lambda data, strategy: tried.append(strategy) or real(data, strategy))
     paths = set()
-    for data in samples:
-        stream = png._band_stream(data)
-        assert stream == png._band_stream(data)  # a pure function of the data
+    for data, stride in samples:
+        tried.clear()
+        stream = png._band_stream(data, stride)
+        path = tuple(tried)
+        assert stream == png._band_stream(data, stride)  # a pure function of the data
         assert _inflate(stream) == data
-        runs = png._zlib_ng_flushed(data, zlib_ng.Z_RLE)
-        full = png._zlib_ng_flushed(data, zlib_ng.Z_DEFAULT_STRATEGY)
-        flat = len(runs) * png.FLAT_RATIO <= len(data)
-        assert flat or len(stream) == min(len(runs), len(full))
-        paths.add("flat" if flat else "runs" if stream == runs else "default")
-    assert paths == {"flat", "runs", "default"}
-    joined = b"".join(png._band_stream(d) for d in samples)
-    assert _inflate(joined) == b"".join(samples)
+        runs, full = real(data, zlib_ng.Z_RLE), real(data, zlib_ng.Z_DEFAULT_STRATEGY)
+        if len(path) == 2:
+            assert len(stream) == min(len(runs), len(full))
+            path += ("runs" if stream == runs and len(runs) < len(full) else "default",)
+        paths.add(path)
+    rle, default = zlib_ng.Z_RLE, zlib_ng.Z_DEFAULT_STRATEGY
+    assert {(rle,), (default,), (rle, default, "default"), (default, rle, "default"), (default, rle, "runs")} <= paths
+    joined = b"".join(png._band_stream(d, stride) for d, stride in samples)
+    assert _inflate(joined) == b"".join(d for d, _ in samples)
 
 
 def test_a_changed_band_filters_again_only_the_rows_that_changed(

@@ -5,15 +5,19 @@ whatever the state of the cache folder."""
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from test_prefix_cache import pages_by_template
 
-from qmposter.layout.page import Color
+from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Page
 from qmposter.render import glyph_masks, pixel_store, raster
 from qmposter.render._common import gradient_color
 from qmposter.render.prefix_cache import PREFIXES
@@ -43,12 +47,18 @@ def test_ramp_equals_gradient_color_sample_by_sample():
 def cache_folder(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(folder))
-    new_process()
+    forget()
     return folder
 
 
 def new_process() -> None:
-    """Forget everything this process drew or decoded; the user cache folder stays."""
+    """End this "process" as a process ends (its new glyph masks written), then start a new one."""
+    glyph_masks.PACKS.flush()
+    forget()
+
+
+def forget() -> None:
+    """Drop everything this process drew or decoded; the user cache folder stays."""
     PREFIXES.clear()
     RUN_TILES.clear()
     glyph_masks.clear()
@@ -101,6 +111,7 @@ def test_every_template_draws_the_same_from_an_empty_and_a_warm_cache_folder(cac
     a "new process" from the folder that run filled, in reverse order: the same pixels."""
     pages = pages_by_template(tmp_path)
     cold = {name: [render_image(page, dpi).tobytes() for page, dpi in group] for name, group in pages.items()}
+    glyph_masks.PACKS.flush()  # as the process ends
     for kind in ("glyphs", "picture", "canvas"):
         assert any(cache_folder.glob(f"{kind}-*.marshal")), kind
     new_process()
@@ -132,3 +143,33 @@ def test_a_damaged_or_foreign_canvas_costs_time_not_pixels(cache_folder: Path, t
         entry.write_bytes(data[:-5000] + bytes(b ^ 0x33 for b in data[-5000:]) if damage == "flip" else damage)
     new_process()
     assert render_image(page, dpi).tobytes() == expected
+
+
+def _draw_in_worker(folder: str) -> None:
+    """A worker of a build: draws a page and leaves as pool workers do (os._exit, no atexit)."""
+    os.environ["QMPOSTER_CACHE_DIR"] = folder
+    render_image(_square_page(), 72)
+
+
+def _square_page() -> Page:
+    text = "质量月里谈质量"
+    glyphs = tuple(Glyph(char=ch, x=20.3 + 41.7 * i, y=80.6) for i, ch in enumerate(text))
+    run = GlyphRun(font_id="noto-sans-sc-black", size=40.0, color=Color(200, 16, 46), glyphs=glyphs, text=text)
+    return Page(width=320, height=120, items=(Fill(0, 0, 320, 120, Color(255, 255, 255)), run))
+
+
+def test_a_process_and_a_worker_write_their_new_glyph_masks_when_they_end(tmp_path: Path) -> None:
+    env = {**os.environ, "QMPOSTER_CACHE_DIR": str(tmp_path / "cli")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    out = tmp_path / "one.png"
+    command = [sys.executable, "-m", "qmposter", "render", "image-square-1080", "--slogan", "2010-05", "-o", str(out)]
+    subprocess.run(command, env=env, check=True, capture_output=True, cwd=tmp_path)
+    assert any((tmp_path / "cli").glob("glyphs-*.marshal"))  # written at exit (atexit)
+    first = out.read_bytes()
+    subprocess.run(command, env=env, check=True, capture_output=True, cwd=tmp_path)
+    assert out.read_bytes() == first
+    worker = multiprocessing.get_context("forkserver").Process(target=_draw_in_worker, args=(str(tmp_path / "w"),))
+    worker.start()
+    worker.join(120)
+    assert worker.exitcode == 0
+    assert any((tmp_path / "w").glob("glyphs-*.marshal"))  # multiprocessing's exit finalizer

@@ -40,13 +40,16 @@ def clear_caches() -> None:
     textbox._BLOCKS.clear()
     textbox._REPRS.clear()
     engine._STYLES.clear()
+    engine._ELEMENT_ITEMS.clear()
     pdf._PATHS.clear()
     pdf_streams.PAGE_FLATE.clear()
     pdf_streams.SAME_FLATE.clear()
     pdf_text.RUN_TEXTS.clear()
     pdf_fonts._ARRAYS.clear()
     pdf_canvas._EXT_STATES.clear()
+    pdf_canvas._STRINGS.clear()
     pdf._SHADINGS.clear()
+    pdf._SHAPE_RUNS.clear()
     for font in _fonts():
         font.subsets.clear()
         font.groups.clear()
@@ -127,13 +130,15 @@ def test_ornament_and_qr_paths_are_formatted_once_and_the_cache_is_bounded(monke
     jobs = _jobs("poster-a3-red")
     pages = [layout_page(template, job.content) for job in jobs[:3]]
     pdf._PATHS.clear()
+    pdf._SHAPE_RUNS.clear()
     first = pdf.render_pdf([pages[0]])
     misses = pdf._PATHS.misses
     assert misses >= 21  # the ray rings, the 回纹 corners and the QR code
     second = pdf.render_pdf([pages[1]])
-    assert pdf._PATHS.misses == misses and pdf._PATHS.hits >= misses
+    assert pdf._PATHS.misses == misses and pdf._SHAPE_RUNS.hits >= 1  # the ornaments' run written as before
     monkeypatch.setattr(pdf._PATHS, "size", 5)
     pdf._PATHS.clear()
+    pdf._SHAPE_RUNS.clear()
     assert pdf.render_pdf([pages[0]]) == first and pdf.render_pdf([pages[1]]) == second
     assert len(pdf._PATHS) <= 5
 
@@ -150,11 +155,13 @@ def test_reused_parts_of_a_poster_pdf_are_really_reused() -> None:
     assert hits["runs"] >= 12  # name, theme, issuers, date, hotline
     assert hits["transparency states"] == 1  # the ornaments' opacities
     assert hits["shadings"] == 2  # the gradient and the crop marks' registration colour, with their functions
+    assert hits["shape runs"] >= 1  # the ornaments' operators
+    assert hits["information strings"] >= 5  # author (the issuers), subject, keywords, producer, creator
     # the fonts of the issuers and the hotline: subset, ToUnicode map, descriptor, font as formatted before
     assert sum(font.groups.hits for font in _fonts()) - groups >= 2
     # every cache at a bound of 1–2 entries: still the same files
     caches = (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS, pdf_fonts._ARRAYS,
-              pdf_canvas._EXT_STATES, pdf._SHADINGS)
+              pdf_canvas._EXT_STATES, pdf._SHADINGS, pdf._SHAPE_RUNS, pdf_canvas._STRINGS)
     for cache in caches:
         cache.size = 2
     for font in _fonts():
@@ -167,7 +174,8 @@ def test_reused_parts_of_a_poster_pdf_are_really_reused() -> None:
     finally:
         pdf_streams.PAGE_FLATE.size, pdf_streams.SAME_FLATE.size = 8, 64
         pdf_text.RUN_TEXTS.size, pdf_fonts._ARRAYS.size = pdf_text.MAX_RUNS, pdf_fonts.MAX_ARRAYS
-        pdf_canvas._EXT_STATES.size, pdf._SHADINGS.size = pdf_canvas.MAX_STATES, 64
+        pdf_canvas._EXT_STATES.size, pdf._SHADINGS.size, pdf._SHAPE_RUNS.size = pdf_canvas.MAX_STATES, 64, 64
+        pdf_canvas._STRINGS.size = 256
         for font in _fonts():
             font.subsets.size, font.groups.size = pdf_fonts.MAX_SUBSETS, pdf_fonts.MAX_GROUPS
 
@@ -179,6 +187,8 @@ def _counters() -> dict[str, tuple[int, int]]:
         "runs": (pdf_text.RUN_TEXTS.hits, pdf_text.RUN_TEXTS.misses),
         "transparency states": (pdf_canvas._EXT_STATES.hits, pdf_canvas._EXT_STATES.misses),
         "shadings": (pdf._SHADINGS.hits, pdf._SHADINGS.misses),
+        "shape runs": (pdf._SHAPE_RUNS.hits, pdf._SHAPE_RUNS.misses),
+        "information strings": (pdf_canvas._STRINGS.hits, pdf_canvas._STRINGS.misses),
     }
 
 
@@ -230,13 +240,25 @@ def _pdf_templates() -> list[str]:
 
 
 @pytest.mark.parametrize("cmyk", [False, True])
-def test_short_graphics_scopes_write_what_reportlabs_save_and_restore_write(
+def test_short_scopes_and_text_objects_write_what_reportlabs_own_calls_write(
     monkeypatch: pytest.MonkeyPatch, cmyk: bool
 ) -> None:
-    """Every PDF template (ornaments, gradients, crop marks, QR, pictures), RGB and CMYK."""
+    """Every PDF template (ornaments, gradients, crop marks, QR, vertical text with its font
+    variant, hidden commas), RGB and CMYK."""
+    from dataclasses import replace
+
+    from helpers import set_column, set_line
+
     pages = [layout_page(load_template(name), job.content) for name in _pdf_templates() for job in _jobs(name)[:2]]
+    column = set_column("质量ISO9001月（2010）", _font(), 30, 500, 40, _red())  # Latin rotated 90°
+    common = Path(__file__).resolve().parents[1] / "fonts" / "tgh8105.txt"  # 通用规范汉字表
+    chars = "".join(dict.fromkeys(ch for ch in common.read_text(encoding="utf-8") if "\u4e00" <= ch <= "\u9fff"))
+    many = set_line(chars[:300], _font(), 6, 10, 300, _red())  # more than one 256-code subset
+    hidden = replace(many, glyphs=tuple(replace(g, visible=i % 5 != 0) for i, g in enumerate(many.glyphs)))
+    pages.append(Page(600, 800, (column, many, hidden)))
     fast = [pdf.render_pdf([page], cmyk=cmyk) for page in pages]
     monkeypatch.setattr(pdf_canvas, "FAST_SCOPES", False)
+    clear_caches()  # text objects and shape runs written again, through reportlab
     assert [pdf.render_pdf([page], cmyk=cmyk) for page in pages] == fast
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import string
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -238,6 +239,9 @@ class _Elements:
         issuers = self.content.issuers
         if not issuers:
             return None
+        return self._once(element, (issuers, self.shrink), lambda: self._issuer_runs(element, issuers))
+
+    def _issuer_runs(self, element: Element, issuers: tuple[str, ...]) -> list[Item]:
         cells = _grid(element.box, len(issuers), element.columns, element.column_gap, element.row_gap)
         if element.text.align == "center":
             cells = _centre_last_row(cells, len(issuers), element.columns, element.column_gap)
@@ -288,12 +292,28 @@ class _Elements:
         return items
 
     def _ornament(self, element: Element) -> list[Item]:
+        return self._once(element, (), lambda: self._shapes(element))
+
+    def _shapes(self, element: Element) -> list[Item]:
         box = _bleed_out(element.box, self.template) if element.bleed else element.box
         return [
             Shape(polygons, element.fill, element.opacity * alpha)
             for polygons, alpha in ornament(box, element.ornament)
             if polygons
         ]
+
+    def _once(self, element: Element, extra: tuple, make: Callable[[], list[Item]]) -> list[Item]:
+        """The items of an element that depend only on the template (the element and its page)
+        and on `extra` (never on the slogan), made once per process: a poster's 落款 grid and
+        ornaments are the same on every page (the very same immutable items)."""
+        page = self.template.page
+        found = _ELEMENT_ITEMS.find(element, extra)
+        _ELEMENT_ITEMS.count(found is not None and found[0] is page)
+        if found is not None and found[0] is page:
+            return list(found[1])
+        items = make()
+        _ELEMENT_ITEMS.put(element, extra, (page, tuple(items)))
+        return items
 
     def _line(self, element: Element) -> list[Item]:
         x0, y0, x1, y1 = element.line
@@ -320,6 +340,7 @@ def _later_member(elements: tuple[Element, ...], index: int, values: dict[str, i
 
 
 _STYLES: ByIdentity[TextStyle] = ByIdentity(1024)  # text specs of the templates in use
+_ELEMENT_ITEMS: ByIdentity[tuple[object, tuple[Item, ...]]] = ByIdentity(1024)  # (page spec, items) by element
 
 
 def _style(spec: TextSpec) -> TextStyle:

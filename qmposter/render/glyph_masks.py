@@ -15,12 +15,19 @@ pixel of a rounding boundary (where Pillow's float32 pen arithmetic could tip th
 very large glyphs are left to `ImageDraw.text`; a self-check at first use falls back to it for the
 whole process if the installed Pillow does not behave like this. tests/test_glyph_masks.py sweeps
 positions, fonts and sizes against `ImageDraw.text`.
+
+The masks also outlive the process (`DiskPacks`, in the user cache folder through pixel_store):
+a mask is a function of the font file, pixel size, mode, character and phase only, so the next
+process — the next build, a `qmposter render` — reads what FreeType made before (~5 µs instead of
+0.1–1 ms a glyph).
 """
 
 from __future__ import annotations
 
+import atexit
 import math
 import struct
+import sys
 import threading
 from dataclasses import dataclass, field
 
@@ -33,6 +40,7 @@ GLYPH_CACHE_BYTES = 16 * 2**20  # mask pixels per thread; glyphs recur within a 
 MAX_CACHED_SIZE_PX = 2048  # bigger glyphs: ImageDraw.text (the float32 margin below assumes |pen| < 4096 px)
 PACKS_IN_MEMORY = 64  # disk packs (one font, size and mode each) held by a process
 PACK_ENTRIES = 4096  # masks in one pack: one size of one font rarely needs more characters
+FLUSH_AFTER = 512  # new masks kept in memory before they are written (and at the process's end)
 _MARGIN = 1 / 64  # in 1/64 px: Pillow's float32 pen error stays below this for pens under 4096 px
 _F32 = struct.Struct("f")
 
@@ -99,13 +107,18 @@ class DiskPacks:
 
     A glyph is a function of those alone (see the module docstring), so a mask read back is the
     one FreeType would make; zlib's checksum and a size check turn a damaged entry into a miss.
-    New masks are written when the page is done (`flush`), merged with what another process may
-    have written meanwhile; pixel_store bounds the files' total bytes.
+    New masks are written in batches (`flush`: every FLUSH_AFTER masks, and when the process ends),
+    merged with what another process may have written meanwhile; pixel_store bounds the files'
+    total bytes. Batches, not a write per page: replacing an existing file on ext4 waits for its
+    data (~2.6 ms wall against 0.3 ms for a new file), and a page per write added ~4 s of wall
+    time to a first full build.
     """
 
     def __init__(self) -> None:
         self._packs: LRU = LRU(PACKS_IN_MEMORY)  # pack key → entries as read from disk or added
         self._dirty: dict[tuple, dict] = {}  # pack key → entries added since the last flush
+        self._unsaved = 0  # masks in _dirty
+        self._exit_hook = False
         self._fonts: dict[str, tuple | None] = {}  # font path → file identity (fonts do not change mid-run)
         self._lock = threading.Lock()
 
@@ -113,6 +126,7 @@ class DiskPacks:
         with self._lock:
             self._packs.clear()
             self._dirty.clear()
+            self._unsaved = 0
             self._fonts.clear()
 
     def _pack_key(self, font: ImageFont.FreeTypeFont, mode: str) -> tuple | None:
@@ -154,16 +168,36 @@ class DiskPacks:
             if len(pack) < PACK_ENTRIES:
                 pack[(char, where)] = entry
                 self._dirty.setdefault(key, {})[(char, where)] = entry
+                self._unsaved += 1
+            hook, self._exit_hook = not self._exit_hook, True
+        if hook:
+            _at_exit(self.flush)
+
+    def flush_if_due(self) -> None:
+        """Write the new masks once FLUSH_AFTER of them wait (a long build or a studio session)."""
+        if self._unsaved >= FLUSH_AFTER:
+            self.flush()
 
     def flush(self) -> None:
         """Write the packs that gained masks (what is on disk now, plus ours)."""
         with self._lock:
-            dirty, self._dirty = self._dirty, {}
+            dirty, self._dirty, self._unsaved = self._dirty, {}, 0
         for key, added in dirty.items():
             stored = pixel_store.load("glyphs", key)
             pack = dict(stored) if isinstance(stored, dict) and len(stored) < PACK_ENTRIES else {}
             pack.update(added)
             pixel_store.save("glyphs", key, pack)
+
+
+def _at_exit(flush) -> None:
+    """Run `flush` when this process ends: atexit, and in a multiprocessing worker (which leaves
+    through os._exit, skipping atexit) multiprocessing's own exit finalizers."""
+    atexit.register(flush)
+    mp = sys.modules.get("multiprocessing")  # never imported here: a build without workers has none
+    if mp is not None and mp.parent_process() is not None:
+        from multiprocessing.util import Finalize
+
+        Finalize(None, flush, exitpriority=10)
 
 
 PACKS = DiskPacks()
@@ -175,7 +209,8 @@ _check_lock = threading.Lock()
 
 
 def clear() -> None:
-    """Forget this thread's masks and the packs read from disk (tests start from an empty cache)."""
+    """Forget this thread's masks, the packs read from disk and the masks not yet written (tests
+    start from an empty cache; call PACKS.flush() first to end a "process" as it would end)."""
     _local.masks = GlyphMasks()
     PACKS.clear()
 

@@ -33,9 +33,9 @@ from qmposter import __version__
 from qmposter.errors import FontError, InputError
 from qmposter.fonts import CORRUPT_TABLE_ERRORS
 from qmposter.layout.page import Color, Fill, GlyphRun, Item, Line, LinearGradient, Page, Picture, QRCode, Shape, paint
-from qmposter.memo import LRU, ByIdentity
+from qmposter.memo import ByIdentity
 from qmposter.render._common import MM, gradient_stops, naive_cmyk, qr_runs, run_font_path
-from qmposter.render.pdf_canvas import Canvas
+from qmposter.render.pdf_canvas import Canvas, RecordedRuns
 from qmposter.render.pdf_fonts import CachedTTFont
 from qmposter.render.pdf_images import draw_image
 from qmposter.render.pdf_objects import node_cache, remember
@@ -229,8 +229,17 @@ class _Page:
         clip = c.beginPath()
         clip.rect(bx0, by0, bx1 - bx0, by1 - by0)
         c.clipPath(clip, stroke=0, fill=0)
-        for item in self.page.items:
-            self.item(item)
+        items, start = self.page.items, 0
+        while start < len(items):
+            end = start
+            while end < len(items) and type(items[end]) is Shape:
+                end += 1
+            if end > start:
+                self.shapes(items[start:end])
+                start = end
+            else:
+                self.item(items[start])
+                start += 1
         c.restoreState()
         if self.marks:
             self.crop_marks()
@@ -243,7 +252,11 @@ class _Page:
         """reportlab's colour for `color` (made once per process: reportlab only reads it)."""
         key = (color, self.cmyk, rich)
         found = _COLORS.get(key)
-        return found if found is not None else _COLORS.put(key, _rl_color(color, self.cmyk, rich))
+        if found is None:
+            if len(_COLORS) >= MAX_COLORS:
+                _COLORS.clear()
+            found = _COLORS[key] = _rl_color(color, self.cmyk, rich)
+        return found
 
     # -- items -----------------------------------------------------------------------
     def fill(self, item: Fill) -> None:
@@ -255,7 +268,7 @@ class _Page:
             self.gradient(item.paint, x, y, item.width, item.height)
             return
         rich = min(item.width, item.height) >= RICH_BLACK_MIN_SIDE
-        c.setFillColor(self.color(item.paint, rich=rich))
+        c.set_fill(self.color(item.paint, rich=rich))
         c.rect(x, y, item.width, item.height, stroke=0, fill=1)
 
     def gradient(self, paint: LinearGradient, x: float, y: float, w: float, h: float) -> None:
@@ -299,7 +312,7 @@ class _Page:
             return
         c = self.c
         c.begin()
-        c.setFillColor(self.color(run.color))
+        c.set_fill(self.color(run.color))
         RUN_TEXTS.draw(c, run, lambda: _run_fonts(run), self.origin, self.page.height)
         c.end()
 
@@ -307,13 +320,19 @@ class _Page:
         """Light square, then all dark runs as one path: no stroke, no hairline seams."""
         c = self.c
         c.begin()
-        c.setFillColor(self.color(item.light))
+        c.set_fill(self.color(item.light))
         c.rect(self.X(item.x), self.Y(item.y + item.size), item.size, item.size, stroke=0, fill=1)
-        c.setFillColor(self.color(item.dark))
+        c.set_fill(self.color(item.dark))
         place = (item.x, item.y, item.size, self.origin, self.page.height)
         code = _PATHS.get_or_make(item.modules, place, lambda: _qr_code(item, self.origin, self.page.height))
         c.fill_path(code)
         c.end()
+
+    def shapes(self, run: tuple[Shape, ...]) -> None:
+        """Consecutive shapes (a poster's thirty ornaments): their operators are written once per
+        process for the same shapes, page geometry and graphics state (pdf_canvas.RecordedRuns)."""
+        key = (tuple((id(s.polygons), s.color, s.opacity) for s in run), self.origin, self.page.height, self.cmyk)
+        _SHAPE_RUNS.draw(self.c, key, tuple(s.polygons for s in run), lambda: [self.shape(s) for s in run])
 
     def shape(self, item: Shape) -> None:
         """One vector path, non-zero winding: reversed polygons are holes, overlaps are one area."""
@@ -325,7 +344,7 @@ class _Page:
             return
         c = self.c
         c.begin()
-        c.setFillColor(self.color(item.color))
+        c.set_fill(self.color(item.color))
         if item.opacity < 1:
             c.setFillAlpha(item.opacity)
         c.fill_path(code, FILL_NON_ZERO)
@@ -397,7 +416,9 @@ def _rl_color(color: Color, cmyk: bool, rich: bool) -> RLColor:
     return CMYKColor(*values)
 
 
-_COLORS: LRU[RLColor] = LRU(256)  # a template has a handful of colours
+MAX_COLORS = 256  # a template has a handful
+_COLORS: dict[tuple[Color, bool, bool], RLColor] = {}
+_SHAPE_RUNS = RecordedRuns(64)  # runs of ornament shapes: a template has one or two
 _SHADINGS = node_cache(64)  # gradients (and the registration colour) formatted before, with their functions
 
 MAX_PATHS = 1024  # ornament shapes and QR codes in a process: a ray fan is 24, a template a few dozen

@@ -31,7 +31,9 @@ PNG_LEVEL = 6  # deliverables: zlib-ng (RGB) or zlib (1-bit); lower levels cost 
 PNG_FAST_LEVEL = 1  # previews a person looks at once: about 40 % less time, 20–35 % more bytes
 BAND_BYTES = 1 << 18  # at most: a changed band's unchanged rows still go through deflate
 BAND_ROWS = 48  # rows per band: fewer reuse more, but each band costs ~100 bytes of tables and history
-FLAT_RATIO = 200  # a band whose run-length deflate is this many times smaller is not tried otherwise
+FLAT_ROWS = 0.9  # a band with this share of rows equal to the row above is plain ground
+FLAT_RATIO = 200  # plain ground that run-length deflate shrinks this many times is not tried otherwise
+DETAIL_RATIO = 20  # a band that default deflate shrinks less than this is not tried with runs only
 CACHE_IMAGES = 2  # image sizes remembered: a build does one template's slogans one after the other
 CACHE_MAX_BYTES = 64 << 20  # a bigger image is not remembered (its rows would stay in memory)
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -140,7 +142,7 @@ def _encode_bands(image: Image.Image, raw: bytes, old: _Encoded | None, *, keep_
             filtered = _filtered_rows(image, raw, y0, y1)
         else:
             filtered = _refiltered_rows(image, raw, old_rows, old.bands[i].filtered, y0, y1)
-        stream = _band_stream(filtered)
+        stream = _band_stream(filtered, row + 1)
         bands.append(_Band(filtered if keep_rows else b"", stream, zlib_ng.adler32(filtered), len(filtered)))
     return bands
 
@@ -200,7 +202,7 @@ def _pillow_filtered(image: Image.Image, y0: int, y1: int) -> bytes:
         encoder.setimage(image.im, (0, top, image.size[0], y1))
         parts = []
         while True:
-            _, status, data = encoder.encode(1 << 20)
+            _, status, data = encoder.encode(1 << 16)
             parts.append(data)
             if status:
                 break
@@ -232,19 +234,30 @@ def _stored_data(stream: bytes) -> bytes:
     return zlib.decompress(stream)
 
 
-def _band_stream(data: bytes) -> bytes:
+def _band_stream(data: bytes, stride: int) -> bytes:
     """Raw deflate of `data` as non-final blocks that end on a byte boundary (a zlib full flush).
 
-    zlib-ng level 6 with run-length matches only (Z_RLE) first: 3–5× faster than its default
-    strategy and often smaller on PNG rows (plain ground, big text on it: filtered, mostly runs
-    of zeros). Unless that already shrank the band FLAT_RATIO times, the default strategy too
-    (matches at any distance: gradients, small text), and the smaller of the two. Either way
-    the result depends on `data` alone.
+    zlib-ng level 6, with run-length matches only (Z_RLE: 3–5× faster, and often smaller on
+    filtered rows, which are mostly runs of zeros) or its default strategy (matches at any
+    distance: gradients, small text), the smaller of the two. One of them is skipped where the
+    other is sure to win: a band of plain ground (FLAT_ROWS of its `stride`-byte rows equal to the
+    row above) tries runs first and keeps them if they shrank the band FLAT_RATIO times; any other
+    band tries the default strategy first and keeps it if it shrank the band less than
+    DETAIL_RATIO times (detail everywhere, where runs lose). Either way the result depends on
+    `data` alone.
     """
-    runs = _zlib_ng_flushed(data, zlib_ng.Z_RLE)
-    if len(runs) * FLAT_RATIO <= len(data):
-        return runs
-    full = _zlib_ng_flushed(data, zlib_ng.Z_DEFAULT_STRATEGY)
+    rows = len(data) // stride
+    zeros = b"\x02" + bytes(stride - 1)  # a row equal to the row above, Up-filtered
+    if sum(data.startswith(zeros, k * stride) for k in range(rows)) >= FLAT_ROWS * rows:
+        runs = _zlib_ng_flushed(data, zlib_ng.Z_RLE)
+        if len(runs) * FLAT_RATIO <= len(data):
+            return runs
+        full = _zlib_ng_flushed(data, zlib_ng.Z_DEFAULT_STRATEGY)
+    else:
+        full = _zlib_ng_flushed(data, zlib_ng.Z_DEFAULT_STRATEGY)
+        if len(full) * DETAIL_RATIO > len(data):
+            return full
+        runs = _zlib_ng_flushed(data, zlib_ng.Z_RLE)
     return full if len(full) <= len(runs) else runs
 
 

@@ -91,7 +91,7 @@ def _draw_items(items: tuple[Item, ...], size: tuple[int, int], scale: float, of
         canvas.draw(items[i])
     if mark and mark == len(items):
         PREFIXES.store(key, items, canvas.image)
-    PACKS.flush()  # glyph masks this page was first to need, for the next process
+    PACKS.flush_if_due()  # glyph masks this process was first to need, for the next one
     return canvas.image
 
 
