@@ -47,6 +47,7 @@ def clear_caches() -> None:
     pdf_text.RUN_TEXTS.clear()
     pdf_fonts._ARRAYS.clear()
     pdf_canvas._EXT_STATES.clear()
+    pdf_canvas._STRINGS.clear()
     pdf._SHADINGS.clear()
     pdf._SHAPE_RUNS.clear()
     for font in _fonts():
@@ -155,11 +156,12 @@ def test_reused_parts_of_a_poster_pdf_are_really_reused() -> None:
     assert hits["transparency states"] == 1  # the ornaments' opacities
     assert hits["shadings"] == 2  # the gradient and the crop marks' registration colour, with their functions
     assert hits["shape runs"] >= 1  # the ornaments' operators
+    assert hits["information strings"] >= 5  # author (the issuers), subject, keywords, producer, creator
     # the fonts of the issuers and the hotline: subset, ToUnicode map, descriptor, font as formatted before
     assert sum(font.groups.hits for font in _fonts()) - groups >= 2
     # every cache at a bound of 1–2 entries: still the same files
     caches = (pdf_streams.PAGE_FLATE, pdf_streams.SAME_FLATE, pdf_text.RUN_TEXTS, pdf_fonts._ARRAYS,
-              pdf_canvas._EXT_STATES, pdf._SHADINGS, pdf._SHAPE_RUNS)
+              pdf_canvas._EXT_STATES, pdf._SHADINGS, pdf._SHAPE_RUNS, pdf_canvas._STRINGS)
     for cache in caches:
         cache.size = 2
     for font in _fonts():
@@ -173,6 +175,7 @@ def test_reused_parts_of_a_poster_pdf_are_really_reused() -> None:
         pdf_streams.PAGE_FLATE.size, pdf_streams.SAME_FLATE.size = 8, 64
         pdf_text.RUN_TEXTS.size, pdf_fonts._ARRAYS.size = pdf_text.MAX_RUNS, pdf_fonts.MAX_ARRAYS
         pdf_canvas._EXT_STATES.size, pdf._SHADINGS.size, pdf._SHAPE_RUNS.size = pdf_canvas.MAX_STATES, 64, 64
+        pdf_canvas._STRINGS.size = 256
         for font in _fonts():
             font.subsets.size, font.groups.size = pdf_fonts.MAX_SUBSETS, pdf_fonts.MAX_GROUPS
 
@@ -185,6 +188,7 @@ def _counters() -> dict[str, tuple[int, int]]:
         "transparency states": (pdf_canvas._EXT_STATES.hits, pdf_canvas._EXT_STATES.misses),
         "shadings": (pdf._SHADINGS.hits, pdf._SHADINGS.misses),
         "shape runs": (pdf._SHAPE_RUNS.hits, pdf._SHAPE_RUNS.misses),
+        "information strings": (pdf_canvas._STRINGS.hits, pdf_canvas._STRINGS.misses),
     }
 
 
@@ -236,13 +240,25 @@ def _pdf_templates() -> list[str]:
 
 
 @pytest.mark.parametrize("cmyk", [False, True])
-def test_short_graphics_scopes_write_what_reportlabs_save_and_restore_write(
+def test_short_scopes_and_text_objects_write_what_reportlabs_own_calls_write(
     monkeypatch: pytest.MonkeyPatch, cmyk: bool
 ) -> None:
-    """Every PDF template (ornaments, gradients, crop marks, QR, pictures), RGB and CMYK."""
+    """Every PDF template (ornaments, gradients, crop marks, QR, vertical text with its font
+    variant, hidden commas), RGB and CMYK."""
+    from dataclasses import replace
+
+    from helpers import set_column, set_line
+
     pages = [layout_page(load_template(name), job.content) for name in _pdf_templates() for job in _jobs(name)[:2]]
+    column = set_column("质量ISO9001月（2010）", _font(), 30, 500, 40, _red())  # Latin rotated 90°
+    common = Path(__file__).resolve().parents[1] / "fonts" / "tgh8105.txt"  # 通用规范汉字表
+    chars = "".join(dict.fromkeys(ch for ch in common.read_text(encoding="utf-8") if "\u4e00" <= ch <= "\u9fff"))
+    many = set_line(chars[:300], _font(), 6, 10, 300, _red())  # more than one 256-code subset
+    hidden = replace(many, glyphs=tuple(replace(g, visible=i % 5 != 0) for i, g in enumerate(many.glyphs)))
+    pages.append(Page(600, 800, (column, many, hidden)))
     fast = [pdf.render_pdf([page], cmyk=cmyk) for page in pages]
     monkeypatch.setattr(pdf_canvas, "FAST_SCOPES", False)
+    clear_caches()  # text objects and shape runs written again, through reportlab
     assert [pdf.render_pdf([page], cmyk=cmyk) for page in pages] == fast
 
 

@@ -9,7 +9,8 @@
 - `RecordedRuns` writes the operators of a run of items drawn before (a template's thirty
   ornament shapes) as one piece, and registers the transparency states they registered.
 - A page's transparency states (one per ornament opacity: a poster has two dozen) are
-  formatted once per process for each set of states and names (pdf_objects.Formatted).
+  formatted once per process for each set of states and names (pdf_objects.Formatted), and
+  so are the document information's strings (the issuers as Author, the subject, keywords).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class Canvas(rl_canvas.Canvas):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._scopes: list[tuple] = []
+        if type(self._doc.info) is pdfdoc.PDFInfo:
+            self._doc.info.__class__ = _Info
 
     def begin(self) -> None:
         """saveState() for drawing that changes no state but colours, line width and cap and
@@ -92,6 +95,42 @@ class Canvas(rl_canvas.Canvas):
         obj.ExtGState = _EXT_STATES.get_or_make(
             key, lambda: Formatted(pdfdoc.format(self._extgstate.getState(), self._doc))
         )
+
+
+class _Info(pdfdoc.PDFInfo):
+    """reportlab's document information, its strings formatted once per process (PDFString
+    escapes and UTF-16-encodes character by character in Python; the Author is the issuers)."""
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        if not FAST_SCOPES or not can_reuse(document):
+            return super().format(document)
+        D: dict[str, object] = {}  # as PDFInfo.format builds it
+        D["Title"] = _string(self.title, document)
+        D["Author"] = _string(self.author, document)
+        D["ModDate"] = D["CreationDate"] = _date(document, self._dateFormatter)
+        D["Producer"] = _string(self.producer, document)
+        D["Creator"] = _string(self.creator, document)
+        D["Subject"] = _string(self.subject, document)
+        D["Keywords"] = _string(self.keywords, document)
+        D["Trapped"] = pdfdoc.PDFName(self.trapped)
+        return pdfdoc.PDFDictionary(D).format(document)
+
+
+_STRINGS: LRU[Formatted] = LRU(256)  # information strings: a build has a few dozen titles
+
+
+def _date(document: pdfdoc.PDFDocument, formatter: object) -> pdfdoc.PDFObject:
+    """PDFInfo's date, formatted once per time stamp (invariant mode: always the same one)."""
+    date = pdfdoc.PDFDate(ts=document._timeStamp, dateFormatter=formatter)
+    if formatter is not None:
+        return date
+    key = ("date", tuple(date.date), date.dhh, date.dmm)
+    return _STRINGS.get_or_make(key, lambda: Formatted(pdfdoc.format(date, document)))
+
+
+def _string(text: object, document: pdfdoc.PDFDocument) -> Formatted:
+    key = (type(text), text, pdfdoc.PDFString.unicodeEncValid)
+    return _STRINGS.get_or_make(key, lambda: Formatted(pdfdoc.format(pdfdoc.PDFString(text), document)))
 
 
 @dataclass(frozen=True)
