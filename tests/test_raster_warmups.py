@@ -173,3 +173,15 @@ def test_a_process_and_a_worker_write_their_new_glyph_masks_when_they_end(tmp_pa
     worker.join(120)
     assert worker.exitcode == 0
     assert any((tmp_path / "w").glob("glyphs-*.marshal"))  # multiprocessing's exit finalizer
+
+
+def test_stored_pixels_of_other_drawing_code_are_not_read(cache_folder: Path, monkeypatch) -> None:
+    """An edit to how qmposter draws (raster.py, glyph_masks.py …) changes every key: nothing stale."""
+    path = bundled_dir("templates") / "assets" / "ribbons.png"
+    computed = scaled(path)
+    new_process()
+    monkeypatch.setattr(pixel_store, "_code_version", lambda: "edited drawing code")
+    before = pixel_store.hits.get("picture", 0)
+    assert scaled(path) == computed
+    assert pixel_store.hits.get("picture", 0) == before  # recomputed, not read
+    assert len(list(cache_folder.glob("picture-*.marshal"))) == 2

@@ -681,3 +681,29 @@ def test_toml_values_from_the_disk_cache_are_tomllibs_and_damage_is_not_trusted(
     assert imported()  # every answer refused: parsed again, the same values
     stored.write_bytes(b"\x00damaged")
     assert imported()
+
+
+# -- the garbage collector held through start-up -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "held"),
+    [
+        (["render", "image-square-1080", "--slogan", "2010-05", "-o", "{tmp}/a.png"], True),  # one file: to the end
+        (["build", "--template", "led-red-384x32", "--format", "bmp", "--out", "{tmp}/o"], False),  # for its files
+        (["slogans", "list", "--year", "2010"], False),  # every other command: released at once
+    ],
+)
+def test_the_console_script_holds_the_collector_only_through_start_up(
+    args: list[str], held: bool, tmp_path: Path, env: dict[str, str]
+) -> None:
+    import gc
+
+    probe = "import gc\nprint(gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    shown = qmposter_run([a.replace("{tmp}", str(tmp_path)) for a in args], env, probe=probe).stdout.splitlines()[-1]
+    assert shown == ("False False" if held else "True True")  # released: what start-up made is frozen
+    # a program that imports qmposter and runs a command keeps its collector as it was
+    from click.testing import CliRunner
+
+    args = ["render", "image-square-1080", "--text", "质量第一", "-o", str(tmp_path / "b.png")]
+    assert CliRunner().invoke(cli, args).exit_code == 0 and gc.isenabled()

@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-from qmposter import __version__
+from qmposter import __version__, gc_hold
 from qmposter.cli import i18n
 from qmposter.errors import QmposterError
 
@@ -18,6 +18,9 @@ i18n.install()
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# Commands that keep the garbage collector held through their start-up (qmposter.gc_hold): `render`
+# makes one file (bounded work), `build` releases it before its files. Every other command at once.
+GC_HELD_THROUGH = frozenset({"render", "build"})
 
 
 class QmGroup(click.Group):
@@ -37,6 +40,8 @@ class QmGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy:
             importlib.import_module(self.lazy[cmd_name])  # its decorator registers the command here
+        if ctx.parent is not None or cmd_name not in GC_HELD_THROUGH:
+            gc_hold.release()  # the studio, a leaflet, `slogans …`: collect as usual from here on
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from qmposter import gc_hold
 from qmposter.build.executors import EXECUTORS
 from qmposter.build.manifest import merge_shard_manifests
 from qmposter.build.plan import BuildRequest, Shard, plan_build
@@ -111,6 +112,7 @@ def build_command(
     campaign, catalogue = checked_campaign(campaign_path, catalogue_dir)
     plan = plan_build(request, campaign=campaign, catalogue=catalogue)
     total = len(request.shard.take(plan.jobs)) if request.shard else len(plan.jobs)
+    gc_hold.release()  # hundreds of files may follow: collect garbage as usual
     if sys.stderr.isatty():
         with click.progressbar(length=total, label="生成中", file=sys.stderr, show_pos=True) as bar:
             report = run_build(plan, request, on_progress=bar.update)

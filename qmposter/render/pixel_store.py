@@ -7,16 +7,17 @@ character and sub-pixel phase — like the font metrics qmposter/fonts.py keeps 
 here depends on a slogan or an output file: a glyph is stored per character.
 
 Each entry is one marshal file `KIND-HASH.marshal` holding (key, payload). The hash and the key
-cover the source file's path, size and mtime, the parameters, this format's version and the
-Pillow and FreeType versions, so an edited picture, another font file or a Pillow upgrade reads
-nothing stale. A missing, damaged (checksummed), foreign or unwritable file only costs the work
-again. Each kind is bounded in bytes: past its budget the least recently used files go (a hit
-touches its file).
+cover the source file's path, size and mtime, the parameters, this format's version, the Pillow
+and FreeType versions and a hash of the drawing code, so an edited picture, another font file, a
+Pillow upgrade or a change to how qmposter draws reads nothing stale. A missing, damaged
+(checksummed), foreign or unwritable file only costs the work again. Each kind is bounded in
+bytes: past its budget the least recently used files go (a hit touches its file).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import threading
@@ -45,8 +46,25 @@ def file_identity(path: str | Path) -> tuple[str, int, int] | None:
     return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
 
 
+_DRAWING_CODE = ("render/raster.py", "render/glyph_masks.py", "render/prefix_cache.py", "render/_common.py",
+                 "render/pixel_store.py", "layout/page.py", "images.py")  # what the stored pixels come from
+
+
 def _versions() -> tuple:
-    return (FORMAT, Image.__version__, getattr(ImageFont.core, "freetype2_version", ""))
+    return (FORMAT, Image.__version__, getattr(ImageFont.core, "freetype2_version", ""), _code_version())
+
+
+@functools.cache
+def _code_version() -> str:
+    """Hash of the modules that draw what is stored: edited drawing code reads no old pixels."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for name in _DRAWING_CODE:
+        try:
+            digest.update((package / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:16]
 
 
 def entry_path(kind: str, key: tuple) -> Path:

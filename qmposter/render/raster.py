@@ -233,12 +233,13 @@ class _Canvas:
         """Each glyph as ImageDraw.text would draw it: a run seen before is pasted from its stored
         tile, otherwise cached FreeType masks are blended where the mask is sure."""
         draw = self.draw_ctx
+        key = (self.key, run)
+        # a tile exists only for a run drawn from masks before: its placing would come out the same
+        if usable(font) and RUN_TILES.paste(key, self.image):
+            return
         placed = self._placed(run, font) if usable(font) else None
         if placed is None:
             self._draw_glyphs_one_by_one(run, font)
-            return
-        key = (self.key, run)
-        if RUN_TILES.paste(key, self.image):
             return
         box = _union(self.image.size, [(x, y, x + m.size[0], y + m.size[1]) for m, (x, y) in placed])
         before = self.image.crop(box).tobytes() if box and RUN_TILES.wants(key) else None
