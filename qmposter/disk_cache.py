@@ -3,6 +3,11 @@
 A cache holds answers a process could work out again (word breaks, font metrics, tones), so a
 fresh process starts faster. A missing, damaged or unwritable file only costs that work
 again; it never changes a result and never stops a command.
+
+The one way here to keep a value whose damage must be noticed (`seal`/`unseal`, a CRC-32 over
+its marshal bytes: `write_checked`/`read_checked` for a whole file, `AnswerFile(checked=True)`
+per answer), and the one way to bound a kind of file (`prune`: by count and/or bytes, least
+recently written or touched first).
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ import contextlib
 import marshal
 import os
 import threading
+import zlib
 from pathlib import Path
+from typing import Any
 
 
 def cache_dir() -> Path:
@@ -43,6 +50,40 @@ def write_marshal(path: Path, value: object) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def seal(value: object, salt: str = "") -> tuple[int, bytes]:
+    """(CRC-32, marshal bytes) of `value` (builtin types only; ValueError otherwise). `salt` (e.g. the
+    question an answer belongs to) enters the CRC, so an answer filed under another question fails."""
+    blob = marshal.dumps(value)
+    return zlib.crc32(blob, _salt_crc(salt)), blob
+
+
+def unseal(stored: object, salt: str = "") -> object | None:
+    """The value `seal(value, salt)` made, or None when `stored` is not such a pair or the CRC fails."""
+    if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], bytes)):
+        return None
+    if stored[0] != zlib.crc32(stored[1], _salt_crc(salt)):
+        return None
+    try:
+        return marshal.loads(stored[1])
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def _salt_crc(salt: str) -> int:
+    return zlib.crc32(salt.encode("utf-8", "surrogatepass")) if salt else 0
+
+
+def read_checked(path: Path) -> object | None:
+    """The value stored by write_checked, or None when the file is missing, damaged or foreign."""
+    return unseal(read_marshal(path))
+
+
+def write_checked(path: Path, value: object) -> None:
+    """write_marshal with a checksum: a file damaged on disk is refused by read_checked, not misread."""
+    with contextlib.suppress(ValueError):
+        write_marshal(path, seal(value))
+
+
 def package_key(source: Path, package: str) -> str | None:
     """Hash of `source` (the code that asks) and of the installed `package`'s top-level files
     (name, size, mtime): new rules or a new dictionary get a new cache file. None when the
@@ -70,24 +111,36 @@ class AnswerFile:
     """The answers of one pure function (text → tuple) that needs a slow package, on disk.
 
     Loaded on first use, written at exit when this process added answers; the caller checks
-    each answer it gets back (a damaged file must cost time, never a wrong result).
+    each answer it gets back (a damaged file must cost time, never a wrong result). With
+    `checked`, each answer is any marshal-able value kept sealed (`seal`, salted with its
+    question): `get` hands out a fresh copy whose checksum held, or None; `put` skips a value
+    marshal cannot hold. Such files carry their own name (`-c1`), never read as the other kind.
     """
 
     MAX_ENTRIES = 50_000  # a runaway file (a fuzzer's random text) starts over instead of growing
 
-    def __init__(self, name: str, source: Path, package: str, *, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(
+        self, name: str, source: Path, package: str, *, max_entries: int = MAX_ENTRIES, checked: bool = False
+    ) -> None:
         self._name, self._source, self._package = name, source, package
-        self._max_entries = max_entries
+        self._max_entries, self._checked = max_entries, checked
         self._lock = threading.Lock()
         self._answers: dict | None = None
         self._added = 0
 
-    def get(self, question: str) -> tuple | None:
+    def get(self, question: str) -> Any:
         with self._lock:
             answer = self._load().get(question)
+        if self._checked:
+            return unseal(answer, question)
         return answer if isinstance(answer, tuple) else None
 
-    def put(self, question: str, answer: tuple) -> None:
+    def put(self, question: str, answer: Any) -> None:
+        if self._checked:
+            try:
+                answer = seal(answer, question)
+            except ValueError:  # not a marshal type: not kept
+                return
         with self._lock:
             answers = self._load()
             if len(answers) >= self._max_entries:
@@ -113,13 +166,24 @@ class AnswerFile:
 
     def _path(self) -> Path | None:
         key = package_key(self._source, self._package)
-        return cache_dir() / f"{self._name}-{key}.marshal" if key else None
+        kind = "-c1" if self._checked else ""  # the layout of a checked answer: bump when it changes
+        return cache_dir() / f"{self._name}-{key}{kind}.marshal" if key else None
 
 
-def prune(prefix: str, keep: int) -> None:
-    """Delete all but the `keep` most recently written `prefix`-* files of the cache folder
-    (answers for font files or code versions that are gone would otherwise pile up)."""
-    with contextlib.suppress(OSError):
-        files = sorted(cache_dir().glob(f"{prefix}-*"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for stale in files[keep:]:
-            stale.unlink(missing_ok=True)
+def prune(prefix: str, keep: int | None = None, *, max_bytes: int | None = None) -> None:
+    """Delete the least recently written (or touched: os.utime on a hit) `prefix`-*.marshal files of
+    the cache folder beyond the newest `keep` and beyond `max_bytes` in all (answers for font files
+    or code versions that are gone, or pixels not drawn for a while, would otherwise pile up)."""
+    files = []
+    with contextlib.suppress(OSError), os.scandir(cache_dir()) as entries:
+        for entry in entries:
+            if entry.name.startswith(f"{prefix}-") and entry.name.endswith(".marshal"):
+                with contextlib.suppress(OSError):
+                    st = entry.stat()
+                    files.append((st.st_mtime_ns, st.st_size, entry.path))
+    used = 0
+    for count, (_, size, path) in enumerate(sorted(files, reverse=True), 1):
+        used += size
+        if (keep is not None and count > keep) or (max_bytes is not None and used > max_bytes):
+            with contextlib.suppress(OSError):
+                os.unlink(path)

@@ -1,0 +1,89 @@
+"""The user cache folder's shared plumbing: checked values and the one prune (qmposter.disk_cache)."""
+
+from __future__ import annotations
+
+import marshal
+import os
+from pathlib import Path
+
+import pytest
+
+from qmposter import disk_cache
+
+
+@pytest.fixture(autouse=True)
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_a_checked_file_reads_back_and_any_damage_reads_as_nothing(cache_folder: Path) -> None:
+    path = cache_folder / "thing-1.marshal"
+    value = {"质量月": (1, 2.5, "x" * 300), "b": [None, True]}
+    disk_cache.write_checked(path, value)
+    assert disk_cache.read_checked(path) == value
+    data = path.read_bytes()
+    for damaged in (data[:-50] + bytes(b ^ 1 for b in data[-50:]), data[: len(data) // 2], b"\x00junk"):
+        path.write_bytes(damaged)
+        assert disk_cache.read_checked(path) is None
+    disk_cache.write_marshal(path, value)  # written without a checksum: foreign, not misread
+    assert disk_cache.read_checked(path) is None
+    disk_cache.write_checked(path, {1: object()})  # not a marshal type: nothing written, no error
+    assert disk_cache.read_checked(path) is None
+
+
+def test_an_unwritable_folder_only_loses_the_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(blocker / "cache"))
+    path = disk_cache.cache_dir() / "thing-1.marshal"
+    disk_cache.write_checked(path, (1, 2))
+    assert disk_cache.read_checked(path) is None
+    disk_cache.prune("thing", 1, max_bytes=10)  # no folder to list: nothing to do, no error
+
+
+def test_checked_answers_are_fresh_copies_and_an_answer_under_another_question_is_refused(
+    cache_folder: Path,
+) -> None:
+    source = Path(disk_cache.__file__)
+    answers = disk_cache.AnswerFile("answers", source, "tomllib", checked=True)
+    answers.put("a", {"list": [1, 2]})
+    answers.put("dated", {"when": object()})  # not a marshal type: not kept
+    got = answers.get("a")
+    got["list"].append(3)
+    assert answers.get("a") == {"list": [1, 2]} and answers.get("dated") is None
+    answers.save()
+    (path,) = cache_folder.glob("answers-*-c1.marshal")  # its own name: never read as unchecked answers
+    stored = marshal.loads(path.read_bytes())
+    stored["b"] = stored["a"]  # whole and checksummed, but filed under another question
+    path.write_bytes(marshal.dumps(stored))
+    again = disk_cache.AnswerFile("answers", source, "tomllib", checked=True)
+    assert again.get("a") == {"list": [1, 2]} and again.get("b") is None
+
+
+def _files(folder: Path, prefix: str, sizes: list[int]) -> list[Path]:
+    """Files written oldest first, one second apart."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k, size in enumerate(sizes):
+        path = folder / f"{prefix}-{k}.marshal"
+        path.write_bytes(b"x" * size)
+        os.utime(path, ns=(10**9 * (k + 1), 10**9 * (k + 1)))
+        paths.append(path)
+    return paths
+
+
+def test_prune_keeps_the_newest_files_within_a_count_and_a_byte_budget(cache_folder: Path) -> None:
+    paths = _files(cache_folder, "kind", [100] * 6)
+    others = _files(cache_folder, "other", [100] * 3) + _files(cache_folder, "kinder", [100])
+    disk_cache.prune("kind", 4)
+    assert [p.exists() for p in paths] == [False, False, True, True, True, True]
+    disk_cache.prune("kind", max_bytes=250)
+    assert [p.exists() for p in paths] == [False] * 4 + [True, True]
+    os.utime(paths[4], ns=(10**10, 10**10))  # touched (a hit): now the most recently used
+    disk_cache.prune("kind", 5, max_bytes=150)
+    assert [p.exists() for p in paths] == [False] * 4 + [True, False]
+    disk_cache.prune("kind", 0)
+    assert not any(p.exists() for p in paths)
+    assert all(p.exists() for p in others)  # another prefix (even one starting with this one) is left alone
