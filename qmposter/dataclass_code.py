@@ -17,7 +17,6 @@ from __future__ import annotations
 import atexit
 import builtins
 import dataclasses
-import marshal
 import sys
 import threading
 import types
@@ -59,12 +58,11 @@ class CodeStore:
             return code
 
     def save(self) -> None:
-        from qmposter.disk_cache import prune, write_marshal
+        from qmposter.disk_cache import prune, write_checked
 
         with self._lock:
             if self.compiled and self._codes is not None and self._path is not None:
-                payload = marshal.dumps(self._codes)
-                write_marshal(self._path, (zlib.crc32(payload), payload))
+                write_checked(self._path, self._codes)
                 prune(PREFIX, KEEP_FILES)
                 self.compiled = 0
 
@@ -78,18 +76,9 @@ class CodeStore:
 
 
 def _read(path) -> dict[str, types.CodeType]:
-    from qmposter.disk_cache import read_marshal
+    from qmposter.disk_cache import read_checked
 
-    stored = read_marshal(path)
-    if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], bytes)):
-        return {}
-    checksum, payload = stored
-    if checksum != zlib.crc32(payload):
-        return {}
-    try:
-        codes = marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return {}
+    codes = read_checked(path)
     if not isinstance(codes, dict):
         return {}
     return {k: v for k, v in codes.items() if isinstance(k, str) and isinstance(v, types.CodeType)}

@@ -3,8 +3,9 @@
 Every command reads the campaign, its templates and bases, the slogan catalogue and the font
 list: ~10 TOML files, ~4 ms of parsing plus ~1.5 ms importing tomllib, in every process,
 for files that rarely change. The values parsed from a file's text are stored under the
-SHA-256 of that text (marshal, with a checksum), so the next process reading the same text
-neither parses nor imports tomllib; an edited file is a new text, parsed again. Values
+SHA-256 of that text (marshal, with a checksum: `AnswerFile(checked=True)`), so the next
+process reading the same text neither parses nor imports tomllib; an edited file is a new
+text, parsed again. Values
 marshal cannot hold (TOML dates and times) are not stored. A missing, damaged or unwritable
 file only means parsing, with the same result.
 """
@@ -12,8 +13,6 @@ file only means parsing, with the same result.
 from __future__ import annotations
 
 import hashlib
-import marshal
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -21,32 +20,17 @@ from qmposter.disk_cache import AnswerFile
 
 MAX_TEXTS = 256  # distinct texts kept (a campaign's files are a few dozen; edits add new ones)
 
-_STORED = AnswerFile("toml", Path(__file__), "tomllib", max_entries=MAX_TEXTS)
+_STORED = AnswerFile("toml", Path(__file__), "tomllib", max_entries=MAX_TEXTS, checked=True)
 
 
 def loads(text: str) -> dict[str, Any]:
     """tomllib.loads(text): a new dict each call; tomllib.TOMLDecodeError (a ValueError) for bad text."""
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    found = _stored(digest)
-    if found is not None:
+    found = _STORED.get(digest)  # checked: a fresh dict, or None (not stored, damaged)
+    if isinstance(found, dict):
         return found
     import tomllib
 
     data = tomllib.loads(text)
-    try:
-        blob = marshal.dumps(data)
-    except ValueError:  # a date or time: not a marshal type
-        return data
-    _STORED.put(digest, (zlib.crc32(blob), blob))
+    _STORED.put(digest, data)  # a date or time (not a marshal type) is not kept
     return data
-
-
-def _stored(digest: str) -> dict[str, Any] | None:
-    answer = _STORED.get(digest)
-    if not (answer and len(answer) == 2 and isinstance(answer[1], bytes) and answer[0] == zlib.crc32(answer[1])):
-        return None
-    try:
-        data = marshal.loads(answer[1])
-    except (EOFError, ValueError, TypeError):
-        return None
-    return data if isinstance(data, dict) else None

@@ -597,10 +597,11 @@ def test_qr_matrices_from_the_disk_cache_equal_qrcodes_and_damage_is_not_trusted
     (stored,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("qr-*.marshal")
     answers = marshal.loads(stored.read_bytes())
     flipped = {}
-    for k, (question, (checksum, *rows)) in enumerate(answers.items()):
+    for k, (question, (checksum, blob)) in enumerate(answers.items()):
+        rows = list(marshal.loads(blob))
         row = rows[len(rows) // 2]
         rows[len(rows) // 2] = row[:10] + ("0" if row[10] == "1" else "1") + row[11:]  # one module flipped
-        flipped[question] = (checksum, *rows) if k % 2 else (checksum, *rows[:-1])  # or a row lost
+        flipped[question] = (checksum, marshal.dumps(tuple(rows) if k % 2 else tuple(rows[:-1])))  # or a row lost
     stored.write_bytes(marshal.dumps(flipped))
     assert matrices() == (first, True)  # every answer refused: encoded again, the same codes
     stored.write_bytes(b"\x00damaged")

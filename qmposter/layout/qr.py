@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import math
-import zlib
 from pathlib import Path
 
 from qmposter.disk_cache import AnswerFile
@@ -29,7 +28,7 @@ BLACK = Color(0, 0, 0, (0.0, 0.0, 0.0, 1.0))
 WHITE = Color(255, 255, 255, (0.0, 0.0, 0.0, 0.0))
 
 LEVELS = "LMQH"
-_STORED = AnswerFile("qr", Path(__file__), "qrcode")  # key: this file and the installed qrcode
+_STORED = AnswerFile("qr", Path(__file__), "qrcode", checked=True)  # key: this file and the installed qrcode
 
 
 @functools.lru_cache(maxsize=64)
@@ -50,7 +49,7 @@ def qr_matrix(data: str, error_correction: str = "M", border: int = MIN_BORDER) 
     rows = _stored_rows(question, border)
     if rows is None:
         rows = _encode(data, level, border, error_correction)
-        _STORED.put(question, (_checksum(question, rows), *rows))
+        _STORED.put(question, rows)
     return tuple(tuple(c == "1" for c in row) for row in rows)
 
 
@@ -73,19 +72,14 @@ def _encode(data: str, level: str, border: int, asked: str) -> tuple[str, ...]:
 
 
 def _stored_rows(question: str, border: int) -> tuple[str, ...] | None:
-    """The rows stored for `question`, if whole: a square of "0"/"1" of a QR size, checksum right."""
-    answer = _STORED.get(question)
-    if not answer or len(answer) < 2:
+    """The rows stored for `question` (checksum right), if whole: a square of "0"/"1" strings of a QR size."""
+    rows = _STORED.get(question)
+    if not isinstance(rows, tuple):
         return None
-    checksum, rows = answer[0], answer[1:]
     side = len(rows) - 2 * border
     if not (21 <= side <= 177 and side % 4 == 1) or not all(isinstance(r, str) and len(r) == len(rows) for r in rows):
         return None
-    return rows if checksum == _checksum(question, rows) else None
-
-
-def _checksum(question: str, rows: tuple[str, ...]) -> int:
-    return zlib.crc32("\n".join((question, *rows)).encode())
+    return rows
 
 
 def qr_item(

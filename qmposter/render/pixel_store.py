@@ -26,6 +26,7 @@ from pathlib import Path
 from PIL import Image, ImageFont
 from zlib_ng import zlib_ng
 
+from qmposter import disk_cache
 from qmposter.disk_cache import cache_dir, read_marshal, write_marshal
 
 FORMAT = 1  # bump when a payload's layout changes
@@ -102,19 +103,7 @@ def save(kind: str, key: tuple, payload: object) -> None:
 
 def prune(kind: str, budget: int) -> None:
     """Delete the least recently used `kind` files beyond `budget` bytes."""
-    with contextlib.suppress(OSError):
-        files = []
-        for entry in os.scandir(cache_dir()):
-            if entry.name.startswith(f"{kind}-") and entry.name.endswith(".marshal"):
-                with contextlib.suppress(OSError):
-                    st = entry.stat()
-                    files.append((st.st_mtime_ns, st.st_size, entry.path))
-        used = 0
-        for _, size, path in sorted(files, reverse=True):
-            used += size
-            if used > budget:
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
+    disk_cache.prune(kind, max_bytes=budget)
 
 
 def pack_pixels(*images: Image.Image) -> tuple:
