@@ -401,3 +401,30 @@ def test_a_blank_campaign_shows_what_to_fill_and_still_lists_the_catalogue(tmp_p
     assert _html(str(cli_error.value).splitlines()[0]) in form  # the CLI's message names what to fill
     slogans = client.get("/slogans").text
     assert "2010-jiangsu" in slogans and _html(str(cli_error.value).splitlines()[0]) in slogans
+
+
+def test_previews_draw_with_the_process_template_until_a_file_or_folder_changes(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from qmposter.studio.previews import PreviewService
+    from qmposter.template_cache import loaded_template
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parents[1] / "templates" / "poster-a3-red.toml", folder)
+    service, campaign = PreviewService(folder), load_campaign()
+    first = service.template("poster-a3-red")
+    assert first is loaded_template("poster-a3-red", folder)  # the one the build and LivePreview draw with
+    assert service.template("poster-a3-red") is first
+    red = service.png("poster-a3-red", campaign, "质量第一", "预览").png
+    # a base of the same name put in the folder shadows the bundled one (no file of `first` changed)
+    base = (Path(__file__).parents[1] / "templates" / "poster-red-base.toml").read_text(encoding="utf-8")
+    for shade in ("#c8161d", "#d21c22", "#b21218"):
+        base = base.replace(shade, "#0b3d91")
+    (folder / "poster-red-base.toml").write_text(base, encoding="utf-8")
+    shadowed = service.template("poster-a3-red")
+    assert shadowed is not first and folder / "poster-red-base.toml" in shadowed.files
+    blue = service.png("poster-a3-red", campaign, "质量第一", "预览").png
+    assert red is not None and blue is not None and red != blue
+    corner = [Image.open(io.BytesIO(png)).convert("RGB").getpixel((2, 2)) for png in (red, blue)]
+    assert corner[0][0] > corner[0][2] and corner[1][2] > corner[1][0]  # red ground, then blue

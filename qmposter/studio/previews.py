@@ -1,15 +1,15 @@
 """Live previews: one template, one slogan, the campaign's fields → a screen-sized PNG.
 
 The same layout engine and raster backend as `qmposter render`; only the resolution is
-chosen for a screen (the longer side in pixels). Loaded templates are kept while none of
-their files (the TOML, the files it extends, its assets) changes on disk, so a field edit
-costs one layout and one raster, and a designer's save is picked up on the next request.
+chosen for a screen (the longer side in pixels). Loaded templates are the process's own
+(qmposter.template_cache, as for a build and LivePreview): kept while none of their files (the
+TOML, the files it extends, its assets) nor the template folders change, so a field edit costs
+one layout and one raster, and a designer's save is picked up on the next request.
 """
 
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,8 @@ from qmposter.errors import InputError
 from qmposter.layout.engine import layout_page, skip_reason
 from qmposter.render.output import render_bytes
 from qmposter.render.raster import render_image
-from qmposter.templates import Template, load_template, search_dirs, template_names
+from qmposter.template_cache import loaded_template
+from qmposter.templates import Template, search_dirs, template_names
 
 CARD_PX = 420  # a card in the 版式预览 grid
 LARGE_PX = 900  # the campaign page's poster and the large view: an A3 at about 54 dpi
@@ -35,13 +36,11 @@ class Preview:
 
 
 class PreviewService:
-    """Renders previews with templates cached until their files change."""
+    """Renders previews with templates kept until their files change (qmposter.template_cache)."""
 
     def __init__(self, templates_dir: Path | None) -> None:
         self.templates_dir = templates_dir
-        self._cache: dict[str, tuple[tuple[int, ...], Template]] = {}
         self._names: tuple[tuple, list[str]] | None = None
-        self._lock = threading.Lock()
 
     def names(self) -> list[str]:
         """The page templates (`template_names`), listed again only when a template file changes."""
@@ -55,19 +54,11 @@ class PreviewService:
         """The loaded template `name` (a listed name only: never a path from a request)."""
         if name not in self.names():
             raise InputError(f"没有名为 {name} 的模板。")
-        with self._lock:
-            cached = self._cache.get(name)
-            if cached is not None and cached[0] == _stamps(cached[1].files):
-                return cached[1]
-        template = load_template(name, self.templates_dir)
-        with self._lock:
-            self._cache[name] = (_stamps(template.files), template)
-        return template
+        return loaded_template(name, self.templates_dir)
 
     def forget(self) -> None:
-        with self._lock:
-            self._cache.clear()
-            self._names = None
+        """A template folder changed: list the templates again (loaded ones check their own files)."""
+        self._names = None
 
     def png(self, name: str, campaign: Campaign, text: str, ref: str, longest_px: int = CARD_PX) -> Preview:
         """The template set with this slogan at `longest_px` on the longer side; layout errors raise."""
