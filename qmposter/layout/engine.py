@@ -281,6 +281,9 @@ class _Elements:
         return [Picture(box.x, box.y, box.width, box.height, str(element.src), element.opacity)]
 
     def _rect(self, element: Element) -> list[Item]:
+        return self._once(element, (), lambda: self._rect_items(element))
+
+    def _rect_items(self, element: Element) -> list[Item]:
         box = _bleed_out(element.box, self.template) if element.bleed else element.box
         items: list[Item] = []
         if element.fill is not None:
@@ -304,8 +307,9 @@ class _Elements:
 
     def _once(self, element: Element, extra: tuple, make: Callable[[], list[Item]]) -> list[Item]:
         """The items of an element that depend only on the template (the element and its page)
-        and on `extra` (never on the slogan), made once per process: a poster's 落款 grid and
-        ornaments are the same on every page (the very same immutable items)."""
+        and on `extra` (never on the slogan), made once per process: a poster's 落款 grid,
+        ornaments and rules are the same on every page (the very same immutable items, which the
+        PDF backend recognises by identity)."""
         page = self.template.page
         found = _ELEMENT_ITEMS.find(element, extra)
         _ELEMENT_ITEMS.count(found is not None and found[0] is page)
@@ -317,7 +321,7 @@ class _Elements:
 
     def _line(self, element: Element) -> list[Item]:
         x0, y0, x1, y1 = element.line
-        return [Line(x0, y0, x1, y1, element.stroke_width, element.stroke)]
+        return self._once(element, (), lambda: [Line(x0, y0, x1, y1, element.stroke_width, element.stroke)])
 
 
 @functools.lru_cache(maxsize=256)

@@ -232,10 +232,10 @@ class _Page:
         items, start = self.page.items, 0
         while start < len(items):
             end = start
-            while end < len(items) and type(items[end]) is Shape:
+            while end < len(items) and type(items[end]) in _RECORDED:
                 end += 1
             if end > start:
-                self.shapes(items[start:end])
+                self.recorded(items[start:end])
                 start = end
             else:
                 self.item(items[start])
@@ -328,11 +328,12 @@ class _Page:
         c.fill_path(code)
         c.end()
 
-    def shapes(self, run: tuple[Shape, ...]) -> None:
-        """Consecutive shapes (a poster's thirty ornaments): their operators are written once per
-        process for the same shapes, page geometry and graphics state (pdf_canvas.RecordedRuns)."""
-        key = (tuple((id(s.polygons), s.color, s.opacity) for s in run), self.origin, self.page.height, self.cmyk)
-        _SHAPE_RUNS.draw(self.c, key, tuple(s.polygons for s in run), lambda: [self.shape(s) for s in run])
+    def recorded(self, run: tuple[Shape | Line, ...]) -> None:
+        """Consecutive shapes and lines (a poster's thirty ornaments and its rules, the same item
+        objects on every page: layout makes them once): their operators are written once per
+        process for the same items, page geometry and graphics state (pdf_canvas.RecordedRuns)."""
+        key = (tuple(map(id, run)), self.origin, self.page.height, self.cmyk)
+        _SHAPE_RUNS.draw(self.c, key, run, lambda: [self.item(item) for item in run])
 
     def shape(self, item: Shape) -> None:
         """One vector path, non-zero winding: reversed polygons are holes, overlaps are one area."""
@@ -418,7 +419,8 @@ def _rl_color(color: Color, cmyk: bool, rich: bool) -> RLColor:
 
 MAX_COLORS = 256  # a template has a handful
 _COLORS: dict[tuple[Color, bool, bool], RLColor] = {}
-_SHAPE_RUNS = RecordedRuns(64)  # runs of ornament shapes: a template has one or two
+_RECORDED = (Shape, Line)  # items drawn in a q … Q scope that only adds operators and transparency states
+_SHAPE_RUNS = RecordedRuns(64)  # runs of ornament shapes and rules: a template has one or two
 _SHADINGS = node_cache(64)  # gradients (and the registration colour) formatted before, with their functions
 
 MAX_PATHS = 1024  # ornament shapes and QR codes in a process: a ray fan is 24, a template a few dozen
