@@ -7,6 +7,7 @@ the same whether the cache is empty, warm, damaged, stale or cannot be written.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from reportlab.pdfbase.ttfonts import TTFont
 
-from qmposter.disk_cache import write_marshal
+from qmposter.disk_cache import read_marshal, write_marshal
 from qmposter.render import pdf_fonts
 
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
@@ -100,3 +101,18 @@ def test_a_changed_font_file_is_parsed_again(tmp_path: Path, monkeypatch: pytest
     font = pdf_fonts.CachedTTFont("a", str(copy))
     assert len(_face_files(tmp_path / "cache")) == len(before) + 1
     assert hashlib.sha256(font.face._ttf_data).digest() == hashlib.sha256(copy.read_bytes()).digest()
+
+
+def test_a_stored_face_with_a_changed_width_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bit flipped on disk inside a glyph width still unmarshals to a plausible face: only the
+    checksum tells, and a wrong width would silently move every glyph after it."""
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path))
+    path = str(FONTS / "QMWenKai-Bold.ttf")
+    pdf_fonts.CachedTTFont("a", path)
+    (file,) = _face_files(tmp_path)
+    checksum, blob = read_marshal(file)
+    value = marshal.loads(blob)
+    char = next(iter(value["attrs"]["charWidths"]))
+    value["attrs"]["charWidths"][char] += 1
+    write_marshal(file, (checksum, marshal.dumps(value)))  # the old checksum: damaged on disk
+    assert pdf_fonts._stored_face(path) is None

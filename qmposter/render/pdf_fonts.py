@@ -40,7 +40,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace, TTFontFile
 
-from qmposter.disk_cache import cache_dir, prune, read_marshal, write_marshal
+from qmposter.disk_cache import cache_dir, prune, read_checked, write_checked
 from qmposter.memo import LRU
 from qmposter.render.pdf_objects import Group, can_reuse, config_key, record
 from qmposter.render.pdf_streams import SAME_FLATE
@@ -175,7 +175,7 @@ def _store_face(path: str, face: TTFontFace) -> None:
             names[key] = value.ustr
         elif key not in _NOT_STORED:
             attrs[key] = value
-    write_marshal(file, {"attrs": attrs, "names": names})
+    write_checked(file, {"attrs": attrs, "names": names})  # checksummed: a flipped bit in a width is refused
     prune("reportlab-font", MAX_FACE_FILES)
 
 
@@ -184,7 +184,7 @@ def _stored_face(path: str) -> TTFontFace | None:
     or it is not what _store_face writes."""
     file = _face_file(path)
     with _collector_paused():
-        stored = read_marshal(file) if file is not None else None
+        stored = read_checked(file) if file is not None else None
     if not _plausible(stored):
         return None
     try:
