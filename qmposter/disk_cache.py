@@ -118,6 +118,7 @@ class AnswerFile:
     """
 
     MAX_ENTRIES = 50_000  # a runaway file (a fuzzer's random text) starts over instead of growing
+    KEEP_FILES = 4  # versions of one name (code or package updates): older files are pruned when one is written
 
     def __init__(
         self, name: str, source: Path, package: str, *, max_entries: int = MAX_ENTRIES, checked: bool = False
@@ -155,6 +156,7 @@ class AnswerFile:
             path = self._path()
             if self._added and self._answers is not None and path is not None:
                 write_marshal(path, self._answers)
+                prune(self._name, self.KEEP_FILES)
                 self._added = 0
 
     def _load(self) -> dict:

@@ -62,6 +62,24 @@ def test_checked_answers_are_fresh_copies_and_an_answer_under_another_question_i
     assert again.get("a") == {"list": [1, 2]} and again.get("b") is None
 
 
+def test_answer_files_of_old_code_versions_are_pruned_when_a_new_one_is_written(
+    cache_folder: Path, tmp_path: Path
+) -> None:
+    """Each code or package version writes its own file; only the newest few are kept."""
+    written = []
+    for version in range(disk_cache.AnswerFile.KEEP_FILES + 3):
+        source = tmp_path / f"source-{version}.py"
+        source.write_text(f"VERSION = {version}\n")
+        answers = disk_cache.AnswerFile("answers", source, "tomllib")
+        answers.put("q", ("a",))
+        answers.save()
+        (path,) = set(cache_folder.glob("answers-*.marshal")) - set(written)
+        os.utime(path, ns=(10**9 * (version + 1), 10**9 * (version + 1)))  # one run a second
+        written.append(path)
+    kept = sorted(cache_folder.glob("answers-*.marshal"))
+    assert kept == sorted(written[-disk_cache.AnswerFile.KEEP_FILES :])
+
+
 def _files(folder: Path, prefix: str, sizes: list[int]) -> list[Path]:
     """Files written oldest first, one second apart."""
     folder.mkdir(parents=True, exist_ok=True)
