@@ -141,10 +141,7 @@ def test_pdf_pictures_are_cached_per_file_version_with_the_same_bytes(tmp_path: 
 
     folder = tmp_path / "templates"
     shutil.copytree(REPO / "templates", folder)
-    name = next(
-        t.stem for t in sorted(folder.glob("*.toml"))
-        if any(e.__class__.__name__ == "Picture" for e in layout_page(load_template(t.stem, folder), _content()).items)
-    )  # fmt: skip
+    name = _picture_template(folder)
     pdf_images._cached_image.cache_clear()
     first = _poster_pdf(folder, name)
     hits = pdf_images._cached_image.cache_info().hits
@@ -169,6 +166,14 @@ def test_pdf_pictures_are_cached_per_file_version_with_the_same_bytes(tmp_path: 
         im.convert("RGBA").transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(picture.path)
     os.utime(picture.path, ns=(1, 1))
     assert _poster_pdf(folder, name) != first
+
+
+def _picture_template(folder: Path) -> str:
+    """The first template in `folder` that draws a picture."""
+    return next(
+        t.stem for t in sorted(folder.glob("*.toml"))
+        if any(e.__class__.__name__ == "Picture" for e in layout_page(load_template(t.stem, folder), _content()).items)
+    )  # fmt: skip
 
 
 def _content():
@@ -708,3 +713,16 @@ def test_the_console_script_holds_the_collector_only_through_start_up(
 
     args = ["render", "image-square-1080", "--text", "质量第一", "-o", str(tmp_path / "b.png")]
     assert CliRunner().invoke(cli, args).exit_code == 0 and gc.isenabled()
+
+
+def test_a_picture_pdf_does_not_depend_on_the_folder_the_templates_are_in(tmp_path: Path) -> None:
+    """reportlab names an image given by file name after that name; two installs (or two copies of
+    a campaign folder) must still give byte-identical PDFs."""
+    copies = []
+    for where in ("a", "b/deeper"):
+        folder = tmp_path / where / "templates"
+        shutil.copytree(REPO / "templates", folder)
+        copies.append(folder)
+    name = _picture_template(copies[0])
+    first, second = (_poster_pdf(folder, name) for folder in copies)
+    assert first == second

@@ -4,13 +4,15 @@ reportlab reads, decodes and re-compresses an image file for every document that
 it; a build draws the same template assets into hundreds of PDFs, and that cost was most
 of a poster's time. Here each file version (path, size, mtime) becomes one compressed
 XObject per process; every document registers a shallow copy of it under the very name
-reportlab would give it, and `Canvas.drawImage` then finds it and only references it. The
-bytes written are the same as without the cache.
+reportlab gives it, and `Canvas.drawImage` then finds it and only references it. The name
+comes from the file's content, not its path (`_content_token`), so the same campaign built
+from another install folder gives the same bytes.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +30,7 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class CachedImage:
-    """What drawImage needs: the source it would be given and the XObject it would build."""
+    """What drawImage needs: what it is handed (names the image) and the XObject it would build."""
 
     source: str | ImageReader
     xobject: pdfdoc.PDFImageXObject
@@ -49,17 +51,38 @@ def draw_image(canvas: Canvas, path: Path, x: float, y: float, width: float, hei
 @lru_cache(maxsize=32)
 def _cached_image(path: Path, size: int, mtime_ns: int) -> CachedImage:
     """The file (JPEG passes through unchanged), or the PNG backend's normalised copy when the
-    file is rotated by EXIF or carries an ICC profile, so both backends agree."""
+    file is rotated by EXIF or carries an ICC profile, so both backends agree; named after its
+    content either way."""
     from qmposter.render.raster import load_picture, needs_normalising
 
-    source: str | ImageReader = ImageReader(load_picture(path)) if needs_normalising(path) else str(path)
-    name = _name(source)
+    if needs_normalising(path):
+        source: str | ImageReader = ImageReader(load_picture(path))
+        name, drawn_as = _name(source), source
+    else:
+        source = str(path)
+        drawn_as = _content_token(path)
+        name = _name(drawn_as)
     try:
         xobject = pdfdoc.PDFImageXObject(name, source, mask=MASK)
     except OSError as exc:
         raise InputError(f"无法读取图片 {path}：{exc}。请确认它是 PNG 或 JPEG。") from exc
     xobject.name = name
-    return CachedImage(source, xobject)
+    return CachedImage(drawn_as, xobject)
+
+
+def _content_token(path: Path) -> str:
+    """What drawImage is handed for a file: a text naming its content, not its path.
+
+    reportlab names an image given by file name after that name, so the same picture
+    installed in another folder gave PDFs with other bytes. The XObject is registered before
+    drawImage runs (`_register`), so drawImage only derives the name from this text, finds
+    the object and never opens it as a file.
+    """
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputError(f"无法读取图片 {path}：{exc.strerror or exc}。请检查模板中的图片路径。") from exc
+    return f"qmposter-picture:sha256:{digest}"
 
 
 def _name(source: str | ImageReader) -> str:
