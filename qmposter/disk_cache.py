@@ -84,6 +84,34 @@ def write_checked(path: Path, value: object) -> None:
         write_marshal(path, seal(value))
 
 
+def code_version(*sources: Path, extra: str = "") -> str:
+    """Hash of the source files a cache's answers come from (and `extra`: library versions, the
+    marshal format): edited code gets new cache files. A file that cannot be read counts by name."""
+    import hashlib
+
+    digest = hashlib.sha256(extra.encode())
+    for source in sources:
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            digest.update(str(source).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def file_version_path(prefix: str, source: str | Path, version: str) -> Path | None:
+    """The cache file `prefix`-*.marshal for this version of the file `source` (path, size, times,
+    inode) as read by code `version`; None when `source` cannot be read."""
+    import hashlib
+
+    try:
+        st = os.stat(source)
+    except OSError:
+        return None
+    ident = f"{version}\0{source}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
+    return cache_dir() / f"{prefix}-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.marshal"
+
+
 def package_key(source: Path, package: str) -> str | None:
     """Hash of `source` (the code that asks) and of the installed `package`'s top-level files
     (name, size, mtime): new rules or a new dictionary get a new cache file. None when the

@@ -20,7 +20,6 @@ from __future__ import annotations
 import array
 import atexit
 import functools
-import hashlib
 import marshal
 import struct
 import sys
@@ -30,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qmposter import toml_cache
-from qmposter.disk_cache import cache_dir, prune, read_marshal, write_marshal
+from qmposter.disk_cache import code_version, file_version_path, prune, read_marshal, write_marshal
 from qmposter.errors import FontError, MissingGlyphsError
 from qmposter.fileio import os_reason, sha256_file
 from qmposter.resources import bundled_dir
@@ -466,12 +465,7 @@ _CHANGED: dict[int, FontFace] = {}  # faces whose cache file is out of date, sav
 
 
 def _cache_file(path: Path) -> Path | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    ident = f"{_code_version()}\0{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
-    return cache_dir() / f"font-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.marshal"
+    return file_version_path("font", path, _code_version())
 
 
 def _cached_face(path: Path) -> dict | None:
@@ -521,7 +515,7 @@ def _plausible(stored: dict) -> bool:
 @functools.cache
 def _code_version() -> str:
     """This module's source and the marshal format: new reading code, new cache files."""
-    return hashlib.sha256(Path(__file__).read_bytes() + f"{marshal.version}".encode()).hexdigest()[:16]
+    return code_version(Path(__file__), extra=f"{marshal.version}")
 
 
 # Raw cmap/hmtx reading: fontTools would name every glyph first, which for a font

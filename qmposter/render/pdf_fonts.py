@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import marshal
 from collections.abc import Iterator
 from fnmatch import fnmatch
@@ -40,7 +39,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace, TTFontFile
 
-from qmposter.disk_cache import cache_dir, prune, read_checked, write_checked
+from qmposter.disk_cache import code_version, file_version_path, prune, read_checked, write_checked
 from qmposter.memo import LRU
 from qmposter.render.pdf_objects import Group, can_reuse, config_key, record
 from qmposter.render.pdf_streams import SAME_FLATE
@@ -149,19 +148,13 @@ _NOT_STORED = ("_ttf_data", "_pdfScale")  # the file's bytes (read again), a lam
 
 
 def _face_file(path: str) -> Path | None:
-    try:
-        st = Path(path).stat()
-    except OSError:
-        return None
-    ident = f"{_code_version()}\0{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
-    return cache_dir() / f"reportlab-font-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.marshal"
+    return file_version_path("reportlab-font", path, _code_version())
 
 
 @functools.cache
 def _code_version() -> str:
     """This module, reportlab's version and the marshal format: any change, new cache files."""
-    text = Path(__file__).read_bytes() + f"{reportlab.Version}\0{marshal.version}".encode()
-    return hashlib.sha256(text).hexdigest()[:16]
+    return code_version(Path(__file__), extra=f"{reportlab.Version}\0{marshal.version}")
 
 
 def _store_face(path: str, face: TTFontFace) -> None:

@@ -58,14 +58,8 @@ def _versions() -> tuple:
 @functools.cache
 def _code_version() -> str:
     """Hash of the modules that draw what is stored: edited drawing code reads no old pixels."""
-    digest = hashlib.sha256()
     package = Path(__file__).resolve().parent.parent
-    for name in _DRAWING_CODE:
-        try:
-            digest.update((package / name).read_bytes())
-        except OSError:
-            digest.update(name.encode())
-    return digest.hexdigest()[:16]
+    return disk_cache.code_version(*(package / name for name in _DRAWING_CODE))
 
 
 def entry_path(kind: str, key: tuple) -> Path:
