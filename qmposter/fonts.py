@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qmposter import toml_cache
-from qmposter.disk_cache import code_version, file_version_path, prune, read_marshal, write_marshal
+from qmposter.disk_cache import code_version, file_version_path, prune, read_checked, write_checked
 from qmposter.errors import FontError, MissingGlyphsError
 from qmposter.fileio import os_reason, sha256_file
 from qmposter.resources import bundled_dir
@@ -470,7 +470,7 @@ def _cache_file(path: Path) -> Path | None:
 
 def _cached_face(path: Path) -> dict | None:
     file = _cache_file(path)
-    stored = read_marshal(file) if file is not None else None
+    stored = read_checked(file) if file is not None else None
     return stored if isinstance(stored, dict) and _plausible(stored) else None
 
 
@@ -491,7 +491,7 @@ def save_font_cache() -> None:
                       "vertical_forms": face._lazy.get("vertical_forms")}  # fmt: skip
         file = _cache_file(face.path)
         if file is not None:
-            write_marshal(file, stored)
+            write_checked(file, stored)
     if faces:
         prune("font", MAX_CACHED_FONTS)
 
