@@ -38,7 +38,6 @@ def _jobs(template: str) -> list:
 def clear_caches() -> None:
     """Forget what the caches under test hold: the next file is made as by a fresh process."""
     textbox._BLOCKS.clear()
-    textbox._REPRS.clear()
     engine._STYLES.clear()
     engine._ELEMENT_ITEMS.clear()
     pdf._PATHS.clear()

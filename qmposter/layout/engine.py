@@ -137,11 +137,6 @@ class _Elements:
         self.fields = {**content.fields(), "hengpi": couplet.hengpi(content.theme, template.hengpi)}
         self.scroll_width = 0.0  # page width a scrolling slogan needs (0: none scrolls)
 
-    @functools.cached_property
-    def slogan_words(self) -> str:
-        """The slogan's words, to drop a text element that only repeats it (see _text)."""
-        return _words(self.content.slogan)
-
     def items(self) -> list[Item]:
         drawn: set[str] = set()
         won_groups: set[str] = set()
@@ -224,7 +219,7 @@ class _Elements:
 
     def _text(self, element: Element) -> list[Item] | None:
         text = self._fill(element.template_text or "")
-        if text is None or _words(text) == self.slogan_words:
+        if text is None or _words(text) == _words(self.content.slogan):
             return None  # a theme that is the slogan is printed once, as the slogan
         return list(self._set(text, element.box, element.text, self._label(element)).runs)
 
@@ -310,14 +305,8 @@ class _Elements:
         and on `extra` (never on the slogan), made once per process: a poster's 落款 grid,
         ornaments and rules are the same on every page (the very same immutable items, which the
         PDF backend recognises by identity)."""
-        page = self.template.page
-        found = _ELEMENT_ITEMS.find(element, extra)
-        _ELEMENT_ITEMS.count(found is not None and found[0] is page)
-        if found is not None and found[0] is page:
-            return list(found[1])
-        items = make()
-        _ELEMENT_ITEMS.put(element, extra, (page, tuple(items)))
-        return items
+        page = self.template.page  # held by the entry, so its id stays its own
+        return list(_ELEMENT_ITEMS.get_or_make(element, (id(page), *extra), lambda: (page, tuple(make())))[1])
 
     def _line(self, element: Element) -> list[Item]:
         x0, y0, x1, y1 = element.line
@@ -349,7 +338,7 @@ _ELEMENT_ITEMS: ByIdentity[tuple[object, tuple[Item, ...]]] = ByIdentity(1024)  
 
 def _style(spec: TextSpec) -> TextStyle:
     """The TextStyle of `spec`, one object per spec object: layout_text then finds the repr
-    it keys its cache by without formatting the style again (textbox._REPRS). By identity,
+    it keys its cache by without formatting the style again (TextStyle._key). By identity,
     not equality: 72 and 72.0 are equal but print differently."""
     return _STYLES.get_or_make(spec, (), lambda: _make_style(spec))
 

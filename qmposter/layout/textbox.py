@@ -33,7 +33,7 @@ from qmposter.fonts import FontFace, load_font
 from qmposter.layout import breaking as br
 from qmposter.layout.fit import Frame, best_fit
 from qmposter.layout.page import Color, Glyph, GlyphRun
-from qmposter.memo import LRU, ByIdentity
+from qmposter.memo import LRU
 
 ALIGNS = ("left", "center", "right", "distribute")
 VALIGNS = ("top", "middle", "bottom")
@@ -49,6 +49,11 @@ class Box:
     y: float
     width: float
     height: float
+
+    @functools.cached_property
+    def _key(self) -> str:
+        """repr, made once per box (keys _BLOCKS: 72 and 72.0 print differently)."""
+        return repr(self)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,11 @@ class TextStyle:
     phrase_gap: float = 1.0
     inline_comma: str = "keep"
     latin_gap: float = 0.125
+
+    @functools.cached_property
+    def _key(self) -> str:
+        """repr, made once per style object (the engine makes one per text spec)."""
+        return repr(self)
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,7 @@ def layout_text(text: str, box: Box, style: TextStyle, *, label: str = "") -> Te
     ref = style.font_id
     # a bundled font's id always names the same face; a path may not (relative, ~)
     font: str | FontFace = load_font(ref) if any(c in ref for c in "/\\.") else ref
-    key = (font, text, _repr(box), _repr(style))
+    key = (font, text, box._key, style._key)
     return _BLOCKS.get_or_make(key, lambda: _layout(load_font(ref), text, box, style, label))
 
 
@@ -135,16 +145,6 @@ bundled font's id (one face per process) or the face loaded from a path; box and
 keyed by their repr, so 72 and 72.0 (equal, but written differently into an SVG) never share
 an entry. The label only names the element in error messages, and errors are never cached.
 Blocks are immutable, so callers may share them."""
-
-_REPRS: ByIdentity[str] = ByIdentity(2 * MAX_BLOCKS)
-"""repr of recent boxes and styles by identity: a template's boxes, and the styles the engine
-makes once per text spec, come back for every page, so a key costs dict lookups instead of
-formatting a dozen fields each time."""
-
-
-def _repr(obj: object) -> str:
-    return _REPRS.get_or_make(obj, (), lambda: repr(obj))
-
 
 # --- validation and errors ----------------------------------------------------------------
 

@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import itertools
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -91,10 +93,9 @@ def _content_id(data: bytes) -> bytes:
     content: still deterministic, but different documents get different IDs, as PDF expects.
     Same length, so the cross-reference offsets stay valid."""
     trailer = max(0, data.rfind(b"trailer"))  # the ID is in the trailer, after every stream
-    matches = list(_ID.finditer(data, trailer))
-    if not matches:
+    match = _ID.search(data, trailer)
+    if match is None:
         return data
-    match = matches[-1]  # the trailer's
     view = memoryview(data)
     sha = hashlib.sha256(view[: match.start()])
     sha.update(view[match.end() :])
@@ -229,17 +230,12 @@ class _Page:
         clip = c.beginPath()
         clip.rect(bx0, by0, bx1 - bx0, by1 - by0)
         c.clipPath(clip, stroke=0, fill=0)
-        items, start = self.page.items, 0
-        while start < len(items):
-            end = start
-            while end < len(items) and type(items[end]) in _RECORDED:
-                end += 1
-            if end > start:
-                self.recorded(items[start:end])
-                start = end
+        for recorded, group in itertools.groupby(self.page.items, lambda item: type(item) in _RECORDED):
+            if recorded:
+                self.recorded(tuple(group))
             else:
-                self.item(items[start])
-                start += 1
+                for item in group:
+                    self.item(item)
         c.restoreState()
         if self.marks:
             self.crop_marks()
@@ -250,13 +246,7 @@ class _Page:
     # -- colours -------------------------------------------------------------------
     def color(self, color: Color, *, rich: bool = False) -> RLColor:
         """reportlab's colour for `color` (made once per process: reportlab only reads it)."""
-        key = (color, self.cmyk, rich)
-        found = _COLORS.get(key)
-        if found is None:
-            if len(_COLORS) >= MAX_COLORS:
-                _COLORS.clear()
-            found = _COLORS[key] = _rl_color(color, self.cmyk, rich)
-        return found
+        return _rl_color(color, self.cmyk, rich)
 
     # -- items -----------------------------------------------------------------------
     def fill(self, item: Fill) -> None:
@@ -408,6 +398,7 @@ def _qr_code(item: QRCode, origin: float, height: float) -> str:
     return path.getCode()
 
 
+@functools.lru_cache(maxsize=256)
 def _rl_color(color: Color, cmyk: bool, rich: bool) -> RLColor:
     if not cmyk:
         return RLColor(color.r / 255, color.g / 255, color.b / 255)
@@ -417,8 +408,6 @@ def _rl_color(color: Color, cmyk: bool, rich: bool) -> RLColor:
     return CMYKColor(*values)
 
 
-MAX_COLORS = 256  # a template has a handful
-_COLORS: dict[tuple[Color, bool, bool], RLColor] = {}
 _RECORDED = (Shape, Line)  # items drawn in a q … Q scope that only adds operators and transparency states
 _SHAPE_RUNS = RecordedRuns(64)  # runs of ornament shapes and rules: a template has one or two
 _SHADINGS = node_cache(64)  # gradients (and the registration colour) formatted before, with their functions

@@ -22,7 +22,7 @@ from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
 
-from qmposter.memo import LRU
+from qmposter.memo import LRU, ByIdentity
 from qmposter.render.pdf_objects import Formatted, can_reuse, config_key
 
 FAST_SCOPES = True
@@ -31,7 +31,7 @@ MAX_STATES = 64  # sets of transparency states: one per template (and opacity se
 _SCOPED = ("_fillColorObj", "_strokeColorObj", "_lineWidth", "_lineCap")
 
 _EXT_STATES: LRU[Formatted] = LRU(MAX_STATES)
-_FILL_OPS: dict[int, tuple[Color, str]] = {}  # id → (the colour, held so the id stays its own; operator)
+_FILL_OPS: ByIdentity[str] = ByIdentity(MAX_FILL_OPS)  # operator by colour object
 
 
 class Canvas(rl_canvas.Canvas):
@@ -66,16 +66,14 @@ class Canvas(rl_canvas.Canvas):
     def set_fill(self, color: Color) -> None:
         """setFillColor(color): the operator it wrote for this very colour object before (the
         backend keeps one object per colour), then the rest of what it does."""
-        found = _FILL_OPS.get(id(color))
-        if found is None or found[0] is not color or not FAST_SCOPES or self._enforceColorSpace is not None:
+        found = _FILL_OPS.find(color) if FAST_SCOPES and self._enforceColorSpace is None else None
+        if found is None:
             n = len(self._code)
             self.setFillColor(color)
             if len(self._code) == n + 1 and type(color) in (Color, CMYKColor):  # one operator: no separation, no gs
-                if len(_FILL_OPS) >= MAX_FILL_OPS:
-                    _FILL_OPS.clear()
-                _FILL_OPS[id(color)] = (color, self._code[n])
+                _FILL_OPS.put(color, (), self._code[n])
             return
-        self._code.append(found[1])
+        self._code.append(found)
         self._fillColorObj = color
         if color.alpha is not None:  # setFillColor's setFillAlpha, whose check this colour passed before
             self._setFillAlpha(color.alpha)

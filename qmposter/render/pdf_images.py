@@ -12,7 +12,6 @@ from another install folder gives the same bytes.
 from __future__ import annotations
 
 import copy
-import hashlib
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +22,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from qmposter.errors import InputError
+from qmposter.fileio import sha256_file
 
 MASK = "auto"  # transparency from the file's alpha channel or transparent colour
 _lock = threading.Lock()
@@ -55,13 +55,9 @@ def _cached_image(path: Path, size: int, mtime_ns: int) -> CachedImage:
     content either way."""
     from qmposter.render.raster import load_picture, needs_normalising
 
-    if needs_normalising(path):
-        source: str | ImageReader = ImageReader(load_picture(path))
-        name, drawn_as = _name(source), source
-    else:
-        source = str(path)
-        drawn_as = _content_token(path)
-        name = _name(drawn_as)
+    source: str | ImageReader = ImageReader(load_picture(path)) if needs_normalising(path) else str(path)
+    drawn_as = source if isinstance(source, ImageReader) else _content_token(path)
+    name = _name(drawn_as)
     try:
         xobject = pdfdoc.PDFImageXObject(name, source, mask=MASK)
     except OSError as exc:
@@ -79,7 +75,7 @@ def _content_token(path: Path) -> str:
     the object and never opens it as a file.
     """
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = sha256_file(path)
     except OSError as exc:
         raise InputError(f"无法读取图片 {path}：{exc.strerror or exc}。请检查模板中的图片路径。") from exc
     return f"qmposter-picture:sha256:{digest}"

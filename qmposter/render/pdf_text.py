@@ -48,9 +48,7 @@ class _Encoding:
         drawing would (the names of the subsets it uses, whether or not they are the same)."""
         font = self.font
         parts = tuple(font.splitString(self.text, doc))
-        if parts == self.parts:
-            return tuple(font.getSubsetInternalName(subset, doc) for subset in self.subsets) == self.fonts
-        return _encoding_of(font, self.text, parts, doc) == self
+        return parts == self.parts and tuple(font.getSubsetInternalName(s, doc) for s in self.subsets) == self.fonts
 
 
 @dataclass(frozen=True)
