@@ -185,3 +185,18 @@ def test_stored_pixels_of_other_drawing_code_are_not_read(cache_folder: Path, mo
     assert scaled(path) == computed
     assert pixel_store.hits.get("picture", 0) == before  # recomputed, not read
     assert len(list(cache_folder.glob("picture-*.marshal"))) == 2
+
+
+def test_a_stored_number_changed_on_disk_is_not_read(cache_folder: Path) -> None:
+    """A glyph's offset is a bare int next to its compressed pixels: only the checksum tells a
+    flipped bit in it, which would otherwise move the glyph in every later process."""
+    import marshal
+
+    key = ("font.ttf", 64, "L")
+    pixel_store.save("glyphs", key, {("质", 0): (3, -7, b"pixels")})
+    assert pixel_store.load("glyphs", key) == {("质", 0): (3, -7, b"pixels")}
+    path = pixel_store.entry_path("glyphs", key)
+    checksum, _ = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps((checksum, marshal.dumps({("质", 0): (3, -6, b"pixels")}))))
+    assert pixel_store.load("glyphs", key) is None
+    assert pixel_store.load("glyphs", ("another.ttf", 64, "L")) is None

@@ -6,12 +6,13 @@ functions of static inputs only — the picture file and its box, the font file,
 character and sub-pixel phase — like the font metrics qmposter/fonts.py keeps on disk. Nothing
 here depends on a slogan or an output file: a glyph is stored per character.
 
-Each entry is one marshal file `KIND-HASH.marshal` holding (key, payload). The hash and the key
-cover the source file's path, size and mtime, the parameters, this format's version, the Pillow
-and FreeType versions and a hash of the drawing code, so an edited picture, another font file, a
-Pillow upgrade or a change to how qmposter draws reads nothing stale. A missing, damaged
-(checksummed), foreign or unwritable file only costs the work again. Each kind is bounded in
-bytes: past its budget the least recently used files go (a hit touches its file).
+Each entry is one marshal file `KIND-HASH.marshal` holding its payload sealed by
+`disk_cache.seal`, salted with the key and versions. The hash and the salted checksum cover the
+source file's path, size and mtime, the parameters, this format's version, the Pillow and
+FreeType versions and a hash of the drawing code, so an edited picture, another font file, a
+Pillow upgrade or a change to how qmposter draws reads nothing stale. A missing, damaged,
+foreign or unwritable file only costs the work again. Each kind is bounded in bytes: past its
+budget the least recently used files go (a hit touches its file).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from zlib_ng import zlib_ng
 from qmposter import disk_cache
 from qmposter.disk_cache import cache_dir, read_marshal, write_marshal
 
-FORMAT = 1  # bump when a payload's layout changes
+FORMAT = 2  # bump when a payload's layout changes (2: sealed with a CRC-32, disk_cache.seal)
 BUDGETS = {"picture": 64 * 2**20, "glyphs": 64 * 2**20, "canvas": 128 * 2**20}  # bytes on disk per kind
 _PRUNE_EVERY = 8  # of a budget written by this process between two prunes of that kind
 
@@ -70,29 +71,35 @@ def entry_path(kind: str, key: tuple) -> Path:
 def load(kind: str, key: tuple) -> object | None:
     """The payload stored under `key`, or None (missing, damaged, another key or version)."""
     path = entry_path(kind, key)
-    stored = read_marshal(path)
-    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == repr((_versions(), key))):
+    payload = disk_cache.unseal(read_marshal(path), _salt(key))
+    if payload is None:
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: pruned last
     hits[kind] = hits.get(kind, 0) + 1
-    return stored[1]
+    return payload
 
 
 def save(kind: str, key: tuple, payload: object) -> None:
     """Store `payload` (builtin types) under `key`; keep the kind within its budget."""
     path = entry_path(kind, key)
-    write_marshal(path, (repr((_versions(), key)), payload))
     try:
+        write_marshal(path, disk_cache.seal(payload, _salt(key)))
         nbytes = path.stat().st_size
-    except OSError:
-        return  # not written (unwritable folder): nothing to prune
+    except (OSError, ValueError):
+        return  # not written (unwritable folder, not a marshal type): nothing to prune
     budget = BUDGETS[kind]
     with _lock:
         due = kind not in _written or _written[kind] + nbytes >= budget // _PRUNE_EVERY
         _written[kind] = 0 if due else _written[kind] + nbytes
     if due:
         prune(kind, budget)
+
+
+def _salt(key: tuple) -> str:
+    """The checksum covers the key and versions too: a file named by a colliding hash, or bits
+    flipped anywhere (a glyph's offset is a bare int), reads as nothing."""
+    return repr((_versions(), key))
 
 
 def prune(kind: str, budget: int) -> None:
