@@ -50,8 +50,8 @@ _TONE_FILE = AnswerFile("tones", Path(__file__), "pypinyin")
 
 @lru_cache(maxsize=1024)
 def _tones(han: str) -> tuple[int, ...]:
-    known = _TONE_FILE.get(han)
-    if known is not None and len(known) == len(han) and all(type(t) is int and 0 <= t <= 5 for t in known):
+    known = _TONE_FILE.get(han)  # sealed: exactly what put stored for this text, or None
+    if known is not None:
         return known
     from pypinyin import Style, pinyin  # imported on the first unknown couplet only: its dictionaries are large
 

@@ -5,7 +5,7 @@ fresh process starts faster. A missing, damaged or unwritable file only costs th
 again; it never changes a result and never stops a command.
 
 The one way here to keep a value whose damage must be noticed (`seal`/`unseal`, a CRC-32 over
-its marshal bytes: `write_checked`/`read_checked` for a whole file, `AnswerFile(checked=True)`
+its marshal bytes: `write_checked`/`read_checked` for a whole file, `AnswerFile`
 per answer), and the one way to bound a kind of file (`prune`: by count and/or bytes, least
 recently written or touched first).
 """
@@ -136,40 +136,36 @@ def package_key(source: Path, package: str) -> str | None:
 
 
 class AnswerFile:
-    """The answers of one pure function (text → tuple) that needs a slow package, on disk.
+    """The answers of one pure function (text → value) that needs a slow package, on disk.
 
-    Loaded on first use, written at exit when this process added answers; the caller checks
-    each answer it gets back (a damaged file must cost time, never a wrong result). With
-    `checked`, each answer is any marshal-able value kept sealed (`seal`, salted with its
-    question): `get` hands out a fresh copy whose checksum held, or None; `put` skips a value
-    marshal cannot hold. Such files carry their own name (`-c1`), never read as the other kind.
+    Loaded on first use, written at exit when this process added answers, to the file named
+    when it was loaded (code or package updated meanwhile: the answers still go under the
+    version that made them). Each answer is any marshal-able value kept sealed (`seal`, salted
+    with its question): `get` hands out a fresh copy whose checksum held, or None, so a damaged
+    file costs time, never a wrong result; `put` skips a value marshal cannot hold.
     """
 
     MAX_ENTRIES = 50_000  # a runaway file (a fuzzer's random text) starts over instead of growing
     KEEP_FILES = 4  # versions of one name (code or package updates): older files are pruned when one is written
 
-    def __init__(
-        self, name: str, source: Path, package: str, *, max_entries: int = MAX_ENTRIES, checked: bool = False
-    ) -> None:
+    def __init__(self, name: str, source: Path, package: str, *, max_entries: int = MAX_ENTRIES) -> None:
         self._name, self._source, self._package = name, source, package
-        self._max_entries, self._checked = max_entries, checked
+        self._max_entries = max_entries
         self._lock = threading.Lock()
         self._answers: dict | None = None
+        self._file: Path | None = None  # named by _load, from the code and package versions then
         self._added = 0
 
     def get(self, question: str) -> Any:
         with self._lock:
             answer = self._load().get(question)
-        if self._checked:
-            return unseal(answer, question)
-        return answer if isinstance(answer, tuple) else None
+        return unseal(answer, question)
 
     def put(self, question: str, answer: Any) -> None:
-        if self._checked:
-            try:
-                answer = seal(answer, question)
-            except ValueError:  # not a marshal type: not kept
-                return
+        try:
+            answer = seal(answer, question)
+        except ValueError:  # not a marshal type: not kept
+            return
         with self._lock:
             answers = self._load()
             if len(answers) >= self._max_entries:
@@ -181,7 +177,7 @@ class AnswerFile:
 
     def save(self) -> None:
         with self._lock:
-            path = self._path()
+            path = self._file
             if self._added and self._answers is not None and path is not None:
                 write_marshal(path, self._answers)
                 prune(self._name, self.KEEP_FILES)
@@ -189,15 +185,12 @@ class AnswerFile:
 
     def _load(self) -> dict:
         if self._answers is None:
-            path = self._path()
-            stored = read_marshal(path) if path is not None else None
+            key = package_key(self._source, self._package)
+            # "-c1": the layout of a sealed answer (bump when it changes); older files are never read
+            self._file = cache_dir() / f"{self._name}-{key}-c1.marshal" if key else None
+            stored = read_marshal(self._file) if self._file is not None else None
             self._answers = stored if isinstance(stored, dict) else {}
         return self._answers
-
-    def _path(self) -> Path | None:
-        key = package_key(self._source, self._package)
-        kind = "-c1" if self._checked else ""  # the layout of a checked answer: bump when it changes
-        return cache_dir() / f"{self._name}-{key}{kind}.marshal" if key else None
 
 
 def prune(prefix: str, keep: int | None = None, *, max_bytes: int | None = None) -> None:

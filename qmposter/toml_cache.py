@@ -3,7 +3,7 @@
 Every command reads the campaign, its templates and bases, the slogan catalogue and the font
 list: ~10 TOML files, ~4 ms of parsing plus ~1.5 ms importing tomllib, in every process,
 for files that rarely change. The values parsed from a file's text are stored under the
-SHA-256 of that text (marshal, with a checksum: `AnswerFile(checked=True)`), so the next
+SHA-256 of that text (marshal, with a checksum: `AnswerFile`), so the next
 process reading the same text neither parses nor imports tomllib; an edited file is a new
 text, parsed again. Values
 marshal cannot hold (TOML dates and times) are not stored. A missing, damaged or unwritable
@@ -20,7 +20,7 @@ from qmposter.disk_cache import AnswerFile
 
 MAX_TEXTS = 256  # distinct texts kept (a campaign's files are a few dozen; edits add new ones)
 
-_STORED = AnswerFile("toml", Path(__file__), "tomllib", max_entries=MAX_TEXTS, checked=True)
+_STORED = AnswerFile("toml", Path(__file__), "tomllib", max_entries=MAX_TEXTS)
 
 
 def loads(text: str) -> dict[str, Any]:

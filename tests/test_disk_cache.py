@@ -47,7 +47,7 @@ def test_checked_answers_are_fresh_copies_and_an_answer_under_another_question_i
     cache_folder: Path,
 ) -> None:
     source = Path(disk_cache.__file__)
-    answers = disk_cache.AnswerFile("answers", source, "tomllib", checked=True)
+    answers = disk_cache.AnswerFile("answers", source, "tomllib")
     answers.put("a", {"list": [1, 2]})
     answers.put("dated", {"when": object()})  # not a marshal type: not kept
     got = answers.get("a")
@@ -58,7 +58,7 @@ def test_checked_answers_are_fresh_copies_and_an_answer_under_another_question_i
     stored = marshal.loads(path.read_bytes())
     stored["b"] = stored["a"]  # whole and checksummed, but filed under another question
     path.write_bytes(marshal.dumps(stored))
-    again = disk_cache.AnswerFile("answers", source, "tomllib", checked=True)
+    again = disk_cache.AnswerFile("answers", source, "tomllib")
     assert again.get("a") == {"list": [1, 2]} and again.get("b") is None
 
 

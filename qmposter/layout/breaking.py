@@ -306,7 +306,7 @@ def _break_kind(left: _Atom, right: _Atom, sep: _Atom | None, phrase_closed: boo
 # --- dictionary words (jieba) ------------------------------------------------------------
 
 
-_WORD_CACHE = WordCache(Path(__file__), frozenset((WORD, DICT, SINGLE, BOUND, COMPOUND, INSIDE)))
+_WORD_CACHE = WordCache(Path(__file__))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -28,7 +28,7 @@ BLACK = Color(0, 0, 0, (0.0, 0.0, 0.0, 1.0))
 WHITE = Color(255, 255, 255, (0.0, 0.0, 0.0, 0.0))
 
 LEVELS = "LMQH"
-_STORED = AnswerFile("qr", Path(__file__), "qrcode", checked=True)  # key: this file and the installed qrcode
+_STORED = AnswerFile("qr", Path(__file__), "qrcode")  # key: this file and the installed qrcode
 
 
 @functools.lru_cache(maxsize=64)
@@ -46,7 +46,7 @@ def qr_matrix(data: str, error_correction: str = "M", border: int = MIN_BORDER) 
     if not data:
         raise QRCodeError("二维码内容为空：请在 campaign.toml 的 qr_url 或模板中填写要编码的网址。")
     question = f"{level}\0{border}\0{data}"
-    rows = _stored_rows(question, border)
+    rows = _stored_rows(question)
     if rows is None:
         rows = _encode(data, level, border, error_correction)
         _STORED.put(question, rows)
@@ -71,15 +71,10 @@ def _encode(data: str, level: str, border: int, asked: str) -> tuple[str, ...]:
     return tuple("".join("1" if v else "0" for v in row) for row in code.get_matrix())
 
 
-def _stored_rows(question: str, border: int) -> tuple[str, ...] | None:
-    """The rows stored for `question` (checksum right), if whole: a square of "0"/"1" strings of a QR size."""
+def _stored_rows(question: str) -> tuple[str, ...] | None:
+    """The rows stored for `question`: sealed, so exactly what `_encode` gave, or None."""
     rows = _STORED.get(question)
-    if not isinstance(rows, tuple):
-        return None
-    side = len(rows) - 2 * border
-    if not (21 <= side <= 177 and side % 4 == 1) or not all(isinstance(r, str) and len(r) == len(rows) for r in rows):
-        return None
-    return rows
+    return rows if isinstance(rows, tuple) else None
 
 
 def qr_item(

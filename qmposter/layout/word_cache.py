@@ -18,21 +18,13 @@ from qmposter.disk_cache import AnswerFile
 
 
 class WordCache:
-    """run of Han characters → break kinds; an answer of the wrong length or kinds is not trusted."""
+    """run of Han characters → break kinds, exactly as put (sealed answers: a damaged one is None)."""
 
-    def __init__(self, source: Path, kinds: frozenset[str]) -> None:
+    def __init__(self, source: Path) -> None:
         self._answers = AnswerFile("words", source, "rjieba")
-        self._kinds = kinds
 
     def get(self, run: str) -> tuple[str, ...] | None:
-        kinds = self._answers.get(run)
-        if kinds is None or len(kinds) != len(run) - 1 or not all(isinstance(kind, str) for kind in kinds):
-            return None  # unknown, or a damaged entry: ask jieba
-        return kinds if self._kinds.issuperset(kinds) else None
+        return self._answers.get(run)
 
     def put(self, run: str, kinds: tuple[str, ...]) -> None:
         self._answers.put(run, kinds)
-
-    def save(self) -> None:
-        """Write the file now (it is also written at exit when this process learned something)."""
-        self._answers.save()
