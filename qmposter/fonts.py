@@ -387,7 +387,8 @@ def _open_checked(path: Path):  # -> TTFont
 
 
 def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None) -> FontFace:
-    cached = _cached_face(path)
+    cache_file = _cache_file(path)  # named now, for the version of the file read now
+    cached = _cached_face(cache_file)
     font = None
     if cached is None:
         font = _open_checked(path)
@@ -410,6 +411,7 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
         _vmtx=_Metrics(*vmtx) if vmtx is not None else None,
     )
     face._lazy["facts"] = facts
+    face._lazy["cache_file"] = cache_file
     if font is not None:
         face._lazy["ttfont"] = font
         _face_changed(face)
@@ -468,10 +470,11 @@ def _cache_file(path: Path) -> Path | None:
     return file_version_path("font", path, _code_version())
 
 
-def _cached_face(path: Path) -> dict | None:
-    file = _cache_file(path)
+def _cached_face(file: Path | None) -> dict | None:
+    """What save_font_cache wrote to `file` (checksummed, and named after this code and this
+    version of the font file), or None."""
     stored = read_checked(file) if file is not None else None
-    return stored if isinstance(stored, dict) and _plausible(stored) else None
+    return stored if isinstance(stored, dict) else None
 
 
 def _face_changed(face: FontFace) -> None:
@@ -489,27 +492,11 @@ def save_font_cache() -> None:
             ink = dict(face._lazy.get("ink", {}))  # type: ignore[call-overload]
             stored = {"facts": face._lazy["facts"], "ink": ink if len(ink) <= MAX_CACHED_INK else {},
                       "vertical_forms": face._lazy.get("vertical_forms")}  # fmt: skip
-        file = _cache_file(face.path)
+        file = face._lazy.get("cache_file")
         if file is not None:
             write_checked(file, stored)
     if faces:
         prune("font", MAX_CACHED_FONTS)
-
-
-def _plausible(stored: dict) -> bool:
-    """The shape save_font_cache writes (a damaged or foreign file is ignored, never trusted)."""
-    facts, ink, forms = stored.get("facts"), stored.get("ink"), stored.get("vertical_forms")
-    if not (isinstance(facts, tuple) and len(facts) == 9 and isinstance(ink, dict)):
-        return False
-    upem, cmap, hmtx, vmtx = facts[0], facts[6], facts[7], facts[8]
-    metrics_ok = all(
-        isinstance(m, tuple) and len(m) == 2 and all(isinstance(part, tuple) for part in m) and m[0]
-        for m in (hmtx, vmtx) if m is not None
-    )  # fmt: skip
-    return (
-        isinstance(upem, int) and upem > 0 and isinstance(cmap, dict) and bool(cmap) and metrics_ok
-        and all(isinstance(v, (int, float)) for v in facts[1:5]) and (forms is None or isinstance(forms, dict))
-    )  # fmt: skip
 
 
 @functools.cache
