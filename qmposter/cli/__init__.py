@@ -6,15 +6,14 @@ table below says which module to import for which command, on first use.
 
 from __future__ import annotations
 
-from qmposter import gc_hold
 from qmposter.cli.base import cli, slogans
 
 __all__ = ["cli", "main"]
 
 
 def main() -> None:
-    """Run the command line (the console script is qmposter.__main__.main, which holds the collector earlier)."""
-    gc_hold.hold()  # through start-up (qmposter.gc_hold); released when the command's own work begins
+    """Run the command line. The console script is qmposter.__main__.main, which holds the collector
+    through start-up first (qmposter.gc_hold); a program calling this keeps its collector as it is."""
     cli(prog_name="qmposter")
 
 
