@@ -200,3 +200,19 @@ def test_a_stored_number_changed_on_disk_is_not_read(cache_folder: Path) -> None
     path.write_bytes(marshal.dumps((checksum, marshal.dumps({("质", 0): (3, -6, b"pixels")}))))
     assert pixel_store.load("glyphs", key) is None
     assert pixel_store.load("glyphs", ("another.ttf", 64, "L")) is None
+
+
+def test_every_template_sharing_a_canvas_size_leaves_its_decorations(cache_folder: Path, tmp_path: Path) -> None:
+    """Templates of one page size follow each other in a build; each one's first page stores its own
+    decorations in the cache folder, not only the first template's of that size."""
+    pages = pages_by_template(tmp_path)
+    names = [name for name in pages if name.startswith("poster-a3-")]
+    assert len(names) >= 2
+    new_process()
+    for name in names:
+        render_image(*pages[name][0])
+    new_process()
+    loaded = PREFIXES.loaded
+    for name in names:
+        render_image(*pages[name][0])
+    assert PREFIXES.loaded - loaded == len(names)

@@ -55,7 +55,6 @@ class PrefixCache:
     entries: LRU = field(default_factory=lambda: LRU(PREFIX_CACHE_ENTRIES, budget=PREFIX_CACHE_BYTES))
     last: OrderedDict = field(default_factory=OrderedDict)  # key -> items of the previous page on that canvas
     reused_items: int = 0  # items not drawn because a stored canvas had them: for tests, benchmarks
-    stored: int = 0
     loaded: int = 0  # decorations read from the user cache folder
     _pending: dict = field(default_factory=dict)  # canvas key -> (decorations, disk key) to save
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -67,7 +66,7 @@ class PrefixCache:
             for entry_id, entry in self.entries.items():
                 if entry_id[0] != key or (best and len(entry.items) <= len(best.items)):
                     continue
-                if _is_prefix(entry.items, items) and _files_unchanged(entry.files):
+                if _common_length(entry.items, items) == len(entry.items) and _files_unchanged(entry.files):
                     best_id, best = entry_id, entry
             if best is None:
                 return None, 0
@@ -76,18 +75,17 @@ class PrefixCache:
             return best.image.copy(), len(best.items)
 
     def store_point(self, key: CanvasKey, items: Sequence[Item], done: int) -> int:
-        """Where to store this page's canvas (0: nowhere): the end of what it shares with the last page
-        on this canvas or, for the first page, of its decorations before the first text (a guess that
-        lets the second page, e.g. the next live preview, skip the ornaments already)."""
+        """Where to store this page's canvas (0: nowhere): the end of its decorations when `load`
+        found them missing from the cache folder (storing them there), else of what it shares with
+        the last page on this canvas or, for the first page, of its decorations (a guess that lets
+        the second page, e.g. the next live preview, skip the ornaments already)."""
         with self._lock:
             previous = self.last.pop(key, None)
             self.last[key] = tuple(items)
             if len(self.last) > _REMEMBERED_CANVASES:
                 self.last.popitem(last=False)
-        if previous is None:
-            shared = next((n for n, item in enumerate(items) if isinstance(item, GlyphRun)), len(items))
-        else:
-            shared = _common_length(previous, items)
+            missing = key in self._pending
+        shared = _decorations(items) if missing or previous is None else _common_length(previous, items)
         return shared if shared > done and any(_costly(i) for i in items[done:shared]) else 0
 
     def store(self, key: CanvasKey, items: Sequence[Item], image: Image.Image) -> None:
@@ -106,12 +104,11 @@ class PrefixCache:
         entry = _Entry(tuple(items), image.copy(), _picture_versions(items))
         with self._lock:
             self.entries.put((key, len(items), id(entry)), entry, entry.nbytes)
-            self.stored += 1
 
     def load(self, key: CanvasKey, items: Sequence[Item]) -> tuple[Image.Image | None, int]:
         """The canvas after this page's decorations (the items before its first text) as an earlier
         process left it in the user cache folder, and their count; (None, 0) if it is not there."""
-        count = next((n for n, item in enumerate(items) if isinstance(item, GlyphRun)), len(items))
+        count = _decorations(items)
         if not any(_costly(item) for item in items[:count]):
             return None, 0
         head = tuple(items[:count])
@@ -140,8 +137,9 @@ def _costly(item: Item) -> bool:
     return not (isinstance(item, Fill) and isinstance(item.paint, Color))
 
 
-def _is_prefix(head: tuple[Item, ...], items: Sequence[Item]) -> bool:
-    return len(head) <= len(items) and all(a is b or a == b for a, b in zip(head, items, strict=False))
+def _decorations(items: Sequence[Item]) -> int:
+    """How many items come before the first text: ground, gradient, pictures, ornaments."""
+    return next((n for n, item in enumerate(items) if isinstance(item, GlyphRun)), len(items))
 
 
 def _common_length(a: Sequence[Item], b: Sequence[Item]) -> int:
