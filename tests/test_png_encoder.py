@@ -110,7 +110,7 @@ def test_images_too_big_to_remember_get_the_same_bytes(
     _fresh(monkeypatch)
     monkeypatch.setattr(png, "CACHE_MAX_BYTES", 1080 * 1080 * 3 - 1)
     assert [encode_png(image, 72) for image in squares] == remembered
-    assert png._BANDS._last == {}
+    assert len(png._BANDS._last) == 0
 
 
 @pytest.mark.parametrize("mode", ["RGBA", "L", "P"])

@@ -18,13 +18,13 @@ from __future__ import annotations
 import io
 import itertools
 import struct
-import threading
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from PIL import Image, PngImagePlugin
 from zlib_ng import zlib_ng
+
+from qmposter.memo import LRU
 
 JPEG_QUALITY = 92
 PNG_LEVEL = 6  # deliverables: zlib-ng (RGB) or zlib (1-bit); lower levels cost size (docs/rendering.md)
@@ -96,24 +96,17 @@ class _BandCache:
     """The last image of each size, its rows compared by equality (never by a hash)."""
 
     def __init__(self, images: int) -> None:
-        self._images = images
-        self._last: OrderedDict[tuple[int, int, str], _Encoded] = OrderedDict()
-        self._lock = threading.Lock()  # the studio encodes in threads
+        self._last: LRU[_Encoded] = LRU(images)  # by (width, height, mode); locked: the studio encodes in threads
 
     def zlib_stream(self, image: Image.Image) -> bytes:
         """The zlib stream of the filtered rows: header, every band's deflate, final block, adler32."""
         key = (*image.size, image.mode)
         raw = image.tobytes()
         remember = len(raw) <= CACHE_MAX_BYTES
-        with self._lock:
-            old = self._last.get(key) if remember else None
+        old = self._last.get(key) if remember else None
         bands = _encode_bands(image, raw, old, keep_rows=remember)
         if remember:
-            with self._lock:
-                self._last[key] = _Encoded(raw, bands)
-                self._last.move_to_end(key)
-                while len(self._last) > self._images:
-                    self._last.popitem(last=False)
+            self._last.put(key, _Encoded(raw, bands))
         adler = 1
         for band in bands:
             adler = _adler32_combine(adler, band.adler, band.length)
