@@ -283,7 +283,8 @@ def test_banded_png_is_a_valid_png_with_pillows_pixels_and_chunks(one_bit: bool)
 
     from PIL import Image, PngImagePlugin
 
-    from qmposter.render.raster import _one_bit, encode_png, render_image
+    from qmposter.render.png import _one_bit
+    from qmposter.render.raster import encode_png, render_image
 
     image = render_image(layout_page(load_template("image-square-1080"), _content()), 72)
     ours = encode_png(image, 72, one_bit=one_bit)

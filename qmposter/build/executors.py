@@ -82,7 +82,7 @@ class LocalExecutor:
 
     def run(self, jobs: Sequence[Job], out: Path, templates_dir: Path | None) -> Iterator[Outcome]:
         work = sum(estimated_cost(job) for job in jobs)
-        workers = min(self.processes - 1, len(jobs) // MIN_JOBS_PER_WORKER, int(work // max(MIN_WORK_PER_WORKER_MS, 1)))
+        workers = min(self.processes - 1, len(jobs) // MIN_JOBS_PER_WORKER, int(work // MIN_WORK_PER_WORKER_MS))
         if workers <= 0:
             for job in jobs:
                 yield write_job(job, out, templates_dir)

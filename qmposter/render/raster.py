@@ -38,15 +38,7 @@ from qmposter.layout.page import (
 from qmposter.render import pixel_store
 from qmposter.render._common import gradient_color, gradient_stops, inks, qr_runs, run_font_path
 from qmposter.render.glyph_masks import PACKS, glyph_masks, phase, usable
-from qmposter.render.png import (  # noqa: F401 -- the encoder lives in png.py; callers import it from here too
-    JPEG_QUALITY,
-    PNG_FAST_LEVEL,
-    PNG_LEVEL,
-    _one_bit,
-    encode_bmp,
-    encode_jpeg,
-    encode_png,
-)
+from qmposter.render.png import encode_bmp, encode_jpeg, encode_png  # noqa: F401 -- public here too (encoders live in png.py)
 from qmposter.render.prefix_cache import PREFIXES
 from qmposter.render.run_tiles import RUN_TILES
 
