@@ -169,13 +169,11 @@ class DiskPacks:
                 pack[(char, where)] = entry
                 self._dirty.setdefault(key, {})[(char, where)] = entry
                 self._unsaved += 1
+            due = self._unsaved >= FLUSH_AFTER  # a long build or a studio session: write a batch now
             hook, self._exit_hook = not self._exit_hook, True
         if hook:
             _at_exit(self.flush)
-
-    def flush_if_due(self) -> None:
-        """Write the new masks once FLUSH_AFTER of them wait (a long build or a studio session)."""
-        if self._unsaved >= FLUSH_AFTER:
+        if due:
             self.flush()
 
     def flush(self) -> None:

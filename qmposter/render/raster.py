@@ -37,7 +37,7 @@ from qmposter.layout.page import (
 )
 from qmposter.render import pixel_store
 from qmposter.render._common import gradient_color, gradient_stops, inks, qr_runs, run_font_path
-from qmposter.render.glyph_masks import PACKS, glyph_masks, phase, usable
+from qmposter.render.glyph_masks import glyph_masks, phase, usable
 from qmposter.render.png import encode_bmp, encode_jpeg, encode_png  # noqa: F401 -- public here too (encoders live in png.py)
 from qmposter.render.prefix_cache import PREFIXES
 from qmposter.render.run_tiles import RUN_TILES
@@ -83,7 +83,6 @@ def _draw_items(items: tuple[Item, ...], size: tuple[int, int], scale: float, of
         canvas.draw(items[i])
     if mark and mark == len(items):
         PREFIXES.store(key, items, canvas.image)
-    PACKS.flush_if_due()  # glyph masks this process was first to need, for the next one
     return canvas.image
 
 
