@@ -116,23 +116,22 @@ def package_key(source: Path, package: str) -> str | None:
     """Hash of `source` (the code that asks) and of the installed `package`'s top-level files
     (name, size, mtime): new rules or a new dictionary get a new cache file. None when the
     package is not installed or cannot be read."""
-    import hashlib
     import importlib.util
 
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         return None
-    digest = hashlib.sha256()
+    files = []
     try:
-        digest.update(source.read_bytes())
         for folder in spec.submodule_search_locations:
             for entry in sorted(os.scandir(folder), key=lambda e: e.name):
                 if entry.is_file():
                     st = entry.stat()
-                    digest.update(f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+                    files.append(f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\0")
+        source.stat()
     except OSError:
         return None
-    return digest.hexdigest()[:24]
+    return code_version(source, extra="".join(files))
 
 
 class AnswerFile:
