@@ -8,11 +8,14 @@ command's unbounded work begins (`release`); then what start-up made is frozen (
 walked again, also not by the full collections of a long build) and collection resumes.
 Commands that make one bounded thing (`render`) never release it: the process ends first.
 Only the console script holds it; a program importing qmposter keeps its collector as it is.
+`paused()` is the short pause around reading a large cache file, anywhere.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+from collections.abc import Iterator
 
 _held = False
 
@@ -32,3 +35,17 @@ def release() -> None:
         _held = False
         gc.freeze()
         gc.enable()
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """No collection while a large batch of acyclic objects is made (a cache file's lists and
+    tuples): the collector would walk the young ones every few hundred for nothing. Restores
+    the collector as it was, so it composes with hold()."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

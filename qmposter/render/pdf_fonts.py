@@ -25,11 +25,8 @@ damaged or unwritable file only means parsing again.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import marshal
-from collections.abc import Iterator
 from fnmatch import fnmatch
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -39,6 +36,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace, TTFontFile
 
+from qmposter import gc_hold
 from qmposter.disk_cache import code_version, file_version_path, prune, read_checked, write_checked
 from qmposter.memo import LRU
 from qmposter.render.pdf_objects import Group, can_reuse, config_key, record
@@ -176,7 +174,7 @@ def _stored_face(path: str) -> TTFontFace | None:
     """The face as TTFontFace(path) makes it, from the cache file; None when there is none
     or it is not what _store_face writes."""
     file = _face_file(path)
-    with _collector_paused():
+    with gc_hold.paused():  # a face is some 30 000 lists and tuples, none in a cycle
         stored = read_checked(file) if file is not None else None
     if not _plausible(stored):
         return None
@@ -191,20 +189,6 @@ def _stored_face(path: str) -> TTFontFace | None:
     face._ttf_data = data
     face._pdfScale = _scale(face.unitsPerEm)
     return face
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A face is some 30 000 lists and tuples (glyph metrics, glyph → characters); while they
-    are made, Python's cyclic collector would walk the young objects every few hundred and the
-    whole heap now and then, doubling the time. None of them can be part of a cycle."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _scale(units_per_em: int):
