@@ -270,6 +270,42 @@ def test_cached_ornaments_equal_a_fresh_computation_and_follow_their_box() -> No
     )
 
 
+def test_clip_shortcuts_give_what_the_four_passes_give(monkeypatch) -> None:
+    """Polygons wholly inside or wholly beyond an edge skip the Sutherland–Hodgman passes; every
+    piece of every bundled template's ornaments, and points lying exactly on the box's edges,
+    must come out as the passes make them (and the shortcuts must be what most pieces take)."""
+    from qmposter.layout import ornaments
+    from qmposter.layout.textbox import Box
+    from qmposter.templates import template_names
+
+    calls, passes = [], []
+    original_clip, original_passes = ornaments.clip, ornaments._clip_passes
+
+    def checked(polygon, box):
+        calls.append(1)
+        got = original_clip(polygon, box)
+        assert type(got) is tuple and repr(got) == repr(original_passes(polygon, box))
+        return got
+
+    monkeypatch.setattr(ornaments, "clip", checked)
+    monkeypatch.setattr(ornaments, "_clip_passes", lambda p, b: passes.append(1) or original_passes(p, b))
+    for name in template_names():
+        for element in load_template(name).elements:
+            if element.type == "ornament":
+                ornaments.PATTERNS[element.ornament.pattern](element.box, element.ornament)
+    assert len(calls) > 1000 and len(passes) < len(calls) / 4
+    box = Box(10.0, 20.0, 30.0, 40.0)
+    edge_cases = [
+        ((10.0, 20.0), (40.0, 20.0), (40.0, 60.0)),  # on the edges: inside
+        ((40.0, 30.0), (50.0, 30.0), (45.0, 35.0)),  # touching the right edge from outside
+        ((0.0, 0.0), (9.0, 0.0), (9.0, 5.0)),  # wholly left
+        ((12.0, 61.0), (20.0, 61.0), (15.0, 70.0)),  # wholly below
+        ((5.0, 25.0), (45.0, 25.0), (25.0, 65.0)),  # across three edges
+    ]
+    for polygon in edge_cases:
+        assert repr(original_clip(polygon, box)) == repr(original_passes(polygon, box))
+
+
 # -- deliverable PNGs: Pillow's row filters, zlib-ng's compression in bands -----------------------
 
 
