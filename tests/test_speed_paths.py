@@ -32,12 +32,15 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def qmposter_run(args: list[str], env: dict[str, str], *, probe: str = "") -> subprocess.CompletedProcess:
-    """`qmposter ARGS` in a fresh interpreter; `probe` is Python run after it (same process)."""
+    """`qmposter ARGS` in a fresh interpreter, as the console script runs; `probe` is Python run in the
+    same process after the command, as its first exit handler (the console script ends through them)."""
+    body = "".join(f"    {line}\n" for line in probe.splitlines()) or "    pass\n"
     code = (
-        "import sys, runpy\n"
+        "import atexit, sys, runpy\n"
+        f"def probe():\n{body}"
+        "atexit.register(probe)\n"
         f"sys.argv = ['qmposter', *{args!r}]\n"
-        "try:\n    runpy.run_module('qmposter', run_name='__main__')\n"
-        "except SystemExit as e:\n    assert not e.code, e.code\n" + probe
+        "runpy.run_module('qmposter', run_name='__main__')\n"
     )
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
 
