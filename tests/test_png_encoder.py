@@ -71,7 +71,9 @@ def test_png_bytes_do_not_depend_on_what_the_process_encoded_before(
     _fresh(monkeypatch)
     compressed = []
     real = png._zlib_ng_flushed
-    monkeypatch.setattr(png, "_zlib_ng_flushed", lambda data, strategy: compressed.append(len(data)) or real(data, strategy))
+    monkeypatch.setattr(
+        png, "_zlib_ng_flushed", lambda data, strategy: compressed.append(len(data)) or real(data, strategy)
+    )
     encode_png(squares[0], 72)
     first = len(compressed)
     encode_png(squares[1], 72)
@@ -180,7 +182,7 @@ def test_changed_bands_are_stored_plain_unless_pillows_filters_are_tried_and_sma
     never = _encoded_with_trial_ratio(squares, float("inf"), monkeypatch)
     default = _encoded_with_trial_ratio(squares, ratio, monkeypatch)
     always = _encoded_with_trial_ratio(squares, 0, monkeypatch)
-    for image, *files in zip(squares, never, default, always):
+    for image, *files in zip(squares, never, default, always, strict=True):
         for data in files:
             with Image.open(io.BytesIO(data)) as back:
                 assert back.tobytes() == image.tobytes()
