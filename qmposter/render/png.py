@@ -33,7 +33,8 @@ from zlib_ng import zlib_ng
 from qmposter.memo import LRU
 
 JPEG_QUALITY = 92
-PNG_LEVEL = 6  # deliverables: zlib-ng (RGB) or zlib (1-bit); lower levels cost size (docs/rendering.md)
+PNG_LEVEL = 6  # Pillow's writer (1-bit LED pages, other modes)
+BAND_LEVEL = 5  # deliverable RGB bands, zlib-ng: 6 is 3.5 % smaller and 20 % slower (docs/rendering.md)
 PNG_FAST_LEVEL = 1  # previews a person looks at once: about 40 % less time, 20–35 % more bytes
 BAND_BYTES = 1 << 18  # at most: a changed band's unchanged rows still go through deflate
 BAND_ROWS = 48  # rows per band: fewer reuse more, but each band costs ~100 bytes of tables and history
@@ -288,7 +289,7 @@ def _stored_data(stream: bytes) -> bytes:
 def _band_stream(data: bytes, stride: int) -> bytes:
     """Raw deflate of `data` as non-final blocks that end on a byte boundary (a zlib full flush).
 
-    zlib-ng level 6, with run-length matches only (Z_RLE: 3–5× faster, and often smaller on
+    zlib-ng at BAND_LEVEL, with run-length matches only (Z_RLE: 3–5× faster, and often smaller on
     filtered rows, which are mostly runs of zeros) or its default strategy (matches at any
     distance: gradients, small text), the smaller of the two. One of them is skipped where the
     other is sure to win: a band of plain ground (FLAT_ROWS of its `stride`-byte rows equal to the
@@ -313,7 +314,7 @@ def _band_stream(data: bytes, stride: int) -> bytes:
 
 
 def _zlib_ng_flushed(data: bytes, strategy: int) -> bytes:
-    compressor = zlib_ng.compressobj(PNG_LEVEL, zlib_ng.DEFLATED, -15, 8, strategy)
+    compressor = zlib_ng.compressobj(BAND_LEVEL, zlib_ng.DEFLATED, -15, 8, strategy)
     return compressor.compress(data) + compressor.flush(zlib_ng.Z_FULL_FLUSH)
 
 
