@@ -1,4 +1,5 @@
-"""`python -m qmposter` and the console script: hold the garbage collector through start-up, then run the CLI."""
+"""`python -m qmposter` and the console script: hold the garbage collector through start-up, run the CLI,
+then end without tearing the interpreter down (qmposter.fast_exit)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ from qmposter import gc_hold
 def main() -> None:
     """Console-script entry point (pyproject.toml)."""
     gc_hold.hold()  # before click and the commands are imported (qmposter.gc_hold)
+    from qmposter import fast_exit
     from qmposter.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()  # click ends with SystemExit (standalone mode), also on success
+    except SystemExit as done:
+        fast_exit.end(done.code)
+    fast_exit.end(0)
 
 
 if __name__ == "__main__":
