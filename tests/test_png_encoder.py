@@ -70,8 +70,10 @@ def test_png_bytes_do_not_depend_on_what_the_process_encoded_before(
             assert encode_png(squares[i], 72) == alone[i], order
     _fresh(monkeypatch)
     compressed = []
-    real = png._band_stream
-    monkeypatch.setattr(png, "_band_stream", lambda data, stride: compressed.append(len(data)) or real(data, stride))
+    real = png._zlib_ng_flushed
+    monkeypatch.setattr(
+        png, "_zlib_ng_flushed", lambda data, strategy: compressed.append(len(data)) or real(data, strategy)
+    )
     encode_png(squares[0], 72)
     first = len(compressed)
     encode_png(squares[1], 72)
@@ -164,12 +166,54 @@ def test_band_streams_end_byte_aligned_and_concatenate(monkeypatch: pytest.Monke
     assert _inflate(joined) == b"".join(d for d, _ in samples)
 
 
+def _encoded_with_trial_ratio(images: list[Image.Image], ratio: float, monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    monkeypatch.setattr(png, "FILTER_TRIAL_RATIO", ratio)
+    _fresh(monkeypatch)
+    return [encode_png(image, 72) for image in images]
+
+
+def test_changed_bands_are_stored_plain_unless_pillows_filters_are_tried_and_smaller(
+    squares: list[Image.Image], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain rows only (filters never tried), the filters tried where plain rows shrink 30× (the
+    default), tried everywhere: every file decodes to the rendered pixels, plain-only files hold
+    only unfiltered and Up rows, and each step that tries more is never larger."""
+    ratio = png.FILTER_TRIAL_RATIO
+    never = _encoded_with_trial_ratio(squares, float("inf"), monkeypatch)
+    default = _encoded_with_trial_ratio(squares, ratio, monkeypatch)
+    always = _encoded_with_trial_ratio(squares, 0, monkeypatch)
+    for image, *files in zip(squares, never, default, always, strict=True):
+        for data in files:
+            with Image.open(io.BytesIO(data)) as back:
+                assert back.tobytes() == image.tobytes()
+        rows = zlib.decompress(dict(_chunks(files[0]))[b"IDAT"])
+        assert {rows[y * 3241] for y in range(1080)} == {0, 2}
+        assert len(files[2]) <= len(files[1]) <= len(files[0])
+    assert default != never  # the filters were tried and won some bands
+
+
+def test_gradient_ground_stays_within_5_percent_of_pillows_png(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 横批's left-to-right gradient: plain rows alone would be far larger than Pillow's zlib 6
+    (each row differs from its neighbour pixel by pixel); trying the filters keeps it small."""
+    template = load_template("couplet-hengpi")
+    content = Content.from_campaign(load_campaign(None), SLOGANS[0], "test")
+    image = render_image(layout_page(template, content), template.page.dpi)
+    pillow = io.BytesIO()
+    image.save(pillow, "PNG", compress_level=6)
+    ratio = png.FILTER_TRIAL_RATIO
+    [plain] = _encoded_with_trial_ratio([image], float("inf"), monkeypatch)
+    [mixed] = _encoded_with_trial_ratio([image], ratio, monkeypatch)
+    assert len(plain) > 1.05 * len(pillow.getvalue())
+    assert len(mixed) <= len(pillow.getvalue())
+
+
 def test_a_changed_band_filters_again_only_the_rows_that_changed(
     squares: list[Image.Image], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After image A, image B = A with one row changed at the top and one in the middle of a band:
     only those rows and the rows below them go through Pillow's filter, the other rows of their
     bands keep A's filtered bytes, and B's bytes are those B gets alone."""
+    monkeypatch.setattr(png, "FILTER_TRIAL_RATIO", 0)  # every changed band tries Pillow's filters
     before = squares[0]
     after = before.copy()
     after.paste((1, 2, 3), (500, 0, 520, 1))

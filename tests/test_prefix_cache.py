@@ -96,6 +96,20 @@ def test_stored_canvas_skips_the_shared_items(template_pages) -> None:
     assert PREFIXES.reused_items - start >= shared * (len(pages) - 3)
 
 
+def test_a_theme_pages_successor_starts_the_other_branch_from_its_items_before_the_slogan(template_pages) -> None:
+    """image-square-1080: the theme slogan's page (first in a build) takes another layout branch
+    than the others (theme line, shorter gradient band); the first page of the other branch
+    stores its canvas after the items made before the slogan, so the next one starts there."""
+    (theme, dpi), (first, _), (second, _) = template_pages["image-square-1080"][:3]
+    assert theme.items[: first.fixed_items] != first.items[: first.fixed_items]
+    PREFIXES.clear()
+    for page in (theme, first):
+        render_image(page, dpi)
+    start = PREFIXES.reused_items
+    assert render_image(second, dpi).tobytes() == fresh(second, dpi)
+    assert PREFIXES.reused_items - start >= second.fixed_items == first.fixed_items >= 5
+
+
 def test_cache_is_bounded_in_bytes_and_entries() -> None:
     cache = PrefixCache(LRU(8, budget=3 * 200 * 100 * 4))
     key = ((200, 100), 1.0, 0.0, False)
@@ -118,10 +132,14 @@ def test_only_costly_shared_items_are_stored() -> None:
     text = GlyphRun("noto-sans-sc-black", 5, Color(0, 0, 0), (Glyph("质", 1, 8),), "质")
     assert cache.store_point(key, (ground, ring, text, ring), 0) == 2  # first page: its decorations
     assert cache.store_point(key, (ground, Fill(0, 0, 5, 5, Color(0, 0, 0))), 0) == 0  # only a plain fill shared
-    assert cache.store_point(key, (ground, ring, ground), 0) == 0
+    assert cache.store_point(key, (ground, ring, ground), 0) == 3  # nothing costly shared: another branch, guessed
     assert cache.store_point(key, (ground, ring, ring), 0) == 2
     assert cache.store_point(key, (ground, ring, ring, text), 3) == 0  # nothing beyond what is stored
     assert PrefixCache().store_point(key, (ground, text, ring), 0) == 0  # first page: only a plain fill before text
+    # the items made before the slogan's (Page.fixed_items) may hold a costly one after a text
+    other = GlyphRun("noto-sans-sc-black", 5, Color(0, 0, 0), (Glyph("量", 1, 8),), "量")
+    assert PrefixCache().store_point(key, (ground, text, ring, other), 0, fixed=3) == 3
+    assert PrefixCache().store_point(key, (ground, text, other, ring), 0, fixed=2) == 0  # only text: tiles paste it
 
 
 def test_an_edited_picture_is_drawn_again(tmp_path: Path) -> None:

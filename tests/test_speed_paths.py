@@ -173,6 +173,33 @@ def test_pdf_pictures_are_cached_per_file_version_with_the_same_bytes(tmp_path: 
     assert _poster_pdf(folder, name) != first
 
 
+def test_a_pdf_process_imports_pillow_only_for_a_picture_and_draws_it_the_same(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """reportlab gets stand-ins for PIL.Image and pickle (render/pdf_reportlab.py): a PDF render
+    without pictures imports neither (once its QR code is cached); one with a picture imports the
+    real Pillow through the stand-in and writes the bytes of a process that had Pillow from the
+    start (this one)."""
+    args = ["render", "poster-a3-red", "--slogan", "2010-05", "-o", str(tmp_path / "a.pdf")]
+    probe = "print(sorted(m for m in ('PIL.Image', 'pickle') if m in sys.modules))\n"
+    qmposter_run(args, env)  # a cold cache folder: the QR matrix comes from qrcode, which imports Pillow
+    assert qmposter_run(args, env, probe=probe).stdout.splitlines()[-1] == "[]"
+    folder = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    name = _picture_template(folder)
+    code = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "import qmposter.render.pdf, reportlab.lib.utils as rl_utils\n"
+        "assert 'PIL.Image' not in sys.modules and 'pickle' not in sys.modules\n"
+        "from test_speed_paths import _poster_pdf; from pathlib import Path\n"
+        f"data = _poster_pdf(Path({str(folder)!r}), {name!r})\n"
+        "assert rl_utils.Image.Image is sys.modules['PIL.Image'].Image  # the stand-in handed over the real class\n"
+        "sys.stdout.buffer.write(data)\n"
+    )
+    fresh = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True).stdout
+    assert fresh == _poster_pdf(folder, name)
+
+
 def _picture_template(folder: Path) -> str:
     """The first template in `folder` that draws a picture."""
     return next(
@@ -273,6 +300,42 @@ def test_cached_ornaments_equal_a_fresh_computation_and_follow_their_box() -> No
     assert repr(ornaments.ornament(Box(0.0, 0.0, 100.0, 100.0), rays)) == repr(
         ornaments.rays(Box(0.0, 0.0, 100.0, 100.0), rays)
     )
+
+
+def test_clip_shortcuts_give_what_the_four_passes_give(monkeypatch) -> None:
+    """Polygons wholly inside or wholly beyond an edge skip the Sutherland–Hodgman passes; every
+    piece of every bundled template's ornaments, and points lying exactly on the box's edges,
+    must come out as the passes make them (and the shortcuts must be what most pieces take)."""
+    from qmposter.layout import ornaments
+    from qmposter.layout.textbox import Box
+    from qmposter.templates import template_names
+
+    calls, passes = [], []
+    original_clip, original_passes = ornaments.clip, ornaments._clip_passes
+
+    def checked(polygon, box):
+        calls.append(1)
+        got = original_clip(polygon, box)
+        assert type(got) is tuple and repr(got) == repr(original_passes(polygon, box))
+        return got
+
+    monkeypatch.setattr(ornaments, "clip", checked)
+    monkeypatch.setattr(ornaments, "_clip_passes", lambda p, b: passes.append(1) or original_passes(p, b))
+    for name in template_names():
+        for element in load_template(name).elements:
+            if element.type == "ornament":
+                ornaments.PATTERNS[element.ornament.pattern](element.box, element.ornament)
+    assert len(calls) > 1000 and len(passes) < len(calls) / 4
+    box = Box(10.0, 20.0, 30.0, 40.0)
+    edge_cases = [
+        ((10.0, 20.0), (40.0, 20.0), (40.0, 60.0)),  # on the edges: inside
+        ((40.0, 30.0), (50.0, 30.0), (45.0, 35.0)),  # touching the right edge from outside
+        ((0.0, 0.0), (9.0, 0.0), (9.0, 5.0)),  # wholly left
+        ((12.0, 61.0), (20.0, 61.0), (15.0, 70.0)),  # wholly below
+        ((5.0, 25.0), (45.0, 25.0), (25.0, 65.0)),  # across three edges
+    ]
+    for polygon in edge_cases:
+        assert repr(original_clip(polygon, box)) == repr(original_passes(polygon, box))
 
 
 # -- deliverable PNGs: Pillow's row filters, zlib-ng's compression in bands -----------------------

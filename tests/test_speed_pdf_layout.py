@@ -232,6 +232,39 @@ def test_prefix_compression_equals_zlib_for_any_split_of_real_page_streams() -> 
     assert flate.hits >= len(streams) // 2
 
 
+def test_fixed_items_end_where_the_slogan_begins() -> None:
+    """Page.fixed_items: the items before it are made from the template and campaign alone (two
+    slogans taking the same branch share them), the item at it is the slogan's first line."""
+    for template in ("poster-a3-red", "poster-a2-modern", "image-square-1080"):
+        plan = plan_build(BuildRequest(templates=(template,), out=Path("unused")))
+        jobs = [job for job in plan.jobs if job.skip_reason is None and job.format == plan.jobs[0].format]
+        a, b = (layout_page(load_template(template), job.content) for job in (jobs[1], jobs[3]))
+        assert 0 < a.fixed_items == b.fixed_items < len(a.items), template
+        assert a.items[: a.fixed_items] == b.items[: b.fixed_items], template
+        for page, job in ((a, jobs[1]), (b, jobs[3])):
+            first_line = page.items[page.fixed_items]
+            assert first_line.text and job.content.slogan.startswith(first_line.text), template
+
+
+def test_the_page_stream_before_the_slogan_is_compressed_once_from_the_first_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The part of a page stream drawn before Page.fixed_items becomes a PrefixFlate entry on the
+    first file (the second resumes after it), and the files are those made without that hint."""
+    template = load_template("poster-a3-red")
+    pages = [layout_page(template, job.content) for job in _jobs("poster-a3-red")]
+    clear_caches()
+    hinted = [pdf.render_pdf([page]) for page in pages]
+    flate = pdf_streams.PAGE_FLATE
+    assert (flate.hits, flate.misses) == (len(pages) - 1, 1)
+    (entry,) = flate._prefixes
+    assert len(entry.data) >= pdf_streams.MIN_PREFIX
+    monkeypatch.setattr(pdf, "Head", lambda flate, shared: pdf_streams.Head(flate, 0))
+    clear_caches()
+    assert [pdf.render_pdf([page]) for page in pages] == hinted
+    assert flate.misses >= 2  # without the hint the prefix is learnt from two streams
+
+
 def _pdf_templates() -> list[str]:
     from qmposter.templates import list_templates
 

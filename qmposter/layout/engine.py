@@ -70,7 +70,8 @@ def layout_page(template: Template, content: Content, *, allow_overflow: bool = 
     elements = _Elements(template, content, allow_overflow)
     drawn = elements.items()
     width = max(spec.width, elements.scroll_width)
-    items = [*_background(template, width), *drawn]
+    background = _background(template, width)
+    items = [*background, *drawn]
     if spec.monochrome:
         items = [_on_pixels(item, 72 / spec.dpi) for item in items]
     return Page(
@@ -82,6 +83,7 @@ def layout_page(template: Template, content: Content, *, allow_overflow: bool = 
         monochrome=spec.monochrome,
         meta=_meta(template, content),
         viewport=spec.width if width > spec.width else 0.0,
+        fixed_items=len(background) + elements.fixed_items,
     )
 
 
@@ -136,6 +138,7 @@ class _Elements:
         self.values = content.condition_values()
         self.fields = {**content.fields(), "hengpi": couplet.hengpi(content.theme, template.hengpi)}
         self.scroll_width = 0.0  # page width a scrolling slogan needs (0: none scrolls)
+        self.fixed_items = 0  # items made before the first slogan element's (Page.fixed_items)
 
     def items(self) -> list[Item]:
         drawn: set[str] = set()
@@ -161,6 +164,8 @@ class _Elements:
                 raise
             if made is None:
                 continue
+            if element.type == "slogan" and "slogan" not in drawn_types:
+                self.fixed_items = len(out)
             out.extend(made)
             drawn_types.add(element.type)
             if element.id is not None:

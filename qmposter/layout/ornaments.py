@@ -46,7 +46,25 @@ def _oriented(polygon: Polygon, positive: bool = True) -> Polygon:
 
 
 def clip(polygon: Polygon, box: Box) -> Polygon:
-    """Sutherland–Hodgman clip of a polygon to a rectangle (keeps orientation)."""
+    """Sutherland–Hodgman clip of a polygon to a rectangle (keeps orientation).
+
+    A polygon wholly inside the box comes back as it is, and one wholly beyond an edge as
+    nothing, without the four passes: that is what the passes give (a float difference is
+    ≥ 0 exactly when the comparison holds), and most of a sunburst's 864 pieces are one or
+    the other (rays were 4 ms of a poster's first layout).
+    """
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    if xs:
+        left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
+        x1, y1 = box.x + box.width, box.y + box.height
+        if left >= box.x and right <= x1 and top >= box.y and bottom <= y1:
+            return tuple(polygon)
+        if right < box.x or left > x1 or bottom < box.y or top > y1:
+            return ()
+    return _clip_passes(polygon, box)
+
+
+def _clip_passes(polygon: Polygon, box: Box) -> Polygon:
     edges: list[Callable[[Point], float]] = [
         lambda p: p[0] - box.x,
         lambda p: box.x + box.width - p[0],

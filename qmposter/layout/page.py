@@ -186,7 +186,10 @@ class Page:
     `crop_marks` asks print backends to draw crop marks outside the bleed;
     `monochrome` marks 1-bit output (LED bitmaps) where anti-aliasing is wrong.
     `viewport` is the width of the window a scrolling LED strip is shown through (the
-    panel); 0 when the page is the whole picture.
+    panel); 0 when the page is the whole picture. `fixed_items` counts the leading items
+    painted before the first one made from the slogan (ground, ornaments, the campaign's own
+    lines): other slogans' pages of the template that take the same layout branches begin
+    with the same items, so a backend may keep its work on them (0: not known).
     """
 
     width: float
@@ -197,3 +200,4 @@ class Page:
     monochrome: bool = False
     meta: PageMeta = field(default_factory=PageMeta)
     viewport: float = 0.0
+    fixed_items: int = 0

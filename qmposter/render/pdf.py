@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import qmposter.render.pdf_reportlab  # noqa: F401  # isort: skip -- first: reportlab without Pillow (see there)
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.lib.colors import Color as RLColor
@@ -41,7 +42,7 @@ from qmposter.render.pdf_canvas import Canvas, RecordedRuns
 from qmposter.render.pdf_fonts import CachedTTFont
 from qmposter.render.pdf_images import draw_image
 from qmposter.render.pdf_objects import node_cache, remember
-from qmposter.render.pdf_streams import ASCII85_BYTES, PAGE_FLATE
+from qmposter.render.pdf_streams import ASCII85_BYTES, PAGE_FLATE, Head
 from qmposter.render.pdf_text import RUN_TEXTS, Fonts
 
 SLUG = 10 * MM  # room outside the bleed for crop marks
@@ -67,20 +68,22 @@ def render_pdf(pages: Sequence[Page], *, cmyk: bool = False, include_bleed: bool
     canvas = Canvas(buf, invariant=1, pageCompression=1, lang="zh-CN", initialFontName=_initial_font())
     _set_meta(canvas, pages[0])
     for page in pages:
-        _Page(canvas, page, cmyk=cmyk, include_bleed=include_bleed).draw()
+        shared = _Page(canvas, page, cmyk=cmyk, include_bleed=include_bleed).draw()
         canvas.showPage()
-        _compress_with_prefixes(canvas)
+        _compress_with_prefixes(canvas, shared)
     canvas.save()
     return _content_id(buf.getvalue())
 
 
-def _compress_with_prefixes(canvas: Canvas) -> None:
+def _compress_with_prefixes(canvas: Canvas, shared: int) -> None:
     """Give the page just shown the content stream reportlab would make for it, compressed by
     PAGE_FLATE: the same filters and bytes, but the shared start of a template's pages (ground,
-    ornaments) is compressed once per process (see pdf_streams)."""
+    ornaments: its first `shared` characters, those drawn before the slogan) is compressed once
+    per process (see pdf_streams)."""
     page = canvas._doc.Pages.pages[-1]
     stream = PDFStream(content=page.stream)
-    stream.filters = [ASCII85_BYTES, PAGE_FLATE] if rl_config.useA85 else [PAGE_FLATE]
+    flate = Head(PAGE_FLATE, shared)
+    stream.filters = [ASCII85_BYTES, flate] if rl_config.useA85 else [flate]
     stream.__Comment__ = "page stream"
     page.Contents = stream
 
@@ -219,7 +222,9 @@ class _Page:
     def Y(self, y: float) -> float:
         return self.origin + self.page.height - y
 
-    def draw(self) -> None:
+    def draw(self) -> int:
+        """Paint the page; return how many characters of its page stream come before the item
+        Page.fixed_items names (the first made from the slogan): what later pages share."""
         c = self.c
         media = self.boxes["MediaBox"]
         c.setPageSize(media[2:])
@@ -230,15 +235,22 @@ class _Page:
         clip = c.beginPath()
         clip.rect(bx0, by0, bx1 - bx0, by1 - by0)
         c.clipPath(clip, stroke=0, fill=0)
-        for recorded, group in itertools.groupby(self.page.items, lambda item: type(item) in _RECORDED):
+        fixed, head = self.page.fixed_items, 0  # operators written before item `fixed` (or its run)
+        for recorded, group in itertools.groupby(enumerate(self.page.items), lambda pair: type(pair[1]) in _RECORDED):
+            run = tuple(group)
             if recorded:
-                self.recorded(tuple(group))
-            else:
-                for item in group:
-                    self.item(item)
+                head = len(c._code) if run[0][0] <= fixed else head
+                self.recorded(tuple(item for _, item in run))
+                continue
+            for index, item in run:
+                head = len(c._code) if index <= fixed else head
+                self.item(item)
         c.restoreState()
         if self.marks:
             self.crop_marks()
+        # showPage writes "\n".join(commands before the page, preamble, operators …) + "\n"
+        lines = [*c._psCommandsBeforePage, c._preamble, *c._code[:head]]
+        return sum(map(len, lines)) + len(lines) if fixed else 0
 
     def item(self, item: Item) -> None:
         paint(self, item)

@@ -143,6 +143,21 @@ class _Widths(pdfdoc.PDFArray):
 # -- parsed faces in the user cache folder ------------------------------------------------------
 
 _NOT_STORED = ("_ttf_data", "_pdfScale")  # the file's bytes (read again), a lambda (made again)
+_ON_FIRST_USE = ("glyphToChar",)  # glyph → characters: reportlab reads it only to shape text (never asked)
+
+
+class _StoredFace(TTFontFace):
+    """A face read back from the cache file. The attributes of _ON_FIRST_USE stay marshal bytes
+    (checked with the file) until something reads them: ~1 ms of a CJK face's 3 ms read-back,
+    which a PDF never needs."""
+
+    def __getattr__(self, name: str) -> object:
+        later = self.__dict__.get("_later")
+        if later is None or name not in later:
+            raise AttributeError(name)
+        value = marshal.loads(later[name])
+        setattr(self, name, value)
+        return value
 
 
 def _face_file(path: str) -> Path | None:
@@ -160,13 +175,16 @@ def _store_face(path: str, face: TTFontFace) -> None:
     file = _face_file(path)
     if file is None:
         return
-    attrs, names = {}, {}
+    attrs, names, later = {}, {}, {}
     for key, value in face.__dict__.items():
         if isinstance(value, TTFNameBytes):
             names[key] = value.ustr
+        elif key in _ON_FIRST_USE:
+            later[key] = marshal.dumps(value)
         elif key not in _NOT_STORED:
             attrs[key] = value
-    write_checked(file, {"attrs": attrs, "names": names})  # checksummed: a flipped bit in a width is refused
+    # checksummed as a whole: a flipped bit in a width is refused
+    write_checked(file, {"attrs": attrs, "names": names, "later": later})
     prune("reportlab-font", MAX_FACE_FILES)
 
 
@@ -182,8 +200,9 @@ def _stored_face(path: str) -> TTFontFace | None:
         data = Path(path).read_bytes()
     except OSError:
         return None
-    face = TTFontFace.__new__(TTFontFace)
+    face = _StoredFace.__new__(_StoredFace)
     face.__dict__.update(stored["attrs"])
+    face._later = dict(stored["later"])
     for key, text in stored["names"].items():
         face.__dict__[key] = TTFNameBytes(text.encode("utf8"))
     face._ttf_data = data
@@ -203,12 +222,17 @@ def _plausible(stored: object) -> bool:
     """The shape _store_face writes (a damaged or foreign file is parsed again, never trusted)."""
     if not isinstance(stored, dict) or not isinstance(stored.get("names"), dict):
         return False
-    attrs = stored.get("attrs")
+    attrs, later = stored.get("attrs"), stored.get("later")
     if not isinstance(attrs, dict) or not all(isinstance(t, str) for t in stored["names"].values()):
         return False
-    kinds = {"charToGlyph": dict, "charWidths": dict, "glyphToChar": dict, "glyphPos": list, "hmetrics": list,
+    if not isinstance(later, dict) or set(later) != set(_ON_FIRST_USE) or not all(map(_is_bytes, later.values())):
+        return False
+    kinds = {"charToGlyph": dict, "charWidths": dict, "glyphPos": list, "hmetrics": list,
              "table": dict, "unitsPerEm": int, "numGlyphs": int, "filename": str}  # fmt: skip
     return all(isinstance(attrs.get(key), kind) for key, kind in kinds.items()) and attrs["unitsPerEm"] > 0 and (
         "name" in stored["names"]
     )
 
+
+def _is_bytes(value: object) -> bool:
+    return isinstance(value, bytes)

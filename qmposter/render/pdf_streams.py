@@ -43,7 +43,10 @@ class PrefixFlate:
 
     On a miss the stream is compressed whole, and its common prefix with a recent stream or a
     known prefix, when at least MIN_PREFIX long, becomes a new entry (replacing a longer prefix
-    it cut short: the part shared by every slogan is found by the second or third page).
+    it cut short: the part shared by every slogan is found by the second or third page). A
+    stream whose caller knows how much of it later pages share (`encode(content, shared)`: the
+    part before the slogan, `Head`) is compressed in two pieces on a miss, the first becoming
+    an entry right away: the second page of a process already resumes.
     """
 
     pdfname = "FlateDecode"
@@ -56,7 +59,9 @@ class PrefixFlate:
         self._recent_size = recent
         self._lock = threading.Lock()
 
-    def encode(self, content: str | bytes) -> bytes:
+    def encode(self, content: str | bytes, shared: int = 0) -> bytes:
+        """zlib.compress(content); `shared`: how many of its first characters (or bytes) later
+        streams will begin with."""
         data = _bytes(content)
         with self._lock:
             found = next((p for p in self._prefixes if data.startswith(p.data)), None)
@@ -69,8 +74,24 @@ class PrefixFlate:
                 self.misses += 1
         if found is not None:
             return found.head + state.compress(data[len(found.data) :]) + state.flush()
+        if isinstance(content, str) and not content.isascii():
+            shared = len(_bytes(content[:shared]))
+        if shared >= MIN_PREFIX:
+            return self._split(data, shared)
         self._learn(data)
         return zlib.compress(data)
+
+    def _split(self, data: bytes, shared: int) -> bytes:
+        """zlib.compress(data), keeping the compressor state after data[:shared] as an entry."""
+        state = zlib.compressobj()
+        head = state.compress(data[:shared])
+        entry = _Prefix(data[:shared], head, state.copy())
+        with self._lock:
+            self._recent = [data, *self._recent][: self._recent_size]
+            self._prefixes = [p for p in self._prefixes if p.data != entry.data]
+            self._prefixes.insert(0, entry)
+            del self._prefixes[self.size :]
+        return head + state.compress(data[shared:]) + state.flush()
 
     def _learn(self, data: bytes) -> None:
         with self._lock:
@@ -110,6 +131,19 @@ def _common_prefix(a: bytes, b: bytes) -> int:
         else:
             hi = mid - 1
     return lo
+
+
+@dataclass(frozen=True)
+class Head:
+    """The page-stream filter for one page: `flate` told that its first `shared` characters
+    recur on later pages (a reportlab stream filter: `pdfname`, `encode`)."""
+
+    flate: PrefixFlate
+    shared: int
+    pdfname = "FlateDecode"
+
+    def encode(self, content: str | bytes) -> bytes:
+        return self.flate.encode(content, self.shared)
 
 
 class SameFlate(LRU[bytes]):

@@ -1,12 +1,17 @@
 """PNG, JPEG and BMP bytes of a rendered image (the raster backend's encoder half).
 
-A deliverable RGB PNG is written here, not by Pillow's PNG plugin: Pillow's adaptive row filter
-(its C encoder, stored at zlib level 0) picks each row's filter, zlib-ng compresses the rows in
-fixed horizontal bands, and a band whose rows (and the row above them, which the Up/Average/Paeth
-filters read) equal the same band of the previous image of that size is not filtered nor
-compressed again; in a band that changed, only the rows that changed (or whose row above did)
-are filtered again. A build draws one template for many slogans and most bands (background,
-ornaments, header, QR code, footer) are the same from one image to the next.
+A deliverable RGB PNG is written here, not by Pillow's PNG plugin: the rows are compressed by
+zlib-ng in fixed horizontal bands, and a band whose rows (and the row above them, which the
+Up/Average/Paeth filters read) equal the same band of the previous image of that size is not
+filtered nor compressed again. A build draws one template for many slogans and most bands
+(background, ornaments, header, QR code, footer) are the same from one image to the next.
+
+A changed band is first stored plain: every row unfiltered, a row equal to the row above
+Up-filtered to zeros. Flat colour with text compresses best that way (the pixel patterns repeat
+exactly, across rows too) and needs no filtering at all. Only where plain rows shrink many times
+(`FILTER_TRIAL_RATIO`: gradients, big glyphs, plain ground) are Pillow's adaptive row filters
+tried as well, and the smaller stream kept; in such a band only the rows that changed (or whose
+row above did) are filtered again.
 
 Every band's compressed bytes are a pure function of its rows: a band is raw deflate ending
 byte-aligned with no reference into the band before it (like zlib's full flush), so the file is
@@ -15,6 +20,7 @@ the same whether a band came from the cache or was compressed now (docs/renderin
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import struct
@@ -27,11 +33,13 @@ from zlib_ng import zlib_ng
 from qmposter.memo import LRU
 
 JPEG_QUALITY = 92
-PNG_LEVEL = 6  # deliverables: zlib-ng (RGB) or zlib (1-bit); lower levels cost size (docs/rendering.md)
+PNG_LEVEL = 6  # Pillow's writer (1-bit LED pages, other modes)
+BAND_LEVEL = 5  # deliverable RGB bands, zlib-ng: 6 is 3.5 % smaller and 20 % slower (docs/rendering.md)
 PNG_FAST_LEVEL = 1  # previews a person looks at once: about 40 % less time, 20–35 % more bytes
 BAND_BYTES = 1 << 18  # at most: a changed band's unchanged rows still go through deflate
 BAND_ROWS = 48  # rows per band: fewer reuse more, but each band costs ~100 bytes of tables and history
 FLAT_ROWS = 0.9  # a band with this share of rows equal to the row above is plain ground
+FILTER_TRIAL_RATIO = 30  # plain rows shrunk this many times: Pillow's row filters may do better, try them
 FLAT_RATIO = 200  # plain ground that run-length deflate shrinks this many times is not tried otherwise
 DETAIL_RATIO = 30  # a band that default deflate shrinks less than this is not tried with runs only
 CACHE_IMAGES = 2  # image sizes remembered: a build does one template's slogans one after the other
@@ -76,12 +84,17 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class _Band:
-    """One band: its filtered rows (filter byte + row each), their deflate bytes and adler32."""
+    """One band: its deflate bytes, their adler32 and length, and Pillow's filtered rows if made.
 
-    filtered: bytes  # empty when the image is not remembered
+    `filtered` (filter byte + row each, as Pillow's row filters chose) is kept so that the band
+    of the next image filters again only its changed rows; empty when the band was stored
+    plain without trying the filters, or the image is not remembered.
+    """
+
+    filtered: bytes
     stream: bytes
     adler: int
-    length: int  # bytes of filtered rows
+    length: int  # bytes of the rows the stream holds (plain or filtered)
 
 
 @dataclass(frozen=True)
@@ -114,11 +127,7 @@ class _BandCache:
 
 
 def _encode_bands(image: Image.Image, raw: bytes, old: _Encoded | None, *, keep_rows: bool) -> list[_Band]:
-    """Every band of `image`: `old`'s where its rows and the row above are equal, else compressed now.
-
-    In a changed band only the rows that changed, or whose row above changed, are filtered;
-    the others keep `old`'s filtered bytes (a row's filter depends on it and the row above only).
-    """
+    """Every band of `image`: `old`'s where its rows and the row above are equal, else compressed now."""
     height = image.size[1]
     row = len(raw) // height
     rows = max(1, min(BAND_ROWS, BAND_BYTES // row))
@@ -131,13 +140,63 @@ def _encode_bands(image: Image.Image, raw: bytes, old: _Encoded | None, *, keep_
         if old_rows is not None and raw.startswith(old_rows[top : y1 * row], top):
             bands.append(old.bands[i])
             continue
-        if old_rows is None:
-            filtered = _filtered_rows(image, raw, y0, y1)
-        else:
-            filtered = _refiltered_rows(image, raw, old_rows, old.bands[i].filtered, y0, y1)
-        stream = _band_stream(filtered, row + 1)
-        bands.append(_Band(filtered if keep_rows else b"", stream, zlib_ng.adler32(filtered), len(filtered)))
+        old_band = old.bands[i] if old is not None else None
+        bands.append(_changed_band(image, raw, old_rows, old_band, y0, y1, keep_rows=keep_rows))
     return bands
+
+
+def _changed_band(
+    image: Image.Image,
+    raw: bytes,
+    old_rows: memoryview | None,
+    old_band: _Band | None,
+    y0: int,
+    y1: int,
+    *,
+    keep_rows: bool,
+) -> _Band:
+    """Rows y0..y1 stored plain, or filtered by Pillow where that was tried and came out smaller.
+
+    The choice depends on the rows alone (both streams are pure functions of them), so a band
+    gets the same bytes whatever the cache held. Where the filters are tried, only the rows that
+    changed, or whose row above changed, are filtered again; the others keep `old_band`'s
+    filtered bytes (a row's filter depends on it and the row above only).
+    """
+    row = len(raw) // image.size[1]
+    plain = _plain_rows(raw, row, y0, y1)
+    stream = _zlib_ng_flushed(plain, zlib_ng.Z_DEFAULT_STRATEGY)
+    if len(stream) * FILTER_TRIAL_RATIO > len(plain):
+        return _Band(b"", stream, zlib_ng.adler32(plain), len(plain))
+    if old_rows is not None and old_band is not None and old_band.filtered:
+        filtered = _refiltered_rows(image, raw, old_rows, old_band.filtered, y0, y1)
+    else:
+        filtered = _filtered_rows(image, raw, y0, y1)
+    kept = filtered if keep_rows else b""
+    other = _band_stream(filtered, row + 1)
+    if len(other) < len(stream):
+        return _Band(kept, other, zlib_ng.adler32(filtered), len(filtered))
+    return _Band(kept, stream, zlib_ng.adler32(plain), len(plain))
+
+
+def _plain_rows(raw: bytes, row: int, y0: int, y1: int) -> bytes:
+    """Rows y0..y1 unfiltered (filter type 0), except a row equal to the row above: Up, all zeros."""
+    view = memoryview(raw)
+    up = _up_zeros(row)
+    parts: list[bytes | memoryview] = []
+    for y in range(y0, y1):
+        start = y * row
+        if y and raw.startswith(view[start - row : start], start):  # in place, no copy
+            parts.append(up)
+        else:
+            parts.append(b"\x00")
+            parts.append(view[start : start + row])
+    return b"".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _up_zeros(row: int) -> bytes:
+    """A filtered row equal to the row above: filter type 2 (Up), then zeros."""
+    return b"\x02" + bytes(row)
 
 
 def _refiltered_rows(image: Image.Image, raw: bytes, old_raw: memoryview, old: bytes, y0: int, y1: int) -> bytes:
@@ -168,7 +227,7 @@ def _filtered_rows(image: Image.Image, raw: bytes, y0: int, y1: int) -> bytes:
     """
     row = len(raw) // image.size[1]
     view = memoryview(raw)
-    up = b"\x02" + bytes(row)
+    up = _up_zeros(row)
     parts: list[bytes] = []
     start = y0  # first row of the current run for Pillow
     for y in range(max(y0, 1), y1):
@@ -230,7 +289,7 @@ def _stored_data(stream: bytes) -> bytes:
 def _band_stream(data: bytes, stride: int) -> bytes:
     """Raw deflate of `data` as non-final blocks that end on a byte boundary (a zlib full flush).
 
-    zlib-ng level 6, with run-length matches only (Z_RLE: 3–5× faster, and often smaller on
+    zlib-ng at BAND_LEVEL, with run-length matches only (Z_RLE: 3–5× faster, and often smaller on
     filtered rows, which are mostly runs of zeros) or its default strategy (matches at any
     distance: gradients, small text), the smaller of the two. One of them is skipped where the
     other is sure to win: a band of plain ground (FLAT_ROWS of its `stride`-byte rows equal to the
@@ -255,7 +314,7 @@ def _band_stream(data: bytes, stride: int) -> bytes:
 
 
 def _zlib_ng_flushed(data: bytes, strategy: int) -> bytes:
-    compressor = zlib_ng.compressobj(PNG_LEVEL, zlib_ng.DEFLATED, -15, 8, strategy)
+    compressor = zlib_ng.compressobj(BAND_LEVEL, zlib_ng.DEFLATED, -15, 8, strategy)
     return compressor.compress(data) + compressor.flush(zlib_ng.Z_FULL_FLUSH)
 
 

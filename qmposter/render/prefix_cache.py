@@ -74,19 +74,30 @@ class PrefixCache:
             self.reused_items += len(best.items)
             return best.image.copy(), len(best.items)
 
-    def store_point(self, key: CanvasKey, items: Sequence[Item], done: int) -> int:
+    def store_point(self, key: CanvasKey, items: Sequence[Item], done: int, fixed: int = 0) -> int:
         """Where to store this page's canvas (0: nowhere): the end of its decorations when `load`
         found them missing from the cache folder (storing them there), else of what it shares with
-        the last page on this canvas or, for the first page, of its decorations (a guess that lets
-        the second page, e.g. the next live preview, skip the ornaments already)."""
+        the last page on this canvas. For the first page, or one sharing nothing costly with the
+        last (another layout branch: a theme slogan's page before the others), a guess lets the
+        next page, e.g. the next live preview, skip the ornaments already: its first `fixed`
+        items (those made before the slogan's, Page.fixed_items), else its decorations."""
         with self._lock:
             previous = self.last.pop(key, None)
             self.last[key] = tuple(items)
             if len(self.last) > _REMEMBERED_CANVASES:
                 self.last.popitem(last=False)
             missing = key in self._pending
-        shared = _decorations(items) if missing or previous is None else _common_length(previous, items)
-        return shared if shared > done and any(_costly(i) for i in items[done:shared]) else 0
+        if missing:
+            return self._worth(items, done, _decorations(items))
+        shared = self._worth(items, done, _common_length(previous, items)) if previous is not None else 0
+        guess = max(fixed, _decorations(items))
+        return shared or self._worth(items, done, guess, worth=lambda i: _costly(i) and not isinstance(i, GlyphRun))
+
+    @staticmethod
+    def _worth(items: Sequence[Item], done: int, end: int, worth=None) -> int:
+        """`end`, if items[done:end] hold a costly item (`worth`: one the guess must hold: a
+        gradient, picture or ornament, not only text, which RUN_TILES pastes anyway)."""
+        return end if end > done and any(map(worth or _costly, items[done:end])) else 0
 
     def store(self, key: CanvasKey, items: Sequence[Item], image: Image.Image) -> None:
         """Keep a copy of `image`, the canvas after `items` (a page's first items); the first page

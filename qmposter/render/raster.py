@@ -62,21 +62,24 @@ def render_image(page: Page, dpi: float, *, include_bleed: bool = False) -> Imag
     size = pixel_size(page, dpi, include_bleed)
     _check_pixel_budget(dpi, size)
     off = page.bleed if include_bleed else 0.0
-    image = _draw_items(page.items, size, dpi / 72, off, page.monochrome)
+    image = _draw_items(page.items, size, dpi / 72, off, page.monochrome, page.fixed_items)
     if page.monochrome:
         image = threshold(image)
     return image
 
 
-def _draw_items(items: tuple[Item, ...], size: tuple[int, int], scale: float, off: float, mono: bool) -> Image.Image:
+def _draw_items(
+    items: tuple[Item, ...], size: tuple[int, int], scale: float, off: float, mono: bool, fixed: int = 0
+) -> Image.Image:
     """Paint `items` on a white canvas, starting from a stored canvas of the same first items if
-    one is cached, and storing the canvas after those this page shares with the previous one."""
+    one is cached, and storing the canvas after those this page shares with the previous one (or
+    after its first `fixed` items, those made before the slogan's: see PrefixCache.store_point)."""
     key = (size, scale, off, mono)
     image, done = PREFIXES.start(key, items)
     if image is None:
         image, done = PREFIXES.load(key, items)
     canvas = _Canvas(image or Image.new("RGB", size, (255, 255, 255)), scale, off, mono)
-    mark = PREFIXES.store_point(key, items, done)
+    mark = PREFIXES.store_point(key, items, done, fixed)
     for i in range(done, len(items)):
         if i == mark and mark:
             PREFIXES.store(key, items[:mark], canvas.image)

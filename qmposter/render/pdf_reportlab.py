@@ -1,0 +1,46 @@
+"""reportlab imported without Pillow and pickle, which it needs only to read an image.
+
+Every reportlab module imports reportlab.lib.utils, and that module imports `PIL.Image` (with
+Pillow's EXIF and TIFF tag tables, ~5 ms) and `pickle` (~1 ms) when it is imported, though it
+uses them only in ImageReader (a picture drawn into a PDF) and in a font cache qmposter does not
+use. A PDF build of templates without pictures paid both in every process before its first
+file: no other part of such a process imports them.
+
+Importing this module before reportlab imports reportlab.lib.utils with a stand-in for each:
+a module object that imports the real module on its first attribute access (`Image.open`,
+`isinstance(im, Image.Image)`, `pickle.dump`) and hands that attribute over. The stand-ins
+are only what reportlab.lib.utils holds: they leave `sys.modules` as soon as it is imported,
+so any other import (Pillow's plugins, the raster backend) gets the real modules. A process
+that imported reportlab, Pillow or pickle already keeps what it has.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+
+DEFERRED = ("PIL.Image", "pickle")
+
+
+class _Deferred(types.ModuleType):
+    """Stands for the module named `__name__` in reportlab.lib.utils; imports it on first use."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _import_reportlab() -> None:
+    if "reportlab.lib.utils" in sys.modules:
+        return
+    stand_ins = {name: _Deferred(name) for name in DEFERRED if name not in sys.modules}
+    sys.modules.update(stand_ins)
+    try:
+        import reportlab.lib.utils  # noqa: F401 -- imported here, with the stand-ins in place
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
+_import_reportlab()
