@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 import qmposter.cli
 from qmposter.cli.base import cli, slogans
@@ -793,3 +794,43 @@ def test_a_picture_pdf_does_not_depend_on_the_folder_the_templates_are_in(tmp_pa
     name = _picture_template(copies[0])
     first, second = (_poster_pdf(folder, name) for folder in copies)
     assert first == second
+
+
+_IMAGE_SIZE = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from qmposter.errors import InputError\n"
+    "from qmposter.images import image_size\n"
+    "try:\n"
+    "    print(image_size(Path(sys.argv[1])))\n"
+    "except InputError as error:\n"
+    "    print('refused', error.message)\n"
+    "print('PIL.Image' in sys.modules)\n"
+)
+
+
+def test_a_checked_picture_version_is_answered_from_the_disk_cache_and_a_changed_file_is_checked_again(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """The picture a stock template names: checked through Pillow once, then answered from the cache
+    folder without importing Pillow. A damaged cache file is checked again; a file rewritten as
+    text (same name) is refused, however its old version was answered."""
+    picture = tmp_path / "ribbons.png"
+    picture.write_bytes((Path(__file__).parent.parent / "templates" / "assets" / "ribbons.png").read_bytes())
+    with Image.open(picture) as image:
+        expected = str(image.size)
+
+    def size() -> tuple[str, bool]:
+        out = subprocess.run([sys.executable, "-c", _IMAGE_SIZE, str(picture)], env=env, capture_output=True,
+                             text=True, check=True).stdout.splitlines()  # fmt: skip
+        return out[0], out[1] == "True"
+
+    assert size() == (expected, True)  # checked: Pillow opened it
+    assert size() == (expected, False)  # the same file version: Pillow not even imported
+    (stored,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("image-sizes-*.marshal")
+    stored.write_bytes(b"\x00damaged")
+    assert size() == (expected, True)
+    picture.write_text("不是图片", encoding="utf-8")
+    answer, _ = size()
+    assert answer.startswith("refused") and str(picture) in answer
+    assert size()[0] == answer  # a refusal is never remembered
