@@ -20,10 +20,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
 import qmposter.cli
 from qmposter.cli.base import cli, slogans
+from qmposter.fileio import _new_temporary, output_mode
 from qmposter.fonts import _COMPOSITE, _bounds, _read_loca, _simple_glyph_bounds, bundled_fonts, load_font
 from qmposter.layout.engine import layout_page
 from qmposter.render.output import render_bytes
@@ -393,6 +395,71 @@ def test_a_build_without_workers_imports_no_process_pool_and_no_toml_writer(
     loaded = qmposter_run(args, env, probe=f"UNUSED = {unused!r}\n" + probe).stdout.splitlines()[-1]
     assert loaded == "[]"  # 21 jobs: no worker is worth starting; no catalogue written, no error suggested
     assert len(list((tmp_path / "o" / "led-red-384x32").glob("*.bmp"))) == 21
+
+
+def test_a_png_build_imports_neither_tempfile_nor_what_workers_need(tmp_path: Path, env: dict[str, str]) -> None:
+    """Temporary files are made without tempfile (shutil, bz2, lzma, random); signal and select are for
+    workers. (Not a BMP, GIF or 1-bit PNG build: there Pillow's JPEG plugin imports tempfile and subprocess.)"""
+    args = ["build", "--template", "image-square-1080", "--format", "png", "--jobs", "2", "--out", str(tmp_path / "o")]
+    probe = "print(sorted(m for m in sys.modules if m.split('.')[0] in UNUSED))\n"
+    unused = ("tempfile", "shutil", "signal", "select", "multiprocessing")
+    loaded = qmposter_run(args, env, probe=f"UNUSED = {unused!r}\n" + probe).stdout.splitlines()[-1]
+    assert loaded == "[]"
+    files = list((tmp_path / "o" / "image-square-1080").glob("*.png"))
+    assert len(files) == 21
+    assert {file.stat().st_mode & 0o777 for file in files} == {output_mode()}  # not mkstemp's private 0600
+    assert not list((tmp_path / "o").rglob("*.tmp"))
+
+
+def test_temporary_names_are_new_and_a_killed_builds_leftovers_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "led-red-384x32" / "2010-01_sd28fbe80.bmp"  # a file of the build below
+    target.parent.mkdir(parents=True)
+    names = set()
+    for _ in range(50):
+        fd, name = _new_temporary(target)
+        os.close(fd)
+        names.add(Path(name).name)
+        assert Path(name).parent == target.parent and oct(Path(name).stat().st_mode & 0o777) == oct(0o600)
+    assert len(names) == 50  # each one a new file, opened exclusively
+    # what a build killed mid-write leaves: removed by the next build, which writes that file again
+    args = ["build", "--template", "led-red-384x32", "--format", "bmp", "--out", str(tmp_path / "out")]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert not list(target.parent.glob("*.tmp")) and target.is_file()
+
+
+def test_the_code_fingerprint_is_read_from_the_cache_folder_only_while_the_code_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qmposter.build.keys import _CODE_PARTS, FINGERPRINT_PREFIX, code_fingerprint
+
+    package = tmp_path / "qmposter"
+    for part in _CODE_PARTS:
+        (shutil.copy2 if part.endswith(".py") else shutil.copytree)(REPO / "qmposter" / part, package / part)
+
+    def hashed() -> str:  # the definition: every .py file of the parts, by path, name and bytes
+        files = sorted(p for part in _CODE_PARTS for p in ([package / part] if part.endswith(".py") else
+                                                            (package / part).rglob("*.py")))  # fmt: skip
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()
+
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
+    assert code_fingerprint(package) == hashed()
+    (stored,) = (tmp_path / "cache").glob(f"{FINGERPRINT_PREFIX}-*.marshal")
+    assert code_fingerprint(package) == hashed()
+    stored.write_bytes(stored.read_bytes()[:-3] + b"xyz")  # damaged: worked out again
+    assert code_fingerprint(package) == hashed()
+    before = hashed()
+    for edit in (lambda: (package / "render" / "pdf.py").write_text("# edited\n", encoding="utf-8"),
+                 lambda: (package / "layout" / "extra.py").write_text("X = 1\n", encoding="utf-8"),
+                 lambda: (package / "layout" / "extra.py").unlink()):  # fmt: skip
+        edit()
+        assert code_fingerprint(package) == hashed() != before
+        before = hashed()
+    assert len(list((tmp_path / "cache").glob(f"{FINGERPRINT_PREFIX}-*.marshal"))) <= 4  # bounded
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(stored))  # a file where the folder should be: unwritable
+    assert code_fingerprint(package) == hashed()
 
 
 def test_named_templates_are_checked_without_reading_every_template(monkeypatch) -> None:
