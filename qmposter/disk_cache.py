@@ -18,6 +18,7 @@ import marshal
 import os
 import threading
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -102,14 +103,22 @@ def code_version(*sources: Path, extra: str = "") -> str:
 def file_version_path(prefix: str, source: str | Path, version: str) -> Path | None:
     """The cache file `prefix`-*.marshal for this version of the file `source` (path, size, times,
     inode) as read by code `version`; None when `source` cannot be read."""
+    return files_version_path(prefix, (source,), version)
+
+
+def files_version_path(prefix: str, sources: Iterable[str | Path], version: str) -> Path | None:
+    """file_version_path for an answer that depends on several files: any of them edited, replaced,
+    added or removed names another cache file. None when one cannot be read."""
     import hashlib
 
-    try:
-        st = os.stat(source)
-    except OSError:
-        return None
-    ident = f"{version}\0{source}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
-    return cache_dir() / f"{prefix}-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.marshal"
+    ident = [version]
+    for source in sources:
+        try:
+            st = os.stat(source)
+        except OSError:
+            return None
+        ident.append(f"{source}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}")
+    return cache_dir() / f"{prefix}-{hashlib.sha256(chr(0).join(ident).encode()).hexdigest()[:24]}.marshal"
 
 
 def package_key(source: Path, package: str) -> str | None:

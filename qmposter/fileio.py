@@ -2,7 +2,9 @@
 
 A file is written to a temporary name in its target folder and moved into place with
 os.replace (atomic on one file system), so a killed run never leaves a truncated file
-under a final name; the temporary file is removed on failure.
+under a final name; the temporary file is removed on failure. The temporary file is made
+as tempfile.mkstemp makes one (exclusive, mode 0600, not following a link), without
+importing tempfile, which brings shutil, bz2, lzma and random: ~2 ms of every command's start.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import contextlib
 import errno
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from qmposter.errors import InputError
@@ -25,6 +26,9 @@ def _read_umask() -> int:
 
 
 _UMASK = _read_umask()  # read once at import: os.umask is process-wide and not thread-safe
+# what tempfile.mkstemp opens with (O_BINARY, O_NOFOLLOW exist on some systems only)
+_TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+_TEMP_ATTEMPTS = 100  # names already taken in a row before giving up (each has 2^40 choices)
 
 _REASONS = {
     errno.ENOENT: "文件或文件夹不存在",
@@ -59,7 +63,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = _new_temporary(path)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -76,6 +80,18 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _new_temporary(path: Path) -> tuple[int, str]:
+    """A new file .NAME.XXXXXXXXXX.tmp next to `path`, open for writing, only this process's
+    (build.run removes such leftovers of a killed run by that pattern)."""
+    for _ in range(_TEMP_ATTEMPTS):
+        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(5).hex()}.tmp")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "没有可用的临时文件名", str(path.parent))
 
 
 def sync_filesystem(folder: Path) -> None:

@@ -114,6 +114,12 @@ _SEP_RUN = re.compile(r"[\s\u00a0\u202f\u2007,，]+")
 _ASCII_PUNCT_RUN = re.compile(r"[;:!?]+")
 _PAREN_PAIR = re.compile(r"\(([^()]*)\)")
 _QUOTE_PAIR = re.compile(r'"([^"]*)"')
+# Their neighbours are looked at in Python (_han_stop, _comma): a lookaround over a class of Han
+# characters or Chinese punctuation costs `re` 0.1–0.6 ms to compile, in every process that reads
+# the catalogue.
+_STOP = re.compile(r"\.(?![0-9A-Za-z])")
+_COMMA = re.compile("，")
+_CLOSING_STOPS = frozenset("。、；：！？")
 
 
 def _separator(match: re.Match[str], text: str) -> str:
@@ -150,14 +156,28 @@ def _ascii_punct(match: re.Match[str], text: str) -> str:
     return match.group(0)
 
 
+def _han_stop(match: re.Match[str], text: str) -> str:
+    """A "." right after a Han character (U+3400–U+9FFF) is a full stop "。"."""
+    start = match.start()
+    return "。" if start and "\u3400" <= text[start - 1] <= "\u9fff" else "."
+
+
+def _comma(match: re.Match[str], text: str) -> str:
+    """A phrase comma next to a stop (before or after it) is dropped."""
+    start, end = match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return "" if before in _CLOSING_STOPS or after in _CLOSING_STOPS else "，"
+
+
 def _one_pass(text: str) -> str:
     text = _INVISIBLE_RE.sub("", text).translate(_FULLWIDTH_ALNUM).translate(_VARIANTS)
     text = _PAREN_PAIR.sub(lambda m: f"（{m.group(1)}）" if _has_han(m.group(1)) else m.group(0), text)
     text = _QUOTE_PAIR.sub(lambda m: f"“{m.group(1)}”" if _has_han(m.group(1)) else m.group(0), text)
     text = _ASCII_PUNCT_RUN.sub(lambda m: _ascii_punct(m, text), text)
-    text = re.sub(r"(?<=[\u3400-\u9fff])\.(?![0-9A-Za-z])", "。", text)
+    text = _STOP.sub(lambda m: _han_stop(m, text), text)
     text = _SEP_RUN.sub(lambda m: _separator(m, text), text)
-    text = re.sub(r"，(?=[。、；：！？])|(?<=[。、；：！？])，", "", text)
+    text = _COMMA.sub(lambda m: _comma(m, text), text)
     return re.sub(r"[。，；、]+$", "", text).strip()
 
 

@@ -20,9 +20,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from PIL import Image
 
 import qmposter.cli
 from qmposter.cli.base import cli, slogans
+from qmposter.fileio import _new_temporary, output_mode
 from qmposter.fonts import _COMPOSITE, _bounds, _read_loca, _simple_glyph_bounds, bundled_fonts, load_font
 from qmposter.layout.engine import layout_page
 from qmposter.render.output import render_bytes
@@ -392,6 +395,71 @@ def test_a_build_without_workers_imports_no_process_pool_and_no_toml_writer(
     loaded = qmposter_run(args, env, probe=f"UNUSED = {unused!r}\n" + probe).stdout.splitlines()[-1]
     assert loaded == "[]"  # 21 jobs: no worker is worth starting; no catalogue written, no error suggested
     assert len(list((tmp_path / "o" / "led-red-384x32").glob("*.bmp"))) == 21
+
+
+def test_a_png_build_imports_neither_tempfile_nor_what_workers_need(tmp_path: Path, env: dict[str, str]) -> None:
+    """Temporary files are made without tempfile (shutil, bz2, lzma, random); signal and select are for
+    workers. (Not a BMP, GIF or 1-bit PNG build: there Pillow's JPEG plugin imports tempfile and subprocess.)"""
+    args = ["build", "--template", "image-square-1080", "--format", "png", "--jobs", "2", "--out", str(tmp_path / "o")]
+    probe = "print(sorted(m for m in sys.modules if m.split('.')[0] in UNUSED))\n"
+    unused = ("tempfile", "shutil", "signal", "select", "multiprocessing")
+    loaded = qmposter_run(args, env, probe=f"UNUSED = {unused!r}\n" + probe).stdout.splitlines()[-1]
+    assert loaded == "[]"
+    files = list((tmp_path / "o" / "image-square-1080").glob("*.png"))
+    assert len(files) == 21
+    assert {file.stat().st_mode & 0o777 for file in files} == {output_mode()}  # not mkstemp's private 0600
+    assert not list((tmp_path / "o").rglob("*.tmp"))
+
+
+def test_temporary_names_are_new_and_a_killed_builds_leftovers_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "led-red-384x32" / "2010-01_sd28fbe80.bmp"  # a file of the build below
+    target.parent.mkdir(parents=True)
+    names = set()
+    for _ in range(50):
+        fd, name = _new_temporary(target)
+        os.close(fd)
+        names.add(Path(name).name)
+        assert Path(name).parent == target.parent and oct(Path(name).stat().st_mode & 0o777) == oct(0o600)
+    assert len(names) == 50  # each one a new file, opened exclusively
+    # what a build killed mid-write leaves: removed by the next build, which writes that file again
+    args = ["build", "--template", "led-red-384x32", "--format", "bmp", "--out", str(tmp_path / "out")]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert not list(target.parent.glob("*.tmp")) and target.is_file()
+
+
+def test_the_code_fingerprint_is_read_from_the_cache_folder_only_while_the_code_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qmposter.build.keys import _CODE_PARTS, FINGERPRINT_PREFIX, code_fingerprint
+
+    package = tmp_path / "qmposter"
+    for part in _CODE_PARTS:
+        (shutil.copy2 if part.endswith(".py") else shutil.copytree)(REPO / "qmposter" / part, package / part)
+
+    def hashed() -> str:  # the definition: every .py file of the parts, by path, name and bytes
+        files = sorted(p for part in _CODE_PARTS for p in ([package / part] if part.endswith(".py") else
+                                                            (package / part).rglob("*.py")))  # fmt: skip
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()
+
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
+    assert code_fingerprint(package) == hashed()
+    (stored,) = (tmp_path / "cache").glob(f"{FINGERPRINT_PREFIX}-*.marshal")
+    assert code_fingerprint(package) == hashed()
+    stored.write_bytes(stored.read_bytes()[:-3] + b"xyz")  # damaged: worked out again
+    assert code_fingerprint(package) == hashed()
+    before = hashed()
+    for edit in (lambda: (package / "render" / "pdf.py").write_text("# edited\n", encoding="utf-8"),
+                 lambda: (package / "layout" / "extra.py").write_text("X = 1\n", encoding="utf-8"),
+                 lambda: (package / "layout" / "extra.py").unlink()):  # fmt: skip
+        edit()
+        assert code_fingerprint(package) == hashed() != before
+        before = hashed()
+    assert len(list((tmp_path / "cache").glob(f"{FINGERPRINT_PREFIX}-*.marshal"))) <= 4  # bounded
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(stored))  # a file where the folder should be: unwritable
+    assert code_fingerprint(package) == hashed()
 
 
 def test_named_templates_are_checked_without_reading_every_template(monkeypatch) -> None:
@@ -793,3 +861,43 @@ def test_a_picture_pdf_does_not_depend_on_the_folder_the_templates_are_in(tmp_pa
     name = _picture_template(copies[0])
     first, second = (_poster_pdf(folder, name) for folder in copies)
     assert first == second
+
+
+_IMAGE_SIZE = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from qmposter.errors import InputError\n"
+    "from qmposter.images import image_size\n"
+    "try:\n"
+    "    print(image_size(Path(sys.argv[1])))\n"
+    "except InputError as error:\n"
+    "    print('refused', error.message)\n"
+    "print('PIL.Image' in sys.modules)\n"
+)
+
+
+def test_a_checked_picture_version_is_answered_from_the_disk_cache_and_a_changed_file_is_checked_again(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """The picture a stock template names: checked through Pillow once, then answered from the cache
+    folder without importing Pillow. A damaged cache file is checked again; a file rewritten as
+    text (same name) is refused, however its old version was answered."""
+    picture = tmp_path / "ribbons.png"
+    picture.write_bytes((Path(__file__).parent.parent / "templates" / "assets" / "ribbons.png").read_bytes())
+    with Image.open(picture) as image:
+        expected = str(image.size)
+
+    def size() -> tuple[str, bool]:
+        out = subprocess.run([sys.executable, "-c", _IMAGE_SIZE, str(picture)], env=env, capture_output=True,
+                             text=True, check=True).stdout.splitlines()  # fmt: skip
+        return out[0], out[1] == "True"
+
+    assert size() == (expected, True)  # checked: Pillow opened it
+    assert size() == (expected, False)  # the same file version: Pillow not even imported
+    (stored,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("image-sizes-*.marshal")
+    stored.write_bytes(b"\x00damaged")
+    assert size() == (expected, True)
+    picture.write_text("不是图片", encoding="utf-8")
+    answer, _ = size()
+    assert answer.startswith("refused") and str(picture) in answer
+    assert size()[0] == answer  # a refusal is never remembered

@@ -50,6 +50,17 @@ from qmposter.text import (
         ("组织1,000家企业", "组织1,000家企业"),
         ("质量投诉请拨打１２３６５", "质量投诉请拨打12365"),
         ("ＱＣ小组", "QC小组"),
+        # "." after a Han character (U+3400–U+9FFF) is a full stop, unless a letter or digit follows
+        ("质量第一.诚信为本", "质量第一。诚信为本"),
+        ("㐀.完", "㐀。完"),
+        ("质量第一.com", "质量第一.com"),
+        ("版本2.0发布", "版本2.0发布"),
+        (".质量", ".质量"),
+        # a phrase comma before or after a stop is dropped
+        ("质量第一，。诚信为本", "质量第一。诚信为本"),
+        ("质量第一。，诚信为本", "质量第一。诚信为本"),
+        ("质量，，。好", "质量。好"),
+        ("质量、，好", "质量、好"),
         # invisible characters
         ("\ufeff质量\u200b第一", "质量第一"),
         ("", ""),

@@ -13,8 +13,6 @@ import collections
 import contextlib
 import dataclasses
 import os
-import select
-import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -55,6 +53,7 @@ def make_executor(name: str, *, jobs: int | None = None, scheduler: str | None =
 
 
 # -- local processes -------------------------------------------------------------------------------
+# signal and select are imported by the functions that start or run workers: most builds start none.
 
 
 MIN_JOBS_PER_WORKER = 32  # a worker's start (imports, templates, cold caches: ~0.4 s CPU) pays off past this many
@@ -147,6 +146,7 @@ def _start_forkserver_deaf_to_ctrl_c() -> None:
     traceback; an ignored disposition is inherited across exec and fork, so ignoring it while
     the server is spawned closes that window. The build process itself handles Ctrl-C (exit 130).
     """
+    import signal
     from multiprocessing import forkserver
 
     if threading.current_thread() is not threading.main_thread():  # e.g. the studio: no terminal Ctrl-C
@@ -167,6 +167,8 @@ def _ctrl_c_deferred() -> Iterator[None]:
     starts after this process has cleaned up and prints a traceback. Deferring the
     interrupt to the end of the hand-over lets the pool shut down in order.
     """
+    import signal
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -185,6 +187,8 @@ _WORKER: dict[str, object] = {}
 
 def _init_worker(out: Path, templates_dir: Path | None, names: tuple[str, ...], build_pid: int) -> None:
     """Once per worker process: die with the build, remember where to write, load the templates."""
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: no traceback per worker
     _die_with(build_pid)
     _WORKER["out"], _WORKER["templates_dir"] = out, templates_dir
@@ -195,6 +199,7 @@ def _init_worker(out: Path, templates_dir: Path | None, names: tuple[str, ...], 
 def _die_with(pid: int) -> None:
     """Exit this worker as soon as process `pid` is gone, even after `kill -9` of it: no orphan
     keeps rendering into a folder nobody owns any more (and the resource tracker can exit)."""
+    import select
 
     def watch() -> None:
         try:
