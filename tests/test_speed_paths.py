@@ -177,12 +177,12 @@ def test_pdf_pictures_are_cached_per_file_version_with_the_same_bytes(tmp_path: 
 def test_a_pdf_process_imports_pillow_only_for_a_picture_and_draws_it_the_same(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
-    """reportlab gets stand-ins for PIL.Image and pickle (render/pdf_reportlab.py): a PDF render
+    """reportlab gets stand-ins for PIL.Image, pickle, tempfile (render/pdf_reportlab.py): a PDF render
     without pictures imports neither (once its QR code is cached); one with a picture imports the
     real Pillow through the stand-in and writes the bytes of a process that had Pillow from the
     start (this one)."""
     args = ["render", "poster-a3-red", "--slogan", "2010-05", "-o", str(tmp_path / "a.pdf")]
-    probe = "print(sorted(m for m in ('PIL.Image', 'pickle') if m in sys.modules))\n"
+    probe = "print(sorted(m for m in ('PIL.Image', 'pickle', 'tempfile') if m in sys.modules))\n"
     qmposter_run(args, env)  # a cold cache folder: the QR matrix comes from qrcode, which imports Pillow
     assert qmposter_run(args, env, probe=probe).stdout.splitlines()[-1] == "[]"
     folder = tmp_path / "templates"
@@ -191,7 +191,7 @@ def test_a_pdf_process_imports_pillow_only_for_a_picture_and_draws_it_the_same(
     code = (
         f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "import qmposter.render.pdf, reportlab.lib.utils as rl_utils\n"
-        "assert 'PIL.Image' not in sys.modules and 'pickle' not in sys.modules\n"
+        "assert not {'PIL.Image', 'pickle', 'tempfile'} & set(sys.modules)\n"
         "from test_speed_paths import _poster_pdf; from pathlib import Path\n"
         f"data = _poster_pdf(Path({str(folder)!r}), {name!r})\n"
         "assert rl_utils.Image.Image is sys.modules['PIL.Image'].Image  # the stand-in handed over the real class\n"
