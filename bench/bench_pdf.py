@@ -1,10 +1,13 @@
-"""Benchmark of one PDF poster per file, as the shared peer benchmark's `qm_api.py` drives it.
+"""Benchmark of one PDF poster (or PNG image) per file, as the shared peer benchmark's `qm_api.py` drives it.
 
-One fresh process per (installation, template): `plan_build` of the template's PDF jobs, then
-`write_job` per file (layout, render_pdf, write_atomic), each slogan once. Reported per process:
-the CPU of the first file (what a `qmposter render` or a build pays once: reportlab registering
-the fonts, first layouts) and the median CPU of the other files (the warm per-file cost).
-Rounds interleave the installations (--compare BIN) and templates, so they see the same load.
+One fresh process per (installation, template): `plan_build` of the template's PDF jobs (PNG
+for a template given as `NAME:png`), then `write_job` per file (layout, render, write_atomic),
+each slogan once. Reported per process: the CPU of the first file (what a `qmposter render` or a
+build pays once: imports, reportlab registering the fonts, first layouts, stored canvases and
+glyphs read back), of the 2nd–4th files together (caches that fill on the first pages), the
+median CPU of the files after the first (the warm per-file cost) and the warm-up: all files'
+CPU minus their count × that median. Rounds interleave the installations (--compare BIN) and
+templates, so they see the same load.
 
 The default pair is the stock `poster-a3-red` against `peer-a3`, the same design drawn by the
 peers (their templates folder: --peer-templates, by default ../shared/bench-peers/templates).
@@ -31,7 +34,9 @@ from pathlib import Path
 c0 = time.process_time()
 from qmposter.products.posters import BuildRequest, plan_build, write_job
 out, template, tdir = Path(sys.argv[1]), sys.argv[2], (Path(sys.argv[3]) if sys.argv[3] else None)
-plan = plan_build(BuildRequest(templates=(template,), formats=("pdf",), out=out, force=True, templates_dir=tdir))
+template, _, fmt = template.partition(":")
+plan = plan_build(BuildRequest(templates=(template,), formats=(fmt or "pdf",), out=out, force=True,
+                               templates_dir=tdir))
 setup = time.process_time() - c0
 cpu = []
 for job in plan.jobs:
@@ -93,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _bundled(template: str) -> bool:
-    return not template.startswith("peer-")
+    return not template.startswith("peer-")  # NAME or NAME:FORMAT
 
 
 def _markdown(results: dict, templates: list[str], args) -> str:
@@ -102,8 +107,8 @@ def _markdown(results: dict, templates: list[str], args) -> str:
         f"{time.strftime('%Y-%m-%d %H:%M')}, load at end {load}, {args.rounds} rounds, "
         f"{'cold' if args.cold_cache else 'warm'} user cache; CPU ms, median over rounds [min–max]",
         "",
-        "| installation | template | setup | first file | per file (rest, median) |",
-        "|---|---|--:|--:|--:|",
+        "| installation | template | setup | first file | files 2–4 | per file (rest, median) | warm-up |",
+        "|---|---|--:|--:|--:|--:|--:|",
     ]
     per_file: dict = {}
     for lab, by_template in results.items():
@@ -111,9 +116,12 @@ def _markdown(results: dict, templates: list[str], args) -> str:
             rows = by_template[template]
             setup = [r["setup"] * 1000 for r in rows]
             first = [r["cpu"][0] * 1000 for r in rows]
+            early = [sum(r["cpu"][1:4]) * 1000 for r in rows]
             rest = [statistics.median(r["cpu"][1:]) * 1000 for r in rows]
+            warmup = [sum(r["cpu"]) * 1000 - len(r["cpu"]) * m for r, m in zip(rows, rest, strict=True)]
             per_file[lab, template] = rest
-            lines.append(f"| {lab} | {template} | {_stat(setup)} | {_stat(first)} | {_stat(rest)} |")
+            cells = " | ".join(map(_stat, (setup, first, early, rest, warmup)))
+            lines.append(f"| {lab} | {template} | {cells} |")
     if len(templates) >= 2:
         lines.append("")
         for lab in results:

@@ -4,20 +4,29 @@ Template images, element images, backgrounds and gallery thumbnails are user inp
 48 KB PNG can declare 20000×20000 pixels (a decompression bomb), a file named .png can be
 text. Opening through here turns every such file into an InputError (exit 2) that names
 the file, before any pixel is decoded, whatever the output format or fit mode.
+
+`image_size` answers a file version (path, size, times, inode) that passed these checks once
+from the user cache folder: loading a template checks every picture it names, and a build
+whose pictures come from the pixel store (render/pixel_store.py) then needs neither Pillow's
+PNG and JPEG readers nor the files themselves.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import struct
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image
-
+from qmposter.disk_cache import AnswerFile
 from qmposter.errors import InputError
 from qmposter.fileio import os_reason
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # 80 million pixels: a 300 dpi A1 background (7016×9933) fits, a bomb does not. Decoded as
 # RGBA that is 320 MB, the most one picture may cost a 2-core, few-GB county office PC.
@@ -32,6 +41,8 @@ def open_image(
 ) -> Iterator[Image.Image]:
     """Open `path` after checking its format and pixel count; `decode` also reads every pixel
     (so a corrupt or truncated file is reported here, not as a crash in a backend)."""
+    from PIL import Image
+
     path = Path(path)
     try:
         with warnings.catch_warnings():
@@ -61,7 +72,32 @@ def open_image(
         yield image
 
 
+_SIZES = AnswerFile("image-sizes", Path(__file__), "PIL")  # key: this file (the checks) and Pillow (the readers)
+
+
 def image_size(path: Path, formats: tuple[str, ...] = PICTURE_FORMATS) -> tuple[int, int]:
-    """(width, height) in pixels, read from the header through open_image."""
+    """(width, height) in pixels, read from the header through open_image, or remembered for this
+    version of the file (only ever a size that passed open_image's checks: a file that fails is
+    opened, and refused, every time)."""
+    question = _file_version(path, formats)
+    known = _SIZES.get(question) if question is not None else None
+    if isinstance(known, tuple) and len(known) == 2:
+        return known
     with open_image(path, formats) as image:
-        return image.size
+        size = image.size
+    if question is not None:
+        _SIZES.put(question, size)
+    return size
+
+
+def _file_version(path: Path, formats: tuple[str, ...]) -> str | None:
+    """The file as checked: absolute path, size, modification and change times, inode, formats.
+
+    Taken before the file is opened: a file rewritten meanwhile has a later change time, so
+    what was read from it is never found under a version it does not have."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None  # open_image reports it
+    stamp = f"{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
+    return f"{os.path.abspath(path)}\0{stamp}\0{','.join(formats)}"

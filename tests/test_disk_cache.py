@@ -105,3 +105,29 @@ def test_prune_keeps_the_newest_files_within_a_count_and_a_byte_budget(cache_fol
     disk_cache.prune("kind", 0)
     assert not any(p.exists() for p in paths)
     assert all(p.exists() for p in others)  # another prefix (even one starting with this one) is left alone
+
+
+def test_usage_groups_files_by_the_name_before_their_key_and_clear_keeps_other_files(cache_folder: Path) -> None:
+    names = {
+        "glyphs-3f2a9c01d2e4f5a6b7c8d9e0.marshal": 300,
+        "glyphs-00aa11bb22cc33dd44ee55ff.marshal": 200,
+        "reportlab-font-9b8a7c6d5e4f3a2b1c0d9e8f.marshal": 50,
+        "image-sizes-12dd63d971c872c9-c1.marshal": 7,
+        "dataclasses-cpython-311-1f490200-o0.marshal": 40,
+        "words-19a9170ea6b22e672e003c07.json": 9,  # an older release's word cache
+        ".toml-0123456789abcdef-c1.marshal.4242.tmp": 3,  # a killed writer's temporary file
+        "notes.json": 5,
+        "mine.txt": 5,
+    }
+    cache_folder.mkdir()
+    for name, size in names.items():
+        (cache_folder / name).write_bytes(b"x" * size)
+    assert disk_cache.usage() == [
+        disk_cache.Kind("glyphs", 2, 500),
+        disk_cache.Kind("reportlab-font", 1, 50),
+        disk_cache.Kind("dataclasses", 1, 40),
+        disk_cache.Kind("words", 1, 9),
+        disk_cache.Kind("image-sizes", 1, 7),
+    ]
+    assert disk_cache.clear() == (7, 609)
+    assert sorted(p.name for p in cache_folder.iterdir()) == ["mine.txt", "notes.json"]

@@ -18,7 +18,7 @@ from PIL import Image
 from qmposter.build.plan import BuildRequest, plan_build
 from qmposter.disk_cache import cache_dir
 from qmposter.layout.engine import layout_page
-from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Page, Picture, Shape
+from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Line, Page, Picture, Shape
 from qmposter.memo import LRU
 from qmposter.render import glyph_masks
 from qmposter.render.prefix_cache import PREFIXES, PrefixCache
@@ -138,8 +138,14 @@ def test_only_costly_shared_items_are_stored() -> None:
     assert PrefixCache().store_point(key, (ground, text, ring), 0) == 0  # first page: only a plain fill before text
     # the items made before the slogan's (Page.fixed_items) may hold a costly one after a text
     other = GlyphRun("noto-sans-sc-black", 5, Color(0, 0, 0), (Glyph("量", 1, 8),), "量")
-    assert PrefixCache().store_point(key, (ground, text, ring, other), 0, fixed=3) == 3
-    assert PrefixCache().store_point(key, (ground, text, other, ring), 0, fixed=2) == 0  # only text: tiles paste it
+    branch = PrefixCache()
+    assert branch.store_point(key, (ground, text, ring, other), 0, fixed=3) == 0  # a first page: decorations
+    assert branch.store_point(key, (ground, other, ring, text), 0, fixed=3) == 3  # another branch: before the slogan
+    assert branch.store_point(key, (ground, text, other, ring), 0, fixed=2) == 0  # only text: tiles paste it
+    rule = Line(0, 5, 10, 5, 1, Color(0, 0, 0))
+    cache = PrefixCache()
+    cache.store_point(key, (ground, ring, text, rule, other), 0)
+    assert cache.store_point(key, (ground, ring, text, rule, text), 2) == 0  # text and a line beyond the stored ring
 
 
 def test_an_edited_picture_is_drawn_again(tmp_path: Path) -> None:

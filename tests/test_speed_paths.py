@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 import qmposter.cli
 from qmposter.cli.base import cli, slogans
@@ -176,12 +177,12 @@ def test_pdf_pictures_are_cached_per_file_version_with_the_same_bytes(tmp_path: 
 def test_a_pdf_process_imports_pillow_only_for_a_picture_and_draws_it_the_same(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
-    """reportlab gets stand-ins for PIL.Image and pickle (render/pdf_reportlab.py): a PDF render
+    """reportlab gets stand-ins for PIL.Image, pickle, tempfile (render/pdf_reportlab.py): a PDF render
     without pictures imports neither (once its QR code is cached); one with a picture imports the
     real Pillow through the stand-in and writes the bytes of a process that had Pillow from the
     start (this one)."""
     args = ["render", "poster-a3-red", "--slogan", "2010-05", "-o", str(tmp_path / "a.pdf")]
-    probe = "print(sorted(m for m in ('PIL.Image', 'pickle') if m in sys.modules))\n"
+    probe = "print(sorted(m for m in ('PIL.Image', 'pickle', 'tempfile') if m in sys.modules))\n"
     qmposter_run(args, env)  # a cold cache folder: the QR matrix comes from qrcode, which imports Pillow
     assert qmposter_run(args, env, probe=probe).stdout.splitlines()[-1] == "[]"
     folder = tmp_path / "templates"
@@ -190,7 +191,7 @@ def test_a_pdf_process_imports_pillow_only_for_a_picture_and_draws_it_the_same(
     code = (
         f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "import qmposter.render.pdf, reportlab.lib.utils as rl_utils\n"
-        "assert 'PIL.Image' not in sys.modules and 'pickle' not in sys.modules\n"
+        "assert not {'PIL.Image', 'pickle', 'tempfile'} & set(sys.modules)\n"
         "from test_speed_paths import _poster_pdf; from pathlib import Path\n"
         f"data = _poster_pdf(Path({str(folder)!r}), {name!r})\n"
         "assert rl_utils.Image.Image is sys.modules['PIL.Image'].Image  # the stand-in handed over the real class\n"
@@ -860,3 +861,43 @@ def test_a_picture_pdf_does_not_depend_on_the_folder_the_templates_are_in(tmp_pa
     name = _picture_template(copies[0])
     first, second = (_poster_pdf(folder, name) for folder in copies)
     assert first == second
+
+
+_IMAGE_SIZE = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from qmposter.errors import InputError\n"
+    "from qmposter.images import image_size\n"
+    "try:\n"
+    "    print(image_size(Path(sys.argv[1])))\n"
+    "except InputError as error:\n"
+    "    print('refused', error.message)\n"
+    "print('PIL.Image' in sys.modules)\n"
+)
+
+
+def test_a_checked_picture_version_is_answered_from_the_disk_cache_and_a_changed_file_is_checked_again(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """The picture a stock template names: checked through Pillow once, then answered from the cache
+    folder without importing Pillow. A damaged cache file is checked again; a file rewritten as
+    text (same name) is refused, however its old version was answered."""
+    picture = tmp_path / "ribbons.png"
+    picture.write_bytes((Path(__file__).parent.parent / "templates" / "assets" / "ribbons.png").read_bytes())
+    with Image.open(picture) as image:
+        expected = str(image.size)
+
+    def size() -> tuple[str, bool]:
+        out = subprocess.run([sys.executable, "-c", _IMAGE_SIZE, str(picture)], env=env, capture_output=True,
+                             text=True, check=True).stdout.splitlines()  # fmt: skip
+        return out[0], out[1] == "True"
+
+    assert size() == (expected, True)  # checked: Pillow opened it
+    assert size() == (expected, False)  # the same file version: Pillow not even imported
+    (stored,) = Path(env["QMPOSTER_CACHE_DIR"]).glob("image-sizes-*.marshal")
+    stored.write_bytes(b"\x00damaged")
+    assert size() == (expected, True)
+    picture.write_text("不是图片", encoding="utf-8")
+    answer, _ = size()
+    assert answer.startswith("refused") and str(picture) in answer
+    assert size()[0] == answer  # a refusal is never remembered

@@ -21,6 +21,7 @@ def main() -> None:
 # registers commands on `cli` or `slogans` is listed here with the names it registers.
 cli.lazy.update({
     "build": "qmposter.cli.build",
+    "cache": "qmposter.cli.cache",
     "fonts": "qmposter.cli.fonts",
     "gallery": "qmposter.cli.gallery",
     "init": "qmposter.cli.init",

@@ -1,17 +1,19 @@
-"""reportlab imported without Pillow and pickle, which it needs only to read an image.
+"""reportlab imported without the modules it needs only in functions qmposter rarely calls.
 
-Every reportlab module imports reportlab.lib.utils, and that module imports `PIL.Image` (with
-Pillow's EXIF and TIFF tag tables, ~5 ms) and `pickle` (~1 ms) when it is imported, though it
-uses them only in ImageReader (a picture drawn into a PDF) and in a font cache qmposter does not
-use. A PDF build of templates without pictures paid both in every process before its first
-file: no other part of such a process imports them.
+Every reportlab module imports reportlab.lib.utils, and that module (with two it imports) loads
+`PIL.Image` (with Pillow's EXIF and TIFF tag tables, ~5 ms), `pickle` (~1 ms), `tempfile` (with
+shutil, random, bz2 and lzma, ~2 ms) and `textwrap` when it is imported, though it uses them
+only in ImageReader (a picture drawn into a PDF), a font cache and a temporary-folder helper
+qmposter does not use, and in its restricted eval. A PDF build of templates without pictures
+paid all of them in every process before its first file: no other part of such a process
+imports them.
 
 Importing this module before reportlab imports reportlab.lib.utils with a stand-in for each:
 a module object that imports the real module on its first attribute access (`Image.open`,
-`isinstance(im, Image.Image)`, `pickle.dump`) and hands that attribute over. The stand-ins
-are only what reportlab.lib.utils holds: they leave `sys.modules` as soon as it is imported,
+`isinstance(im, Image.Image)`, `tempfile.gettempdir`) and hands that attribute over. The stand-ins
+are only what the reportlab modules imported meanwhile hold: they leave `sys.modules` as soon as it is imported,
 so any other import (Pillow's plugins, the raster backend) gets the real modules. A process
-that imported reportlab, Pillow or pickle already keeps what it has.
+that imported reportlab or any of them already keeps what it has.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import importlib
 import sys
 import types
 
-DEFERRED = ("PIL.Image", "pickle")
+DEFERRED = ("PIL.Image", "pickle", "tempfile", "textwrap")
 
 
 class _Deferred(types.ModuleType):

@@ -27,7 +27,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from PIL import Image, PngImagePlugin
+from PIL import Image
 from zlib_ng import zlib_ng
 
 from qmposter.memo import LRU
@@ -59,6 +59,8 @@ def encode_png(image: Image.Image, dpi: float, *, one_bit: bool = False, fast: b
     costs more time than it saves and changes the mode (docs/rendering.md).
     """
     if fast or one_bit or image.mode != "RGB":
+        from PIL import PngImagePlugin  # only here: a build's deliverables never load Pillow's PNG plugin
+
         info = PngImagePlugin.PngInfo()
         info.add(b"sRGB", b"\x00")  # perceptual rendering intent: the pixels are sRGB
         out = io.BytesIO()

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from qmposter.layout.page import Color, Fill, GlyphRun, Item, Picture
+from qmposter.layout.page import Color, Fill, GlyphRun, Item, Picture, Shape
 from qmposter.memo import LRU
 from qmposter.render import pixel_store
 
@@ -77,27 +77,27 @@ class PrefixCache:
     def store_point(self, key: CanvasKey, items: Sequence[Item], done: int, fixed: int = 0) -> int:
         """Where to store this page's canvas (0: nowhere): the end of its decorations when `load`
         found them missing from the cache folder (storing them there), else of what it shares with
-        the last page on this canvas. For the first page, or one sharing nothing costly with the
-        last (another layout branch: a theme slogan's page before the others), a guess lets the
-        next page, e.g. the next live preview, skip the ornaments already: its first `fixed`
-        items (those made before the slogan's, Page.fixed_items), else its decorations."""
+        the last page on this canvas. A guess lets the next page, e.g. the next live preview,
+        skip the ornaments already: for the first page its decorations; for one sharing nothing
+        costly with the last (another layout branch: the pages after a theme slogan's), its first
+        `fixed` items (those made before the slogan's, Page.fixed_items)."""
         with self._lock:
             previous = self.last.pop(key, None)
             self.last[key] = tuple(items)
             if len(self.last) > _REMEMBERED_CANVASES:
                 self.last.popitem(last=False)
             missing = key in self._pending
-        if missing:
+        if missing or previous is None:
             return self._worth(items, done, _decorations(items))
-        shared = self._worth(items, done, _common_length(previous, items)) if previous is not None else 0
-        guess = max(fixed, _decorations(items))
-        return shared or self._worth(items, done, guess, worth=lambda i: _costly(i) and not isinstance(i, GlyphRun))
+        shared = self._worth(items, done, _common_length(previous, items))
+        return shared or self._worth(items, done, max(fixed, _decorations(items)))
 
     @staticmethod
-    def _worth(items: Sequence[Item], done: int, end: int, worth=None) -> int:
-        """`end`, if items[done:end] hold a costly item (`worth`: one the guess must hold: a
-        gradient, picture or ornament, not only text, which RUN_TILES pastes anyway)."""
-        return end if end > done and any(map(worth or _costly, items[done:end])) else 0
+    def _worth(items: Sequence[Item], done: int, end: int) -> int:
+        """`end`, if items[done:end] hold a gradient, picture or ornament: text runs drawn before
+        are pasted from their tiles (run_tiles), QR codes from theirs, and lines are a few
+        rectangles, each for less than a copy of the canvas costs."""
+        return end if end > done and any(map(_slow, items[done:end])) else 0
 
     def store(self, key: CanvasKey, items: Sequence[Item], image: Image.Image) -> None:
         """Keep a copy of `image`, the canvas after `items` (a page's first items); the first page
@@ -146,6 +146,11 @@ class PrefixCache:
 
 def _costly(item: Item) -> bool:
     return not (isinstance(item, Fill) and isinstance(item.paint, Color))
+
+
+def _slow(item: Item) -> bool:
+    """Worth a stored canvas: drawing it again costs more than copying one."""
+    return isinstance(item, Picture | Shape) or (isinstance(item, Fill) and not isinstance(item.paint, Color))
 
 
 def _decorations(items: Sequence[Item]) -> int:

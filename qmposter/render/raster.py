@@ -15,7 +15,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFont
 
 from qmposter.errors import FontError, InputError
 from qmposter.fileio import os_reason
@@ -412,6 +412,8 @@ def load_picture(path: Path) -> Image.Image:
 
 @lru_cache(maxsize=16)
 def _load_picture(path: Path, size: int, mtime_ns: int) -> Image.Image:
+    from PIL import ImageOps  # only here: a warm process reads its scaled pictures from the cache folder
+
     with open_image(path, decode=True) as im:
         img = ImageOps.exif_transpose(im)
         icc = im.info.get("icc_profile")
