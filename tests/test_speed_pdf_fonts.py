@@ -42,6 +42,7 @@ def _comparable(face: object) -> dict:
     assert isinstance(face.glyphToChar, dict)  # a stored face unmarshals it on first use (pdf_fonts._StoredFace)
     attrs = dict(face.__dict__)
     attrs.pop("_later", None)
+    attrs["hmetrics"] = [tuple(pair) for pair in attrs["hmetrics"]]  # a stored face keeps them as one array
     scale = attrs.pop("_pdfScale")
     attrs.pop("makeSubset", None)  # CachedTTFont's instance shortcuts (see pdf_fonts)
     attrs.pop("get_table", None)
