@@ -13,6 +13,10 @@ rounds, command after command, so both see the same machine load.
             and the same jobs in one warm process (write_job per file):
             overhead = build CPU − files × median CPU per file of the warm process;
   jobs      (--jobs-sizes) builds of 21 / 42 / 126 / 651 files with --jobs 1 and --jobs N.
+  phases    (--phases) the same two builds through the console script's main(), with CPU marks
+            between the phases of a build (imports, campaign, plan, first file, the other files,
+            sync, cache and manifest, exit handlers); the rest of the process's CPU (interpreter
+            start, teardown) from the parent's rusage.
 
 By default the user cache folder is filled by the warm-up round (a user's second run); with
 --cold every command gets an empty one (a user's first run: fonts, word breaks, QR, dataclass
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import itertools
 import json
 import os
 import platform
@@ -64,6 +69,57 @@ for job in plan.jobs:
         cpu.append(time.process_time() - c)
 print(json.dumps(cpu))
 """
+
+
+# the console script's main() with CPU marks between a build's phases (bench_startup.py --phases); the
+# collector hold and the regex store (qmposter.regex_code, when the installation has them) come first, as
+# in main(), so the imports are timed as the console script makes them; the marks go to stderr as JSON
+PHASES_SNIPPET = """
+import time
+T0 = time.process_time()
+import atexit, json, sys
+marks = [("start", T0)]
+def mark(name):
+    marks.append((name, time.process_time()))
+def report():
+    mark("exit handlers")
+    print("PHASES " + json.dumps(marks), file=sys.stderr, flush=True)
+atexit.register(report)  # registered first: runs last among the exit handlers
+from qmposter import gc_hold
+gc_hold.hold()
+try:
+    from qmposter import regex_code
+    regex_code.install()
+except ImportError:
+    pass
+mark("import qmposter")
+import qmposter.cli
+mark("import click, cli")
+import qmposter.cli.build as command
+mark("import build command")
+import qmposter.build.executors as executors, qmposter.build.run as run
+def marked(module, name, before, after, first_only=False):
+    original, calls = getattr(module, name), []
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        if before and (not first_only or len(calls) == 1):
+            mark(before)
+        result = original(*args, **kwargs)
+        if after and (not first_only or len(calls) == 1):
+            mark(after)
+        return result
+    setattr(module, name, wrapper)
+marked(command, "checked_campaign", "click", "campaign")
+marked(command, "plan_build", None, "plan")
+marked(executors, "write_job", "run set-up", "first file", first_only=True)
+marked(run, "sync_filesystem", "other files", "sync")
+marked(command, "_summary", "cache, manifest", "summary")
+sys.argv = ["qmposter", *sys.argv[1:]]
+from qmposter.__main__ import main
+main()
+"""
+PHASES = ["import qmposter", "import click, cli", "import build command", "click", "campaign", "plan",
+          "run set-up", "first file", "other files", "sync", "cache, manifest", "summary", "exit handlers"]  # fmt: skip
 
 
 # one slogan of the default campaign: a 1-file build, whose CPU is the build's fixed cost plus one file
@@ -137,7 +193,7 @@ def _reap_orphans(timeout: float = 30.0) -> None:
             time.sleep(0.01)
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str], *, exit_code: int = 0) -> tuple[Sample, str]:
+def run(cmd: list[str], cwd: Path, env: dict[str, str], *, exit_code: int = 0) -> tuple[Sample, str, str]:
     """Run `cmd` to completion (it must exit with `exit_code`); wall until it exits, CPU of it and every descendant."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -148,7 +204,16 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str], *, exit_code: int = 0) -
     if proc.returncode != exit_code:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return Sample(wall, cpu), proc.stdout
+    return Sample(wall, cpu), proc.stdout, proc.stderr
+
+
+def _phases(stderr: str, cpu: float) -> dict[str, float]:
+    """CPU seconds of each phase from the PHASES marks; "interpreter, teardown": the process's CPU outside them."""
+    line = next(line for line in stderr.splitlines() if line.startswith("PHASES "))
+    marks = json.loads(line.removeprefix("PHASES "))
+    spent = {name: end - start for (_, start), (name, end) in itertools.pairwise(marks)}
+    spent["interpreter, teardown"] = cpu - (marks[-1][1] - marks[0][1])
+    return spent
 
 
 def build_cmd(
@@ -180,6 +245,10 @@ def measurements(inst: Installation, work: Path, jobs_n: int, sizes: list[str]) 
         cmds[f"build {kind}"] = build_cmd(inst, out / f"build-{kind}", [template], [fmt], 1)
         cmds[f"build1 {kind}"] = build_cmd(inst, out / f"build1-{kind}", [template], [fmt], 1, work / "one.toml")
         cmds[f"warm {kind}"] = [inst.python, "-c", WARM_SNIPPET, str(out / f"warm-{kind}"), template, fmt]
+    for kind, (template, fmt) in BUILDS.items():
+        build_args = ["build", "--force", "--jobs", "1", "--out", str(out / f"phases-{kind}"), "--template", template,
+                      "--format", fmt]  # fmt: skip
+        cmds[f"phases {kind}"] = [inst.python, "-c", PHASES_SNIPPET, *build_args]
     for size in sizes:
         templates, formats = SIZES[size]
         for jobs in dict.fromkeys((1, jobs_n)):
@@ -201,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs-sizes", default="", help="comma list of 21,42,126,all: --jobs 1 vs N builds")
     parser.add_argument("--only", default="", help="comma list of measurement names (prefixes) to run")
     parser.add_argument("--cold", action="store_true", help="an empty user cache folder for every command")
+    parser.add_argument("--phases", action="store_true", help="also time the phases of the two builds (CPU marks)")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args(argv)
     sizes = [s for s in args.jobs_sizes.split(",") if s]
@@ -229,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
 def _rounds(insts: list[Installation], work: Path, env: dict[str, str], args, sizes: list[str]) -> dict:
     cmds = {inst.label: measurements(inst, work, args.jobs, sizes) for inst in insts}
     names = [n for n in cmds[insts[0].label] if not args.only or n.startswith(tuple(args.only.split(",")))]
+    names = [n for n in names if args.phases or not n.startswith("phases ")]
     series = {inst.label: {name: Series() for name in names} for inst in insts}
     cwd = work / "cwd"  # no campaign.toml, no qmposter sources on sys.path
     cwd.mkdir()
@@ -241,7 +312,8 @@ def _rounds(insts: list[Installation], work: Path, env: dict[str, str], args, si
                     runs += 1
                     env = {**env, "QMPOSTER_CACHE_DIR": str(work / f"cache-{runs}")}
                 own_env = {**env, "PYTHONPATH": str(inst.source)} if inst.source is not None else env
-                sample, stdout = run(cmds[inst.label][name], cwd, own_env, exit_code=2 if name == "render error" else 0)
+                sample, stdout, stderr = run(cmds[inst.label][name], cwd, own_env,
+                                             exit_code=2 if name == "render error" else 0)  # fmt: skip
                 if round_no <= 0:
                     continue  # warm-up: .pyc files, the word cache, the page cache
                 entry = series[inst.label][name]
@@ -252,6 +324,8 @@ def _rounds(insts: list[Installation], work: Path, env: dict[str, str], args, si
                     entry.extra["files"] = len(per_file)
                 if name.startswith(("build ", "jobs ")):
                     entry.extra["files"] = _files_written(stdout)
+                if name.startswith("phases "):
+                    entry.extra.setdefault("phases", []).append(_phases(stderr, sample.cpu))
         print(f"round {round_no}/{args.rounds} done", file=sys.stderr)
     return {label: {name: _summary(s) for name, s in by_name.items()} for label, by_name in series.items()}
 
@@ -269,6 +343,9 @@ def _summary(series: Series) -> dict:
         out["file_cpu_median"] = statistics.median(series.extra["file_cpu"])
     if "files" in series.extra:
         out["files"] = series.extra["files"]
+    if "phases" in series.extra:
+        runs = series.extra["phases"]
+        out["phases"] = {name: statistics.median(r.get(name, 0.0) for r in runs) for name in runs[0]}
     return out
 
 
@@ -299,11 +376,27 @@ def _markdown(report: dict, insts: list[Installation]) -> str:
             cells.append(f"{r['cpu_median']:.3f} ({r['cpu_min']:.3f}) | {r['wall_median']:.3f} ({r['wall_min']:.3f})")
         files = results[labels[0]][name].get("files")
         lines.append(f"| {name}{f' ({files} files)' if files else ''} | {' | '.join(cells)} |")
+    lines += _phase_table(results, labels)
     lines += _table("Per-build overhead = build CPU − files × median CPU per file in a warm process:", "overhead",
                     _per_build(results, labels, "warm", _from_warm), labels)  # fmt: skip
     lines += _table("From the 1- and 21-slogan builds: per file = (build − build1) / 20, fixed = build1 − per file:",
                     "fixed", _per_build(results, labels, "build1", _from_one_slogan), labels)  # fmt: skip
     return "\n".join(lines)
+
+
+def _phase_table(results: dict, labels: list[str]) -> list[str]:
+    """--phases: CPU ms per phase of each build, medians over the rounds."""
+    kinds = [k for k in BUILDS if all("phases" in results[lab].get(f"phases {k}", {}) for lab in labels)]
+    if not kinds:
+        return []
+    head = " | ".join(f"{kind} {lab} ms" for kind in kinds for lab in labels)
+    lines = ["", "Phases of the builds (console script's main(), CPU ms, medians):", "", f"| phase | {head} |",
+             "|---|" + "--:|" * (len(kinds) * len(labels))]  # fmt: skip
+    for phase in [*PHASES, "interpreter, teardown"]:
+        cells = [results[lab][f"phases {kind}"]["phases"].get(phase, float("nan")) * 1000
+                 for kind in kinds for lab in labels]  # fmt: skip
+        lines.append(f"| {phase} | {' | '.join(f'{c:.1f}' for c in cells)} |")
+    return lines
 
 
 def _table(title: str, what: str, rows: dict, labels: list[str]) -> list[str]:

@@ -1,5 +1,6 @@
-"""`python -m qmposter` and the console script: hold the garbage collector through start-up, run the CLI,
-then end without tearing the interpreter down (qmposter.fast_exit)."""
+"""`python -m qmposter` and the console script: hold the garbage collector through start-up, take regular
+expressions' compiled form from the cache folder (qmposter.regex_code), run the CLI, then end without
+tearing the interpreter down (qmposter.fast_exit)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from qmposter import gc_hold
 def main() -> None:
     """Console-script entry point (pyproject.toml)."""
     gc_hold.hold()  # before click and the commands are imported (qmposter.gc_hold)
+    from qmposter import regex_code
+
+    regex_code.install()  # before click and the commands compile their patterns
     from qmposter import fast_exit
     from qmposter.cli import main as cli_main
 

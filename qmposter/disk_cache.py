@@ -19,36 +19,49 @@ import os
 import threading
 import zlib
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def cache_dir() -> Path:
     """Where qmposter keeps caches that only save time (safe to delete at any moment):
     QMPOSTER_CACHE_DIR, else $XDG_CACHE_HOME/qmposter, else ~/.cache/qmposter."""
+    from pathlib import Path
+
+    return Path(cache_folder())
+
+
+def cache_folder() -> str:
+    """cache_dir() as a string: what runs before pathlib is imported (`qmposter --version` never is) uses this."""
     if os.environ.get("QMPOSTER_CACHE_DIR"):
-        return Path(os.environ["QMPOSTER_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "qmposter"
+        return os.environ["QMPOSTER_CACHE_DIR"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "qmposter")
 
 
-def read_marshal(path: Path) -> object | None:
+def read_marshal(path: str | Path) -> object | None:
     """The value stored by write_marshal, or None when the file is missing or damaged."""
     try:
-        return marshal.loads(path.read_bytes())
+        with open(path, "rb") as handle:
+            return marshal.loads(handle.read())
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
 
-def write_marshal(path: Path, value: object) -> None:
+def write_marshal(path: str | Path, value: object) -> None:
     """Store `value` (builtin types only) under a temporary name, then rename; errors are ignored."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    folder, name = os.path.split(os.fspath(path))
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     with contextlib.suppress(OSError, ValueError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(value))
+        data = marshal.dumps(value)
+        os.makedirs(folder or os.curdir, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     with contextlib.suppress(OSError):
-        tmp.unlink(missing_ok=True)
+        os.unlink(tmp)
 
 
 def seal(value: object, salt: str = "") -> tuple[int, bytes]:
@@ -74,12 +87,12 @@ def _salt_crc(salt: str) -> int:
     return zlib.crc32(salt.encode("utf-8", "surrogatepass")) if salt else 0
 
 
-def read_checked(path: Path) -> object | None:
+def read_checked(path: str | Path) -> object | None:
     """The value stored by write_checked, or None when the file is missing, damaged or foreign."""
     return unseal(read_marshal(path))
 
 
-def write_checked(path: Path, value: object) -> None:
+def write_checked(path: str | Path, value: object) -> None:
     """write_marshal with a checksum: a file damaged on disk is refused by read_checked, not misread."""
     with contextlib.suppress(ValueError):
         write_marshal(path, seal(value))
@@ -109,8 +122,20 @@ def file_version_path(prefix: str, source: str | Path, version: str) -> Path | N
 def files_version_path(prefix: str, sources: Iterable[str | Path], version: str) -> Path | None:
     """file_version_path for an answer that depends on several files: any of them edited, replaced,
     added or removed names another cache file. None when one cannot be read."""
+    name = files_version_name(prefix, sources, version)
+    return cache_dir() / name if name is not None else None
+
+
+def files_version_name(prefix: str, sources: Iterable[str | Path], version: str) -> str | None:
+    """The name (in the cache folder) of files_version_path."""
     import hashlib
 
+    ident = files_version(sources, version)
+    return f"{prefix}-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.marshal" if ident is not None else None
+
+
+def files_version(sources: Iterable[str | Path], version: str) -> str | None:
+    """What names a version of the files `sources` (path, size, times, inode each) read by code `version`."""
     ident = [version]
     for source in sources:
         try:
@@ -118,7 +143,7 @@ def files_version_path(prefix: str, sources: Iterable[str | Path], version: str)
         except OSError:
             return None
         ident.append(f"{source}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}")
-    return cache_dir() / f"{prefix}-{hashlib.sha256(chr(0).join(ident).encode()).hexdigest()[:24]}.marshal"
+    return "\0".join(ident)
 
 
 def package_key(source: Path, package: str) -> str | None:
@@ -206,7 +231,7 @@ def prune(prefix: str, keep: int | None = None, *, max_bytes: int | None = None)
     the cache folder beyond the newest `keep` and beyond `max_bytes` in all (answers for font files
     or code versions that are gone, or pixels not drawn for a while, would otherwise pile up)."""
     files = []
-    with contextlib.suppress(OSError), os.scandir(cache_dir()) as entries:
+    with contextlib.suppress(OSError), os.scandir(cache_folder()) as entries:
         for entry in entries:
             if entry.name.startswith(f"{prefix}-") and entry.name.endswith(".marshal"):
                 with contextlib.suppress(OSError):
@@ -256,6 +281,8 @@ def clear() -> tuple[int, int]:
 def _cache_files(*, temporary: bool = False) -> list[tuple[Path, int]]:
     """(path, bytes) of the folder's cache files (*.marshal, and words-*.json of releases before
     the word cache was an AnswerFile, which nothing prunes), with `temporary` write_marshal's leftovers."""
+    from pathlib import Path
+
     found = []
     with contextlib.suppress(OSError), os.scandir(cache_dir()) as entries:
         for entry in entries:

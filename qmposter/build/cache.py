@@ -7,6 +7,7 @@ key matches and whose file still has that sha256 is not rendered again.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from qmposter.build.job import Outcome
@@ -36,7 +37,7 @@ class BuildCache:
     def __init__(self, out: Path, shard: Shard | None, *, force: bool) -> None:
         self.out, self.shard = out, shard
         self.known: dict[str, list[dict]] = {}
-        for file in sorted(out.glob(f"{CACHE_PREFIX}*.json")) + sorted(out.glob(f"{CACHE_PREFIX}*.journal")):
+        for file in _cache_files(out, ".json") + _cache_files(out, ".journal"):
             for path, entry in _read_cache_file(file).items():
                 if entry is not None:
                     self.known.setdefault(path, []).append(entry)
@@ -87,6 +88,17 @@ class BuildCache:
     def stale(self, planned: set[str]) -> int:
         """Files an earlier build made that the plan no longer lists (left in place)."""
         return sum(1 for path in self.known if path not in planned and (self.out / path).is_file())
+
+
+def _cache_files(out: Path, suffix: str) -> list[Path]:
+    """OUT/.qmposter-build*SUFFIX (every shard's), in path order; a listing, not Path.glob, whose
+    patterns `re` compiles in every build (~0.2 ms)."""
+    try:
+        with os.scandir(out) as entries:
+            names = [e.name for e in entries if e.name.startswith(CACHE_PREFIX) and e.name.endswith(suffix)]
+    except OSError:
+        return []
+    return sorted(out / name for name in names)
 
 
 def _read_cache_file(file: Path) -> dict[str, dict | None]:

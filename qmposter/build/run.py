@@ -10,6 +10,7 @@ after a power cut the cache's sha256 check re-renders any file the disk lost.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -147,8 +148,14 @@ def _remove_leftovers(out: Path, jobs: Sequence[Job], shard: Shard | None) -> No
         names_by_dir.setdefault(target.parent, set()).add(target.name)
     for folder, names in names_by_dir.items():
         try:
-            leftovers = [p for p in folder.glob(".*.tmp") if p.name[1:].rsplit(".", 2)[0] in names]
+            with os.scandir(folder) as entries:  # not Path.glob: no pattern for `re` to compile in every build
+                leftovers = [folder / e.name for e in entries if _is_leftover(e.name, names)]
         except OSError:
             continue
         for path in leftovers:
             path.unlink(missing_ok=True)
+
+
+def _is_leftover(name: str, targets: set[str]) -> bool:
+    """.TARGET.XXXX.tmp for one of `targets` (what Path.glob(".*.tmp") found, then its target's name)."""
+    return len(name) > 4 and name.startswith(".") and name.endswith(".tmp") and name[1:].rsplit(".", 2)[0] in targets
