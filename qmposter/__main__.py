@@ -10,9 +10,12 @@ from qmposter import gc_hold
 def main() -> None:
     """Console-script entry point (pyproject.toml)."""
     gc_hold.hold()  # before click and the commands are imported (qmposter.gc_hold)
-    from qmposter import regex_code
-
-    regex_code.install()  # before click and the commands compile their patterns
+    try:  # reads re's internals (re._compiler, _sre): an interpreter without them just compiles as usual
+        from qmposter import regex_code
+    except ImportError:
+        pass
+    else:
+        regex_code.install()  # before click and the commands compile their patterns
     from qmposter import fast_exit
     from qmposter.cli import main as cli_main
 

@@ -86,6 +86,8 @@ class PatternStore:
         return pattern
 
     def _keep(self, key: tuple, args: tuple | None, pattern: re.Pattern) -> None:
+        if _may_warn(key[0]):
+            return
         try:  # plain ints (re's opcodes are an int subclass), as the next process will read them
             pattern_text, pattern_flags, code, groups, groupindex, indexgroup = args  # type: ignore[misc]
             plain = (pattern_text, int(pattern_flags), [int(c) for c in code], int(groups), dict(groupindex),
@@ -131,6 +133,15 @@ class PatternStore:
             self._stored = stored[1] if found and isinstance(stored[1], dict) else {}
         return self._stored
 
+
+def _may_warn(text: str | bytes) -> bool:
+    """Whether parsing `text` may warn (a possible nested set or set operation, an odd group name): such a
+    pattern is compiled every time, so its warning is given as `re` gives it, not only the first time."""
+    probe = text if isinstance(text, str) else text.decode("latin-1")
+    return any(mark in probe for mark in _WARNING_MARKS) or (isinstance(text, bytes) and not text.isascii())
+
+
+_WARNING_MARKS = ("[[", "--", "&&", "~~", "||", "(?(")  # what re._parser warns about (Python 3.11–3.13)
 
 STORE: PatternStore | None = None
 

@@ -114,3 +114,40 @@ def test_only_the_console_script_compiles_through_the_store(tmp_path: Path) -> N
                              check=True)  # fmt: skip
     assert console.stdout.strip() == "qmposter 0.1.0"
     assert list((tmp_path / "cache").glob("regex-*.marshal"))  # click's patterns, kept for the next command
+
+
+_WARNS = """
+import re, sys, warnings
+from qmposter import regex_code
+regex_code.install()
+warnings.simplefilter("always")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    re.compile(r"[[a]b")
+    re.compile(r"[a&&b]c")
+print(len(caught), len(regex_code.STORE._new))
+"""
+
+
+def test_a_pattern_that_warns_warns_in_every_process(tmp_path: Path) -> None:
+    env = {**os.environ, "QMPOSTER_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):
+        shown = subprocess.run([sys.executable, "-c", _WARNS], env=env, capture_output=True, text=True, check=True)
+        assert shown.stdout.split() == ["2", "0"]  # both FutureWarnings given; neither pattern stored
+
+
+def test_the_console_script_runs_where_the_regex_store_cannot_be_imported(tmp_path: Path) -> None:
+    """An interpreter whose `re` lacks what regex_code imports (a future Python): the import fails, the
+    store is not installed, the command runs as usual."""
+    code = (
+        "import sys\n"
+        "sys.modules['qmposter.regex_code'] = None  # importing it now raises ImportError\n"
+        "sys.argv = ['qmposter', 'templates', 'list']\n"
+        "from qmposter.__main__ import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "QMPOSTER_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "poster-a3-red" in done.stdout
+    assert not list((tmp_path / "cache").glob("regex-*.marshal"))
