@@ -29,6 +29,7 @@ import functools
 import marshal
 from array import array
 from fnmatch import fnmatch
+from itertools import chain
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -165,12 +166,12 @@ class _Metrics:
 
 
 def _flat_metrics(hmetrics: list) -> bytes | None:
-    """hmetrics as the bytes of a flat int array, or None when they are not (int, int) pairs."""
-    if not all(type(p) is tuple and len(p) == 2 and type(p[0]) is int and type(p[1]) is int for p in hmetrics):
+    """hmetrics as the bytes of a flat int array, or None when they are not pairs of ints."""
+    if not all(len(pair) == 2 for pair in hmetrics):
         return None
     try:
-        return array("i", [v for pair in hmetrics for v in pair]).tobytes()
-    except OverflowError:
+        return array("i", chain.from_iterable(hmetrics)).tobytes()  # a float or an int out of range: refused
+    except (TypeError, OverflowError):
         return None
 
 
