@@ -45,6 +45,25 @@ def test_runs_seen_before_are_pasted_only_over_the_same_pixels() -> None:
     assert pasted == [0, 0, 0, 1, 0]
 
 
+def test_a_pasted_run_does_not_look_its_font_up_again(monkeypatch) -> None:
+    """The tile is tried before the font is found and checked (it exists only for a run drawn
+    after that check): the repeated runs of a page cost a compare and a paste, nothing more."""
+    from qmposter.render import raster
+
+    issuer = set_line("主办：江苏省质量技术监督局", heavy_font_id(), 14.3, 20.2, 180.6, RED)
+    pages = [Page(300, 200, (Fill(0, 0, 300, 200, WHITE), set_line("质量第一月"[: k + 1], heavy_font_id(), 30,
+                                                                   20.5 + k, 80.3, RED), issuer)) for k in range(4)]
+    expected = [fresh(page, 144) for page in pages]
+    RUN_TILES.clear()
+    PREFIXES.clear()
+    looked_up, pasted = [], RUN_TILES.pasted
+    original = raster.run_font_path
+    monkeypatch.setattr(raster, "run_font_path", lambda run: looked_up.append(run) or original(run))
+    for page, want in zip(pages, expected, strict=True):
+        assert render_image(page, 144).tobytes() == want
+    assert RUN_TILES.pasted - pasted == 2 and looked_up.count(issuer) == 2  # drawn, recorded, then pasted twice
+
+
 def test_tiles_are_bounded() -> None:
     from PIL import Image
 

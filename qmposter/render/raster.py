@@ -214,6 +214,10 @@ class _Canvas:
         size_px = round(run.size * self.scale * 64) / 64
         if size_px < 0.5:  # FreeType rounds it to 0 ppem and refuses; below a pixel there is nothing to draw
             return
+        # a tile exists only for a run drawn from cached masks before, after its font was found and
+        # checked: pasting it first skips that lookup for the runs every page repeats
+        if RUN_TILES.paste((self.key, run), self.image):
+            return
         path = run_font_path(run)
         try:
             self._draw_glyphs(run, _font(str(path), size_px))
@@ -224,13 +228,10 @@ class _Canvas:
             ) from None
 
     def _draw_glyphs(self, run: GlyphRun, font: ImageFont.FreeTypeFont) -> None:
-        """Each glyph as ImageDraw.text would draw it: a run seen before is pasted from its stored
-        tile, otherwise cached FreeType masks are blended where the mask is sure."""
+        """Each glyph as ImageDraw.text would draw it: cached FreeType masks are blended where the
+        mask is sure (a run drawn so twice leaves a tile for the next page: see glyphs)."""
         draw = self.draw_ctx
         key = (self.key, run)
-        # a tile exists only for a run drawn from masks before: its placing would come out the same
-        if usable(font) and RUN_TILES.paste(key, self.image):
-            return
         placed = self._placed(run, font) if usable(font) else None
         if placed is None:
             self._draw_glyphs_one_by_one(run, font)
