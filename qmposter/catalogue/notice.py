@@ -356,6 +356,8 @@ def _short_place(name: str) -> str:
 
 @dataclass
 class _Node:
+    """A heading of the notice being parsed, with its lines and sub-headings."""
+
     level: float
     head: str
     lines: list[str] = field(default_factory=list)

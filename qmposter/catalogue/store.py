@@ -362,6 +362,11 @@ def check_catalogue_dir(directory: Path) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class RawJoin:
+    """A [[join]] of variants.toml as written: slogan refs, the chosen current one, and where it stands.
+
+    (A docstring of its own also spares `dataclasses` making one from inspect.signature, ~70 µs at import.)
+    """
+
     refs: tuple[str, ...]
     current: str | None
     where: str
@@ -369,6 +374,8 @@ class RawJoin:
 
 @dataclasses.dataclass(frozen=True)
 class RawSplit:
+    """A [[split]] of variants.toml as written: slogan refs kept apart, and where it stands."""
+
     refs: tuple[str, ...]
     where: str
 

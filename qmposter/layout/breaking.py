@@ -148,6 +148,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class _Atom:
+    """A piece of text that is never broken inside (a Han character, a Latin word, a URL piece …)."""
+
     text: str
     kind: str  # "han" | "punct" | "latin" | "dash2" | "sep" | "space" | "newline"
     url_cont: bool = False  # a URL piece after the first one

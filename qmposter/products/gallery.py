@@ -47,6 +47,8 @@ class GalleryCard:
 
 @dataclass(frozen=True)
 class GalleryResult:
+    """The gallery page written, and how many cards and thumbnails it shows."""
+
     index: Path
     cards: int
     thumbnails: int

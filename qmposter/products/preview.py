@@ -36,6 +36,8 @@ SHEET_BACKGROUND = (236, 236, 232)
 
 @dataclass(frozen=True)
 class Sample:
+    """One sample slogan of the preview sheet: its label, text and catalogue ref."""
+
     label: str
     text: str
     ref: str
@@ -43,6 +45,8 @@ class Sample:
 
 @dataclass(frozen=True)
 class SheetResult:
+    """The preview sheet written, how many samples it shows, and the ones that could not be set."""
+
     path: Path
     samples: int
     failures: tuple[str, ...]  # "label：reason" for each sample that could not be set

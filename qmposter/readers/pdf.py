@@ -22,6 +22,8 @@ _EDGE = 0.08  # the top and bottom 8 % of a page hold running heads and footers
 
 @dataclass(frozen=True)
 class _Line:
+    """One text line of a PDF page, with where it sits and its type size."""
+
     text: str
     edge: bool  # in the top or bottom margin band, where running heads and page numbers sit
     x0: float

@@ -133,6 +133,8 @@ def _string(text: object, document: pdfdoc.PDFDocument) -> Formatted:
 
 @dataclass(frozen=True)
 class _Run:
+    """What drawing a run of items did to a page: its operators, states registered, PDF version."""
+
     sources: tuple[object, ...]  # held, so that their ids in the key stay theirs
     text: str | None  # the operators, joined as the page stream joins them (None: nothing drawn)
     states: tuple[tuple[tuple[str, object], str], ...]  # transparency states registered, in order

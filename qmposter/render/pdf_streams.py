@@ -33,6 +33,8 @@ def _bytes(content: str | bytes) -> bytes:
 
 @dataclass(frozen=True)
 class _Prefix:
+    """A page-stream prefix compressed once: its output so far and the compressor's state after it."""
+
     data: bytes
     head: bytes  # compressed output produced while reading `data`
     state: object  # the zlib compressor just after `data`

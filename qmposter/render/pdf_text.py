@@ -53,6 +53,8 @@ class _Encoding:
 
 @dataclass(frozen=True)
 class _Entry:
+    """A text object's operators and the font encodings it registered."""
+
     code: str
     encodings: tuple[_Encoding, ...]
 

@@ -39,6 +39,8 @@ CanvasKey = tuple  # (width px, height px, scale, offset pt, monochrome)
 
 @dataclass(frozen=True)
 class _Entry:
+    """A canvas drawn up to the first text item, with the items and picture versions it holds."""
+
     items: tuple[Item, ...]
     image: Image.Image
     files: tuple[tuple[str, tuple[int, int] | None], ...]  # pictures drawn and their versions

@@ -27,6 +27,8 @@ _SEEN = 512  # runs remembered as seen once
 
 @dataclass(frozen=True)
 class _Tile:
+    """A text run's pixels: the box, the background under it, and the box with the run drawn."""
+
     box: tuple[int, int, int, int]
     before: bytes
     after: Image.Image

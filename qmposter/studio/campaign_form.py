@@ -25,6 +25,8 @@ from qmposter.fileio import atomic_write_bytes
 
 @dataclass(frozen=True)
 class Field:
+    """One field of the campaign form: its campaign key, kind, label, help and choices."""
+
     key: str
     kind: str  # text | int | lines | choice | multi
     label: str

@@ -23,6 +23,8 @@ SHUTDOWN_SECONDS = 2  # open event streams (designer mode) are closed after this
 
 @dataclass(frozen=True)
 class ServeOptions:
+    """What `qmposter studio` serves and where: campaign, templates folder, host, port."""
+
     campaign: Path
     templates_dir: Path | None
     host: str = "127.0.0.1"
