@@ -166,11 +166,16 @@ def _stages_markdown(results: dict, templates: list[str]) -> str:
     for lab, by_template in results.items():
         for template in templates:
             rows = [r["stages"] for r in by_template[template]]
-            for label, pick in (("1st", lambda s: s[0]), ("2nd", lambda s: s[1]),
-                                ("rest (median)", lambda s: [statistics.median(c) for c in zip(*s[2:], strict=True)])):  # fmt: skip
+            picks = (("1st", lambda s: s[0]), ("2nd", lambda s: s[1]), ("rest (median)", _median_steps))
+            for label, pick in picks:
                 cells = [statistics.median(pick(r)[k] for r in rows) * 1000 for k in range(len(STAGES))]
                 lines.append(f"| {lab} | {template} | {label} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
     return "\n".join(lines)
+
+
+def _median_steps(files: list[list[float]]) -> list[float]:
+    """Each step's median over the files after the second."""
+    return [statistics.median(step) for step in zip(*files[2:], strict=True)]
 
 
 def _stat(values: list[float]) -> str:
