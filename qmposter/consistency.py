@@ -13,7 +13,7 @@ Year against `name` and the hotline against the year are checked when the file i
 
 from __future__ import annotations
 
-from qmposter.campaign import Campaign, campaign_slogans, load_campaign
+from qmposter.campaign import Campaign, campaign_slogans, default_campaign_path, load_campaign
 from qmposter.catalogue.catalogue import Catalogue, Source
 from qmposter.errors import CampaignError
 
@@ -41,7 +41,8 @@ def _check_source_year(campaign: Campaign, catalogue: Catalogue) -> None:
 
 def _check_bundled_identity(campaign: Campaign, catalogue: Catalogue) -> None:
     """The bundled example's 落款 or signature on a campaign of another year, source or 落款."""
-    example = load_campaign()
+    # the bundled example itself (`qmposter build` without --campaign) is not read a second time
+    example = campaign if campaign.path == default_campaign_path() else load_campaign()
     if campaign.issuers == example.issuers and (campaign.year, campaign.source) == (example.year, example.source):
         return  # a copy of the example itself: it speaks for its own bodies
     who = f"内置示例活动（{example.name}，{example.issuers[0]}等）"

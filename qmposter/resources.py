@@ -6,11 +6,13 @@ people edit them; a wheel carries copies under qmposter/data/ (see pyproject.tom
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+@functools.cache  # asked for with every template, font and job; where the package lies does not change
 def bundled_dir(name: str) -> Path:
     """Return the bundled data folder `name` ("slogans", "templates", "fonts" or "campaigns")."""
     installed = _PACKAGE_DIR / "data" / name

@@ -495,6 +495,39 @@ def test_the_plan_reuses_the_campaign_and_catalogue_the_command_checked(monkeypa
     assert [(j.path, j.key) for j in reused.jobs] == [(j.path, j.key) for j in fresh.jobs]
 
 
+def test_the_bundled_campaign_is_checked_without_reading_it_a_second_time(monkeypatch) -> None:
+    from qmposter import consistency
+    from qmposter.campaign import default_campaign_path, load_campaign
+    from qmposter.cli.campaign_context import checked_campaign
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("read a second time")
+
+    monkeypatch.setattr(consistency, "load_campaign", not_again)
+    for path in (None, default_campaign_path()):  # no --campaign, or the bundled file named
+        campaign, _catalogue = checked_campaign(path)
+        assert campaign == load_campaign(path)
+
+
+def test_job_keys_hash_the_content_fields_as_dataclasses_asdict_gives_them() -> None:
+    """The flat field dict job_key hashes is asdict's, so keys (and reused files) stay what they were."""
+    import dataclasses
+
+    from qmposter.build import keys
+    from qmposter.build.plan import BuildRequest, plan_build
+    from qmposter.template_cache import loaded_template
+
+    job = plan_build(BuildRequest(templates=("poster-a3-red",), formats=("pdf",))).jobs[3]
+    base, template_key = keys.base_key(), keys.template_key(loaded_template("poster-a3-red"))
+    unit = dataclasses.replace(job.content, unit="某县某局", issuers=("某县某局", "某县某委"), qr_url="https://a.cn/")
+    for content, cmyk in ((job.content, False), (unit, True)):
+        fields = dataclasses.asdict(content)
+        text = json.dumps([base, template_key, fields, "pdf", None, job.path, cmyk], ensure_ascii=False, sort_keys=True)
+        expected = hashlib.sha256(text.encode()).hexdigest()
+        assert keys.job_key(base, template_key, content, "pdf", None, job.path, cmyk) == expected
+    assert job.key == keys.job_key(base, template_key, job.content, "pdf", None, job.path)
+
+
 # -- fonts: metrics, ink bounds and vertical forms kept on disk -----------------------------------------
 
 

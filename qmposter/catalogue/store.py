@@ -273,10 +273,11 @@ def _read_slogans(path: Path, items: Any) -> tuple[NoticeSlogan, ...]:
         if not isinstance(item, dict):
             raise _bad(path, f"{where}格式有误。")
         text = _optional_str(path, item, "text", where)
-        if not text or not canonical(text):
+        form = canonical(text) if text else ""  # once per slogan: the catalogue's slogans are read by every build
+        if not form:
             raise _bad(path, f"{where}缺少口号文字 text。", hint='写成 text = "口号文字"，或删去这一条。')
         original = _optional_str(path, item, "original", where)
-        slogans.append(NoticeSlogan(text=canonical(text), original=original))
+        slogans.append(NoticeSlogan(text=form, original=original))
     return tuple(slogans)
 
 
