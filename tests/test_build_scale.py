@@ -195,8 +195,8 @@ def test_dask_needs_a_scheduler(inputs: dict[str, Path]) -> None:
 
 def test_dask_unreachable_scheduler_is_a_clear_error(inputs: dict[str, Path], monkeypatch) -> None:
     pytest.importorskip("distributed")
-    from qmposter.build import executors
+    from qmposter.build import dask_executor
 
-    monkeypatch.setattr(executors, "DASK_CONNECT_SECONDS", 1)
+    monkeypatch.setattr(dask_executor, "DASK_CONNECT_SECONDS", 1)
     result = run(inputs, "--template", "tiny-image", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9")
     assert result.exit_code == 2 and "无法连接 dask 调度器 tcp://127.0.0.1:9" in result.output

@@ -1,4 +1,4 @@
-"""Where build jobs run: this machine's processes, or an existing dask.distributed cluster.
+"""Where build jobs run: this machine's processes, or an existing dask.distributed cluster (dask_executor).
 
 An executor takes the jobs still to do and yields their Outcomes as they finish, in any
 order (the manifest is sorted by job afterwards). Locally, each worker process loads the
@@ -19,17 +19,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from qmposter.build.job import Outcome, render_job, worker_template, write_job
+from qmposter.build.job import Outcome, worker_template, write_job
 from qmposter.build.plan import Job
 from qmposter.errors import InputError
-from qmposter.render.output import write_atomic
 
 if TYPE_CHECKING:
     import multiprocessing.context
     from concurrent.futures import Future
 
 EXECUTORS = ("local", "dask")
-DASK_CONNECT_SECONDS = 15
 
 
 class Executor(Protocol):
@@ -47,7 +45,9 @@ def make_executor(name: str, *, jobs: int | None = None, scheduler: str | None =
             raise InputError(
                 "--executor dask 需要 --scheduler 给出调度器地址。", hint="例如 --scheduler tcp://10.0.0.5:8786。"
             )
-        _distributed()  # refuse before any work when dask is not installed
+        from qmposter.build.dask_executor import DaskExecutor, dask_distributed  # only a dask build loads it
+
+        dask_distributed()  # refuse before any work when dask is not installed
         return DaskExecutor(scheduler)
     raise InputError(f"未知的执行方式“{name}”。", hint=f"可用：{'、'.join(EXECUTORS)}。")
 
@@ -226,50 +226,3 @@ def _alive(pid: int) -> bool:
 
 def _run_in_worker(job: Job) -> Outcome:
     return write_job(job, _WORKER["out"], _WORKER["templates_dir"])  # type: ignore[arg-type]
-
-
-# -- dask.distributed ------------------------------------------------------------------------------
-
-
-def _distributed():
-    try:
-        import distributed
-    except ImportError:
-        raise InputError(
-            "--executor dask 需要 dask.distributed，但没有安装。",
-            hint="pip install 'qmposter[dask]'（即 dask[distributed]），集群的每个 worker 上也要装 qmposter。",
-        ) from None
-    return distributed
-
-
-@dataclasses.dataclass(frozen=True)
-class DaskExecutor:
-    """Sends each job to an existing dask.distributed scheduler; writes the returned bytes here.
-
-    The workers need qmposter installed; the bundled templates and fonts come with it, a
-    --templates folder must exist at the same path on the workers.
-    """
-
-    scheduler: str
-
-    def run(self, jobs: Sequence[Job], out: Path, templates_dir: Path | None) -> Iterator[Outcome]:
-        distributed = _distributed()
-        try:
-            client = distributed.Client(self.scheduler, timeout=DASK_CONNECT_SECONDS, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as error:
-            raise InputError(
-                f"无法连接 dask 调度器 {self.scheduler}：{error}。", hint="检查地址（如 tcp://主机:8786）和网络。"
-            ) from None
-        by_index = {job.index: job for job in jobs}
-        try:
-            futures = client.map(render_job, list(jobs), templates_dir=templates_dir, pure=False)
-            completed = distributed.as_completed(futures, loop=client.loop)
-            del futures
-            for future in completed:
-                outcome: Outcome = future.result()
-                future.release()
-                if outcome.data is not None:
-                    write_atomic(out / by_index[outcome.index].path, outcome.data, durable=False)
-                yield dataclasses.replace(outcome, data=None)
-        finally:
-            client.close()
