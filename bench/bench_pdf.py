@@ -50,8 +50,33 @@ print(json.dumps({"setup": setup, "cpu": cpu}))
 """
 
 
-def run_child(python: str, out: Path, template: str, tdir: str, env: dict[str, str]) -> dict:
-    proc = subprocess.run([python, "-c", CHILD, str(out), template, tdir], env=env, capture_output=True,
+STAGES_CHILD = """
+import importlib, json, sys, time
+from pathlib import Path
+from qmposter.products.posters import BuildRequest, plan_build
+from qmposter.build.job import worker_template
+from qmposter.layout.engine import layout_page
+from qmposter.render.output import render_bytes, write_atomic
+out, template, tdir = Path(sys.argv[1]), sys.argv[2], (Path(sys.argv[3]) if sys.argv[3] else None)
+template, _, fmt = template.partition(":")
+plan = plan_build(BuildRequest(templates=(template,), formats=(fmt or "pdf",), out=out, force=True,
+                               templates_dir=tdir))
+backend = "qmposter.render.pdf" if (fmt or "pdf") == "pdf" else "qmposter.render.raster"
+stages, pt = [], time.process_time
+for job in plan.jobs:
+    if job.skip_reason is None:  # the steps of build.job.write_job, timed one by one
+        t0 = pt(); importlib.import_module(backend); t1 = pt()
+        tpl = worker_template(job.template, tdir); page = layout_page(tpl, job.content); t2 = pt()
+        data = render_bytes(page, job.format, dpi=job.dpi or tpl.page.dpi, cmyk=job.cmyk); t3 = pt()
+        write_atomic(out / job.path, data, durable=False); t4 = pt()
+        stages.append([t1 - t0, t2 - t1, t3 - t2, t4 - t3])
+print(json.dumps({"setup": 0.0, "cpu": [sum(s) for s in stages], "stages": stages}))
+"""
+STAGES = ("import backend", "layout", "render", "write")
+
+
+def run_child(python: str, out: Path, template: str, tdir: str, env: dict[str, str], code: str = CHILD) -> dict:
+    proc = subprocess.run([python, "-c", code, str(out), template, tdir], env=env, capture_output=True,
                           text=True, cwd=out.parent)  # fmt: skip
     if proc.returncode != 0:
         raise SystemExit(f"{python} {template} failed:\n{proc.stderr}")
@@ -69,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-templates", type=Path, default=default_peers,
                         help="folder holding templates not bundled (peer-a3)")  # fmt: skip
     parser.add_argument("--cold-cache", action="store_true", help="an empty user cache folder for every process")
+    parser.add_argument("--stages", action="store_true",
+                        help="time write_job's steps (backend import, layout, render, write) per file instead")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     insts = {"new": f"{args.bin}/python"} | ({"old": f"{args.compare}/python"} if args.compare else {})
@@ -85,13 +112,14 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.rmtree(out, ignore_errors=True)
                     out.mkdir()
                     cache = work / (f"cache-{lab}-{round_no}-{template}" if args.cold_cache else f"cache-{lab}")
-                    child = run_child(python, out, template, tdir, env | {"QMPOSTER_CACHE_DIR": str(cache)})
+                    child = run_child(python, out, template, tdir, env | {"QMPOSTER_CACHE_DIR": str(cache)},
+                                      STAGES_CHILD if args.stages else CHILD)
                     if round_no > 0:
                         results[lab][template].append(child)
             print(f"round {round_no}/{args.rounds} done", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(_markdown(results, templates, args))
+    print(_stages_markdown(results, templates) if args.stages else _markdown(results, templates, args))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 0
@@ -130,6 +158,24 @@ def _markdown(results: dict, templates: list[str], args) -> str:
             ratio = statistics.median(a) / statistics.median(b)
             lines.append(f"{lab}: per-file ratio {templates[0]} / {templates[1]} = {ratio:.2f} (rounds {ratios})")
     return "\n".join(lines)
+
+
+def _stages_markdown(results: dict, templates: list[str]) -> str:
+    """Per installation and template: each step of the 1st and 2nd file and the median of the others (ms)."""
+    lines = ["| installation | template | file | " + " | ".join(STAGES) + " |", "|---|---|---|" + "--:|" * len(STAGES)]
+    for lab, by_template in results.items():
+        for template in templates:
+            rows = [r["stages"] for r in by_template[template]]
+            picks = (("1st", lambda s: s[0]), ("2nd", lambda s: s[1]), ("rest (median)", _median_steps))
+            for label, pick in picks:
+                cells = [statistics.median(pick(r)[k] for r in rows) * 1000 for k in range(len(STAGES))]
+                lines.append(f"| {lab} | {template} | {label} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def _median_steps(files: list[list[float]]) -> list[float]:
+    """Each step's median over the files after the second."""
+    return [statistics.median(step) for step in zip(*files[2:], strict=True)]
 
 
 def _stat(values: list[float]) -> str:
