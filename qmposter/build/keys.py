@@ -39,14 +39,15 @@ def code_fingerprint(package: Path) -> str:
     """The hash of the rendering code's files in `package` (qmposter's folder), kept in the user cache
     folder per version of those files (path, size, times, inode): reading and hashing ~370 KB of
     source cost ~1 ms of every build's start; a stat of each file tells whether they are the same."""
-    files = _code_files(package)
+    files = _code_files(os.fspath(package))
     stored = files_version_path(FINGERPRINT_PREFIX, files, FINGERPRINT_VERSION)
     found = read_checked(stored) if stored is not None else None
     if isinstance(found, str):
         return found
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for file in files:
+        relative = Path(file).relative_to(package).as_posix()
+        digest.update(relative.encode() + b"\0" + Path(file).read_bytes() + b"\0")
     fingerprint = digest.hexdigest()
     if stored is not None:
         write_checked(stored, fingerprint)
@@ -54,19 +55,20 @@ def code_fingerprint(package: Path) -> str:
     return fingerprint
 
 
-def _code_files(package: Path) -> list[Path]:
-    """The .py files of _CODE_PARTS (folders searched recursively), in path order."""
-    files: list[Path] = []
+def _code_files(package: str) -> list[str]:
+    """The .py files of _CODE_PARTS (folders searched recursively), in path order (as Paths sort: by
+    their parts). Plain strings: ~35 Path objects made and compared cost ~0.2 ms of every build's start."""
+    files: list[str] = []
     for part in _CODE_PARTS:
-        path = package / part
+        path = os.path.join(package, part)
         if part.endswith(".py"):
-            files += [path] if path.is_file() else []
+            files += [path] if os.path.isfile(path) else []
         else:
             files += _python_files(path)
-    return sorted(files)
+    return sorted(files, key=lambda file: file.split(os.sep))
 
 
-def _python_files(folder: Path) -> list[Path]:
+def _python_files(folder: str) -> list[str]:
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -74,9 +76,9 @@ def _python_files(folder: Path) -> list[Path]:
     found = []
     for entry in entries:
         if entry.is_dir():
-            found += _python_files(Path(entry.path))
+            found += _python_files(entry.path)
         elif entry.name.endswith(".py") and entry.is_file():
-            found.append(Path(entry.path))
+            found.append(entry.path)
     return found
 
 
