@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qmposter import disk_cache
+from qmposter import cache_usage, disk_cache
 
 
 @pytest.fixture(autouse=True)
@@ -122,12 +122,12 @@ def test_usage_groups_files_by_the_name_before_their_key_and_clear_keeps_other_f
     cache_folder.mkdir()
     for name, size in names.items():
         (cache_folder / name).write_bytes(b"x" * size)
-    assert disk_cache.usage() == [
-        disk_cache.Kind("glyphs", 2, 500),
-        disk_cache.Kind("reportlab-font", 1, 50),
-        disk_cache.Kind("dataclasses", 1, 40),
-        disk_cache.Kind("words", 1, 9),
-        disk_cache.Kind("image-sizes", 1, 7),
+    assert cache_usage.usage() == [
+        cache_usage.Kind("glyphs", 2, 500),
+        cache_usage.Kind("reportlab-font", 1, 50),
+        cache_usage.Kind("dataclasses", 1, 40),
+        cache_usage.Kind("words", 1, 9),
+        cache_usage.Kind("image-sizes", 1, 7),
     ]
-    assert disk_cache.clear() == (7, 609)
+    assert cache_usage.clear() == (7, 609)
     assert sorted(p.name for p in cache_folder.iterdir()) == ["mine.txt", "notes.json"]

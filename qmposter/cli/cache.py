@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qmposter import disk_cache
+from qmposter import cache_usage, disk_cache
 from qmposter.cli.base import cli
 
 
@@ -19,10 +19,10 @@ def cache_command(clear: bool) -> None:
     """
     folder = disk_cache.cache_dir()
     if clear:
-        files, size = disk_cache.clear()
+        files, size = cache_usage.clear()
         click.echo(f"已从 {folder} 删除 {files} 个缓存文件，共 {_mib(size)}。")
         return
-    kinds = disk_cache.usage()
+    kinds = cache_usage.usage()
     if not kinds:
         click.echo(f"缓存文件夹 {folder} 中没有缓存文件。")
         return
