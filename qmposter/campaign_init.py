@@ -17,8 +17,8 @@ from pathlib import Path
 import tomlkit
 
 from qmposter.campaign import CAMPAIGN_FILE_NAME, OWN_CATALOGUE, PLACEHOLDER, load_campaign
+from qmposter.catalogue.importing import ImportPlan, import_notices
 from qmposter.catalogue.model import Notice
-from qmposter.catalogue.store import ImportPlan, import_notices
 from qmposter.errors import CampaignError
 from qmposter.fileio import atomic_write_bytes
 from qmposter.products.sms import SIGNATURE_MAX

@@ -11,7 +11,7 @@ import pytest
 from catalogue_support import copy_seeds
 
 from qmposter.catalogue.catalogue import load_catalogue
-from qmposter.catalogue.store import atomic_write, import_notices, region_slug
+from qmposter.catalogue.importing import atomic_write, import_notices, region_slug
 from qmposter.errors import CatalogueError, InputError
 
 

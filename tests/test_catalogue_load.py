@@ -10,7 +10,7 @@ import pytest
 from catalogue_support import REPO, copy_seeds, write_source
 
 from qmposter.catalogue.catalogue import Catalogue, Occurrence, load_catalogue
-from qmposter.catalogue.store import import_notices
+from qmposter.catalogue.importing import import_notices
 from qmposter.errors import CatalogueError
 
 SEED_FAMILIES = {

@@ -17,7 +17,7 @@ import click
 
 from qmposter.campaign import own_catalogue_dir
 from qmposter.catalogue.catalogue import Catalogue, Entry
-from qmposter.catalogue.store import ImportPlan, atomic_write, import_notices
+from qmposter.catalogue.importing import ImportPlan, atomic_write, import_notices
 from qmposter.cli.base import slogans
 from qmposter.cli.campaign_context import catalogue_for
 from qmposter.errors import CatalogueError

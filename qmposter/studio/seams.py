@@ -23,9 +23,9 @@ from qmposter.campaign import (
 from qmposter.campaign_init import InitResult, init_blank
 from qmposter.campaign_init import init_from_notice as _init_from_notice
 from qmposter.catalogue.catalogue import Catalogue, Entry
+from qmposter.catalogue.importing import ImportPlan, import_notices
 from qmposter.catalogue.model import Notice
 from qmposter.catalogue.notice import parse_notice_file
-from qmposter.catalogue.store import ImportPlan, import_notices
 from qmposter.errors import InputError
 from qmposter.studio.notice_files import free_name
 
