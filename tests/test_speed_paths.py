@@ -391,7 +391,8 @@ def test_a_build_without_workers_imports_no_process_pool_and_no_toml_writer(
 ) -> None:
     args = ["build", "--template", "led-red-384x32", "--format", "bmp", "--jobs", "2", "--out", str(tmp_path / "o")]
     probe = "print(sorted(m for m in sys.modules if m.split('.')[0] in UNUSED or m in UNUSED))\n"
-    unused = ("multiprocessing", "concurrent", "tomlkit", "difflib", "qmposter.build.dask_executor")
+    unused = ("multiprocessing", "concurrent", "tomlkit", "difflib", "qmposter.build.dask_executor",
+              "qmposter.catalogue.importing")
     loaded = qmposter_run(args, env, probe=f"UNUSED = {unused!r}\n" + probe).stdout.splitlines()[-1]
     assert loaded == "[]"  # 21 jobs: no worker is worth starting; no catalogue written, no error suggested
     assert len(list((tmp_path / "o" / "led-red-384x32").glob("*.bmp"))) == 21
