@@ -201,6 +201,44 @@ def test_a_pdf_process_imports_pillow_only_for_a_picture_and_draws_it_the_same(
     assert fresh == _poster_pdf(folder, name)
 
 
+_IMPORT_IN_THE_WINDOW = """
+import importlib.abc, json, sys, threading
+entered, other_done = threading.Event(), threading.Event()
+class Pause(importlib.abc.MetaPathFinder):  # holds reportlab's import while the stand-ins are in sys.modules
+    def find_spec(self, name, path, target=None):
+        if name == "reportlab.lib.rltempfile":
+            entered.set(); other_done.wait(10)
+        return None
+sys.meta_path.insert(0, Pause())
+seen = {}
+def other():  # e.g. a studio request thread
+    entered.wait(10)
+    try:
+        import pickle
+        seen["got"] = type(pickle).__name__
+        seen["round trip"] = pickle.loads(pickle.dumps([1, "质"]))
+    except RecursionError as error:
+        seen["error"] = type(error).__name__
+    finally:
+        other_done.set()
+thread = threading.Thread(target=other); thread.start()
+import qmposter.render.pdf_reportlab
+thread.join()
+import pickle
+seen["after"] = type(pickle).__name__
+print(json.dumps(seen, ensure_ascii=False))
+"""
+
+
+def test_a_thread_importing_a_deferred_module_while_reportlab_loads_gets_a_working_one() -> None:
+    """The studio renders in threads: a thread that imports pickle while the stand-ins are in
+    sys.modules gets one, and it serves the real pickle (it used to ask itself: RecursionError);
+    afterwards every import finds the real module."""
+    out = subprocess.run([sys.executable, "-c", _IMPORT_IN_THE_WINDOW], capture_output=True, text=True, check=True)
+    seen = json.loads(out.stdout)
+    assert seen == {"got": "_Deferred", "round trip": [1, "质"], "after": "module"}, seen
+
+
 def _picture_template(folder: Path) -> str:
     """The first template in `folder` that draws a picture."""
     return next(

@@ -11,9 +11,11 @@ imports them.
 Importing this module before reportlab imports reportlab.lib.utils with a stand-in for each:
 a module object that imports the real module on its first attribute access (`Image.open`,
 `isinstance(im, Image.Image)`, `tempfile.gettempdir`) and hands that attribute over. The stand-ins
-are only what the reportlab modules imported meanwhile hold: they leave `sys.modules` as soon as it is imported,
-so any other import (Pillow's plugins, the raster backend) gets the real modules. A process
-that imported reportlab or any of them already keeps what it has.
+leave `sys.modules` as soon as reportlab.lib.utils is imported, so any later import (Pillow's
+plugins, the raster backend) gets the real modules. Another thread that imports one of them in
+that moment (the studio renders in threads) gets a stand-in too, which serves it the same way:
+on first use it takes itself out of `sys.modules` before importing, so the import finds the real
+module. A process that imported reportlab or any of them already keeps what it has.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class _Deferred(types.ModuleType):
     """Stands for the module named `__name__` in reportlab.lib.utils; imports it on first use."""
 
     def __getattr__(self, name: str) -> object:
+        if sys.modules.get(self.__name__) is self:  # still standing in (another thread's import): step aside
+            sys.modules.pop(self.__name__, None)
         return getattr(importlib.import_module(self.__name__), name)
 
 
