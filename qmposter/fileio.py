@@ -13,6 +13,7 @@ import contextlib
 import errno
 import hashlib
 import os
+from collections.abc import Container
 from pathlib import Path
 
 from qmposter.errors import InputError
@@ -28,7 +29,7 @@ def _read_umask() -> int:
 _UMASK = _read_umask()  # read once at import: os.umask is process-wide and not thread-safe
 # what tempfile.mkstemp opens with (O_BINARY, O_NOFOLLOW exist on some systems only)
 _TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-_TEMP_ATTEMPTS = 100  # names already taken in a row before giving up (each has 2^40 choices)
+_TEMP_ATTEMPTS = 100  # names already taken in a row before giving up (each has 2^32 choices)
 
 _REASONS = {
     errno.ENOENT: "文件或文件夹不存在",
@@ -82,11 +83,22 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
                 os.unlink(tmp)
 
 
+def temporary_name(target: str) -> str:
+    """.TARGET.XXXXXXXX.tmp, 8 random characters as tempfile.mkstemp's: a target name that fits with
+    mkstemp's temporary name (up to 241 bytes of 255) still fits."""
+    return f".{target}.{os.urandom(4).hex()}.tmp"
+
+
+def is_temporary_of(name: str, targets: Container[str]) -> bool:
+    """Whether `name` is a temporary_name (or an earlier version's mkstemp name) of one of `targets`:
+    build.run removes such leftovers of a killed run."""
+    return len(name) > 4 and name.startswith(".") and name.endswith(".tmp") and name[1:].rsplit(".", 2)[0] in targets
+
+
 def _new_temporary(path: Path) -> tuple[int, str]:
-    """A new file .NAME.XXXXXXXXXX.tmp next to `path`, open for writing, only this process's
-    (build.run removes such leftovers of a killed run by that pattern)."""
+    """A new file temporary_name(path.name) next to `path`, open for writing, only this process's."""
     for _ in range(_TEMP_ATTEMPTS):
-        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(5).hex()}.tmp")
+        tmp = os.path.join(path.parent, temporary_name(path.name))
         try:
             return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
         except FileExistsError:

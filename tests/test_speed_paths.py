@@ -25,7 +25,7 @@ from PIL import Image
 
 import qmposter.cli
 from qmposter.cli.base import cli, slogans
-from qmposter.fileio import _new_temporary, output_mode
+from qmposter.fileio import _new_temporary, atomic_write_bytes, is_temporary_of, output_mode
 from qmposter.fonts import _COMPOSITE, _bounds, _read_loca, _simple_glyph_bounds, bundled_fonts, load_font
 from qmposter.layout.engine import layout_page
 from qmposter.render.output import render_bytes
@@ -464,6 +464,18 @@ def test_temporary_names_are_new_and_a_killed_builds_leftovers_are_removed(tmp_p
     args = ["build", "--template", "led-red-384x32", "--format", "bmp", "--out", str(tmp_path / "out")]
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert not list(target.parent.glob("*.tmp")) and target.is_file()
+
+
+def test_a_target_name_that_fitted_with_mkstemps_temporary_name_still_writes(tmp_path: Path) -> None:
+    """mkstemp's .NAME.XXXXXXXX.tmp leaves 241 bytes of a 255-byte name to NAME; so does write_atomic's."""
+    for size in (240, 241):
+        target = tmp_path / ("质" * ((size - 4) // 3) + "x" * ((size - 4) % 3) + ".png")  # 3 bytes per Han character
+        assert len(os.fsencode(target.name)) == size
+        atomic_write_bytes(target, b"data")
+        assert target.read_bytes() == b"data"
+        fd, name = _new_temporary(target)
+        os.close(fd)
+        assert is_temporary_of(Path(name).name, {target.name}) and not is_temporary_of(Path(name).name, {"x.png"})
 
 
 def test_the_code_fingerprint_is_read_from_the_cache_folder_only_while_the_code_is_unchanged(

@@ -22,7 +22,7 @@ from qmposter.build.job import Outcome, failure_message
 from qmposter.build.manifest import MANIFEST_CSV, MANIFEST_JSON, write_manifest
 from qmposter.build.plan import BuildRequest, Job, Plan, Shard
 from qmposter.errors import InputError
-from qmposter.fileio import os_reason, sync_filesystem
+from qmposter.fileio import is_temporary_of, os_reason, sync_filesystem
 from qmposter.folder_lock import folder_lock
 
 
@@ -140,7 +140,7 @@ def _check_out(out: Path) -> None:
 
 def _remove_leftovers(out: Path, jobs: Sequence[Job], shard: Shard | None) -> None:
     """Temporary files a killed build left next to this run's own files (write_atomic names
-    them .NAME.XXXX.tmp). Only this run's names: a shard running beside us keeps its own."""
+    them fileio.temporary_name). Only this run's names: a shard running beside us keeps its own."""
     own_root = {cache_path(out, shard).name, f"manifest.{shard.label}.json" if shard else MANIFEST_JSON, MANIFEST_CSV}
     names_by_dir: dict[Path, set[str]] = {out: own_root if shard is None else own_root - {MANIFEST_CSV}}
     for job in jobs:
@@ -149,13 +149,9 @@ def _remove_leftovers(out: Path, jobs: Sequence[Job], shard: Shard | None) -> No
     for folder, names in names_by_dir.items():
         try:
             with os.scandir(folder) as entries:  # not Path.glob: no pattern for `re` to compile in every build
-                leftovers = [folder / e.name for e in entries if _is_leftover(e.name, names)]
+                leftovers = [folder / e.name for e in entries if is_temporary_of(e.name, names)]
         except OSError:
             continue
         for path in leftovers:
             path.unlink(missing_ok=True)
 
-
-def _is_leftover(name: str, targets: set[str]) -> bool:
-    """.TARGET.XXXX.tmp for one of `targets` (what Path.glob(".*.tmp") found, then its target's name)."""
-    return len(name) > 4 and name.startswith(".") and name.endswith(".tmp") and name[1:].rsplit(".", 2)[0] in targets
