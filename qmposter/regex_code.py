@@ -22,6 +22,7 @@ import atexit
 import marshal
 import os
 import re
+import sys
 import threading
 import zlib
 from re import _casefix, _compiler, _constants, _parser
@@ -33,6 +34,7 @@ from qmposter.disk_cache import cache_folder, files_version, prune, read_checked
 MAX_ENTRIES = 1000  # a command uses < 100; past this (old `re` versions, built patterns) the file starts over
 KEEP_FILES = 4  # interpreter builds or versions of `re` sharing one cache folder
 PREFIX = "regex"
+FORMAT = "k2"  # how entries are keyed and which are stored: a file written under other rules is never read
 _ARGS = 6  # _sre.compile(pattern, flags, code, groups - 1, groupindex, indexgroup)
 
 
@@ -58,7 +60,7 @@ class _Recorder:
 
 
 class PatternStore:
-    """(pattern, flags) → the arguments `_sre.compile` got for it; read on first use, written at exit when new."""
+    """(is bytes, pattern, flags) → the arguments `_sre.compile` got for it; read on first use, written at exit."""
 
     def __init__(self, compile_: Any, recorder: _Recorder) -> None:
         self._compile, self._recorder = compile_, recorder
@@ -72,7 +74,9 @@ class PatternStore:
         """re._compiler.compile(p, flags), from the stored arguments when they are there."""
         if not isinstance(p, (str, bytes)) or flags & _constants.SRE_FLAG_DEBUG:
             return self._compile(p, flags)
-        key = (p, flags)
+        # "x" and b"x" hash alike: the bytes flag first keeps them apart without comparing str with bytes
+        # (a BytesWarning under `python -b`); a plain int, as a RegexFlag would make marshal refuse the file
+        key = (isinstance(p, bytes), p, int(flags))
         with self._lock:
             args = self._load().get(key)
         if isinstance(args, tuple) and len(args) == _ARGS:
@@ -86,7 +90,7 @@ class PatternStore:
         return pattern
 
     def _keep(self, key: tuple, args: tuple | None, pattern: re.Pattern) -> None:
-        if _may_warn(key[0]):
+        if _may_warn(key[1]):
             return
         try:  # plain ints (re's opcodes are an int subclass), as the next process will read them
             pattern_text, pattern_flags, code, groups, groupindex, indexgroup = args  # type: ignore[misc]
@@ -123,7 +127,7 @@ class PatternStore:
     def _load(self) -> dict[tuple, tuple]:
         if self._stored is None:
             sources = [module.__file__ or "" for module in (_compiler, _parser, _constants, _casefix)]
-            self._version = files_version(sources, f"{interpreter_tag()}-{_sre.MAGIC}")
+            self._version = files_version(sources, f"{interpreter_tag()}-{_sre.MAGIC}-{FORMAT}")
             if self._version is not None:  # named by a CRC, not hashlib (OpenSSL: 2 ms `--version` has no use for)
                 name = f"{PREFIX}-{zlib.crc32(self._version.encode()):08x}.marshal"
                 self._path = os.path.join(cache_folder(), name)
@@ -142,14 +146,27 @@ def _may_warn(text: str | bytes) -> bool:
 
 
 _WARNING_MARKS = ("[[", "--", "&&", "~~", "||", "(?(")  # what re._parser warns about (Python 3.11–3.13)
+_VERSIONS = ((3, 11), (3, 13))  # the Pythons whose `re` these rules were written for
 
 STORE: PatternStore | None = None
+
+
+def _supported() -> bool:
+    """Whether this interpreter's `re` is the one the store was written for: what it calls and reads is
+    there, and its Python is one whose warnings _WARNING_MARKS knows (another just compiles as usual)."""
+    return (
+        _VERSIONS[0] <= sys.version_info[:2] <= _VERSIONS[1]
+        and callable(getattr(_compiler, "compile", None))
+        and hasattr(_compiler, "_sre")
+        and hasattr(_sre, "MAGIC")
+        and hasattr(_constants, "SRE_FLAG_DEBUG")
+    )
 
 
 def install() -> None:
     """Make `re` compile through the store, for the rest of this process (the console script only)."""
     global STORE
-    if STORE is not None or not callable(getattr(_compiler, "compile", None)) or not hasattr(_compiler, "_sre"):
+    if STORE is not None or not _supported():
         return
     recorder = _Recorder()
     STORE = PatternStore(_compiler.compile, recorder)

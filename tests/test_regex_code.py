@@ -151,3 +151,48 @@ def test_the_console_script_runs_where_the_regex_store_cannot_be_imported(tmp_pa
     assert done.returncode == 0, done.stderr
     assert "poster-a3-red" in done.stdout
     assert not list((tmp_path / "cache").glob("regex-*.marshal"))
+
+
+_SAME_TEXT = """
+import re
+from re import _compiler
+from qmposter import regex_code
+regex_code.install()
+made = [re.compile(p) for p in ("([*?[])", b"([*?[])", r"(\\d+)-(\\d+)", rb"(\\d+)-(\\d+)")]
+made.append(_compiler.compile("qm(a+)b", re.IGNORECASE))  # a RegexFlag, as callers of re._compiler may pass
+print(len(regex_code.STORE._new), [type(p.pattern).__name__ for p in made], made[-1].match("QMAAB").group(1))
+"""
+
+
+def test_str_and_bytes_patterns_of_the_same_text_are_kept_apart(tmp_path: Path) -> None:
+    """"x" and b"x" hash alike (glob compiles both): under `python -bb` comparing them would be an error."""
+    env = {**os.environ, "QMPOSTER_CACHE_DIR": str(tmp_path / "cache")}
+    shown = []
+    for _ in range(2):  # cold, then warm (from the file)
+        done = subprocess.run([sys.executable, "-bb", "-c", _SAME_TEXT], env=env, capture_output=True, text=True)
+        assert (done.returncode, done.stderr) == (0, "")
+        shown.append(done.stdout.strip().split(maxsplit=1))
+    types = "['str', 'bytes', 'str', 'bytes', 'str'] AA"
+    assert shown == [["5", types], ["0", types]]  # all five stored (the RegexFlag one too), then all served
+    version = subprocess.run([sys.executable, "-bb", "-m", "qmposter", "--version"], env=env, capture_output=True,
+                             text=True)  # fmt: skip
+    assert (version.returncode, version.stdout.strip(), version.stderr) == (0, "qmposter 0.1.0", "")
+
+
+def test_an_interpreter_the_store_was_not_written_for_compiles_as_usual(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from re import _compiler\n"
+        "from qmposter import regex_code\n"
+        "sys.version_info = tuple(int(n) for n in sys.argv[1].split('.')) + (0, 'final', 0)\n"
+        "regex_code.install()\n"
+        "print(regex_code.STORE is None, _compiler.compile.__module__)\n"
+    )
+    env = {**os.environ, "QMPOSTER_CACHE_DIR": str(tmp_path / "cache")}
+    for version, expected in (("3.10", "True re._compiler"), ("3.14", "True re._compiler")):
+        done = subprocess.run([sys.executable, "-c", code, version], env=env, capture_output=True, text=True,
+                              check=True)  # fmt: skip
+        assert done.stdout.strip() == expected, version
+    current = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    done = subprocess.run([sys.executable, "-c", code, current], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False qmposter.regex_code"
