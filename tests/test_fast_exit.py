@@ -94,3 +94,54 @@ def test_output_that_cannot_be_flushed_is_reported_as_python_reports_it() -> Non
     ours, python = results
     assert ours.returncode == python.returncode == 120
     assert "BrokenPipeError" in ours.stderr and "BrokenPipeError" in python.stderr
+
+
+def test_a_status_beyond_a_c_int_ends_as_pythons_own_shutdown_ends() -> None:
+    for status in (2**31, -(2**31) - 1, 2**40, 2**70):
+        start = "import atexit\natexit.register(print, 'handler ran')\nprint('out')\n"
+        ours = _python(f"{start}from qmposter import fast_exit\nfast_exit.end({status})\n")
+        python = _python(f"{start}raise SystemExit({status})\n")
+        assert (ours.returncode, ours.stdout, ours.stderr) == (python.returncode, python.stdout, python.stderr)
+        assert "Traceback" not in ours.stderr
+
+
+def test_a_profiler_still_reports_at_the_end(tmp_path: Path) -> None:
+    """`python -m cProfile -m qmposter …` prints its table after the command: the normal end is kept."""
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-s", "cumulative", "-m", "qmposter", "--version"],
+                          env=_env(tmp_path), capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("qmposter 0.1.0\n")
+    assert "function calls" in done.stdout and "cumulative" in done.stdout
+
+
+_FULL_PIPE = """
+import io, sys
+sys.stdout = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w", closefd=False), buffer_size=1 << 21))
+sys.stdout.write("x" * 1_000_000)  # all in the buffer: the pipe is first written by the flush at the end
+from qmposter import fast_exit
+fast_exit.end(0)
+"""
+
+
+def test_ctrl_c_while_the_output_waits_for_a_full_pipe_prints_no_traceback() -> None:
+    import fcntl
+    import signal
+    import termios
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", _FULL_PIPE], env=_env(), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        capacity = fcntl.fcntl(child.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+        waiting = bytearray(4)
+        for _ in range(3000):  # until the child's final flush has filled the pipe (it then blocks)
+            fcntl.ioctl(child.stdout.fileno(), termios.FIONREAD, waiting)
+            if int.from_bytes(waiting, sys.byteorder) >= capacity or child.poll() is not None:
+                break
+            time.sleep(0.01)
+        child.send_signal(signal.SIGINT)  # the user's Ctrl-C, while the flush waits for the reader
+        out, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert "Traceback" not in err.decode() and "KeyboardInterrupt" not in err.decode()
+    assert (child.returncode, len(out)) == (0, 1_000_000)  # Python's shutdown flushed the rest
