@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 def cache_dir() -> Path:
     """Where qmposter keeps caches that only save time (safe to delete at any moment):
-    QMPOSTER_CACHE_DIR, else $XDG_CACHE_HOME/qmposter, else ~/.cache/qmposter."""
+    QMPOSTER_CACHE_DIR, else $XDG_CACHE_HOME/qmposter, else ~/.cache/qmposter; with no home
+    (no HOME, no passwd entry: `~` stays `~`) a private folder in the system temporary folder."""
     from pathlib import Path
 
     return Path(cache_folder())
@@ -37,8 +38,34 @@ def cache_folder() -> str:
     """cache_dir() as a string: what runs before pathlib is imported (`qmposter --version` never is) uses this."""
     if os.environ.get("QMPOSTER_CACHE_DIR"):
         return os.environ["QMPOSTER_CACHE_DIR"]
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "qmposter")
+    if os.environ.get("XDG_CACHE_HOME"):
+        return os.path.join(os.environ["XDG_CACHE_HOME"], "qmposter")
+    home = os.path.expanduser("~")
+    if not os.path.isabs(home):  # never ./~/.cache: a folder named "~" in the working folder invites `rm -rf ~`
+        return _private_temporary_folder()
+    return os.path.join(home, ".cache", "qmposter")
+
+
+def _private_temporary_folder() -> str:
+    """$TMPDIR/qmposter-cache-UID, made 0700; used only when it is this user's own folder, writable by
+    nobody else: caches hold code (dataclass_code), so a folder another user made there must not be
+    read. Otherwise a place where no folder can be made, where every cache only costs time."""
+    import stat
+    import tempfile
+
+    uid = os.getuid() if hasattr(os, "getuid") else None  # POSIX; elsewhere the temporary folder is the user's
+    folder = os.path.join(tempfile.gettempdir(), f"qmposter-cache-{'user' if uid is None else uid}")
+    with contextlib.suppress(OSError):
+        os.mkdir(folder, 0o700)
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return _NOWHERE
+    own = stat.S_ISDIR(st.st_mode) and (uid is None or st.st_uid == uid) and not st.st_mode & 0o022
+    return folder if own else _NOWHERE
+
+
+_NOWHERE = os.path.join(os.devnull, "qmposter")  # inside a device: nothing can be made or read there
 
 
 def read_marshal(path: str | Path) -> object | None:

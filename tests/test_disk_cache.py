@@ -131,3 +131,46 @@ def test_usage_groups_files_by_the_name_before_their_key_and_clear_keeps_other_f
     ]
     assert cache_usage.clear() == (7, 609)
     assert sorted(p.name for p in cache_folder.iterdir()) == ["mine.txt", "notes.json"]
+
+
+def _no_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No HOME and no passwd entry (`~` stays `~`), the system temporary folder a fresh one, run from tmp_path/work."""
+    import tempfile
+
+    for name in ("QMPOSTER_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    return tmp_path / "tmp"
+
+
+def test_without_a_home_the_cache_is_a_private_folder_in_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = _no_home(tmp_path, monkeypatch)
+    folder = Path(disk_cache.cache_folder())
+    assert folder == temporary / f"qmposter-cache-{os.getuid()}" and folder.is_dir()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    disk_cache.write_checked(disk_cache.cache_dir() / "probe-1.marshal", {"a": 1})
+    assert disk_cache.read_checked(folder / "probe-1.marshal") == {"a": 1}
+    assert list((tmp_path / "work").iterdir()) == []  # no ./~/.cache/qmposter in the working folder
+
+
+def test_a_temporary_cache_folder_others_could_have_written_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = _no_home(tmp_path, monkeypatch)
+    planted = temporary / f"qmposter-cache-{os.getuid()}"
+    planted.mkdir(mode=0o777)
+    planted.chmod(0o777)  # writable by everyone (as if another user had made it)
+    disk_cache.write_checked(disk_cache.cache_dir() / "probe-1.marshal", {"a": 1})
+    assert list(planted.iterdir()) == [] and list((tmp_path / "work").iterdir()) == []
+    assert disk_cache.read_checked(disk_cache.cache_dir() / "probe-1.marshal") is None
+    planted.rmdir()
+    (temporary / "elsewhere").mkdir(mode=0o700)
+    planted.symlink_to(temporary / "elsewhere")  # a link in its place
+    disk_cache.write_checked(disk_cache.cache_dir() / "probe-1.marshal", {"a": 1})
+    assert list((temporary / "elsewhere").iterdir()) == [] and list((tmp_path / "work").iterdir()) == []
