@@ -20,7 +20,7 @@ from qmposter.disk_cache import cache_dir
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Color, Fill, Glyph, GlyphRun, Line, Page, Picture, Shape
 from qmposter.memo import LRU
-from qmposter.render import glyph_masks
+from qmposter.render import glyph_masks, pixel_store
 from qmposter.render.prefix_cache import PREFIXES, PrefixCache
 from qmposter.render.raster import render_image
 from qmposter.render.run_tiles import RUN_TILES
@@ -124,7 +124,7 @@ def test_cache_is_bounded_in_bytes_and_entries() -> None:
     assert not big.entries  # a canvas over the whole budget is not kept
 
 
-def test_only_costly_shared_items_are_stored() -> None:
+def test_only_shared_items_slower_to_draw_than_a_copy_are_stored() -> None:
     cache = PrefixCache()
     key = ((10, 10), 1.0, 0.0, False)
     ground = Fill(0, 0, 10, 10, Color(255, 0, 0))
@@ -132,11 +132,11 @@ def test_only_costly_shared_items_are_stored() -> None:
     text = GlyphRun("noto-sans-sc-black", 5, Color(0, 0, 0), (Glyph("质", 1, 8),), "质")
     assert cache.store_point(key, (ground, ring, text, ring), 0) == 2  # first page: its decorations
     assert cache.store_point(key, (ground, Fill(0, 0, 5, 5, Color(0, 0, 0))), 0) == 0  # only a plain fill shared
-    assert cache.store_point(key, (ground, ring, ground), 0) == 3  # nothing costly shared: another branch, guessed
+    assert cache.store_point(key, (ground, ring, ground), 0) == 3  # nothing slow shared: another branch, guessed
     assert cache.store_point(key, (ground, ring, ring), 0) == 2
     assert cache.store_point(key, (ground, ring, ring, text), 3) == 0  # nothing beyond what is stored
     assert PrefixCache().store_point(key, (ground, text, ring), 0) == 0  # first page: only a plain fill before text
-    # the items made before the slogan's (Page.fixed_items) may hold a costly one after a text
+    # the items made before the slogan's (Page.fixed_items) may hold a slow one after a text
     other = GlyphRun("noto-sans-sc-black", 5, Color(0, 0, 0), (Glyph("量", 1, 8),), "量")
     branch = PrefixCache()
     assert branch.store_point(key, (ground, text, ring, other), 0, fixed=3) == 0  # a first page: decorations
@@ -146,6 +146,24 @@ def test_only_costly_shared_items_are_stored() -> None:
     cache = PrefixCache()
     cache.store_point(key, (ground, ring, text, rule, other), 0)
     assert cache.store_point(key, (ground, ring, text, rule, text), 2) == 0  # text and a line beyond the stored ring
+
+
+def test_decorations_it_would_never_store_are_not_looked_for_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ground and lines before the first text (banner-red-0.7x5m): store_point never stores them,
+    so load does not hash them and look in the cache folder on every page (it did)."""
+    looked: list[str] = []
+    real = pixel_store.load
+    monkeypatch.setattr(pixel_store, "load", lambda kind, key: looked.append(kind) or real(kind, key))
+    cache = PrefixCache()
+    key = ((200, 100), 1.0, 0.0, False)
+    ground, rule = Fill(0, 0, 200, 100, Color(255, 0, 0)), Line(0, 50, 200, 50, 2, Color(255, 255, 0))
+    for char in "质量月":
+        items = (ground, rule, GlyphRun("noto-sans-sc-black", 5, Color(0, 0, 0), (Glyph(char, 1, 8),), char))
+        assert cache.load(key, items) == (None, 0)
+        assert cache.store_point(key, items, 0, fixed=2) == 0
+    assert looked == []
+    ring = Shape(polygons=(((0, 0), (5, 0), (0, 5)),), color=Color(0, 0, 200))
+    assert cache.load(key, (ground, ring, items[-1])) == (None, 0) and looked == ["canvas"]  # slow: looked for
 
 
 def test_an_edited_picture_is_drawn_again(tmp_path: Path) -> None:

@@ -120,3 +120,15 @@ def test_a_stored_face_with_a_changed_width_is_refused(tmp_path: Path, monkeypat
     value["attrs"]["charWidths"][char] += 1
     write_marshal(file, (checksum, marshal.dumps(value)))  # the old checksum: damaged on disk
     assert pdf_fonts._stored_face(path) is None
+
+
+def test_a_face_marshal_cannot_hold_is_not_kept_and_does_not_stop_the_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reportlab whose glyph → character map held a type marshal cannot keep: the face is simply
+    not stored (as any other value write_checked refuses), the font still registers."""
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
+    face = TTFont("a", str(FONTS / "SmileySans-Oblique.ttf")).face
+    face.glyphToChar = {1: object()}
+    pdf_fonts._store_face(str(FONTS / "SmileySans-Oblique.ttf"), face)
+    assert _face_files(tmp_path / "cache") == []

@@ -232,6 +232,23 @@ def test_prefix_compression_equals_zlib_for_any_split_of_real_page_streams() -> 
     assert flate.hits >= len(streams) // 2
 
 
+def test_a_hint_longer_than_what_the_pages_share_does_not_stop_the_shared_part_being_learnt() -> None:
+    """A user template with a per-unit line above the slogan: the hinted part differs from page to
+    page, yet the part every page shares is still learnt (it was not: every page compressed whole),
+    and the streams are zlib's."""
+    import zlib
+
+    rng = random.Random(0)
+    common = "".join(f"{rng.random():.4f} {rng.random():.4f} l\n" for _ in range(1500))
+    units = [f"BT /F1 12 Tf (unit {k} {'x' * 80}) Tj ET\n" for k in range(10)]
+    flate = pdf_streams.PrefixFlate()
+    for slogan in range(5):
+        for unit, line in enumerate(units):
+            data = common + line + f"BT (slogan {slogan} {'y' * 3000}) Tj ET\n"
+            assert flate.encode(data, len(common) + len(line)) == zlib.compress(data.encode()), (slogan, unit)
+    assert flate.hits >= 45
+
+
 def test_fixed_items_end_where_the_slogan_begins() -> None:
     """Page.fixed_items: the items before it are made from the template and campaign alone (two
     slogans taking the same branch share them), the item at it is the slogan's first line."""

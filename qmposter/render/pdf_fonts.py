@@ -209,7 +209,10 @@ def _store_face(path: str, face: TTFontFace) -> None:
         if isinstance(value, TTFNameBytes):
             names[key] = value.ustr
         elif key in _ON_FIRST_USE:
-            later[key] = marshal.dumps(value)
+            try:
+                later[key] = marshal.dumps(value)
+            except ValueError:  # a type marshal cannot hold (another reportlab): not kept, as write_checked does
+                return
         elif key == "hmetrics" and (flat := _flat_metrics(value)) is not None:
             attrs["hmetrics_flat"] = flat
         elif key not in _NOT_STORED:

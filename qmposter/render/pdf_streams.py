@@ -78,9 +78,9 @@ class PrefixFlate:
             return found.head + state.compress(data[len(found.data) :]) + state.flush()
         if isinstance(content, str) and not content.isascii():
             shared = len(_bytes(content[:shared]))
+        self._learn(data)  # also with a hint: a part before the slogan that changes from page to page is still found
         if shared >= MIN_PREFIX:
             return self._split(data, shared)
-        self._learn(data)
         return zlib.compress(data)
 
     def _split(self, data: bytes, shared: int) -> bytes:
@@ -89,7 +89,6 @@ class PrefixFlate:
         head = state.compress(data[:shared])
         entry = _Prefix(data[:shared], head, state.copy())
         with self._lock:
-            self._recent = [data, *self._recent][: self._recent_size]
             self._prefixes = [p for p in self._prefixes if p.data != entry.data]
             self._prefixes.insert(0, entry)
             del self._prefixes[self.size :]

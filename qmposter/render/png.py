@@ -301,7 +301,7 @@ def _band_stream(data: bytes, stride: int) -> bytes:
     `data` alone.
     """
     rows = len(data) // stride
-    zeros = b"\x02" + bytes(stride - 1)  # a row equal to the row above, Up-filtered
+    zeros = _up_zeros(stride - 1)  # a row equal to the row above, Up-filtered
     if sum(data.startswith(zeros, k * stride) for k in range(rows)) >= FLAT_ROWS * rows:
         runs = _zlib_ng_flushed(data, zlib_ng.Z_RLE)
         if len(runs) * FLAT_RATIO <= len(data):

@@ -8,11 +8,14 @@ new page's, starts from a copy of it and draws only the rest. Drawing is determi
 only on the canvas so far, so the pixels are those of drawing from scratch
 (tests/test_prefix_cache.py renders every template's pages in build order, shuffled and fresh).
 
-What to store is learnt, not declared: a page that shares at least one costly item (anything but
-a plain colour fill) beyond what the cache already holds with the previous page of the same
-canvas stores the canvas at the end of the shared run; the first page on a canvas stores it after
-its decorations (the items before its first text), if they hold a costly one. Entries are bounded in number and bytes
-(least recently used out); pictures are re-checked by file version, as `scaled_picture` does.
+What to store is learnt, not declared: a page that shares with the previous page of the same
+canvas, beyond what the cache already holds, at least one item slower to draw than a canvas is to
+copy (a gradient, picture or ornament: `_slow`; text runs, QR codes and lines are pasted from
+tiles) stores the canvas at the end of the shared run; the first page on a canvas stores it after
+its decorations (the items before its first text), and a page that shares nothing slow with the
+previous one (another layout branch) after its first `Page.fixed_items` items, if those hold a
+slow one. Entries are bounded in number and bytes (least recently used out); pictures are
+re-checked by file version, as `scaled_picture` does.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ CanvasKey = tuple  # (width px, height px, scale, offset pt, monochrome)
 
 @dataclass(frozen=True)
 class _Entry:
-    """A canvas drawn up to the first text item, with the items and picture versions it holds."""
+    """A canvas drawn up to the end of `items` (a page's first items), with the picture versions it holds."""
 
     items: tuple[Item, ...]
     image: Image.Image
@@ -81,7 +84,7 @@ class PrefixCache:
         found them missing from the cache folder (storing them there), else of what it shares with
         the last page on this canvas. A guess lets the next page, e.g. the next live preview,
         skip the ornaments already: for the first page its decorations; for one sharing nothing
-        costly with the last (another layout branch: the pages after a theme slogan's), its first
+        slow with the last (another layout branch: the pages after a theme slogan's), its first
         `fixed` items (those made before the slogan's, Page.fixed_items)."""
         with self._lock:
             previous = self.last.pop(key, None)
@@ -122,7 +125,7 @@ class PrefixCache:
         """The canvas after this page's decorations (the items before its first text) as an earlier
         process left it in the user cache folder, and their count; (None, 0) if it is not there."""
         count = _decorations(items)
-        if not any(_costly(item) for item in items[:count]):
+        if not any(map(_slow, items[:count])):  # store_point would never store them: nothing to find
             return None, 0
         head = tuple(items[:count])
         with self._lock:
@@ -144,10 +147,6 @@ class PrefixCache:
             self.entries.clear()
             self.last.clear()
             self._pending.clear()
-
-
-def _costly(item: Item) -> bool:
-    return not (isinstance(item, Fill) and isinstance(item.paint, Color))
 
 
 def _slow(item: Item) -> bool:
