@@ -25,6 +25,7 @@ from PIL import Image
 
 import qmposter.cli
 from qmposter.cli.base import cli, slogans
+from qmposter.disk_cache import files_version_path, read_checked, write_checked
 from qmposter.fileio import _new_temporary, atomic_write_bytes, is_temporary_of, output_mode
 from qmposter.fonts import _COMPOSITE, _bounds, _read_loca, _simple_glyph_bounds, bundled_fonts, load_font
 from qmposter.layout.engine import layout_page
@@ -481,36 +482,49 @@ def test_a_target_name_that_fitted_with_mkstemps_temporary_name_still_writes(tmp
 def test_the_code_fingerprint_is_read_from_the_cache_folder_only_while_the_code_is_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qmposter.build.keys import _CODE_PARTS, FINGERPRINT_PREFIX, code_fingerprint
+    from qmposter.build import keys
 
     package = tmp_path / "qmposter"
-    for part in _CODE_PARTS:
+    for part in keys._CODE_PARTS:
         (shutil.copy2 if part.endswith(".py") else shutil.copytree)(REPO / "qmposter" / part, package / part)
+    (tmp_path / "linked").mkdir()
+    (tmp_path / "linked" / "elsewhere.py").write_text("X = 1\n", encoding="utf-8")
+    (package / "layout" / "linked").symlink_to(tmp_path / "linked")  # a link to a folder: not followed
 
     def hashed() -> str:  # the definition: every .py file of the parts, by path, name and bytes
-        files = sorted(p for part in _CODE_PARTS for p in ([package / part] if part.endswith(".py") else
-                                                            (package / part).rglob("*.py")))  # fmt: skip
+        files = sorted(p for part in keys._CODE_PARTS for p in ([package / part] if part.endswith(".py") else
+                                                                 (package / part).rglob("*.py")))  # fmt: skip
         digest = hashlib.sha256()
         for path in files:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()
 
+    def stored() -> Path:  # the cache file for the files as they are now
+        path = files_version_path(keys.FINGERPRINT_PREFIX, keys._code_files(str(package)), keys.FINGERPRINT_VERSION)
+        assert path is not None
+        return path
+
     monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
-    assert code_fingerprint(package) == hashed()
-    (stored,) = (tmp_path / "cache").glob(f"{FINGERPRINT_PREFIX}-*.marshal")
-    assert code_fingerprint(package) == hashed()
-    stored.write_bytes(stored.read_bytes()[:-3] + b"xyz")  # damaged: worked out again
-    assert code_fingerprint(package) == hashed()
-    before = hashed()
-    for edit in (lambda: (package / "render" / "pdf.py").write_text("# edited\n", encoding="utf-8"),
-                 lambda: (package / "layout" / "extra.py").write_text("X = 1\n", encoding="utf-8"),
-                 lambda: (package / "layout" / "extra.py").unlink()):  # fmt: skip
-        edit()
-        assert code_fingerprint(package) == hashed() != before
-        before = hashed()
-    assert len(list((tmp_path / "cache").glob(f"{FINGERPRINT_PREFIX}-*.marshal"))) <= 4  # bounded
-    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(stored))  # a file where the folder should be: unwritable
-    assert code_fingerprint(package) == hashed()
+    assert keys.code_fingerprint(package) == hashed()
+    assert not stored().exists()  # files changed just now (copied): worked out, not kept (git's racy rule)
+    monkeypatch.setattr(keys, "RACY_SECONDS", 0.0)  # as if they had been copied long ago
+    assert keys.code_fingerprint(package) == hashed() == read_checked(stored())
+    fake = "f" * 64
+    write_checked(stored(), fake)
+    assert keys.code_fingerprint(package) == fake  # served from the cache folder, not worked out
+    stored().write_bytes(stored().read_bytes()[:-3] + b"xyz")  # damaged: worked out again
+    assert keys.code_fingerprint(package) == hashed()
+    pdf = package / "render" / "pdf.py"
+    for edit in (lambda: (package / "layout" / "extra.py").write_text("X = 1\n", encoding="utf-8"),
+                 lambda: pdf.write_bytes(pdf.read_bytes()[:-1] + b"#"),  # in place, same size
+                 lambda: (package / "layout" / "extra.py").unlink(),
+                 lambda: pdf.write_text("# edited\n", encoding="utf-8")):  # fmt: skip
+        write_checked(stored(), fake)
+        edit()  # files in a state not seen before: worked out anew
+        assert keys.code_fingerprint(package) == hashed() != fake
+    assert len(list((tmp_path / "cache").glob(f"{keys.FINGERPRINT_PREFIX}-*.marshal"))) <= 4  # bounded
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(stored()))  # a file where the folder should be: unwritable
+    assert keys.code_fingerprint(package) == hashed()
 
 
 def test_named_templates_are_checked_without_reading_every_template(monkeypatch) -> None:

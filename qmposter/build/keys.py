@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 from qmposter import __version__
@@ -23,6 +24,9 @@ _CODE_PARTS = ("layout", "render", "templates.py", "content.py", "fonts.py", "te
 FINGERPRINT_PREFIX = "code-fingerprint"  # files in the user cache folder (qmposter.disk_cache)
 FINGERPRINT_VERSION = "1"  # how the fingerprint is computed: bump when that changes
 FINGERPRINT_FILES = 4  # versions of the code kept (an installed and a development copy, say)
+# git's racy-timestamp rule: a file changed this recently could change again within its timestamp's
+# resolution (1 s, FAT 2 s) keeping its size and times; its stat would then name stale bytes
+RACY_SECONDS = 2.0
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -49,7 +53,7 @@ def code_fingerprint(package: Path) -> str:
         relative = Path(file).relative_to(package).as_posix()
         digest.update(relative.encode() + b"\0" + Path(file).read_bytes() + b"\0")
     fingerprint = digest.hexdigest()
-    if stored is not None:
+    if stored is not None and not _changed_lately(files):
         write_checked(stored, fingerprint)
         prune(FINGERPRINT_PREFIX, FINGERPRINT_FILES)
     return fingerprint
@@ -68,14 +72,25 @@ def _code_files(package: str) -> list[str]:
     return sorted(files, key=lambda file: file.split(os.sep))
 
 
+def _changed_lately(files: list[str]) -> bool:
+    """A file modified (mtime) or changed (ctime: also a move or copy in place) within RACY_SECONDS of now:
+    its fingerprint is worked out but not kept, so an edit in the same second cannot be served the old one."""
+    now = time.time()
+    try:
+        return any(max(st.st_mtime, st.st_ctime) > now - RACY_SECONDS for st in map(os.stat, files))
+    except OSError:
+        return True
+
+
 def _python_files(folder: str) -> list[str]:
+    """The .py files under `folder`, not following links to folders (as os.walk and Path.rglob)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return []
     found = []
     for entry in entries:
-        if entry.is_dir():
+        if entry.is_dir(follow_symlinks=False):
             found += _python_files(entry.path)
         elif entry.name.endswith(".py") and entry.is_file():
             found.append(entry.path)
