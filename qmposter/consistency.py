@@ -19,7 +19,12 @@ from qmposter.errors import CampaignError
 
 
 def check_campaign(campaign: Campaign, catalogue: Catalogue) -> list[str]:
-    """Raise CampaignError on a contradiction; return the warnings to print (one line each)."""
+    """Raise CampaignError on a contradiction; return the warnings to print (one line each).
+
+    `campaign` must be what load_campaign read from `campaign.path`: the bundled file's own path stands
+    for the bundled example's contents (see _check_bundled_identity). A draft given another file's path
+    (the studio's campaign_form.check makes `replace(draft, path=path)`) must not be passed with the
+    bundled file's path: it would be compared with itself."""
     if campaign.path is None:
         return []  # the bundled example itself
     _check_source_year(campaign, catalogue)
@@ -40,8 +45,11 @@ def _check_source_year(campaign: Campaign, catalogue: Catalogue) -> None:
 
 
 def _check_bundled_identity(campaign: Campaign, catalogue: Catalogue) -> None:
-    """The bundled example's 落款 or signature on a campaign of another year, source or 落款."""
-    # the bundled example itself (`qmposter build` without --campaign) is not read a second time
+    """The bundled example's 落款 or signature on a campaign of another year, source or 落款.
+
+    A campaign whose path is the bundled file is taken to hold that file's contents (true of every
+    caller: each passes what load_campaign read from the path), so it is the example and the file is
+    not read a second time (`qmposter build` without --campaign, or with the bundled file)."""
     example = campaign if campaign.path == default_campaign_path() else load_campaign()
     if campaign.issuers == example.issuers and (campaign.year, campaign.source) == (example.year, example.source):
         return  # a copy of the example itself: it speaks for its own bodies
