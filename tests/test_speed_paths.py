@@ -37,16 +37,27 @@ REPO = Path(__file__).resolve().parent.parent
 
 def qmposter_run(args: list[str], env: dict[str, str], *, probe: str = "") -> subprocess.CompletedProcess:
     """`qmposter ARGS` in a fresh interpreter, as the console script runs; `probe` is Python run in the
-    same process after the command, as its first exit handler (the console script ends through them)."""
-    body = "".join(f"    {line}\n" for line in probe.splitlines()) or "    pass\n"
+    same process after the command, as its last exit handler (atexit runs the last registered first;
+    the console script ends through them). A probe that raises (a failed assert) ends the process
+    with status 99: an exception in an exit handler alone is only printed, with status 0."""
+    body = "".join(f"        {line}\n" for line in probe.splitlines()) or "        pass\n"
     code = (
-        "import atexit, sys, runpy\n"
-        f"def probe():\n{body}"
+        "import atexit, os, sys, runpy, traceback\n"
+        f"def probe():\n    try:\n{body}"
+        "    except BaseException:\n        traceback.print_exc()\n        sys.stdout.flush()\n        os._exit(99)\n"
         "atexit.register(probe)\n"
         f"sys.argv = ['qmposter', *{args!r}]\n"
         "runpy.run_module('qmposter', run_name='__main__')\n"
     )
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_a_probe_that_fails_fails_the_run(env: dict[str, str]) -> None:
+    with pytest.raises(AssertionError, match="ZeroDivisionError"):
+        qmposter_run(["--version"], env, probe="1 / 0")
+    assert qmposter_run(["--version"], env, probe="print('probed')").stdout.split() == ["qmposter", "0.1.0", "probed"]
 
 
 @pytest.fixture
