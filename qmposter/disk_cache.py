@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 def cache_dir() -> Path:
     """Where qmposter keeps caches that only save time (safe to delete at any moment):
-    QMPOSTER_CACHE_DIR, else $XDG_CACHE_HOME/qmposter, else ~/.cache/qmposter; with no home
+    QMPOSTER_CACHE_DIR, else $XDG_CACHE_HOME/qmposter (if absolute), else ~/.cache/qmposter; with no home
     (no HOME, no passwd entry: `~` stays `~`) a private folder in the system temporary folder."""
     from pathlib import Path
 
@@ -38,8 +38,9 @@ def cache_folder() -> str:
     """cache_dir() as a string: what runs before pathlib is imported (`qmposter --version` never is) uses this."""
     if os.environ.get("QMPOSTER_CACHE_DIR"):
         return os.environ["QMPOSTER_CACHE_DIR"]
-    if os.environ.get("XDG_CACHE_HOME"):
-        return os.path.join(os.environ["XDG_CACHE_HOME"], "qmposter")
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):  # a relative one is ignored, as the XDG base directory spec says
+        return os.path.join(xdg, "qmposter")
     home = os.path.expanduser("~")
     if not os.path.isabs(home):  # never ./~/.cache: a folder named "~" in the working folder invites `rm -rf ~`
         return _private_temporary_folder()

@@ -174,3 +174,14 @@ def test_a_temporary_cache_folder_others_could_have_written_is_not_used(
     planted.symlink_to(temporary / "elsewhere")  # a link in its place
     disk_cache.write_checked(disk_cache.cache_dir() / "probe-1.marshal", {"a": 1})
     assert list((temporary / "elsewhere").iterdir()) == [] and list((tmp_path / "work").iterdir()) == []
+
+
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The XDG base directory spec: a relative $XDG_CACHE_HOME is invalid and ignored (it put the cache
+    in whatever folder the command ran from); an absolute one is used."""
+    monkeypatch.delenv("QMPOSTER_CACHE_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert disk_cache.cache_folder() == str(tmp_path / "home" / ".cache" / "qmposter")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert disk_cache.cache_folder() == str(tmp_path / "xdg" / "qmposter")
