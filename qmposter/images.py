@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qmposter.disk_cache import AnswerFile
+from qmposter.disk_cache import AnswerFile, files_version
 from qmposter.errors import InputError
 from qmposter.fileio import os_reason
 
@@ -79,7 +79,9 @@ def image_size(path: Path, formats: tuple[str, ...] = PICTURE_FORMATS) -> tuple[
     """(width, height) in pixels, read from the header through open_image, or remembered for this
     version of the file (only ever a size that passed open_image's checks: a file that fails is
     opened, and refused, every time)."""
-    question = _file_version(path, formats)
+    # the file as checked (path, size, times, inode), stat'ed before it is opened: a file rewritten
+    # meanwhile has a later change time, so what was read from it never answers a version it is not
+    question = files_version([os.path.abspath(path)], ",".join(formats))
     known = _SIZES.get(question) if question is not None else None
     if isinstance(known, tuple) and len(known) == 2:
         return known
@@ -88,16 +90,3 @@ def image_size(path: Path, formats: tuple[str, ...] = PICTURE_FORMATS) -> tuple[
     if question is not None:
         _SIZES.put(question, size)
     return size
-
-
-def _file_version(path: Path, formats: tuple[str, ...]) -> str | None:
-    """The file as checked: absolute path, size, modification and change times, inode, formats.
-
-    Taken before the file is opened: a file rewritten meanwhile has a later change time, so
-    what was read from it is never found under a version it does not have."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None  # open_image reports it
-    stamp = f"{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
-    return f"{os.path.abspath(path)}\0{stamp}\0{','.join(formats)}"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import atexit
 import math
+import os
 import struct
 import sys
 import threading
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
+from qmposter.disk_cache import files_version
 from qmposter.memo import LRU
 from qmposter.render import pixel_store
 
@@ -132,7 +134,7 @@ class DiskPacks:
     def _pack_key(self, font: ImageFont.FreeTypeFont, mode: str) -> tuple | None:
         path = str(font.path)
         if path not in self._fonts:
-            self._fonts[path] = pixel_store.file_identity(path)
+            self._fonts[path] = files_version([os.path.abspath(path)], "")  # the font file's version
         identity = self._fonts[path]
         return None if identity is None else (identity, font.size, font.index, mode)
 

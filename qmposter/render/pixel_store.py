@@ -39,15 +39,6 @@ hits: dict[str, int] = {}  # entries read back per kind, for tests and benchmark
 _lock = threading.Lock()
 
 
-def file_identity(path: str | Path) -> tuple[str, int, int] | None:
-    """(absolute path, size, mtime ns) of a source file, None if it cannot be read."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
-
-
 _DRAWING_CODE = ("render/raster.py", "render/glyph_masks.py", "render/prefix_cache.py", "render/_common.py",
                  "render/pixel_store.py", "layout/page.py", "images.py")  # what the stored pixels come from
 
