@@ -337,12 +337,13 @@ def template_names(templates_dir: Path | None = None, *, include_abstract: bool 
     Abstract templates (bases for `extends`) are left out unless asked for; files of
     another product's format (OTHER_PRODUCT_KINDS, e.g. the leaflet) are always left out.
     """
+    dirs = search_dirs(templates_dir)
     names: set[str] = set()
-    for root in search_dirs(templates_dir):
+    for root in dirs:
         names.update(p.stem for p in root.glob("*.toml") if p.is_file())
     kept = []
     for name in sorted(names):
-        kind, abstract = _peek(name, templates_dir)
+        kind, abstract = _peek(_find(name, dirs))
         if kind not in OTHER_PRODUCT_KINDS and (include_abstract or not abstract):
             kept.append(name)
     return kept
@@ -350,15 +351,16 @@ def template_names(templates_dir: Path | None = None, *, include_abstract: bool 
 
 def is_template_name(name: str, templates_dir: Path | None = None) -> bool:
     """True when `name` is one of template_names(templates_dir), reading only that one file."""
-    if _find(name, search_dirs(templates_dir)) is None:
+    found = _find(name, search_dirs(templates_dir))
+    if found is None:
         return False
-    kind, abstract = _peek(name, templates_dir)
+    kind, abstract = _peek(found)
     return kind not in OTHER_PRODUCT_KINDS and not abstract
 
 
-def _peek(name: str, templates_dir: Path | None) -> tuple[object, bool]:
-    """(kind, abstract) read without validation; a broken file is listed so loading reports it."""
-    found = _find(name, search_dirs(templates_dir))
+def _peek(found: tuple[Path, Path] | None) -> tuple[object, bool]:
+    """(kind, abstract) of the file _find found, read without validation; a broken file is listed
+    so loading reports it."""
     try:
         data = toml_cache.loads(found[0].read_text(encoding="utf-8-sig")) if found else {}
     except (OSError, ValueError):  # unreadable, not UTF-8, or not TOML (tomllib.TOMLDecodeError)

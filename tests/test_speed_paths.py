@@ -544,7 +544,7 @@ def test_named_templates_are_checked_without_reading_every_template(monkeypatch)
 
     peeked: list[str] = []
     real_peek = templates._peek
-    monkeypatch.setattr(templates, "_peek", lambda name, folder: peeked.append(name) or real_peek(name, folder))
+    monkeypatch.setattr(templates, "_peek", lambda found: peeked.append(found[0].stem) or real_peek(found))
     plan = plan_build(BuildRequest(templates=("poster-a3-red", "image-square-1080"), formats=("pdf",)))
     assert peeked == ["poster-a3-red", "image-square-1080"]
     assert {job.template for job in plan.jobs} == {"poster-a3-red", "image-square-1080"}
