@@ -16,9 +16,10 @@ import atexit
 import contextlib
 import marshal
 import os
+import sys
 import threading
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -90,6 +91,18 @@ def write_marshal(path: str | Path, value: object) -> None:
         os.replace(tmp, path)
     with contextlib.suppress(OSError):
         os.unlink(tmp)
+
+
+def at_exit(save: Callable[[], object]) -> None:
+    """Run `save` when this process ends: at exit, and in a multiprocessing worker (a build's
+    --jobs worker leaves through os._exit, skipping atexit) through multiprocessing's own exit
+    finalizers, so what a worker learnt is kept as the main process's is."""
+    atexit.register(save)
+    mp = sys.modules.get("multiprocessing")  # never imported here: a build without workers has none
+    if mp is not None and mp.parent_process() is not None:
+        from multiprocessing.util import Finalize
+
+        Finalize(None, save, exitpriority=10)
 
 
 def seal(value: object, salt: str = "") -> tuple[int, bytes]:
@@ -233,7 +246,7 @@ class AnswerFile:
                 answers.clear()
             answers[question] = answer
             if self._added == 0:
-                atexit.register(self.save)
+                at_exit(self.save)
             self._added += 1
 
     def save(self) -> None:

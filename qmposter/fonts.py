@@ -18,7 +18,6 @@ the reference ideographs 中国永; and last [typo descender, typo descender + 1
 from __future__ import annotations
 
 import array
-import atexit
 import functools
 import marshal
 import struct
@@ -29,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qmposter import toml_cache
-from qmposter.disk_cache import code_version, file_version_path, prune, read_checked, write_checked
+from qmposter.disk_cache import at_exit, code_version, file_version_path, prune, read_checked, write_checked
 from qmposter.errors import FontError, MissingGlyphsError
 from qmposter.fileio import os_reason, sha256_file
 from qmposter.resources import bundled_dir
@@ -479,7 +478,7 @@ def _cached_face(file: Path | None) -> dict | None:
 
 def _face_changed(face: FontFace) -> None:
     if not _CHANGED:
-        atexit.register(save_font_cache)
+        at_exit(save_font_cache)
     _CHANGED[id(face)] = face
 
 

@@ -185,3 +185,24 @@ def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytes
     assert disk_cache.cache_folder() == str(tmp_path / "home" / ".cache" / "qmposter")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert disk_cache.cache_folder() == str(tmp_path / "xdg" / "qmposter")
+
+
+def _learn_in_a_worker(folder: str) -> None:
+    """A --jobs worker's life: learn an answer, then leave as the pool makes it leave (os._exit)."""
+    os.environ["QMPOSTER_CACHE_DIR"] = folder
+    answers = disk_cache.AnswerFile("probe", Path(disk_cache.__file__), "zlib_ng")
+    answers.put("问题", [1, "答"])
+
+
+def test_what_a_multiprocessing_worker_learns_is_saved_though_it_skips_atexit(cache_folder: Path) -> None:
+    """Build workers leave through os._exit (no atexit): at_exit saves through multiprocessing's own
+    exit finalizers too, so a worker's answers reach the cache folder as the main process's do."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    worker = context.Process(target=_learn_in_a_worker, args=(str(cache_folder),))
+    worker.start()
+    worker.join(60)
+    assert worker.exitcode == 0
+    stored = disk_cache.AnswerFile("probe", Path(disk_cache.__file__), "zlib_ng")
+    assert stored.get("问题") == [1, "答"]

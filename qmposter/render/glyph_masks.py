@@ -24,17 +24,15 @@ process — the next build, a `qmposter render` — reads what FreeType made bef
 
 from __future__ import annotations
 
-import atexit
 import math
 import os
 import struct
-import sys
 import threading
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
-from qmposter.disk_cache import files_version
+from qmposter.disk_cache import at_exit, files_version
 from qmposter.memo import LRU
 from qmposter.render import pixel_store
 
@@ -174,7 +172,7 @@ class DiskPacks:
             due = self._unsaved >= FLUSH_AFTER  # a long build or a studio session: write a batch now
             hook, self._exit_hook = not self._exit_hook, True
         if hook:
-            _at_exit(self.flush)
+            at_exit(self.flush)
         if due:
             self.flush()
 
@@ -187,17 +185,6 @@ class DiskPacks:
             pack = dict(stored) if isinstance(stored, dict) and len(stored) < PACK_ENTRIES else {}
             pack.update(added)
             pixel_store.save("glyphs", key, pack)
-
-
-def _at_exit(flush) -> None:
-    """Run `flush` when this process ends: atexit, and in a multiprocessing worker (which leaves
-    through os._exit, skipping atexit) multiprocessing's own exit finalizers."""
-    atexit.register(flush)
-    mp = sys.modules.get("multiprocessing")  # never imported here: a build without workers has none
-    if mp is not None and mp.parent_process() is not None:
-        from multiprocessing.util import Finalize
-
-        Finalize(None, flush, exitpriority=10)
 
 
 PACKS = DiskPacks()
