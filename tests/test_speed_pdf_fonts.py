@@ -101,7 +101,7 @@ def test_a_changed_font_file_is_parsed_again(tmp_path: Path, monkeypatch: pytest
     pdf_fonts.CachedTTFont("a", str(copy))
     before = _face_files(tmp_path / "cache")
     os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
-    assert pdf_fonts._stored_face(str(copy)) is None  # stale: another key, nothing stored for it
+    assert pdf_fonts._stored_face(pdf_fonts._face_file(str(copy)), str(copy)) is None  # stale: another key
     font = pdf_fonts.CachedTTFont("a", str(copy))
     assert len(_face_files(tmp_path / "cache")) == len(before) + 1
     assert hashlib.sha256(font.face._ttf_data).digest() == hashlib.sha256(copy.read_bytes()).digest()
@@ -119,7 +119,7 @@ def test_a_stored_face_with_a_changed_width_is_refused(tmp_path: Path, monkeypat
     char = next(iter(value["attrs"]["charWidths"]))
     value["attrs"]["charWidths"][char] += 1
     write_marshal(file, (checksum, marshal.dumps(value)))  # the old checksum: damaged on disk
-    assert pdf_fonts._stored_face(path) is None
+    assert pdf_fonts._stored_face(file, path) is None
 
 
 def test_a_face_marshal_cannot_hold_is_not_kept_and_does_not_stop_the_pdf(
@@ -130,5 +130,5 @@ def test_a_face_marshal_cannot_hold_is_not_kept_and_does_not_stop_the_pdf(
     monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
     face = TTFont("a", str(FONTS / "SmileySans-Oblique.ttf")).face
     face.glyphToChar = {1: object()}
-    pdf_fonts._store_face(str(FONTS / "SmileySans-Oblique.ttf"), face)
+    pdf_fonts._store_face(pdf_fonts._face_file(str(FONTS / "SmileySans-Oblique.ttf")), face)
     assert _face_files(tmp_path / "cache") == []

@@ -54,11 +54,14 @@ class CachedTTFont(TTFont):
     """A TTFont (see reportlab.pdfbase.ttfonts) with the per-glyph-set caches of the module doc."""
 
     def __init__(self, name: str, filename: object) -> None:
-        face = _stored_face(filename) if isinstance(filename, str) else None
+        # named once, for the version of the file read now: a font rewritten meanwhile is not stored
+        # under its new version with the old parse
+        file = _face_file(filename) if isinstance(filename, str) else None
+        face = _stored_face(file, filename) if file is not None else None
         if face is None:
             super().__init__(name, filename)
-            if isinstance(filename, str):
-                _store_face(filename, self.face)
+            if file is not None:
+                _store_face(file, self.face)
         else:
             self._init_with_face(name, face)
         self.subsets: LRU[bytes] = LRU(MAX_SUBSETS)
@@ -199,11 +202,8 @@ def _code_version() -> str:
     return code_version(Path(__file__), extra=f"{reportlab.Version}\0{marshal.version}")
 
 
-def _store_face(path: str, face: TTFontFace) -> None:
-    """Keep what parsing `path` gave (names as their text: marshal keeps no bytes subclass)."""
-    file = _face_file(path)
-    if file is None:
-        return
+def _store_face(file: Path, face: TTFontFace) -> None:
+    """Keep what parsing the font gave in its cache `file` (names as their text: marshal keeps no bytes subclass)."""
     attrs, names, later = {}, {}, {}
     for key, value in face.__dict__.items():
         if isinstance(value, TTFNameBytes):
@@ -222,12 +222,11 @@ def _store_face(path: str, face: TTFontFace) -> None:
     prune("reportlab-font", MAX_FACE_FILES)
 
 
-def _stored_face(path: str) -> TTFontFace | None:
-    """The face as TTFontFace(path) makes it, from the cache file; None when there is none
+def _stored_face(file: Path, path: str) -> TTFontFace | None:
+    """The face as TTFontFace(path) makes it, from its cache `file`; None when there is none
     or it is not what _store_face writes."""
-    file = _face_file(path)
     with gc_hold.paused():  # a face is some 30 000 lists and tuples, none in a cycle
-        stored = read_checked(file) if file is not None else None
+        stored = read_checked(file)
     if not _plausible(stored):
         return None
     try:
