@@ -11,9 +11,9 @@ long-lived process (the studio) sees a template edit at once, as a new process w
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from qmposter.disk_cache import files_version
 from qmposter.memo import LRU
 from qmposter.templates import Template, is_template_path, load_template, search_dirs
 
@@ -34,13 +34,6 @@ def loaded_template(ref: str | Path, templates_dir: Path | None = None) -> Templ
     return template
 
 
-def _stamp(dirs: list[Path], files: tuple[Path, ...]) -> tuple | None:
+def _stamp(dirs: list[Path], files: tuple[Path, ...]) -> str | None:
     """What changes when any of `dirs` or `files` is edited, replaced, added to or removed (None: one is gone)."""
-    stamp = []
-    for path in (*dirs, *files):
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        stamp.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    return tuple(stamp)
+    return files_version((*dirs, *files), "")
