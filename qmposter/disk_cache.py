@@ -80,9 +80,14 @@ def read_marshal(path: str | Path) -> object | None:
 
 
 def write_marshal(path: str | Path, value: object) -> None:
-    """Store `value` (builtin types only) under a temporary name, then rename; errors are ignored."""
+    """Store `value` (builtin types only) under a temporary name, then rename; errors are ignored.
+
+    Not fileio.atomic_write_bytes: this runs at exit, also from the regex store while it holds its
+    lock, and importing fileio then (its module compiles patterns) would wait for that lock; and
+    `qmposter --version` imports neither pathlib nor hashlib. The temporary name holds the process
+    and the thread, so two threads of the studio never share one."""
     folder, name = os.path.split(os.fspath(path))
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}-{threading.get_ident()}.tmp")
     with contextlib.suppress(OSError, ValueError):
         data = marshal.dumps(value)
         os.makedirs(folder or os.curdir, exist_ok=True)
