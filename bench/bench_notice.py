@@ -4,7 +4,8 @@
     python bench/bench_notice.py --mb 5     # one size only
 
 Each shape is a worst case for one parser path: a hard-wrapped notice (one paragraph of 25-character
-lines: `_unwrap` used to take 102 s on 19 MB), the same unwrapped, a slogan list, a news report run
+lines: `_unwrap` used to take 102 s on 19 MB), the same unwrapped, a slogan list, a slogan list
+after as many 口号 headings (each heading used to rescan the rest), a news report run
 on in one sentence, and a Traditional-script copy. The target is under 10 s per 20 MB on this
 2-core machine. The parser is single-threaded, so the process's CPU time is what it takes on an
 idle machine; wall time is printed too (it grows with whatever else runs). The script prints a
@@ -39,6 +40,7 @@ def shapes(size: int) -> dict[str, str]:
         "hard-wrapped": TITLE + _repeat(LINE, size) + "。\n",
         "unwrapped": TITLE + _repeat(LINE.strip() + "，", size) + "。\n",
         "slogan list": "2024年全国“质量月”活动宣传标语\n" + _repeat("质量第一，品质生活\n", size),
+        "heading lines": TITLE + _repeat("宣传口号\n", size // 2) + _repeat("质量第一，诚信为本\n", size // 2),
         "news run-on": "本报讯 2024年质量月活动的主题为“质量强国”，宣传口号包括："
         + _repeat("质量第一，品质生活；", size),
         "traditional": "關於開展2024年全省“質量月”活動的通知\n"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 import unicodedata
 from pathlib import Path
 
@@ -862,10 +861,9 @@ def test_parse_notice_never_crashes_on_a_damaged_seed(cut: int, start: int, inse
 
 def test_many_heading_like_lines_do_not_make_parsing_quadratic() -> None:
     # Each 口号 heading used to rescan the rest of the text: 3000 such lines took minutes.
+    # The time itself is measured in bench/bench_notice.py, never asserted here.
     text = "关于开展2010年全省“质量月”活动的通知\n" + "宣传口号\n" * 3000 + "质量第一，诚信为本\n" * 3000
-    started = time.monotonic()
     notice = parse_notice(text)
-    assert time.monotonic() - started < 20
     assert len(notice.slogans) == 3000
 
 
