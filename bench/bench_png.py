@@ -99,10 +99,13 @@ def rendered(
 
 
 def fresh_caches(before: object) -> None:
-    """Empty band caches (ours and the earlier module's), as in a new process."""
-    from qmposter.render import png
+    """Empty band caches (ours and the earlier module's), as in a new process. The band store
+    (render/band_store.py: bands kept across processes) is left out: this measures the encoder;
+    bench_pdf.py and bench_startup.py measure builds with it."""
+    from qmposter.render import band_store, png
 
     png._BANDS = png._BandCache(png.CACHE_IMAGES)
+    band_store.FIRST_IMAGES = 0
     if hasattr(before, "_BandCache"):
         before._BANDS = before._BandCache(before.CACHE_IMAGES)
 

@@ -21,7 +21,7 @@ from zlib_ng import zlib_ng
 from qmposter.campaign import load_campaign
 from qmposter.content import Content
 from qmposter.layout.engine import layout_page
-from qmposter.render import png
+from qmposter.render import band_store, png
 from qmposter.render.raster import encode_png, render_image
 from qmposter.templates import load_template
 
@@ -36,8 +36,17 @@ def squares() -> list[Image.Image]:
     return [render_image(layout_page(template, Content.from_campaign(campaign, s, "test")), 72) for s in SLOGANS]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache_folder(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No bands from an earlier run's band store (render/band_store.py, tests/test_band_store.py)."""
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
+    _fresh(monkeypatch)
+
+
 def _fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new process: no image remembered, no band store read yet."""
     monkeypatch.setattr(png, "_BANDS", png._BandCache(png.CACHE_IMAGES))
+    monkeypatch.setattr(band_store, "STORE", band_store.BandStore())
 
 
 def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:

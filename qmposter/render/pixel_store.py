@@ -3,8 +3,10 @@
 A new process used to decode and resize a template's picture (~20 ms) and let FreeType rasterise
 every glyph it draws (0.1–1 ms each, 4–14 new ones a slogan) before its first file; both are
 functions of static inputs only — the picture file and its box, the font file, pixel size,
-character and sub-pixel phase — like the font metrics qmposter/fonts.py keeps on disk. Nothing
-here depends on a slogan or an output file: a glyph is stored per character.
+character and sub-pixel phase — like the font metrics qmposter/fonts.py keeps on disk. These
+depend on no slogan and no output file: a glyph is stored per character. One kind is output
+bytes: render/band_store.py keeps a design's first PNG bands here ("bands"), each under the
+SHA-256 of its rows, so that only equal rows ever read one.
 
 Each entry is one marshal file `KIND-HASH.marshal` holding its payload sealed by
 `disk_cache.seal`, salted with the key and versions. The hash and the salted checksum cover the
@@ -31,7 +33,8 @@ from qmposter import disk_cache
 from qmposter.disk_cache import cache_dir, read_marshal, write_marshal
 
 FORMAT = 2  # bump when a payload's layout changes (2: sealed with a CRC-32, disk_cache.seal)
-BUDGETS = {"picture": 64 * 2**20, "glyphs": 64 * 2**20, "canvas": 128 * 2**20}  # bytes on disk per kind
+# bytes on disk per kind
+BUDGETS = {"picture": 64 * 2**20, "glyphs": 64 * 2**20, "canvas": 128 * 2**20, "bands": 64 * 2**20}
 _PRUNE_EVERY = 8  # of a budget written by this process between two prunes of that kind
 
 _written: dict[str, int] = {}  # bytes written per kind since this process last pruned it

@@ -15,7 +15,9 @@ row above did) are filtered again.
 
 Every band's compressed bytes are a pure function of its rows: a band is raw deflate ending
 byte-aligned with no reference into the band before it (like zlib's full flush), so the file is
-the same whether a band came from the cache or was compressed now (docs/rendering.md).
+the same whether a band came from the cache or was compressed now (docs/rendering.md). An image
+with no such neighbour (the first of its size in a process, or a new layout branch) reads its
+bands from band_store, where the previous process left them.
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ import io
 import itertools
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image
 from zlib_ng import zlib_ng
 
 from qmposter.memo import LRU
+from qmposter.render import band_store
 
 JPEG_QUALITY = 92
 PNG_LEVEL = 6  # Pillow's writer (1-bit LED pages, other modes)
@@ -129,22 +133,43 @@ class _BandCache:
 
 
 def _encode_bands(image: Image.Image, raw: bytes, old: _Encoded | None, *, keep_rows: bool) -> list[_Band]:
-    """Every band of `image`: `old`'s where its rows and the row above are equal, else compressed now."""
+    """Every band of `image`: `old`'s where its rows and the row above are equal, else compressed
+    now, or read from band_store when the image has no neighbour (most of its bands changed)."""
     height = image.size[1]
     row = len(raw) // height
     rows = max(1, min(BAND_ROWS, BAND_BYTES // row))
+    spans = [(y0, min(y0 + rows, height)) for y0 in range(0, height, rows)]
     old_rows = memoryview(old.raw) if old is not None else None
+    kept = [_unchanged(raw, old_rows, row, y0, y1) for y0, y1 in spans]
+    view = memoryview(raw)
+    no_neighbour = kept.count(False) * 2 > len(spans)
+    design = band_store.STORE.design(view, row, height, spans[0][1], image.mode) if no_neighbour else None
     bands: list[_Band] = []
-    for i, y0 in enumerate(range(0, height, rows)):
-        y1 = min(y0 + rows, height)
-        top = max(0, y0 - 1) * row  # a band depends on the row above it too
-        # startswith compares in place (memcmp): nothing is copied unless the band changed
-        if old_rows is not None and raw.startswith(old_rows[top : y1 * row], top):
+    for i, (y0, y1) in enumerate(spans):
+        if kept[i]:
             bands.append(old.bands[i])
             continue
         old_band = old.bands[i] if old is not None else None
-        bands.append(_changed_band(image, raw, old_rows, old_band, y0, y1, keep_rows=keep_rows))
+        make = functools.partial(_changed_band, image, raw, old_rows, old_band, y0, y1, keep_rows=keep_rows)
+        bands.append(make() if design is None else _through_store(design, view, row, y0, y1, make))
     return bands
+
+
+def _through_store(design: tuple, raw: memoryview, row: int, y0: int, y1: int, make: Callable[[], _Band]) -> _Band:
+    """Band y0..y1 as stored for `design`, or `make()`'s, which is stored for the next process."""
+    digest = band_store.band_digest(raw, row, y0, y1)
+    stored = band_store.STORE.find(design, digest)
+    if stored is not None:
+        return _Band(b"", *stored)  # no filtered rows: the next image filters this band afresh if needed
+    band = make()
+    band_store.STORE.add(design, digest, (band.stream, band.adler, band.length))
+    return band
+
+
+def _unchanged(raw: bytes, old_rows: memoryview | None, row: int, y0: int, y1: int) -> bool:
+    """Rows y0..y1 and the row above (a band depends on it too) equal those of `old_rows`."""
+    top = max(0, y0 - 1) * row
+    return old_rows is not None and raw.startswith(old_rows[top : y1 * row], top)  # in place (memcmp), no copy
 
 
 def _changed_band(
