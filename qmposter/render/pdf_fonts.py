@@ -148,7 +148,10 @@ class _Widths(pdfdoc.PDFArray):
 # -- parsed faces in the user cache folder ------------------------------------------------------
 
 _NOT_STORED = ("_ttf_data", "_pdfScale")  # the file's bytes (read again), a lambda (made again)
-_ON_FIRST_USE = ("glyphToChar",)  # glyph → characters: reportlab reads it only to shape text (never asked)
+# read by reportlab only to shape text (glyph → characters) and to measure it (stringWidth: the
+# leaflet's text; a subset's widths array asks getCharWidth, which a stored face answers from
+# charToGlyph and hmetrics): ~2 ms of a CJK face's read-back
+_ON_FIRST_USE = ("glyphToChar", "charWidths")
 
 
 class _Metrics:
@@ -180,8 +183,8 @@ def _flat_metrics(hmetrics: list) -> bytes | None:
 
 class _StoredFace(TTFontFace):
     """A face read back from the cache file. The attributes of _ON_FIRST_USE stay marshal bytes
-    (checked with the file) until something reads them: ~1 ms of a CJK face's 3 ms read-back,
-    which a PDF never needs."""
+    (checked with the file) until something reads them: ~2 ms of a CJK face's 3 ms read-back,
+    which a poster PDF never needs."""
 
     def __getattr__(self, name: str) -> object:
         later = self.__dict__.get("_later")
@@ -190,6 +193,16 @@ class _StoredFace(TTFontFace):
         value = marshal.loads(later[name])
         setattr(self, name, value)
         return value
+
+    def getCharWidth(self, code: int) -> float:
+        """reportlab's charWidths[code], without unpacking charWidths: extractInfo made it as the
+        scaled advance (hmetrics[glyph][0]) of the character's glyph, for each glyph it read."""
+        if "charWidths" in self.__dict__:
+            return super().getCharWidth(code)
+        glyph = self.charToGlyph.get(code)
+        if glyph is None or not 0 <= glyph < len(self.hmetrics):
+            return self.defaultWidth
+        return self._pdfScale(self.hmetrics[glyph][0])
 
 
 def _face_file(path: str) -> Path | None:
@@ -270,7 +283,7 @@ def _plausible(stored: object) -> bool:
             return False  # the pairs are stored one way only, and whole
     elif not isinstance(attrs.get("hmetrics"), list):
         return False
-    kinds = {"charToGlyph": dict, "charWidths": dict, "glyphPos": list,
+    kinds = {"charToGlyph": dict, "glyphPos": list,
              "table": dict, "unitsPerEm": int, "numGlyphs": int, "filename": str}  # fmt: skip
     return all(isinstance(attrs.get(key), kind) for key, kind in kinds.items()) and attrs["unitsPerEm"] > 0 and (
         "name" in stored["names"]
