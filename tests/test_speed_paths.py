@@ -353,6 +353,31 @@ def test_cached_ornaments_equal_a_fresh_computation_and_follow_their_box() -> No
     )
 
 
+def test_ornaments_stored_for_the_next_process_are_the_computed_ones(tmp_path, monkeypatch) -> None:
+    """A new process reads each (box, spec)'s layers from the cache folder, exactly as computed
+    (repr: the same floats and signs), without running the pattern."""
+    from qmposter.disk_cache import AnswerFile
+    from qmposter.layout import ornaments
+    from qmposter.layout.textbox import Box
+
+    def new_process() -> None:
+        monkeypatch.setattr(ornaments, "_CACHE", {})
+        monkeypatch.setattr(ornaments, "_STORED", AnswerFile("ornaments", Path(ornaments.__file__), "qmposter.layout"))
+
+    def refuse(box, spec):
+        raise AssertionError(f"{spec.pattern} computed again")
+
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path))
+    new_process()
+    box = Box(-9.0, -9.0, 860.0, 1209.0)
+    specs = [ornaments.OrnamentSpec(pattern, 12, (0.5, 0.3), "tr", 4.0, -0.0) for pattern in ornaments.PATTERNS]
+    computed = [repr(ornaments.ornament(box, spec)) for spec in specs]
+    ornaments._STORED.save()  # as at the end of the process
+    new_process()
+    monkeypatch.setattr(ornaments, "PATTERNS", dict.fromkeys(ornaments.PATTERNS, refuse))
+    assert [repr(ornaments.ornament(box, spec)) for spec in specs] == computed
+
+
 def test_clip_shortcuts_give_what_the_four_passes_give(monkeypatch) -> None:
     """Polygons wholly inside or wholly beyond an edge skip the Sutherland–Hodgman passes; every
     piece of every bundled template's ornaments, and points lying exactly on the box's edges,
