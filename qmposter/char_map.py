@@ -23,10 +23,10 @@ class CharMap(Mapping[int, int]):
 
     __slots__ = ("_astral", "_bmp", "_len")
 
-    def __init__(self, bmp: array, astral: dict[int, int]) -> None:
+    def __init__(self, bmp: array, astral: dict[int, int], count: int) -> None:
         self._bmp = bmp
         self._astral = astral
-        self._len: int | None = None  # counted when asked: array.count compares 65 536 objects (~1 ms)
+        self._len = count  # kept: array.count compares 65 536 objects (~1 ms), and `if cmap:` asks len
 
     @classmethod
     def from_dict(cls, mapping: Mapping[int, int]) -> CharMap:
@@ -39,23 +39,26 @@ class CharMap(Mapping[int, int]):
                 bmp[cp] = glyph
             else:
                 astral[cp] = glyph
-        return cls(bmp, astral)
+        return cls(bmp, astral, len(mapping))
 
     @classmethod
     def unpack(cls, packed: object) -> CharMap | None:
         """The map `pack` made, or None when `packed` is not of that shape."""
-        if not (isinstance(packed, tuple) and len(packed) == 3 and packed[0] == sys.byteorder):
+        if not (isinstance(packed, tuple) and len(packed) == 4 and packed[0] == sys.byteorder):
             return None
-        _, table, astral = packed
-        if not isinstance(table, bytes) or len(table) != 2 * BMP or not isinstance(astral, dict):
+        _, table, astral, count = packed
+        if not (isinstance(table, bytes) and len(table) == 2 * BMP and isinstance(astral, dict)):
+            return None
+        if not isinstance(count, int):
             return None
         bmp = array("H")
         bmp.frombytes(table)
-        return cls(bmp, astral)
+        return cls(bmp, astral, count)
 
-    def pack(self) -> tuple[str, bytes, dict[int, int]]:
-        """Builtin types for marshal: the byte order (the array's bytes are in it), the BMP table, the rest."""
-        return sys.byteorder, self._bmp.tobytes(), dict(self._astral)
+    def pack(self) -> tuple[str, bytes, dict[int, int], int]:
+        """Builtin types for marshal: the byte order (the array's bytes are in it), the BMP table,
+        the code points beyond it, how many there are in all."""
+        return sys.byteorder, self._bmp.tobytes(), dict(self._astral), self._len
 
     def get(self, cp: int, default: int | None = None) -> int | None:  # type: ignore[override]
         if 0 <= cp < BMP:
@@ -77,6 +80,4 @@ class CharMap(Mapping[int, int]):
         yield from self._astral
 
     def __len__(self) -> int:
-        if self._len is None:
-            self._len = len(self._bmp) - self._bmp.count(ABSENT) + len(self._astral)
         return self._len

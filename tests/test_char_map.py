@@ -53,11 +53,13 @@ def test_random_maps_answer_as_their_dict(mapping: dict[int, int], probes: list[
 
 
 def test_what_is_not_a_packed_map_is_refused() -> None:
-    order, table, astral = CharMap.from_dict({0x4E00: 5, 0x20000: 7}).pack()
+    order, table, astral, count = CharMap.from_dict({0x4E00: 5, 0x20000: 7}).pack()
+    assert CharMap.unpack((order, table, astral, count)) == {0x4E00: 5, 0x20000: 7}
     other = "big" if sys.byteorder == "little" else "little"
-    assert CharMap.unpack((other, table, astral)) is None  # another machine's tables: never misread
-    assert CharMap.unpack((order, table[:-2], astral)) is None
-    assert CharMap.unpack((order, table, [])) is None
+    assert CharMap.unpack((other, table, astral, count)) is None  # another machine's tables: never misread
+    assert CharMap.unpack((order, table[:-2], astral, count)) is None
+    assert CharMap.unpack((order, table, [], count)) is None
+    assert CharMap.unpack((order, table, astral)) is None
     assert CharMap.unpack({0x4E00: 5}) is None
     with pytest.raises(ValueError):
         CharMap.from_dict({0x4E00: ABSENT})  # not a glyph id a TrueType font can have

@@ -44,6 +44,8 @@ def _comparable(face: object) -> dict:
     attrs = dict(face.__dict__)
     attrs.pop("_later", None)
     attrs["hmetrics"] = [tuple(pair) for pair in attrs["hmetrics"]]  # a stored face keeps them as one array
+    attrs["charToGlyph"] = dict(attrs["charToGlyph"])  # ... the character map as a CharMap
+    attrs["glyphPos"] = list(attrs["glyphPos"])  # ... and loca's offsets as an array
     scale = attrs.pop("_pdfScale")
     attrs.pop("makeSubset", None)  # CachedTTFont's instance shortcuts (see pdf_fonts)
     attrs.pop("get_table", None)
@@ -112,17 +114,18 @@ def test_a_changed_font_file_is_parsed_again(tmp_path: Path, monkeypatch: pytest
     assert hashlib.sha256(font.face._ttf_data).digest() == hashlib.sha256(copy.read_bytes()).digest()
 
 
-def test_a_stored_face_with_a_changed_glyph_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bit flipped on disk inside a character's glyph number still unmarshals to a plausible face:
-    only the checksum tells, and a wrong glyph would silently print another character."""
+def test_a_stored_face_with_a_changed_advance_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bit flipped on disk inside a glyph's advance still unmarshals to a plausible face: only
+    the checksum tells, and a wrong width would silently move every glyph after it."""
     monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path))
     path = str(FONTS / "QMWenKai-Bold.ttf")
     pdf_fonts.CachedTTFont("a", path)
     (file,) = _face_files(tmp_path)
     checksum, blob = read_marshal(file)
     value = marshal.loads(blob)
-    char = next(iter(value["attrs"]["charToGlyph"]))
-    value["attrs"]["charToGlyph"][char] += 1
+    flat = bytearray(value["attrs"]["hmetrics_flat"])
+    flat[8] ^= 1  # the advance of glyph 1
+    value["attrs"]["hmetrics_flat"] = bytes(flat)
     write_marshal(file, (checksum, marshal.dumps(value)))  # the old checksum: damaged on disk
     assert pdf_fonts._stored_face(file, path) is None
 
