@@ -13,7 +13,7 @@ from qmposter.cli.base import cli
 def cache_command(clear: bool) -> None:
     """显示缓存文件夹的位置和大小，或用 --clear 清空。
 
-    缓存只用来加快下一次运行（字体、字形、分词、装饰画布等），随时可以删除，删除后下一次运行慢一些，生成的文件完全相同。
+    缓存只用来加快下一次运行（字体、字形、分词、装饰画布、图片的压缩数据等），随时可以删除，删除后下一次运行慢一些，生成的文件完全相同。
 
     位置由环境变量 QMPOSTER_CACHE_DIR 指定，否则为 $XDG_CACHE_HOME/qmposter 或 ~/.cache/qmposter。
     """
