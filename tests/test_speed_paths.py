@@ -298,6 +298,14 @@ def test_live_preview_follows_template_and_campaign_edits(tmp_path: Path) -> Non
     assert old in text
     campaign.write_text(text.replace(old, 'name = "2010年测试质量月"'), encoding="utf-8")
     assert preview.render("image-square-1080", slogan="2010-01").content.name == "2010年测试质量月"
+    # … again with the same size and the same mtime (an editor saving twice within one clock tick):
+    # the file is replaced (another inode), and that shows
+    times = campaign.stat().st_atime_ns, campaign.stat().st_mtime_ns
+    replaced = tmp_path / "campaign.new"
+    replaced.write_text(text.replace(old, 'name = "2010年测试质量日"'), encoding="utf-8")
+    os.utime(replaced, ns=times)
+    replaced.replace(campaign)
+    assert preview.render("image-square-1080", slogan="2010-01").content.name == "2010年测试质量日"
 
 
 def test_live_preview_pdf_is_the_file_qmposter_render_writes(tmp_path: Path, env: dict[str, str]) -> None:

@@ -16,7 +16,6 @@ Errors are QmposterError with the same Chinese messages as the CLI.
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 from qmposter.campaign import Campaign, load_campaign
 from qmposter.catalogue.catalogue import Catalogue, load_catalogue
 from qmposter.content import Content
+from qmposter.disk_cache import files_version
 from qmposter.errors import InputError
 from qmposter.layout.engine import layout_page
 from qmposter.layout.page import Page
@@ -123,12 +123,6 @@ def _screen_dpi(page: Page, template_dpi: float, max_px: int | None) -> float:
 
 
 def _stamp(paths: list[Path]) -> tuple:
-    """What identifies a version of these files: name, size, modification time."""
-    stamp = []
-    for path in paths:
-        try:
-            st = os.stat(path)
-            stamp.append((str(path), st.st_size, st.st_mtime_ns))
-        except OSError:
-            stamp.append((str(path), None, None))
-    return tuple(stamp)
+    """What identifies a version of these files: disk_cache.files_version's path, size, times and
+    inode each (a rewrite of the same size within one mtime tick still shows), a missing one by name."""
+    return tuple(files_version([path], "") or f"missing\0{path}" for path in paths)
