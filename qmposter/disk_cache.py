@@ -79,6 +79,16 @@ def read_marshal(path: str | Path) -> object | None:
         return None
 
 
+_writing = True  # False after stop_writing()
+
+
+def stop_writing() -> None:
+    """Write no cache file from now on in this process: `qmposter cache --clear` empties the folder,
+    and what the command itself learnt (compiled patterns, say) would be saved there at exit."""
+    global _writing
+    _writing = False
+
+
 def write_marshal(path: str | Path, value: object) -> None:
     """Store `value` (builtin types only) under a temporary name, then rename; errors are ignored.
 
@@ -86,6 +96,8 @@ def write_marshal(path: str | Path, value: object) -> None:
     lock, and importing fileio then (its module compiles patterns) would wait for that lock; and
     `qmposter --version` imports neither pathlib nor hashlib. The temporary name holds the process
     and the thread, so two threads of the studio never share one."""
+    if not _writing:
+        return
     folder, name = os.path.split(os.fspath(path))
     tmp = os.path.join(folder, f".{name}.{os.getpid()}-{threading.get_ident()}.tmp")
     with contextlib.suppress(OSError, ValueError):

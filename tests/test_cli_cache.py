@@ -36,3 +36,13 @@ def test_cache_lists_what_a_render_kept_and_clear_removes_only_cache_files(tmp_p
     assert f"删除 {len(cached) + 1} 个缓存文件" in cleared.stdout
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
     assert "没有缓存文件" in _qmposter(env, "cache").stdout
+
+
+def test_clear_leaves_the_folder_empty_even_of_what_the_command_learnt(tmp_path: Path) -> None:
+    """The command compiles patterns and makes dataclasses too; saved at exit, they would appear in
+    the folder it has just emptied."""
+    folder = tmp_path / "cache"
+    env = {**os.environ, "QMPOSTER_CACHE_DIR": str(folder)}
+    cleared = _qmposter(env, "cache", "--clear")
+    assert cleared.returncode == 0, cleared.stderr
+    assert not folder.exists() or sorted(folder.iterdir()) == []

@@ -19,6 +19,7 @@ def cache_command(clear: bool) -> None:
     """
     folder = disk_cache.cache_dir()
     if clear:
+        disk_cache.stop_writing()  # what this command learnt (compiled patterns) is not saved into the emptied folder
         files, size = cache_usage.clear()
         click.echo(f"已从 {folder} 删除 {files} 个缓存文件，共 {_mib(size)}。")
         return
