@@ -18,6 +18,7 @@ import gc
 from collections.abc import Iterator
 
 _held = False
+YOUNG_THRESHOLD = 20_000  # allocations between young collections after release() (Python's default: 700)
 
 
 def hold() -> None:
@@ -29,11 +30,15 @@ def hold() -> None:
 
 
 def release() -> None:
-    """Freeze what start-up made and collect again, if hold() stopped it."""
+    """Freeze what start-up made and collect again, if hold() stopped it, less often than Python's
+    default: drawing a page makes and drops thousands of tuples and lists, and a young collection
+    every 700 of them walked the survivors ~30 times per 21-file build (4 ms of CPU; 1 ms at
+    YOUNG_THRESHOLD). Cyclic garbage waits a little longer: at most YOUNG_THRESHOLD objects."""
     global _held
     if _held:
         _held = False
         gc.freeze()
+        gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         gc.enable()
 
 
