@@ -158,3 +158,51 @@ def test_a_poster_pdf_never_unpacks_what_only_shaping_and_measuring_read(tmp_pat
     out = subprocess.run([sys.executable, "-c", PACKED], env=env, check=True, capture_output=True, text=True)
     count, unpacked = out.stdout.splitlines()[-1].split(" ", 1)
     assert int(count) >= 3 and unpacked == "[]"
+
+
+def test_widths_of_a_font_whose_em_is_not_1000_units_are_reportlabs(tmp_path: Path, monkeypatch) -> None:
+    """reportlab scales the advances of glyphs past numberOfHMetrics into hmetrics already: for
+    such a font (em 2048 units) working a width out from the glyph would scale it twice. The stored
+    face then keeps reportlab's charWidths, and every width is still reportlab's."""
+    from fontTools.ttLib import TTFont as FontToolsFont
+
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
+    font = FontToolsFont(str(FONTS / "SmileySans-Oblique.ttf"))
+    font["head"].unitsPerEm = 2048
+    assert font["hhea"].numberOfHMetrics < font["maxp"].numGlyphs  # the tail the double scaling hit
+    path = tmp_path / "em2048.ttf"
+    font.save(str(path))
+    parsed = TTFont("plain", str(path)).face
+    pdf_fonts.CachedTTFont("cached", str(path))  # parses, then stores
+    stored = pdf_fonts.CachedTTFont("cached", str(path)).face
+    assert isinstance(stored, pdf_fonts._StoredFace)
+    codes = [*parsed.charToGlyph, 0x10FFFF]
+    assert [stored.getCharWidth(c) for c in codes] == [parsed.getCharWidth(c) for c in codes]
+    wrong = [c for c in parsed.charToGlyph if pdf_fonts._glyph_width(parsed, c) != parsed.getCharWidth(c)]
+    assert wrong  # the case this guards: the glyph's advance alone would have given other widths
+
+
+@pytest.mark.parametrize("damage", ["glyphPos cut", "charToGlyph both ways", "charToGlyph foreign", "no widths"])
+def test_a_checksummed_face_of_another_shape_is_parsed_again(
+    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value with a sound checksum but not of the shape _store_face writes (another release's
+    format under this name, say) is parsed again, never half used."""
+    from qmposter.disk_cache import read_checked, write_checked
+
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path))
+    path = str(FONTS / "SmileySans-Oblique.ttf")
+    pdf_fonts.CachedTTFont("a", path)
+    (file,) = _face_files(tmp_path)
+    value = read_checked(file)
+    attrs = value["attrs"]
+    if damage == "glyphPos cut":
+        attrs["glyphPos_packed"] = attrs["glyphPos_packed"][:-1]
+    elif damage == "charToGlyph both ways":
+        attrs["charToGlyph"] = {0x41: 1}
+    elif damage == "charToGlyph foreign":
+        attrs["charToGlyph_packed"] = ("little", b"", {}, 0)
+    else:
+        value["later"].pop("charWidths")
+    write_checked(file, value)
+    assert pdf_fonts._stored_face(file, path) is None

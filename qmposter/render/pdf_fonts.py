@@ -213,14 +213,28 @@ class _StoredFace(TTFontFace):
         return value
 
     def getCharWidth(self, code: int) -> float:
-        """reportlab's charWidths[code], without unpacking charWidths: extractInfo made it as the
-        scaled advance (hmetrics[glyph][0]) of the character's glyph, for each glyph it read."""
-        if "charWidths" in self.__dict__:
+        """reportlab's charWidths[code], worked out from the glyph when _store_face found that gives
+        every stored width (charWidths then stays packed), else read from charWidths."""
+        if "charWidths" in self.__dict__ or "charWidths" not in self.__dict__.get("_later", ()):
             return super().getCharWidth(code)
-        glyph = self.charToGlyph.get(code)
-        if glyph is None or not 0 <= glyph < len(self.hmetrics):
-            return self.defaultWidth
-        return self._pdfScale(self.hmetrics[glyph][0])
+        return _glyph_width(self, code)
+
+
+def _glyph_width(face: TTFontFace, code: int) -> float:
+    """The scaled advance of the character's glyph: what extractInfo puts in charWidths, except
+    where a font's hmetrics hold advances it scaled already (glyphs past numberOfHMetrics of a
+    font whose em is not 1000 units): _store_face checks every character before relying on it."""
+    glyph = face.charToGlyph.get(code)
+    if glyph is None or not 0 <= glyph < len(face.hmetrics):
+        return face.defaultWidth
+    return face._pdfScale(face.hmetrics[glyph][0])
+
+
+def _widths_from_glyphs(face: TTFontFace) -> bool:
+    """True when _glyph_width gives charWidths' value for every character of the face (and the
+    default width for those charWidths lacks)."""
+    widths, default = face.charWidths, face.defaultWidth
+    return all(_glyph_width(face, code) == widths.get(code, default) for code in (*widths, *face.charToGlyph))
 
 
 def _face_file(path: str) -> Path | None:
@@ -237,10 +251,11 @@ def _code_version() -> str:
 def _store_face(file: Path, face: TTFontFace) -> None:
     """Keep what parsing the font gave in its cache `file` (names as their text: marshal keeps no bytes subclass)."""
     attrs, names, later = {}, {}, {}
+    lazy = _ON_FIRST_USE if _widths_from_glyphs(face) else tuple(k for k in _ON_FIRST_USE if k != "charWidths")
     for key, value in face.__dict__.items():
         if isinstance(value, TTFNameBytes):
             names[key] = value.ustr
-        elif key in _ON_FIRST_USE:
+        elif key in lazy:
             try:
                 later[key] = marshal.dumps(value)
             except ValueError:  # a type marshal cannot hold (another reportlab): not kept, as write_checked does
@@ -275,9 +290,7 @@ def _stored_face(file: Path, path: str) -> TTFontFace | None:
     if flat is not None:
         attrs["hmetrics"] = _Metrics(array("i", flat))
     if "charToGlyph_packed" in attrs:
-        attrs["charToGlyph"] = CharMap.unpack(attrs.pop("charToGlyph_packed"))
-        if attrs["charToGlyph"] is None:
-            return None
+        attrs["charToGlyph"] = CharMap.unpack(attrs.pop("charToGlyph_packed"))  # _plausible unpacked it once
     if "glyphPos_packed" in attrs:
         attrs["glyphPos"] = array("I", attrs.pop("glyphPos_packed"))
     face.__dict__.update(attrs)
@@ -304,18 +317,33 @@ def _plausible(stored: object) -> bool:
     attrs, later = stored.get("attrs"), stored.get("later")
     if not isinstance(attrs, dict) or not all(isinstance(t, str) for t in stored["names"].values()):
         return False
-    if not isinstance(later, dict) or set(later) != set(_ON_FIRST_USE) or not all(map(_is_bytes, later.values())):
+    if not isinstance(later, dict) or not set(later) <= set(_ON_FIRST_USE) or not all(map(_is_bytes, later.values())):
         return False
-    flat = attrs.get("hmetrics_flat")
-    if isinstance(flat, bytes):
-        if "hmetrics" in attrs or len(flat) % (2 * array("i").itemsize):
-            return False  # the pairs are stored one way only, and whole
-    elif not isinstance(attrs.get("hmetrics"), list):
-        return False
-    kinds = {"table": dict, "unitsPerEm": int, "numGlyphs": int, "filename": str}  # fmt: skip
-    return all(isinstance(attrs.get(key), kind) for key, kind in kinds.items()) and attrs["unitsPerEm"] > 0 and (
-        "name" in stored["names"]
+    # each of these is stored one way only, packed or as reportlab made it, and packed whole
+    packed_ok = (
+        _one_way(attrs, "hmetrics_flat", "hmetrics", list, 2 * array("i").itemsize)
+        and _one_way(attrs, "glyphPos_packed", "glyphPos", list, array("I").itemsize)
+        and _one_way(attrs, "charToGlyph_packed", "charToGlyph", dict, None)
+        and ("charWidths" in later or isinstance(attrs.get("charWidths"), dict))
+        and "glyphToChar" in later
     )
+    kinds = {"table": dict, "unitsPerEm": int, "numGlyphs": int, "filename": str}  # fmt: skip
+    return packed_ok and all(isinstance(attrs.get(key), kind) for key, kind in kinds.items()) and (
+        attrs["unitsPerEm"] > 0 and "name" in stored["names"]
+    )
+
+
+def _one_way(attrs: dict, packed: str, plain: str, kind: type, item: int | None) -> bool:
+    """`attrs` holds `plain` as reportlab made it (a `kind`), or `packed` and not `plain`: the bytes
+    of whole `item`-byte values, or (item None) CharMap.pack's tuple."""
+    if packed not in attrs:
+        return isinstance(attrs.get(plain), kind)
+    value = attrs[packed]
+    if plain in attrs:
+        return False
+    if item is None:
+        return CharMap.unpack(value) is not None
+    return isinstance(value, bytes) and len(value) % item == 0
 
 
 def _is_bytes(value: object) -> bool:
