@@ -9,6 +9,7 @@ missing store costs time, never bytes.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import pytest
 from PIL import Image
@@ -24,23 +25,29 @@ SLOGANS = ("质量第一，安全至上", "以质取胜，诚信为本", "提高
 
 
 @pytest.fixture(scope="module")
-def squares() -> list[Image.Image]:
-    """Three 1080² images of one template: same ground, header and QR code, different slogans."""
-    template = load_template("image-square-1080")
-    campaign = load_campaign(None)
-    return [render_image(layout_page(template, Content.from_campaign(campaign, s, "test")), 72) for s in SLOGANS]
+def squares(tmp_path_factory: pytest.TempPathFactory) -> list[Image.Image]:
+    """Three 1080² images of one template: same ground, header and QR code, different slogans
+    (drawn with a cache folder of their own: nothing of the user's is read or written)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        template = load_template("image-square-1080")
+        campaign = load_campaign(None)
+        return [render_image(layout_page(template, Content.from_campaign(campaign, s, "test")), 72) for s in SLOGANS]
 
 
 @pytest.fixture(autouse=True)
-def empty_cache_folder(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def empty_cache_folder(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
     new_process(monkeypatch, flush=False)
+    yield
+    band_store.STORE.clear()  # nothing left for the exit hook to write into the user's cache folder
 
 
 def new_process(monkeypatch: pytest.MonkeyPatch, *, flush: bool = True) -> None:
-    """End this "process" as a process ends (its new bands written), then start a new one."""
+    """End this "process" as a process ends (its new bands written, or forgotten), then start a new one."""
     if flush:
         band_store.STORE.flush()
+    band_store.STORE.clear()
     monkeypatch.setattr(png, "_BANDS", png._BandCache(png.CACHE_IMAGES))
     monkeypatch.setattr(band_store, "STORE", band_store.BandStore())
 
@@ -144,3 +151,34 @@ def test_a_changed_encoder_reads_no_old_bands(squares: list[Image.Image], monkey
     compressed = count_compressions(monkeypatch)
     assert encode_png(squares[0], 72) == made
     assert len(compressed) >= -(-1080 // png.BAND_ROWS)
+
+
+def test_an_entry_keeps_what_recent_processes_used_within_its_byte_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each process adds its first pages' bands; past MAX_DESIGN_BYTES only the last process's stay,
+    so the entry holds the pages that recur, not a history that every process would read."""
+    first, second = noise_images(2, (300, 480))[:1], noise_images(3, (300, 480))[1:2]
+    bands = -(-480 // png.BAND_ROWS)
+    made = [encode_png(image, 72) for image in first]
+    new_process(monkeypatch)
+    [encode_png(image, 72) for image in second]  # the same design (first band), other rows
+    new_process(monkeypatch)
+    compressed = count_compressions(monkeypatch)
+    assert [encode_png(image, 72) for image in first] == made
+    assert compressed == []  # within the bound: both processes' bands kept
+
+    monkeypatch.setattr(band_store, "MAX_DESIGN_BYTES", 1)
+    new_process(monkeypatch, flush=False)
+    [encode_png(image, 72) for image in second]
+    new_process(monkeypatch)  # nothing added: the entry is not written
+    [encode_png(image, 72) for image in noise_images(4, (300, 480))[3:]]  # adds; over the bound: only its own
+    new_process(monkeypatch)
+    compressed = count_compressions(monkeypatch)
+    assert [encode_png(image, 72) for image in first] == made
+    assert len(compressed) == bands - 1  # the first band is the design's own: still there
+
+
+def test_a_design_past_its_first_images_is_let_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    images = noise_images(band_store.FIRST_IMAGES + 1)
+    for image in images:
+        encode_png(image, 72)
+    assert band_store.STORE._designs == {}  # not looked up again: its entry is not kept in memory

@@ -13,6 +13,7 @@ import os
 import random
 import struct
 import zlib
+from collections.abc import Iterator
 
 import pytest
 from PIL import Image, PngImagePlugin
@@ -29,22 +30,29 @@ SLOGANS = ("质量第一，安全至上", "以质取胜，诚信为本", "提高
 
 
 @pytest.fixture(scope="module")
-def squares() -> list[Image.Image]:
-    """Three 1080² images of one template: same background, header and QR code, different slogans."""
-    template = load_template("image-square-1080")
-    campaign = load_campaign(None)
-    return [render_image(layout_page(template, Content.from_campaign(campaign, s, "test")), 72) for s in SLOGANS]
+def squares(tmp_path_factory: pytest.TempPathFactory) -> list[Image.Image]:
+    """Three 1080² images of one template: same background, header and QR code, different slogans
+    (drawn with a cache folder of their own: nothing of the user's is read or written)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        template = load_template("image-square-1080")
+        campaign = load_campaign(None)
+        return [render_image(layout_page(template, Content.from_campaign(campaign, s, "test")), 72) for s in SLOGANS]
 
 
 @pytest.fixture(autouse=True)
-def empty_cache_folder(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No bands from an earlier run's band store (render/band_store.py, tests/test_band_store.py)."""
+def empty_cache_folder(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No bands from an earlier run's band store (render/band_store.py, tests/test_band_store.py),
+    and none written into the user's cache folder when the test process ends."""
     monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path / "cache"))
     _fresh(monkeypatch)
+    yield
+    band_store.STORE.clear()
 
 
 def _fresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A new process: no image remembered, no band store read yet."""
+    """A new process: no image remembered, no band store read yet (the old store's bands forgotten)."""
+    band_store.STORE.clear()
     monkeypatch.setattr(png, "_BANDS", png._BandCache(png.CACHE_IMAGES))
     monkeypatch.setattr(band_store, "STORE", band_store.BandStore())
 

@@ -10,16 +10,18 @@ back by the next process: the bytes are the same whether a band came from here o
 
 One store entry (pixel_store kind "bands") per design: image row length, height and mode, and
 the first band's rows (a template's ground, the same for all its pages). It holds
-{digest: (deflate bytes, adler32, length)}, and is written when the process ends if it gained
-bands, merged with what another process wrote meanwhile. Only png.py's images with no neighbour
-(more than half their bands changed), and only the first FIRST_IMAGES of a design in a process, look
-here: a build's other pages pay no hashing, and the store holds the pages that recur in every build.
+{digest: (deflate bytes, adler32, length)}. Only png.py's images with no neighbour (more than half
+their bands changed), and only the first FIRST_IMAGES of a design in a process, look here; later
+images of the design hash their first band only. When the process ends, an entry that gained
+bands is written back: what is on disk plus the bands this process used, or only the latter once
+that passes MAX_DESIGN_BYTES, so an entry holds the pages that recur in every run, not a history.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import threading
 from pathlib import Path
 
@@ -30,15 +32,17 @@ from qmposter.disk_cache import at_exit
 from qmposter.render import pixel_store
 
 FIRST_IMAGES = 2  # of a design per process: a build's first page and the first of another layout branch
-MAX_BANDS = 1024  # per design (a 1080 × 1920 image has 40): past it the entry starts over
+MAX_DESIGN_BYTES = 4 << 20  # one entry's deflate bytes (two 1080² pages: ~0.3 MB; two A3 pages at 150 dpi: ~3 MB)
 Stored = tuple[bytes, int, int]  # deflate bytes, adler32 of the rows they hold, their length
 
 
 @functools.cache
 def _code_version() -> str:
-    """The band encoder's code and zlib-ng's version: either changed, stored bands are not read."""
+    """The band encoder's code, zlib-ng's version (built and running) and the machine: deflate's
+    bytes may differ between CPU architectures, and a cache folder can be shared (an NFS home)."""
     here = Path(__file__).resolve().parent
-    return disk_cache.code_version(here / "png.py", here / "band_store.py", extra=zlib_ng.ZLIBNG_VERSION)
+    extra = f"{zlib_ng.ZLIBNG_VERSION}\0{zlib_ng.ZLIBNG_RUNTIME_VERSION}\0{os.uname().machine}"
+    return disk_cache.code_version(here / "png.py", here / "band_store.py", extra=extra)
 
 
 def band_digest(raw: memoryview, row: int, y0: int, y1: int) -> bytes:
@@ -50,11 +54,12 @@ def band_digest(raw: memoryview, row: int, y0: int, y1: int) -> bytes:
 
 
 class BandStore:
-    """The stored bands of the designs this process asked for, and those it added."""
+    """The stored bands of the designs this process looks up, and the bands it used."""
 
     def __init__(self) -> None:
-        self._designs: dict[tuple, dict[bytes, Stored]] = {}
-        self._added: dict[tuple, dict[bytes, Stored]] = {}
+        self._designs: dict[tuple, dict[bytes, Stored]] = {}  # entries read, while still looked up
+        self._used: dict[tuple, dict[bytes, Stored]] = {}  # bands this process read or made, per design
+        self._added: set[tuple] = set()  # designs that gained bands: written at exit
         self._seen: dict[tuple, int] = {}  # images of each design met by this process
         self._exit_hook = False
         self._lock = threading.Lock()
@@ -67,37 +72,43 @@ class BandStore:
         design = (row, height, mode, ground, _code_version())
         with self._lock:
             seen = self._seen[design] = self._seen.get(design, 0) + 1
-        return design if seen <= FIRST_IMAGES else None
+            if seen <= FIRST_IMAGES:
+                return design
+            self._designs.pop(design, None)  # never looked up again: the studio runs for hours
+            return None
 
     def find(self, design: tuple, digest: bytes) -> Stored | None:
         with self._lock:
-            return self._bands(design).get(digest)
+            band = self._bands(design).get(digest)
+            if band is not None:
+                self._used.setdefault(design, {})[digest] = band
+        return band
 
     def add(self, design: tuple, digest: bytes, band: Stored) -> None:
         with self._lock:
-            bands = self._bands(design)
-            if len(bands) >= MAX_BANDS:
-                bands.clear()
-            bands[digest] = band
-            self._added.setdefault(design, {})[digest] = band
-            hook, self._exit_hook = not self._exit_hook, True
-        if hook:
+            self._used.setdefault(design, {})[digest] = band
+            self._added.add(design)
+            first = not self._exit_hook
+            self._exit_hook = True
+        if first:
             at_exit(self.flush)
 
     def flush(self) -> None:
-        """Write the designs that gained bands: what is on disk now, plus ours."""
+        """Write the designs that gained bands (see the module doc)."""
         with self._lock:
-            added, self._added = self._added, {}
-        for design, bands in added.items():
-            stored = _sound(pixel_store.load("bands", design))
-            merged = stored if len(stored) + len(bands) <= MAX_BANDS else {}
-            merged.update(bands)
+            designs, self._added = self._added, set()
+            used = {design: dict(self._used.get(design, {})) for design in designs}
+        for design, bands in used.items():
+            merged = {**_sound(pixel_store.load("bands", design, peek=True)), **bands}
+            if sum(len(band[0]) for band in merged.values()) > MAX_DESIGN_BYTES:
+                merged = bands
             pixel_store.save("bands", design, merged)
 
     def clear(self) -> None:
-        """Forget what was read and added (tests start from an empty cache)."""
+        """Forget what was read, used and added (tests start from an empty cache)."""
         with self._lock:
             self._designs.clear()
+            self._used.clear()
             self._added.clear()
             self._seen.clear()
 

@@ -62,12 +62,13 @@ def entry_path(kind: str, key: tuple) -> Path:
     return cache_dir() / f"{kind}-{digest}.marshal"
 
 
-def load(kind: str, key: tuple) -> object | None:
-    """The payload stored under `key`, or None (missing, damaged, another key or version)."""
+def load(kind: str, key: tuple, *, peek: bool = False) -> object | None:
+    """The payload stored under `key`, or None (missing, damaged, another key or version). A `peek`
+    (a writer merging with what is there) neither counts as a hit nor marks the file as used."""
     path = entry_path(kind, key)
     payload = disk_cache.unseal(read_marshal(path), _salt(key))
-    if payload is None:
-        return None
+    if payload is None or peek:
+        return payload
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: pruned last
     hits[kind] = hits.get(kind, 0) + 1
