@@ -382,8 +382,15 @@ def test_ornaments_stored_for_the_next_process_are_the_computed_ones(tmp_path, m
     computed = [repr(ornaments.ornament(box, spec)) for spec in specs]
     ornaments._STORED.save()  # as at the end of the process
     new_process()
-    monkeypatch.setattr(ornaments, "PATTERNS", dict.fromkeys(ornaments.PATTERNS, refuse))
+    stored = ornaments.STORED_PATTERNS
+    patterns = {name: refuse if name in stored else make for name, make in ornaments.PATTERNS.items()}
+    monkeypatch.setattr(ornaments, "PATTERNS", patterns)
     assert [repr(ornaments.ornament(box, spec)) for spec in specs] == computed
+    # the cheap patterns, and answers too big for a file every process reads, are not kept
+    dots = ornaments.OrnamentSpec("dots", 0, (0.5, 0.5), "tl", 1.0, 6.0)
+    monkeypatch.setattr(ornaments, "STORED_PATTERNS", frozenset({*ornaments.STORED_PATTERNS, "dots"}))
+    ornaments.ornament(box, dots)
+    assert ornaments._STORED.get(repr((box, dots))) is None
 
 
 def test_clip_shortcuts_give_what_the_four_passes_give(monkeypatch) -> None:

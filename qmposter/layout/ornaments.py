@@ -14,6 +14,7 @@ inner circle.
 
 from __future__ import annotations
 
+import marshal
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -275,13 +276,19 @@ def ornament(box: Box, spec: OrnamentSpec) -> list[Layer]:
     if layers is None:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.clear()
-        layers = _STORED.get(key)
+        stored = spec.pattern in STORED_PATTERNS
+        layers = _STORED.get(key) if stored else None
         if layers is None:
             layers = tuple(PATTERNS[spec.pattern](box, spec))
-            _STORED.put(key, layers)
+            if stored and len(marshal.dumps(layers)) <= MAX_STORED_BYTES:
+                _STORED.put(key, layers)
         _CACHE[key] = layers
     return list(layers)
 
 
+# Only what clipping makes slow is kept, and only small answers: every process reads the whole
+# file, so a fine dot grid (2 MB) or a designer's many trial boxes must not grow it.
+STORED_PATTERNS = frozenset({"rays", "arcs"})
+MAX_STORED_BYTES = 256 << 10
 # key: this file, and the layout package's files (page.signed_area orients, textbox.Box is the key)
-_STORED = AnswerFile("ornaments", Path(__file__), "qmposter.layout")
+_STORED = AnswerFile("ornaments", Path(__file__), "qmposter.layout", max_entries=256)
