@@ -4,8 +4,9 @@ fonts.py keeps what it read from a font in the user cache folder. As a dict, a C
 10 000–30 000 mappings took 0.4–0.9 ms of every process's read-back of every face (a build
 reads three); packed, the Basic Multilingual Plane is one array of glyph ids (128 KiB of
 bytes: one copy) and the few code points beyond it a small dict. `CharMap` answers like the
-dict it replaces (`get`, `in`, `[]`, `len`, iteration, `items`); lookups of the BMP index the
-array.
+dict it replaces (`get`, `in`, `[]`, `len`, iteration, `items`, setting a code point); lookups of
+the BMP index the array. Keys are code points (ints): iteration gives them in code point order,
+not in the order the cmap listed them, and walks the whole table (only `codepoints()` does).
 """
 
 from __future__ import annotations
@@ -61,10 +62,23 @@ class CharMap(Mapping[int, int]):
         return sys.byteorder, self._bmp.tobytes(), dict(self._astral), self._len
 
     def get(self, cp: int, default: int | None = None) -> int | None:  # type: ignore[override]
+        if not isinstance(cp, int):
+            return default  # keys are code points: a str or float is never one (a dict would say None too)
         if 0 <= cp < BMP:
             glyph = self._bmp[cp]
             return default if glyph == ABSENT else glyph
         return self._astral.get(cp, default)
+
+    def __setitem__(self, cp: int, glyph: int) -> None:
+        """Map `cp` to `glyph`, as the dict did (reportlab's shaping adds private-use code points)."""
+        if not isinstance(cp, int) or cp < 0 or not 0 <= glyph < ABSENT:
+            raise ValueError(f"not a code point and TrueType glyph id: {cp!r} → {glyph!r}")
+        if cp not in self:
+            self._len += 1
+        if cp < BMP:
+            self._bmp[cp] = glyph
+        else:
+            self._astral[cp] = glyph
 
     def __getitem__(self, cp: int) -> int:
         glyph = self.get(cp) if isinstance(cp, int) else None

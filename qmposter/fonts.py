@@ -409,9 +409,7 @@ def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None
     else:
         facts = cached["facts"]
     upem, ascender, descender, bottom, top, family, packed_cmap, hmtx, vmtx = facts
-    cmap = CharMap.unpack(packed_cmap)  # the cache file's name holds the byte order its tables are in
-    if cmap is None:
-        raise FontError(f"{path} 的字符映射表无法读取。", hint="请运行 qmposter cache --clear 后重试。")
+    cmap = CharMap.unpack(packed_cmap)
     face = FontFace(
         id=font_id,
         path=path,
@@ -489,9 +487,14 @@ def _cache_file(path: Path) -> Path | None:
 
 def _cached_face(file: Path | None) -> dict | None:
     """What save_font_cache wrote to `file` (checksummed, and named after this code and this
-    version of the font file), or None."""
+    version of the font file), or None: then the font is read again, as without a cache."""
     stored = read_checked(file) if file is not None else None
-    return stored if isinstance(stored, dict) else None
+    if not isinstance(stored, dict):
+        return None
+    facts = stored.get("facts")
+    if not (isinstance(facts, tuple) and len(facts) == 9 and CharMap.unpack(facts[6]) is not None):
+        return None  # not this code's facts (another packing under a colliding name): never half used
+    return stored
 
 
 def _face_changed(face: FontFace) -> None:

@@ -63,3 +63,36 @@ def test_what_is_not_a_packed_map_is_refused() -> None:
     assert CharMap.unpack({0x4E00: 5}) is None
     with pytest.raises(ValueError):
         CharMap.from_dict({0x4E00: ABSENT})  # not a glyph id a TrueType font can have
+
+
+def test_setting_and_odd_keys_answer_as_the_dict() -> None:
+    """reportlab's shaping adds private-use code points to charToGlyph; a str or float key is never
+    a code point."""
+    mapping = {0x4E00: 5, 0x20000: 7}
+    packed = CharMap.from_dict(mapping)
+    for cp, glyph in ((0xE000, 9), (0x4E00, 6), (0xF0000, 11)):
+        packed[cp] = glyph
+        mapping[cp] = glyph
+    _same_as_dict(packed, mapping, [0xE000, 0x4E00, 0xF0000, 0xE001])
+    assert packed.get("一") is None and "一" not in packed and packed.get(None, -1) == -1
+    with pytest.raises(ValueError):
+        packed[0xE002] = ABSENT
+
+
+def test_a_font_cache_file_of_another_packing_means_reading_the_font(tmp_path, monkeypatch) -> None:
+    """A checksummed cache file whose cmap is not CharMap.pack's (an older release's dict, under a
+    colliding name) costs a read of the font, never an error or a wrong glyph."""
+    from qmposter import fonts
+    from qmposter.disk_cache import read_checked, write_checked
+
+    monkeypatch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path))
+    path = load_font("smiley-sans").path
+    face = fonts._read_face(path, "x", None, None)
+    fonts.save_font_cache()
+    file = fonts._cache_file(path)
+    stored = read_checked(file)
+    facts = list(stored["facts"])
+    facts[6] = dict(face._cmap.items())
+    write_checked(file, {**stored, "facts": tuple(facts)})
+    again = fonts._read_face(path, "x", None, None)
+    assert isinstance(again._cmap, CharMap) and again._cmap == face._cmap
