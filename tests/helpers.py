@@ -156,3 +156,25 @@ def save_debug(image: Image.Image, name: str) -> Path | None:
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path)
     return path
+
+
+SQUARE_SLOGANS = ("质量第一，安全至上", "以质取胜，诚信为本", "提高质量水平，促进科学发展")
+
+
+def square_images(cache: Path) -> list[Image.Image]:
+    """Three 1080² images of one stock template (same background, header and QR code, different
+    slogans), drawn with `cache` as the user cache folder: nothing of the user's is read or written."""
+    import pytest
+
+    from qmposter.campaign import load_campaign
+    from qmposter.content import Content
+    from qmposter.layout.engine import layout_page
+    from qmposter.render.raster import render_image
+    from qmposter.templates import load_template
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QMPOSTER_CACHE_DIR", str(cache))
+        template = load_template("image-square-1080")
+        campaign = load_campaign(None)
+        contents = [Content.from_campaign(campaign, slogan, "test") for slogan in SQUARE_SLOGANS]
+        return [render_image(layout_page(template, content), 72) for content in contents]

@@ -12,27 +12,16 @@ import random
 from collections.abc import Iterator
 
 import pytest
+from helpers import square_images
 from PIL import Image
 
-from qmposter.campaign import load_campaign
-from qmposter.content import Content
-from qmposter.layout.engine import layout_page
 from qmposter.render import band_store, pixel_store, png
-from qmposter.render.raster import encode_png, render_image
-from qmposter.templates import load_template
-
-SLOGANS = ("质量第一，安全至上", "以质取胜，诚信为本", "提高质量水平，促进科学发展")
+from qmposter.render.raster import encode_png
 
 
 @pytest.fixture(scope="module")
 def squares(tmp_path_factory: pytest.TempPathFactory) -> list[Image.Image]:
-    """Three 1080² images of one template: same ground, header and QR code, different slogans
-    (drawn with a cache folder of their own: nothing of the user's is read or written)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        template = load_template("image-square-1080")
-        campaign = load_campaign(None)
-        return [render_image(layout_page(template, Content.from_campaign(campaign, s, "test")), 72) for s in SLOGANS]
+    return square_images(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(autouse=True)

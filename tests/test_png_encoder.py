@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterator
 
 import pytest
+from helpers import SQUARE_SLOGANS, square_images
 from PIL import Image, PngImagePlugin
 from zlib_ng import zlib_ng
 
@@ -26,18 +27,10 @@ from qmposter.render import band_store, png
 from qmposter.render.raster import encode_png, render_image
 from qmposter.templates import load_template
 
-SLOGANS = ("质量第一，安全至上", "以质取胜，诚信为本", "提高质量水平，促进科学发展")
-
 
 @pytest.fixture(scope="module")
 def squares(tmp_path_factory: pytest.TempPathFactory) -> list[Image.Image]:
-    """Three 1080² images of one template: same background, header and QR code, different slogans
-    (drawn with a cache folder of their own: nothing of the user's is read or written)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("QMPOSTER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        template = load_template("image-square-1080")
-        campaign = load_campaign(None)
-        return [render_image(layout_page(template, Content.from_campaign(campaign, s, "test")), 72) for s in SLOGANS]
+    return square_images(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(autouse=True)
@@ -214,7 +207,7 @@ def test_gradient_ground_is_no_larger_than_pillows_png(monkeypatch: pytest.Monke
     """The 横批's left-to-right gradient: plain rows alone would be far larger than Pillow's zlib 6
     (each row differs from its neighbour pixel by pixel); trying the filters keeps it small."""
     template = load_template("couplet-hengpi")
-    content = Content.from_campaign(load_campaign(None), SLOGANS[0], "test")
+    content = Content.from_campaign(load_campaign(None), SQUARE_SLOGANS[0], "test")
     image = render_image(layout_page(template, content), template.page.dpi)
     pillow = io.BytesIO()
     image.save(pillow, "PNG", compress_level=6)
