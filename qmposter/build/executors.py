@@ -58,6 +58,7 @@ def make_executor(name: str, *, jobs: int | None = None, scheduler: str | None =
 
 MIN_JOBS_PER_WORKER = 32  # a worker's start (imports, templates, cold caches: ~0.4 s CPU) pays off past this many
 MIN_WORK_PER_WORKER_MS = 3000.0  # … and past this much estimated work (estimated_cost) per worker
+WAIT_SLICE_S = 0.1  # longest a Ctrl-C waits while this process waits for a worker's file
 JOBS_IN_FLIGHT = 2  # per worker: the next job is waiting when one finishes, not when this process finishes its own
 _MS_PER_MEGAPIXEL = {"png": 16.0, "jpg": 11.0, "bmp": 4.0, "gif": 4.0}  # rough CPU cost of a raster job
 _MS_PER_VECTOR_FILE = {"pdf": 9.0, "svg": 5.0}
@@ -87,7 +88,7 @@ class LocalExecutor:
                 yield write_job(job, out, templates_dir)
             return
         # imported only now: a build without workers (most small ones) never pays for them (cold start)
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures import ProcessPoolExecutor
 
         names = tuple(dict.fromkeys(job.template for job in jobs))
         pending = collections.deque(jobs)  # plan order: a template's files one after another
@@ -107,7 +108,7 @@ class LocalExecutor:
                         yield write_job(pending.popleft(), out, templates_dir)
                         finished = {future for future in running if future.done()}
                     else:
-                        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                        finished = _first_finished(running)
                     running -= finished
                     for future in finished:
                         yield future.result()
@@ -157,6 +158,23 @@ def _start_forkserver_deaf_to_ctrl_c() -> None:
         forkserver.ensure_running()
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _first_finished(running: set[Future]) -> set[Future]:
+    """The futures of `running` that are done, once one is.
+
+    concurrent.futures.wait is not safe against Ctrl-C: it takes the futures' locks one by one,
+    and interrupted half-way it keeps those it took. The pool's shutdown then waits forever for
+    its manager thread, which needs one of them to hand over a result (a build hung on Ctrl-C).
+    So it waits WAIT_SLICE_S at a time with Ctrl-C held, raised as soon as that slice ends.
+    """
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    while True:
+        with _ctrl_c_deferred():
+            finished, _ = wait(running, timeout=WAIT_SLICE_S, return_when=FIRST_COMPLETED)
+        if finished:
+            return finished
 
 
 @contextlib.contextmanager
