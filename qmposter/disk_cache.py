@@ -233,15 +233,25 @@ class AnswerFile:
     when it was loaded (code or package updated meanwhile: the answers still go under the
     version that made them). Each answer is any marshal-able value kept sealed (`seal`, salted
     with its question): `get` hands out a fresh copy whose checksum held, or None, so a damaged
-    file costs time, never a wrong result; `put` skips a value marshal cannot hold.
+    file costs time, never a wrong result; `put` skips a value marshal cannot hold, and one whose
+    marshal bytes pass `max_answer_bytes`.
     """
 
     MAX_ENTRIES = 50_000  # a runaway file (a fuzzer's random text) starts over instead of growing
     KEEP_FILES = 4  # versions of one name (code or package updates): older files are pruned when one is written
 
-    def __init__(self, name: str, source: Path, package: str, *, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(
+        self,
+        name: str,
+        source: Path,
+        package: str,
+        *,
+        max_entries: int = MAX_ENTRIES,
+        max_answer_bytes: int | None = None,
+    ) -> None:
         self._name, self._source, self._package = name, source, package
         self._max_entries = max_entries
+        self._max_answer_bytes = max_answer_bytes  # a bigger answer is not kept: every process reads the whole file
         self._lock = threading.Lock()
         self._answers: dict | None = None
         self._file: Path | None = None  # named by _load, from the code and package versions then
@@ -256,6 +266,8 @@ class AnswerFile:
         try:
             answer = seal(answer, question)
         except ValueError:  # not a marshal type: not kept
+            return
+        if self._max_answer_bytes is not None and len(answer[1]) > self._max_answer_bytes:
             return
         with self._lock:
             answers = self._load()

@@ -402,14 +402,15 @@ def _open_checked(path: Path):  # -> TTFont
 def _read_face(path: Path, font_id: str, name: str | None, info: FontInfo | None) -> FontFace:
     cache_file = _cache_file(path)  # named now, for the version of the file read now
     cached = _cached_face(cache_file)
+    cmap = CharMap.unpack(cached["facts"][6]) if cached is not None else None
     font = None
-    if cached is None:
-        font = _open_checked(path)
+    if cmap is None:  # no cache file, or another packing under a colliding name: read the font
+        cached, font = None, _open_checked(path)
         facts = _face_facts(font, path)
+        cmap = CharMap.unpack(facts[6])
     else:
         facts = cached["facts"]
-    upem, ascender, descender, bottom, top, family, packed_cmap, hmtx, vmtx = facts
-    cmap = CharMap.unpack(packed_cmap)
+    upem, ascender, descender, bottom, top, family, _, hmtx, vmtx = facts
     face = FontFace(
         id=font_id,
         path=path,
@@ -492,9 +493,7 @@ def _cached_face(file: Path | None) -> dict | None:
     if not isinstance(stored, dict):
         return None
     facts = stored.get("facts")
-    if not (isinstance(facts, tuple) and len(facts) == 9 and CharMap.unpack(facts[6]) is not None):
-        return None  # not this code's facts (another packing under a colliding name): never half used
-    return stored
+    return stored if isinstance(facts, tuple) and len(facts) == 9 else None  # _read_face unpacks the cmap
 
 
 def _face_changed(face: FontFace) -> None:

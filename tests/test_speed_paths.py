@@ -364,13 +364,12 @@ def test_cached_ornaments_equal_a_fresh_computation_and_follow_their_box() -> No
 def test_ornaments_stored_for_the_next_process_are_the_computed_ones(tmp_path, monkeypatch) -> None:
     """A new process reads each (box, spec)'s layers from the cache folder, exactly as computed
     (repr: the same floats and signs), without running the pattern."""
-    from qmposter.disk_cache import AnswerFile
     from qmposter.layout import ornaments
     from qmposter.layout.textbox import Box
 
     def new_process() -> None:
         monkeypatch.setattr(ornaments, "_CACHE", {})
-        monkeypatch.setattr(ornaments, "_STORED", AnswerFile("ornaments", Path(ornaments.__file__), "qmposter.layout"))
+        monkeypatch.setattr(ornaments, "_STORED", ornaments.stored_answers())
 
     def refuse(box, spec):
         raise AssertionError(f"{spec.pattern} computed again")

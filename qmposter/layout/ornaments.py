@@ -14,7 +14,6 @@ inner circle.
 
 from __future__ import annotations
 
-import marshal
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -280,7 +279,7 @@ def ornament(box: Box, spec: OrnamentSpec) -> list[Layer]:
         layers = _STORED.get(key) if stored else None
         if layers is None:
             layers = tuple(PATTERNS[spec.pattern](box, spec))
-            if stored and len(marshal.dumps(layers)) <= MAX_STORED_BYTES:
+            if stored:
                 _STORED.put(key, layers)
         _CACHE[key] = layers
     return list(layers)
@@ -290,5 +289,14 @@ def ornament(box: Box, spec: OrnamentSpec) -> list[Layer]:
 # file, so a fine dot grid (2 MB) or a designer's many trial boxes must not grow it.
 STORED_PATTERNS = frozenset({"rays", "arcs"})
 MAX_STORED_BYTES = 256 << 10
-# key: this file, and the layout package's files (page.signed_area orients, textbox.Box is the key)
-_STORED = AnswerFile("ornaments", Path(__file__), "qmposter.layout", max_entries=256)
+
+
+def stored_answers() -> AnswerFile:
+    """The ornaments' file in the user cache folder (a new process makes one)."""
+    # key: this file, and the layout package's files (page.signed_area orients, textbox.Box is the key)
+    return AnswerFile(
+        "ornaments", Path(__file__), "qmposter.layout", max_entries=256, max_answer_bytes=MAX_STORED_BYTES
+    )
+
+
+_STORED = stored_answers()

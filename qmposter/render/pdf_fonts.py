@@ -29,9 +29,12 @@ import functools
 import marshal
 import sys
 from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from itertools import chain
 from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import reportlab
@@ -199,6 +202,35 @@ def _packed_offsets(glyph_pos: list) -> bytes | None:
         return None
 
 
+def _whole(data: object, typecode: str, per_item: int = 1) -> array | None:
+    """An array of `typecode` over `data`, or None when `data` is not bytes of whole items."""
+    size = array(typecode).itemsize * per_item
+    return array(typecode, data) if isinstance(data, bytes) and len(data) % size == 0 else None
+
+
+def _metrics(flat: array | None) -> _Metrics | None:
+    return _Metrics(flat) if flat is not None else None
+
+
+@dataclass(frozen=True)
+class _Packing:
+    """How one large attribute of a parsed face is stored: as bytes read back in one copy, not as
+    10 000 ints and tuples. `pack` gives None for a value it cannot hold (kept as reportlab made
+    it, a `plain`); `unpack` gives None for stored bytes it did not make (the font is parsed again)."""
+
+    stored_as: str
+    plain: type
+    pack: Callable[[Any], object | None]
+    unpack: Callable[[object], object | None]
+
+
+_PACKINGS = {
+    "hmetrics": _Packing("hmetrics_flat", list, _flat_metrics, lambda d: _metrics(_whole(d, "i", 2))),
+    "charToGlyph": _Packing("charToGlyph_packed", dict, _packed_map, CharMap.unpack),
+    "glyphPos": _Packing("glyphPos_packed", list, _packed_offsets, lambda d: _whole(d, "I")),
+}
+
+
 class _StoredFace(TTFontFace):
     """A face read back from the cache file. The attributes of _ON_FIRST_USE stay marshal bytes
     (checked with the file) until something reads them: ~2 ms of a CJK face's 3 ms read-back,
@@ -260,12 +292,8 @@ def _store_face(file: Path, face: TTFontFace) -> None:
                 later[key] = marshal.dumps(value)
             except ValueError:  # a type marshal cannot hold (another reportlab): not kept, as write_checked does
                 return
-        elif key == "hmetrics" and (flat := _flat_metrics(value)) is not None:
-            attrs["hmetrics_flat"] = flat
-        elif key == "charToGlyph" and (packed := _packed_map(value)) is not None:
-            attrs["charToGlyph_packed"] = packed
-        elif key == "glyphPos" and (offsets := _packed_offsets(value)) is not None:
-            attrs["glyphPos_packed"] = offsets
+        elif key in _PACKINGS and (packed := _PACKINGS[key].pack(value)) is not None:
+            attrs[_PACKINGS[key].stored_as] = packed
         elif key not in _NOT_STORED:
             attrs[key] = value
     # checksummed as a whole: a flipped bit in a width is refused
@@ -286,13 +314,12 @@ def _stored_face(file: Path, path: str) -> TTFontFace | None:
         return None
     face = _StoredFace.__new__(_StoredFace)
     attrs = dict(stored["attrs"])
-    flat = attrs.pop("hmetrics_flat", None)
-    if flat is not None:
-        attrs["hmetrics"] = _Metrics(array("i", flat))
-    if "charToGlyph_packed" in attrs:
-        attrs["charToGlyph"] = CharMap.unpack(attrs.pop("charToGlyph_packed"))  # _plausible unpacked it once
-    if "glyphPos_packed" in attrs:
-        attrs["glyphPos"] = array("I", attrs.pop("glyphPos_packed"))
+    for key, packing in _PACKINGS.items():
+        if packing.stored_as in attrs:
+            value = packing.unpack(attrs.pop(packing.stored_as))
+            if value is None:
+                return None
+            attrs[key] = value
     face.__dict__.update(attrs)
     face._later = dict(stored["later"])
     for key, text in stored["names"].items():
@@ -319,31 +346,18 @@ def _plausible(stored: object) -> bool:
         return False
     if not isinstance(later, dict) or not set(later) <= set(_ON_FIRST_USE) or not all(map(_is_bytes, later.values())):
         return False
-    # each of these is stored one way only, packed or as reportlab made it, and packed whole
-    packed_ok = (
-        _one_way(attrs, "hmetrics_flat", "hmetrics", list, 2 * array("i").itemsize)
-        and _one_way(attrs, "glyphPos_packed", "glyphPos", list, array("I").itemsize)
-        and _one_way(attrs, "charToGlyph_packed", "charToGlyph", dict, None)
-        and ("charWidths" in later or isinstance(attrs.get("charWidths"), dict))
-        and "glyphToChar" in later
+    # each packed attribute is stored one way only: packed (unpacked by _stored_face) or plain
+    packed_ok = all(
+        (packing.stored_as in attrs) != (key in attrs) and (key not in attrs or isinstance(attrs[key], packing.plain))
+        for key, packing in _PACKINGS.items()
+    )
+    packed_ok = packed_ok and ("charWidths" in later or isinstance(attrs.get("charWidths"), dict)) and (
+        "glyphToChar" in later
     )
     kinds = {"table": dict, "unitsPerEm": int, "numGlyphs": int, "filename": str}  # fmt: skip
     return packed_ok and all(isinstance(attrs.get(key), kind) for key, kind in kinds.items()) and (
         attrs["unitsPerEm"] > 0 and "name" in stored["names"]
     )
-
-
-def _one_way(attrs: dict, packed: str, plain: str, kind: type, item: int | None) -> bool:
-    """`attrs` holds `plain` as reportlab made it (a `kind`), or `packed` and not `plain`: the bytes
-    of whole `item`-byte values, or (item None) CharMap.pack's tuple."""
-    if packed not in attrs:
-        return isinstance(attrs.get(plain), kind)
-    value = attrs[packed]
-    if plain in attrs:
-        return False
-    if item is None:
-        return CharMap.unpack(value) is not None
-    return isinstance(value, bytes) and len(value) % item == 0
 
 
 def _is_bytes(value: object) -> bool:
