@@ -26,8 +26,9 @@ def usage() -> list[Kind]:
     """What the cache folder holds, by kind, largest first (`qmposter cache`)."""
     kinds: dict[str, tuple[int, int]] = {}
     for path, size in _cache_files():
-        files, total = kinds.get(_kind(path.name), (0, 0))
-        kinds[_kind(path.name)] = (files + 1, total + size)
+        kind = _kind(path.name)
+        files, total = kinds.get(kind, (0, 0))
+        kinds[kind] = (files + 1, total + size)
     return sorted((Kind(name, *counts) for name, counts in kinds.items()), key=lambda k: (-k.size, k.name))
 
 

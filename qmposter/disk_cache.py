@@ -180,16 +180,12 @@ def file_version_path(prefix: str, source: str | Path, version: str) -> Path | N
 def files_version_path(prefix: str, sources: Iterable[str | Path], version: str) -> Path | None:
     """file_version_path for an answer that depends on several files: any of them edited, replaced,
     added or removed names another cache file. None when one cannot be read."""
-    name = files_version_name(prefix, sources, version)
-    return cache_dir() / name if name is not None else None
-
-
-def files_version_name(prefix: str, sources: Iterable[str | Path], version: str) -> str | None:
-    """The name (in the cache folder) of files_version_path."""
     import hashlib
 
     ident = files_version(sources, version)
-    return f"{prefix}-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.marshal" if ident is not None else None
+    if ident is None:
+        return None
+    return cache_dir() / f"{prefix}-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.marshal"
 
 
 def files_version(sources: Iterable[str | Path], version: str) -> str | None:

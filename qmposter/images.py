@@ -72,7 +72,9 @@ def open_image(
         yield image
 
 
-_SIZES = AnswerFile("image-sizes", Path(__file__), "PIL")  # key: this file (the checks) and Pillow (the readers)
+# key: this file (the checks) and Pillow (the readers); every edited picture adds an entry, and every
+# process with pictures reads the whole file: a few hundred pictures' worth, then it starts over
+_SIZES = AnswerFile("image-sizes", Path(__file__), "PIL", max_entries=1000)
 
 
 def image_size(path: Path, formats: tuple[str, ...] = PICTURE_FORMATS) -> tuple[int, int]:
@@ -83,7 +85,7 @@ def image_size(path: Path, formats: tuple[str, ...] = PICTURE_FORMATS) -> tuple[
     # meanwhile has a later change time, so what was read from it never answers a version it is not
     question = files_version([os.path.abspath(path)], ",".join(formats))
     known = _SIZES.get(question) if question is not None else None
-    if isinstance(known, tuple) and len(known) == 2:
+    if known is not None:  # sealed: exactly the size stored
         return known
     with open_image(path, formats) as image:
         size = image.size

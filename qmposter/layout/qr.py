@@ -46,7 +46,7 @@ def qr_matrix(data: str, error_correction: str = "M", border: int = MIN_BORDER) 
     if not data:
         raise QRCodeError("二维码内容为空：请在 campaign.toml 的 qr_url 或模板中填写要编码的网址。")
     question = f"{level}\0{border}\0{data}"
-    rows = _stored_rows(question)
+    rows = _STORED.get(question)  # sealed: exactly what _encode gave, or None
     if rows is None:
         rows = _encode(data, level, border, error_correction)
         _STORED.put(question, rows)
@@ -69,12 +69,6 @@ def _encode(data: str, level: str, border: int, asked: str) -> tuple[str, ...]:
             f"二维码内容太长（{len(data)} 个字符），纠错等级 {asked} 下放不进二维码：请改用更短的网址。"
         ) from exc
     return tuple("".join("1" if v else "0" for v in row) for row in code.get_matrix())
-
-
-def _stored_rows(question: str) -> tuple[str, ...] | None:
-    """The rows stored for `question`: sealed, so exactly what `_encode` gave, or None."""
-    rows = _STORED.get(question)
-    return rows if isinstance(rows, tuple) else None
 
 
 def qr_item(

@@ -152,8 +152,8 @@ class DiskPacks:
             entry = self._pack(key).get((char, where))
         if entry is None:
             return None
-        images = pixel_store.unpack_pixels((entry[:3] + entry[5:],), 1) if len(entry) == 6 else None
-        if images is None or not all(isinstance(v, int) for v in entry[3:5]):
+        images = pixel_store.unpack_pixels((entry[:3] + entry[5:],), 1)  # the pack is sealed: as `add` made it
+        if images is None:
             return None
         return images[0].im, (entry[3], entry[4])
 
@@ -181,7 +181,7 @@ class DiskPacks:
         with self._lock:
             dirty, self._dirty, self._unsaved = self._dirty, {}, 0
         for key, added in dirty.items():
-            stored = pixel_store.load("glyphs", key)
+            stored = pixel_store.load("glyphs", key, peek=True)  # merging: not a use of the pack
             pack = dict(stored) if isinstance(stored, dict) and len(stored) < PACK_ENTRIES else {}
             pack.update(added)
             pixel_store.save("glyphs", key, pack)

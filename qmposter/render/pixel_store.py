@@ -58,15 +58,26 @@ def _code_version() -> str:
 
 
 def entry_path(kind: str, key: tuple) -> Path:
-    digest = hashlib.sha256(repr((kind, _versions(), key)).encode()).hexdigest()[:32]
-    return cache_dir() / f"{kind}-{digest}.marshal"
+    return _path(kind, _identity(kind, key))
+
+
+def _identity(kind: str, key: tuple) -> str:
+    """What an entry is: its kind, key and versions. It names the file and salts the checksum, so a
+    file named by a colliding hash, or bits flipped anywhere (a glyph's offset is a bare int), reads
+    as nothing."""
+    return repr((kind, _versions(), key))
+
+
+def _path(kind: str, identity: str) -> Path:
+    return cache_dir() / f"{kind}-{hashlib.sha256(identity.encode()).hexdigest()[:32]}.marshal"
 
 
 def load(kind: str, key: tuple, *, peek: bool = False) -> object | None:
     """The payload stored under `key`, or None (missing, damaged, another key or version). A `peek`
     (a writer merging with what is there) neither counts as a hit nor marks the file as used."""
-    path = entry_path(kind, key)
-    payload = disk_cache.unseal(read_marshal(path), _salt(key))
+    identity = _identity(kind, key)
+    path = _path(kind, identity)
+    payload = disk_cache.unseal(read_marshal(path), identity)
     if payload is None or peek:
         return payload
     with contextlib.suppress(OSError):
@@ -77,9 +88,10 @@ def load(kind: str, key: tuple, *, peek: bool = False) -> object | None:
 
 def save(kind: str, key: tuple, payload: object) -> None:
     """Store `payload` (builtin types) under `key`; keep the kind within its budget."""
-    path = entry_path(kind, key)
+    identity = _identity(kind, key)
+    path = _path(kind, identity)
     try:
-        write_marshal(path, disk_cache.seal(payload, _salt(key)))
+        write_marshal(path, disk_cache.seal(payload, identity))
         nbytes = path.stat().st_size
     except (OSError, ValueError):
         return  # not written (unwritable folder, not a marshal type): nothing to prune
@@ -89,12 +101,6 @@ def save(kind: str, key: tuple, payload: object) -> None:
         _written[kind] = 0 if due else _written[kind] + nbytes
     if due:
         prune(kind, budget)
-
-
-def _salt(key: tuple) -> str:
-    """The checksum covers the key and versions too: a file named by a colliding hash, or bits
-    flipped anywhere (a glyph's offset is a bare int), reads as nothing."""
-    return repr((_versions(), key))
 
 
 def prune(kind: str, budget: int) -> None:
